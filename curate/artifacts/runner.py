@@ -1,0 +1,123 @@
+"""The runner: the one place that turns a stage call into a versioned artifact.
+
+It fingerprints the call, returns the existing artifact on a hit (without
+reading any input), otherwise reads the inputs, runs the stage, checks the
+contract (schemas, unique ids, rows in = kept + removed) and writes Parquet,
+removed rows, manifest and card atomically. Stages never do any of this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import curate
+from curate.artifacts.card import render_card
+from curate.artifacts.fingerprint import canonical_config, fingerprint
+from curate.artifacts.store import Artifact, ArtifactStore
+from curate.stage import Stage, StageConfig, StageContext, StageResult
+from schemas import REMOVED
+
+LIBRARIES = (
+    "pyarrow", "polars", "pydantic", "datasketch", "presidio-analyzer", "spacy",
+    "sentence-transformers", "transformers", "torch", "peft", "trl", "bitsandbytes", "prefect",
+)
+
+
+class StageContractError(RuntimeError):
+    """A stage broke the contract (a bug in the stage, never in the data)."""
+
+
+def run_stage(
+    stage: Stage,
+    config: StageConfig,
+    inputs: Mapping[str, Artifact],
+    store: ArtifactStore,
+    ctx: StageContext | None = None,
+) -> Artifact:
+    if set(inputs) != set(stage.inputs):
+        raise StageContractError(f"{stage.name} takes inputs {sorted(stage.inputs)}, was given {sorted(inputs)}")
+    if not isinstance(config, stage.Config):
+        raise StageContractError(f"{stage.name} needs a {stage.Config.__name__}, was given {type(config).__name__}")
+    external = stage.external_inputs(config)
+    version = fingerprint(stage.name, stage.version, config, {k: a.version for k, a in inputs.items()}, external)
+    hit = store.get(stage.name, version)
+    if hit is not None:
+        return hit
+
+    tables = {name: store.read(artifact) for name, artifact in inputs.items()}
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = time.perf_counter()
+    result = stage.run(tables, config, ctx or StageContext())
+    seconds = time.perf_counter() - started
+
+    kept, removed = _checked(stage, result, tables)
+    rows_in = result.rows_in if result.rows_in is not None else tables["records"].num_rows
+    manifest = {
+        "stage": stage.name,
+        "stage_version": stage.version,
+        "version": version,
+        "created_at": created,
+        "inputs": [{"name": k, "stage": a.stage, "version": a.version} for k, a in sorted(inputs.items())],
+        "external": external,
+        "config": canonical_config(config),
+        "rows": {
+            "in": rows_in,
+            "kept": kept.num_rows,
+            "removed": removed.num_rows,
+            "removed_by_reason": dict(Counter(removed.column("reason").to_pylist())),
+        },
+        "metrics": dict(result.metrics),
+        "timings": {"seconds": round(seconds, 3)},
+        "code": code_versions(),
+    }
+    if rows_in != kept.num_rows + removed.num_rows:
+        raise StageContractError(
+            f"{stage.name}: {rows_in} rows in but {kept.num_rows} kept + {removed.num_rows} removed; a stage must account for every row"
+        )
+    card = render_card(manifest, kept.schema, removed, result.card)
+    return store.write(stage.name, version, kept, removed, manifest, card)
+
+
+def _checked(stage: Stage, result: StageResult, tables: Mapping[str, pa.Table]) -> tuple[pa.Table, pa.Table]:
+    try:
+        kept = result.kept.select(stage.output_schema.names).cast(stage.output_schema)
+        removed = result.removed.select(REMOVED.names).cast(REMOVED)
+    except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise StageContractError(f"{stage.name}: output does not match its declared schema: {exc}") from exc
+    if "id" in kept.column_names and kept.num_rows:
+        if pc.count_distinct(kept.column("id")).as_py() != kept.num_rows:
+            raise StageContractError(f"{stage.name}: kept rows have duplicate ids")
+    if removed.num_rows and pc.any(pc.equal(pc.utf8_length(removed.column("reason")), 0)).as_py():
+        raise StageContractError(f"{stage.name}: every removed row needs a reason")
+    return kept, removed
+
+
+def code_versions() -> dict[str, str]:
+    versions = {"llm_curate": curate.__version__, "git_commit": _git_commit()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def _git_commit() -> str:
+    root = Path(curate.__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"

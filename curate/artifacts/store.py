@@ -1,0 +1,146 @@
+"""Where artifacts live and how they are written: one folder per stage version.
+
+    <root>/<stage>/<version>/
+        data/part-00000.parquet ...   kept rows
+        removed.parquet               removed rows with reasons
+        manifest.json                 what made it, what it holds
+        CARD.md                       the data card
+
+A folder is only ever created by renaming a finished temporary folder into
+place (an atomic rename on one filesystem), so a crash mid-write leaves a
+``.tmp-*`` folder that no reader takes for an artifact; the next write of the
+same version cleans it up. ``manifest.json`` is the marker of a finished
+artifact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+ROWS_PER_PART = 100_000
+
+
+class ArtifactNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Artifact:
+    stage: str
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    cached: bool = False
+
+    @property
+    def rows(self) -> dict[str, Any]:
+        return self.manifest["rows"]
+
+    @property
+    def card_path(self) -> Path:
+        return self.path / "CARD.md"
+
+    @property
+    def data_files(self) -> list[Path]:
+        return sorted((self.path / "data").glob("*.parquet"))
+
+
+class ArtifactStore:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def path_for(self, stage: str, version: str) -> Path:
+        return self.root / stage / version
+
+    def get(self, stage: str, version: str) -> Artifact | None:
+        path = self.path_for(stage, version)
+        manifest = path / "manifest.json"
+        if not manifest.is_file():
+            return None
+        return Artifact(stage, version, path, json.loads(manifest.read_text()), cached=True)
+
+    def find(self, version: str) -> Artifact:
+        """An artifact by version alone (or a unique prefix of it), whatever its stage."""
+        hits = [a for a in self.list() if a.version.startswith(version)]
+        if not hits:
+            raise ArtifactNotFound(f"no artifact with version {version!r} under {self.root}; `curate artifacts list` shows them")
+        if len({a.version for a in hits}) > 1:
+            raise ArtifactNotFound(f"version prefix {version!r} is ambiguous: {', '.join(a.version for a in hits)}")
+        return hits[0]
+
+    def list(self, stage: str | None = None) -> list[Artifact]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for manifest in self.root.glob(f"{stage or '*'}/*/manifest.json"):
+            path = manifest.parent
+            found.append(Artifact(path.parent.name, path.name, path, json.loads(manifest.read_text()), cached=True))
+        return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
+
+    def read(self, artifact: Artifact) -> pa.Table:
+        """The kept rows, with the schema recorded in the Parquet files."""
+        files = artifact.data_files
+        if not files:
+            raise ArtifactNotFound(f"{artifact.path}: no data parts")
+        return ds.dataset([str(f) for f in files], format="parquet").to_table()
+
+    def read_removed(self, artifact: Artifact) -> pa.Table:
+        return pq.read_table(artifact.path / "removed.parquet")
+
+    def lineage(self, artifact: Artifact) -> Iterator[tuple[int, Artifact]]:
+        """Depth-first walk from an artifact back through its inputs to raw files."""
+        stack = [(0, artifact)]
+        while stack:
+            depth, current = stack.pop()
+            yield depth, current
+            for ref in reversed(current.manifest.get("inputs", [])):
+                parent = self.get(ref["stage"], ref["version"])
+                if parent is not None:
+                    stack.append((depth + 1, parent))
+
+    def write(self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str) -> Artifact:
+        final = self.path_for(stage, version)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        for stale in final.parent.glob(f".tmp-{version}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = final.parent / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
+        (tmp / "data").mkdir(parents=True)
+        try:
+            parts = max(1, -(-kept.num_rows // ROWS_PER_PART))
+            for i in range(parts):
+                chunk = kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
+                pq.write_table(chunk, tmp / "data" / f"part-{i:05d}.parquet", compression="zstd")
+            pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
+            (tmp / "CARD.md").write_text(card)
+            # The manifest goes last: its presence marks a finished artifact.
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+            _fsync_tree(tmp)
+            try:
+                os.rename(tmp, final)
+            except OSError:
+                # Another run finished the same version first; identical by construction.
+                if not (final / "manifest.json").is_file():
+                    raise
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return Artifact(stage, version, final, manifest, cached=False)
+
+
+def _fsync_tree(path: Path) -> None:
+    for file in path.rglob("*"):
+        if file.is_file():
+            with file.open("rb") as fh:
+                os.fsync(fh.fileno())

@@ -1,0 +1,1 @@
+"""Deduplication: text views of a conversation and the dedup stages over them."""

@@ -1,0 +1,173 @@
+"""The ``ingest`` stage: raw files in, canonical conversations out.
+
+The one edge stage: it reads files (declared through ``external_inputs`` so the
+runner fingerprints their bytes). Every raw record leaves as a conversation or
+as a quarantined row naming file, line, field and reason; a file that cannot be
+read at all stops the run with ``UnreadableInput`` before anything is written.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import itertools
+import json
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+from pydantic import Field
+
+from curate.ingest.formats import ADAPTERS, FORMATS, detect
+from curate.ingest.normalise import content_key, conversation_id, normalise_messages
+from curate.ingest.read import RawRecord, UnreadableInput, read_records
+from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from schemas import CONVERSATION, RecordError
+
+DETECT_SAMPLE = 50
+RAW_KEEP = 4000  # characters of a bad record kept for inspection
+
+
+class Source(StageConfig):
+    path: str = Field(description="A file or a glob, relative to the directory of flows.yaml.")
+    name: str | None = Field(default=None, description="Dataset name; defaults to the file name without suffix.")
+    format: Literal["auto", "alpaca", "sharegpt", "openai", "chatml", "oasst"] = "auto"
+
+
+class IngestConfig(StageConfig):
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+def expand(source: Source) -> list[Path]:
+    """The files a source names, sorted so runs are deterministic."""
+    if any(ch in source.path for ch in "*?["):
+        files = sorted(Path(p) for p in glob.glob(source.path, recursive=True))
+        if not files:
+            raise UnreadableInput(f"{source.path}: the pattern matches no file; check the path in flows.yaml")
+        return files
+    path = Path(source.path)
+    if not path.is_file():
+        raise UnreadableInput(f"{source.path}: no such file; check the path in flows.yaml or on the command line")
+    return [path]
+
+
+def dataset_name(source: Source, path: Path) -> str:
+    if source.name:
+        return source.name
+    name = path.name
+    for suffix in (".gz", ".jsonl", ".json", ".parquet"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Ingest(Stage):
+    name = "ingest"
+    version = "1"
+    Config = IngestConfig
+    inputs = ()
+    output_schema = CONVERSATION
+
+    def external_inputs(self, config: IngestConfig) -> list[dict[str, Any]]:
+        return [
+            {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
+            for source in config.sources
+            for path in expand(source)
+        ]
+
+    def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
+        kept: list[dict] = []
+        removed: list[dict] = []
+        seen: Counter[str] = Counter()
+        per_file: list[dict] = []
+        for source in config.sources:
+            for path in expand(source):
+                stats = self._ingest_file(path, source, kept, removed, seen, ctx)
+                per_file.append(stats)
+        reasons = Counter(r["reason"] for r in removed)
+        metrics = {
+            "files": per_file,
+            "kept_by_source": dict(Counter(r["source"] for r in kept)),
+            "kept_by_format": dict(Counter(r["source_format"] for r in kept)),
+            "quarantined_by_reason": dict(reasons),
+        }
+        return StageResult(
+            kept=pa.Table.from_pylist(kept, schema=CONVERSATION),
+            removed=removed_table(removed),
+            metrics=metrics,
+            card=_card(per_file),
+            rows_in=sum(f["rows_in"] for f in per_file),
+        )
+
+    def _ingest_file(self, path, source, kept, removed, seen, ctx) -> dict:
+        shown = str(path)
+        records = read_records(path, shown)
+        sample = list(itertools.islice(records, DETECT_SAMPLE))
+        stats = {"file": shown, "format": source.format, "rows_in": 0, "kept": 0, "quarantined": 0}
+
+        def quarantine(ref: str, raw: str, reason: str, detail: str) -> None:
+            rid = hashlib.blake2b(f"{ref}\x00{raw}".encode(), digest_size=8).hexdigest()
+            removed.append({"id": rid, "stage": self.name, "reason": reason, "detail": detail, "source_ref": ref, "record": raw[:RAW_KEEP]})
+            stats["quarantined"] += 1
+
+        if not sample:
+            stats["rows_in"] = 1
+            quarantine(shown, "", "empty_file", f"{shown}: the file holds no records")
+            return stats
+        fmt = source.format if source.format != "auto" else detect([r.value for r in sample if r.error is None])
+        stats["format"] = fmt or "unknown"
+        name = dataset_name(source, path)
+        for record in ctx.progress(itertools.chain(sample, records), description=f"ingest {path.name}"):
+            stats["rows_in"] += 1
+            if record.error is not None:
+                quarantine(record.ref, record.raw, *record.error)
+                continue
+            if fmt is None:
+                keys = sorted(record.value)[:8] if isinstance(record.value, dict) else type(record.value).__name__
+                quarantine(
+                    record.ref,
+                    _raw(record),
+                    "unknown_format",
+                    f"{shown}: no adapter recognises records with keys {keys}; "
+                    f"set format to one of {', '.join(FORMATS)} for this source",
+                )
+                continue
+            try:
+                messages, meta = ADAPTERS[fmt].convert(record.value)
+                messages = normalise_messages(messages)
+            except RecordError as exc:
+                quarantine(record.ref, _raw(record), exc.reason, f"{record.ref}: {exc}")
+                continue
+            key = hashlib.blake2b(content_key(messages).encode(), digest_size=16).digest()
+            kept.append(
+                {
+                    "id": conversation_id(messages, seen[key]),
+                    "messages": messages,
+                    "source": name,
+                    "source_format": fmt,
+                    "source_ref": record.ref,
+                    "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+                }
+            )
+            seen[key] += 1
+            stats["kept"] += 1
+        return stats
+
+
+def _raw(record: RawRecord) -> str:
+    return record.raw or json.dumps(record.value, ensure_ascii=False, default=str)
+
+
+def _card(per_file: list[dict]) -> str:
+    lines = ["| file | format | records | kept | quarantined |", "|---|---|---:|---:|---:|"]
+    lines += [f"| `{f['file']}` | {f['format']} | {f['rows_in']} | {f['kept']} | {f['quarantined']} |" for f in per_file]
+    return "### Sources\n\n" + "\n".join(lines) + "\n"

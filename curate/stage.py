@@ -1,0 +1,120 @@
+"""The stage contract: the one shape every curation and training step has.
+
+A stage is plain Python over Arrow tables. It is given its input tables (by
+name, ``"records"`` for the main stream), its typed, frozen config and a small
+context (progress reporting only), and it returns a ``StageResult``:
+
+* ``kept``    rows that go on, in the stage's ``output_schema``;
+* ``removed`` rows it dropped or quarantined, in ``schemas.REMOVED``: each with
+  a ``reason`` code, a ``detail`` sentence and, where it applies, the id it
+  duplicates (``duplicate_of``) and a ``score`` (similarity, quality...);
+* ``metrics`` JSON-able statistics for the manifest and the data card;
+* ``card``    optional Markdown with stage-specific statistics for the card.
+
+A stage knows nothing of Prefect, artifact paths, caching or the clock; the
+runner (``curate.artifacts.runner``) fingerprints the call, writes the artifact
+and its card, and checks that ``rows_in == kept + removed``. Randomness comes
+from a ``seed`` in the config, never from global state.
+
+To add a stage: subclass ``Stage``, give it ``name``, ``version`` (bump it when
+the logic changes, so cached artifacts are not reused), a ``Config`` subclass of
+``StageConfig`` and ``run``; then register it in ``pipelines/registry.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, ConfigDict
+
+from schemas import CONVERSATION, REMOVED
+
+T = TypeVar("T")
+
+
+class StageConfig(BaseModel):
+    """Base of every stage config: frozen, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Progress(Protocol):
+    def __call__(self, items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]: ...
+
+
+def no_progress(items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]:
+    yield from items
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What a stage may use from its surroundings: a progress reporter, no more."""
+
+    progress: Progress = no_progress
+
+
+@dataclass(frozen=True)
+class StageResult:
+    kept: pa.Table
+    removed: pa.Table
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    card: str = ""
+    rows_in: int | None = None
+    """Rows that entered the stage; defaults to the rows of the ``records`` input.
+    Stages without a records input (ingest) count their raw records here."""
+
+
+class Stage(ABC):
+    name: ClassVar[str]
+    version: ClassVar[str]
+    Config: ClassVar[type[StageConfig]]
+    inputs: ClassVar[tuple[str, ...]] = ("records",)
+    output_schema: ClassVar[pa.Schema] = CONVERSATION
+
+    def external_inputs(self, config: StageConfig) -> list[dict[str, Any]]:
+        """Files read from outside the artifact store, as ``{path, sha256, bytes}``.
+
+        Only edge stages (ingest) read files; the runner folds these into the
+        version so that a changed raw file makes a new artifact.
+        """
+        return []
+
+    @abstractmethod
+    def run(self, inputs: Mapping[str, pa.Table], config: StageConfig, ctx: StageContext) -> StageResult: ...
+
+
+def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) -> pa.Table:
+    """Build a ``REMOVED`` table from dicts, filling optional columns with nulls.
+
+    With ``source`` (the stage's input table), each removed row's ``record`` and
+    ``source_ref`` are filled from the input row with the same id, so stages
+    only say what they removed and why.
+    """
+    if source is not None and rows:
+        wanted = pa.array([r["id"] for r in rows], pa.string())
+        originals = {r["id"]: r for r in source.filter(pc.is_in(source.column("id"), wanted)).to_pylist()}
+        rows = [
+            {**r, "record": r.get("record") or json.dumps(originals[r["id"]], ensure_ascii=False, default=str),
+             "source_ref": r.get("source_ref") or originals[r["id"]].get("source_ref", "")}
+            for r in rows
+        ]
+    filled = [
+        {
+            "id": row["id"],
+            "stage": row["stage"],
+            "reason": row["reason"],
+            "detail": row.get("detail", ""),
+            "duplicate_of": row.get("duplicate_of"),
+            "score": row.get("score"),
+            "source_ref": row.get("source_ref", ""),
+            "record": row.get("record", ""),
+        }
+        for row in rows
+    ]
+    return pa.Table.from_pylist(filled, schema=REMOVED)

@@ -1,0 +1,1 @@
+"""Prefect flows, the stage registry and the ``curate`` CLI: the only layer that imports Prefect."""

@@ -1,0 +1,202 @@
+"""The ``curate`` command line: thin over the library, one function per command.
+
+Known failures (bad config, unreadable input, unknown artifact) print one
+message that says what to do and exit with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
+from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
+from pipelines.config import ConfigError, load_project, resolve_flow
+from pipelines.console import Reporter, summary_table
+
+app = typer.Typer(
+    help="Curate LLM fine-tuning data: ingest, redact, deduplicate, filter, split; every step a versioned artifact.\n\n"
+    "Start with `curate run` (runs the `curation` flow of ./flows.yaml), then `curate artifacts list`.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+artifacts_app = typer.Typer(help="Inspect versioned artifacts: list them, show one, trace its lineage.", no_args_is_help=True)
+app.add_typer(artifacts_app, name="artifacts")
+
+out = Console(width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True)
+
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The flows file.", show_default=True)]
+ArtifactsOption = Annotated[Optional[Path], typer.Option("--artifacts", help="Artifact root; defaults to artifacts_dir in flows.yaml, else data/artifacts.")]
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _store(config: Path, artifacts: Path | None) -> ArtifactStore:
+    if artifacts:
+        return ArtifactStore(artifacts)
+    if config.is_file():
+        try:
+            return ArtifactStore(load_project(config).artifacts_dir)
+        except ConfigError as exc:
+            fail(str(exc))
+    return ArtifactStore("data/artifacts")
+
+
+@app.command()
+def run(
+    flow: Annotated[str, typer.Argument(help="Flow name from flows.yaml.")] = "curation",
+    config: ConfigOption = Path("flows.yaml"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bars (logs, CI).")] = False,
+) -> None:
+    """Run a flow from flows.yaml under Prefect and print a per-step summary.
+
+    Each step writes `data/artifacts/<stage>/<version>/` (Parquet, removed rows,
+    manifest.json, CARD.md). A step whose stage, config and inputs are unchanged
+    is a cache hit: the existing artifact is reused without recomputing.
+
+    Example: `curate run curation --config flows.yaml`
+    """
+    from pipelines.flows import quiet_prefect, run_flow
+
+    quiet_prefect(verbose)
+    try:
+        project = load_project(config)
+        resolve_flow(project, flow)
+        with Reporter(err, enabled=not no_progress) as reporter:
+            outcome = run_flow(project, flow, reporter)
+    except (ConfigError, UnreadableInput) as exc:
+        fail(str(exc))
+    out.print(summary_table(flow, outcome))
+    out.print(f"artifacts under {project.artifacts_dir}; `curate artifacts show VERSION` shows one")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files: .json, .jsonl, .jsonl.gz or .parquet.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="auto, alpaca, sharegpt, openai, chatml or oasst.")] = "auto",
+    name: Annotated[Optional[str], typer.Option("--name", help="Dataset name for every path (default: file name).")] = None,
+    config: ConfigOption = Path("flows.yaml"),
+    artifacts: ArtifactsOption = None,
+) -> None:
+    """Ingest files into canonical conversations, quarantining bad records with reasons.
+
+    Prints rows read, kept and quarantined by reason, and the artifact version.
+
+    Example: `curate ingest data/demo/alpaca.json data/demo/sharegpt.jsonl`
+    """
+    try:
+        cfg = IngestConfig(sources=tuple(Source(path=str(p), name=name, format=format) for p in paths))
+    except Exception as exc:  # pydantic names the bad value
+        fail(f"--format: {exc}")
+    store = _store(config, artifacts)
+    try:
+        artifact = run_stage(Ingest(), cfg, {}, store)
+    except UnreadableInput as exc:
+        fail(str(exc))
+    rows = artifact.rows
+    out.print(f"ingest {artifact.version} ({'cache hit' if artifact.cached else 'new'}): "
+              f"{rows['in']} records, {rows['kept']} kept, {rows['removed']} quarantined")
+    for reason, count in sorted(rows["removed_by_reason"].items(), key=lambda kv: -kv[1]):
+        out.print(f"  {reason}: {count}")
+    out.print(f"card: {artifact.card_path}")
+
+
+@app.command()
+def stages() -> None:
+    """List the stages a flow step can use, with their config keys and defaults.
+
+    Example: `curate stages`
+    """
+    from pipelines.registry import STAGES, stage_class
+
+    for stage_name in STAGES:
+        cls = stage_class(stage_name)
+        out.print(f"[bold]{stage_name}[/] (version {cls.version}): {(cls.__doc__ or '').strip().splitlines()[0] if cls.__doc__ else ''}")
+        for key, field in cls.Config.model_fields.items():
+            default = "required" if field.is_required() else f"default {field.default!r}"
+            out.print(f"    {key}: {field.annotation} ({default}) {field.description or ''}", highlight=False)
+
+
+@artifacts_app.command("list")
+def artifacts_list(
+    stage: Annotated[Optional[str], typer.Option("--stage", help="Only this stage's artifacts.")] = None,
+    config: ConfigOption = Path("flows.yaml"),
+    artifacts: ArtifactsOption = None,
+) -> None:
+    """List artifacts, oldest first: stage, version, rows and when made.
+
+    Example: `curate artifacts list --stage ingest`
+    """
+    from rich.table import Table
+
+    table = Table()
+    for column in ("stage", "version", "created", "in", "kept", "removed", "inputs"):
+        table.add_column(column)
+    for a in _store(config, artifacts).list(stage):
+        r = a.rows
+        inputs = ", ".join(f"{i['stage']}/{i['version']}" for i in a.manifest["inputs"]) or "raw files"
+        table.add_row(a.stage, a.version, a.manifest["created_at"], str(r["in"]), str(r["kept"]), str(r["removed"]), inputs)
+    out.print(table)
+
+
+@artifacts_app.command("show")
+def artifacts_show(
+    version: Annotated[str, typer.Argument(help="Artifact version (a unique prefix is enough).")],
+    card: Annotated[bool, typer.Option("--card", help="Print the data card instead of the manifest.")] = False,
+    config: ConfigOption = Path("flows.yaml"),
+    artifacts: ArtifactsOption = None,
+) -> None:
+    """Show an artifact's manifest (or its data card with --card).
+
+    Example: `curate artifacts show 3f2a --card`
+    """
+    try:
+        artifact = _store(config, artifacts).find(version)
+    except ArtifactNotFound as exc:
+        fail(str(exc))
+    if card:
+        out.print(artifact.card_path.read_text(), markup=False, highlight=False)
+    else:
+        out.print_json(json.dumps(artifact.manifest))
+    out.print(f"path: {artifact.path}", highlight=False)
+
+
+@artifacts_app.command("lineage")
+def artifacts_lineage(
+    version: Annotated[str, typer.Argument(help="Artifact version (a unique prefix is enough).")],
+    config: ConfigOption = Path("flows.yaml"),
+    artifacts: ArtifactsOption = None,
+) -> None:
+    """Trace an artifact back through every input to the raw files it came from.
+
+    Example: `curate artifacts lineage 3f2a`
+    """
+    store = _store(config, artifacts)
+    try:
+        artifact = store.find(version)
+    except ArtifactNotFound as exc:
+        fail(str(exc))
+    for depth, a in store.lineage(artifact):
+        pad = "  " * depth
+        out.print(f"{pad}{a.stage}/{a.version}  kept {a.rows['kept']} of {a.rows['in']}", highlight=False)
+        for e in a.manifest.get("external", []):
+            out.print(f"{pad}  <- {e['path']} (sha256 {e['sha256'][:16]})", highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""flows.yaml, validated into typed objects.
+
+Every error names the key path and the value seen, e.g.
+``flows.yaml: flows.curation.steps[1].config.view: Input should be 'first_user',
+'user_turns' or 'conversation' (got 'whole')``. Paths in the file are relative
+to the file's directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from curate.stage import StageConfig
+from pipelines.registry import UnknownStage, stage_class
+
+
+class ConfigError(ValueError):
+    pass
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Step(Model):
+    stage: str = Field(description="A stage name; `curate stages` lists them.")
+    name: str | None = Field(default=None, description="Step name, unique in the flow; defaults to the stage name.")
+    config: dict[str, Any] = Field(default_factory=dict)
+    inputs: dict[str, str] = Field(default_factory=dict, description="Input name -> earlier step name; `records` defaults to the previous step.")
+
+    @property
+    def step_name(self) -> str:
+        return self.name or self.stage
+
+
+class Schedule(Model):
+    cron: str
+    timezone: str = "UTC"
+
+
+class Flow(Model):
+    description: str = ""
+    steps: list[Step] = Field(min_length=1)
+    schedule: Schedule | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class Project(Model):
+    artifacts_dir: Path = Path("data/artifacts")
+    flows: dict[str, Flow] = Field(min_length=1)
+    _path: Path = PrivateAttr(default=Path("flows.yaml"))
+
+    @property
+    def path(self) -> Path:
+        """The flows.yaml this was loaded from; relative paths in it start at its directory."""
+        return self._path
+
+
+class ResolvedStep(Model):
+    """A step with its stage's typed config and its inputs wired to step names."""
+
+    name: str
+    stage: str
+    config: StageConfig
+    inputs: dict[str, str]
+
+
+def load_project(path: Path | str) -> Project:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; pass --config or run from the project root") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    try:
+        project = Project.model_validate(raw or {})
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc)) from None
+    base = path.resolve().parent
+    artifacts = project.artifacts_dir if project.artifacts_dir.is_absolute() else _relative(base / project.artifacts_dir)
+    project = project.model_copy(update={"artifacts_dir": artifacts})
+    project._path = path
+    for name in project.flows:
+        resolve_flow(project, name)  # fail early on any bad step
+    return project
+
+
+def resolve_flow(project: Project, flow_name: str) -> list[ResolvedStep]:
+    shown = str(project.path)
+    base = project.path.resolve().parent
+    if flow_name not in project.flows:
+        raise ConfigError(f"{shown}: no flow named {flow_name!r}; flows are {', '.join(project.flows)}")
+    resolved: list[ResolvedStep] = []
+    for i, step in enumerate(project.flows[flow_name].steps):
+        where = f"flows.{flow_name}.steps[{i}]"
+        try:
+            cls = stage_class(step.stage)
+        except UnknownStage as exc:
+            raise ConfigError(f"{shown}: {where}.stage: {exc.args[0]}") from None
+        raw = _with_paths(step.stage, step.config, base)
+        try:
+            config = cls.Config.model_validate(raw)
+        except ValidationError as exc:
+            raise ConfigError(_describe(shown, exc, f"{where}.config")) from None
+        inputs = dict(step.inputs)
+        if "records" in cls.inputs and "records" not in inputs:
+            if not resolved:
+                raise ConfigError(f"{shown}: {where}: stage {step.stage!r} needs records from an earlier step")
+            inputs["records"] = resolved[-1].name
+        known = {s.name for s in resolved}
+        for input_name, source in inputs.items():
+            if source not in known:
+                raise ConfigError(f"{shown}: {where}.inputs.{input_name}: no earlier step named {source!r}")
+        if step.step_name in known:
+            raise ConfigError(f"{shown}: {where}.name: step name {step.step_name!r} is used twice; give one a `name`")
+        resolved.append(ResolvedStep(name=step.step_name, stage=step.stage, config=config, inputs=inputs))
+    return resolved
+
+
+def _with_paths(stage: str, config: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Source paths are relative to flows.yaml; rewrite them relative to the working directory."""
+    if stage != "ingest" or not isinstance(config.get("sources"), list):
+        return config
+    sources = []
+    for source in config["sources"]:
+        if isinstance(source, dict) and isinstance(source.get("path"), str) and not os.path.isabs(source["path"]):
+            source = {**source, "path": str(_relative(base / source["path"]))}
+        sources.append(source)
+    return {**config, "sources": sources}
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return Path(os.path.relpath(path))
+    except ValueError:
+        return path
+
+
+def _describe(shown: Any, exc: ValidationError, prefix: str = "") -> str:
+    lines = []
+    for error in exc.errors():
+        loc = prefix
+        for part in error["loc"]:
+            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+        value = error.get("input")
+        seen = "" if error["type"] == "missing" else f" (got {value!r:.80})"
+        lines.append(f"{shown}: {loc or '(top level)'}: {error['msg']}{seen}")
+    return "\n".join(lines)

@@ -1,0 +1,87 @@
+"""What a person sees while a flow runs: a progress bar per stage and one summary table."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from curate.artifacts import Artifact
+from curate.stage import no_progress
+
+T = TypeVar("T")
+
+
+class Reporter:
+    """Progress bars for stages; safe to call from Prefect's worker threads."""
+
+    def __init__(self, console: Console | None = None, enabled: bool = True):
+        self.console = console or Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=self.console, transient=False,
+        )
+        self._lock = threading.Lock()
+        self._started = False
+
+    def __enter__(self) -> Reporter:
+        if self.enabled:
+            self._progress.start()
+            self._started = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._started:
+            self._progress.stop()
+
+    def progress_for(self, step: str):
+        if not self.enabled:
+            return no_progress
+
+        def progress(items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]:
+            if total is None and hasattr(items, "__len__"):
+                total = len(items)  # type: ignore[arg-type]
+            with self._lock:
+                task = self._progress.add_task(description or step, total=total)
+            for item in items:
+                yield item
+                self._progress.advance(task)
+            with self._lock:
+                self._progress.update(task, completed=self._progress.tasks[task].completed, total=self._progress.tasks[task].completed)
+
+        return progress
+
+
+def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
+    rows = []
+    for step, artifact in outcome:
+        r = artifact.rows
+        reasons = sorted(r["removed_by_reason"].items(), key=lambda kv: -kv[1])
+        rows.append({
+            "step": step,
+            "stage": artifact.stage,
+            "version": artifact.version,
+            "cache": "hit" if artifact.cached else "new",
+            "in": r["in"],
+            "kept": r["kept"],
+            "removed": r["removed"],
+            "reasons": ", ".join(f"{k} {v}" for k, v in reasons[:4]) + (" ..." if len(reasons) > 4 else ""),
+            "seconds": artifact.manifest["timings"]["seconds"],
+        })
+    return rows
+
+
+def summary_table(flow: str, outcome: list[tuple[str, Artifact]]) -> Table:
+    table = Table(title=f"flow {flow}", title_justify="left")
+    for column, justify in [("step", "left"), ("version", "left"), ("cache", "left"), ("in", "right"), ("kept", "right"),
+                            ("removed", "right"), ("removal reasons", "left"), ("s", "right")]:
+        table.add_column(column, justify=justify, no_wrap=column != "removal reasons")  # type: ignore[arg-type]
+    for row in summary_rows(outcome):
+        table.add_row(row["step"], row["version"], row["cache"], str(row["in"]), str(row["kept"]), str(row["removed"]),
+                      row["reasons"], f"{row['seconds']:.1f}")
+    return table

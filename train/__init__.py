@@ -1,0 +1,1 @@
+"""Training stages (SFT, DPO) on curated artifacts."""

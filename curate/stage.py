@@ -9,7 +9,8 @@ context (progress reporting only), and it returns a ``StageResult``:
   a ``reason`` code, a ``detail`` sentence and, where it applies, the id it
   duplicates (``duplicate_of``) and a ``score`` (similarity, quality...);
 * ``metrics`` JSON-able statistics for the manifest and the data card;
-* ``card``    optional Markdown with stage-specific statistics for the card.
+* ``card``    optional Markdown with stage-specific statistics for the card;
+* ``files``   optional non-tabular outputs (model weights, plots).
 
 A stage knows nothing of Prefect, artifact paths, caching or the clock; the
 runner (``curate.artifacts.runner``) fingerprints the call, writes the artifact
@@ -27,6 +28,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import pyarrow as pa
@@ -68,6 +70,10 @@ class StageResult:
     rows_in: int | None = None
     """Rows that entered the stage; defaults to the rows of the ``records`` input.
     Stages without a records input (ingest) count their raw records here."""
+    files: Mapping[str, bytes | Path] = field(default_factory=dict)
+    """Extra outputs that are not rows (adapter weights, plots), by name relative
+    to the artifact's ``files/`` folder: bytes, or a file or folder the stage made
+    in a temporary place. The store moves them in with the rest, atomically."""
 
 
 class Stage(ABC):

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
@@ -37,7 +38,7 @@ ArtifactsOption = Annotated[Optional[Path], typer.Option("--artifacts", help="Ar
 
 
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -1,6 +1,17 @@
 """Canonical record schemas shared by every stage (imports nothing else of ours)."""
 
-from schemas.records import CONVERSATION, MESSAGE, MESSAGES, PREFERENCE_PAIR, REMOVED, ROLES, TOOL_CALL
+from schemas.records import (
+    CONVERSATION,
+    MESSAGE,
+    MESSAGES,
+    PREFERENCE_PAIR,
+    REMOVED,
+    ROLES,
+    SPLIT_CONVERSATION,
+    SPLIT_NAMES,
+    TOOL_CALL,
+    embeddings_schema,
+)
 from schemas.validate import RecordError, validate_messages, validate_table
 
 __all__ = [
@@ -10,7 +21,10 @@ __all__ = [
     "PREFERENCE_PAIR",
     "REMOVED",
     "ROLES",
+    "SPLIT_CONVERSATION",
+    "SPLIT_NAMES",
     "TOOL_CALL",
+    "embeddings_schema",
     "RecordError",
     "validate_messages",
     "validate_table",

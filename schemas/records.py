@@ -78,3 +78,18 @@ PREFERENCE_PAIR = pa.schema(
 )
 """A DPO pair in trl's conversational layout: prompt, chosen and rejected are
 message lists; ``margin`` is the rating gap where the source had ratings."""
+
+SPLIT_NAMES = ("train", "validation", "test")
+
+SPLIT_CONVERSATION = pa.schema(list(CONVERSATION) + [pa.field("split", pa.string(), nullable=False)])
+"""A conversation with the split it was assigned to (``train``, ``validation``, ``test``)."""
+
+
+def embeddings_schema(dim: int) -> pa.Schema:
+    """Embeddings of one text view of each conversation, keyed by conversation id."""
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("vector", pa.list_(pa.float32(), dim), nullable=False),
+        ]
+    )

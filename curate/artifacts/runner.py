@@ -84,7 +84,7 @@ def run_stage(
             f"{stage.name}: {rows_in} rows in but {kept.num_rows} kept + {removed.num_rows} removed; a stage must account for every row"
         )
     card = render_card(manifest, kept.schema, removed, result.card)
-    return store.write(stage.name, version, kept, removed, manifest, card)
+    return store.write(stage.name, version, kept, removed, manifest, card, files=result.files)
 
 
 def _checked(stage: Stage, result: StageResult, tables: Mapping[str, pa.Table]) -> tuple[pa.Table, pa.Table]:

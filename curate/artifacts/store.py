@@ -3,6 +3,7 @@
     <root>/<stage>/<version>/
         data/part-00000.parquet ...   kept rows
         removed.parquet               removed rows with reasons
+        files/                        non-tabular outputs (adapters, plots), if any
         manifest.json                 what made it, what it holds
         CARD.md                       the data card
 
@@ -15,11 +16,12 @@ artifact.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,10 @@ class Artifact:
     @property
     def card_path(self) -> Path:
         return self.path / "CARD.md"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.path / "files"
 
     @property
     def data_files(self) -> list[Path]:
@@ -109,7 +115,10 @@ class ArtifactStore:
                 if parent is not None:
                     stack.append((depth + 1, parent))
 
-    def write(self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str) -> Artifact:
+    def write(
+        self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
+        files: Mapping[str, bytes | Path] | None = None,
+    ) -> Artifact:
         final = self.path_for(stage, version)
         final.parent.mkdir(parents=True, exist_ok=True)
         for stale in final.parent.glob(f".tmp-{version}-*"):
@@ -122,6 +131,10 @@ class ArtifactStore:
                 chunk = kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
                 pq.write_table(chunk, tmp / "data" / f"part-{i:05d}.parquet", compression="zstd")
             pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
+            for name, content in (files or {}).items():
+                _place(tmp / "files" / name, content)
+            if files:
+                manifest = {**manifest, "files": file_listing(tmp / "files")}
             (tmp / "CARD.md").write_text(card)
             # The manifest goes last: its presence marks a finished artifact.
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
@@ -137,6 +150,30 @@ class ArtifactStore:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return Artifact(stage, version, final, manifest, cached=False)
+
+
+def _place(target: Path, content: bytes | Path) -> None:
+    if ".." in target.parts:
+        raise ValueError(f"artifact file name escapes the artifact folder: {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    elif Path(content).is_dir():
+        shutil.copytree(content, target)
+    else:
+        shutil.copy2(content, target)
+
+
+def file_listing(root: Path) -> list[dict[str, Any]]:
+    """Every file under an artifact's ``files/`` folder with its size and sha256."""
+    listing = []
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with file.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        listing.append({"path": str(file.relative_to(root)), "bytes": file.stat().st_size, "sha256": digest.hexdigest()})
+    return listing
 
 
 def _fsync_tree(path: Path) -> None:

@@ -27,3 +27,13 @@ def view_text(messages: list[dict], view: View) -> str:
 def normalise_for_match(text: str) -> str:
     """Case, width and whitespace differences never make two texts different."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+PROMPT_VIEWS: tuple[View, ...] = ("first_user", "user_turns")
+"""Views that leave the answers out: a match on them says "same prompt", not
+"same record", so dedup on them must not collapse different answers."""
+
+
+def answer_text(messages: list[dict]) -> str:
+    """All assistant turns, the part a prompt view leaves out."""
+    return "\n".join(m["content"] for m in messages if m["role"] == "assistant")

@@ -1,0 +1,148 @@
+"""The artifact mechanism: versions, cache hits, atomic writes, the row contract, lineage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pyarrow as pa
+import pytest
+
+from curate.artifacts import ArtifactStore, StageContractError, run_stage
+from curate.dedup.exact import DedupExact, ExactConfig
+from curate.ingest import Ingest, IngestConfig, Source
+from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from schemas import CONVERSATION
+
+
+@pytest.fixture
+def raw(tmp_path):
+    path = tmp_path / "chat.jsonl"
+    rows = [
+        {"messages": [{"role": "user", "content": "What is 2+2?"}, {"role": "assistant", "content": "4"}]},
+        {"messages": [{"role": "user", "content": "what is 2+2?"}, {"role": "assistant", "content": "4"}]},
+        {"messages": [{"role": "user", "content": "What is 2+2?"}, {"role": "assistant", "content": "Four."}]},
+        {"messages": [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris"}]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{broken\n")
+    return path
+
+
+def ingest_and_dedup(store, raw, view="conversation"):
+    ingested = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(raw)),)), {}, store)
+    deduped = run_stage(DedupExact(), ExactConfig(view=view), {"records": ingested}, store)
+    return ingested, deduped
+
+
+def test_artifact_holds_parquet_removed_rows_manifest_and_card(store, raw):
+    ingested, deduped = ingest_and_dedup(store, raw)
+    assert ingested.rows == {"in": 5, "kept": 4, "removed": 1, "removed_by_reason": {"invalid_json": 1}}
+    assert deduped.rows["removed_by_reason"] == {"exact_duplicate": 1}
+    removed = store.read_removed(deduped).to_pylist()[0]
+    kept_ids = store.read(deduped).column("id").to_pylist()
+    assert removed["duplicate_of"] in kept_ids and removed["reason"] == "exact_duplicate"
+    assert json.loads(removed["record"])["messages"][0]["content"] == "what is 2+2?"
+    manifest = json.loads((deduped.path / "manifest.json").read_text())
+    assert manifest["inputs"] == [{"name": "records", "stage": "ingest", "version": ingested.version}]
+    assert manifest["config"] == {"view": "conversation"}
+    assert {"pyarrow", "polars", "llm_curate"} <= set(manifest["code"])
+    card = deduped.card_path.read_text()
+    assert card.startswith("---\n") and "exact_duplicate" in card and ingested.version in card
+    assert store.read(deduped).schema.names == CONVERSATION.names
+
+
+def test_second_run_is_a_cache_hit_with_the_same_versions(store, raw):
+    first = ingest_and_dedup(store, raw)
+    second = ingest_and_dedup(store, raw)
+    assert [a.version for a in first] == [a.version for a in second]
+    assert [a.cached for a in first] == [False, False] and [a.cached for a in second] == [True, True]
+
+
+def test_config_change_makes_new_versions_downstream_only(store, raw):
+    ingested, deduped = ingest_and_dedup(store, raw, view="conversation")
+    ingested2, deduped2 = ingest_and_dedup(store, raw, view="first_user")
+    assert ingested2.version == ingested.version and ingested2.cached
+    assert deduped2.version != deduped.version and not deduped2.cached
+    # Three copies of one prompt: the first-user view removes two.
+    assert deduped2.rows["removed"] == 2
+
+
+def test_changed_raw_file_changes_every_version(store, raw):
+    ingested, deduped = ingest_and_dedup(store, raw)
+    raw.write_text(raw.read_text().replace("Paris", "Paris, France"))
+    ingested2, deduped2 = ingest_and_dedup(store, raw)
+    assert ingested2.version != ingested.version and deduped2.version != deduped.version
+
+
+class Exploding(Stage):
+    """Fails halfway, as a crash would."""
+
+    name, version, Config = "exploding", "1", StageConfig
+
+    def run(self, inputs: Mapping[str, pa.Table], config, ctx: StageContext) -> StageResult:
+        raise RuntimeError("boom")
+
+
+class Leaky(Stage):
+    """Loses a row without saying why: the runner must refuse it."""
+
+    name, version, Config = "leaky", "1", StageConfig
+
+    def run(self, inputs, config, ctx):
+        table = inputs["records"]
+        return StageResult(kept=table.slice(1), removed=removed_table([]))
+
+
+def test_a_crash_leaves_no_artifact_behind(store, raw):
+    ingested, _ = ingest_and_dedup(store, raw)
+    with pytest.raises(RuntimeError, match="boom"):
+        run_stage(Exploding(), StageConfig(), {"records": ingested}, store)
+    assert not (store.root / "exploding").exists() or not any((store.root / "exploding").iterdir())
+
+
+def test_rows_in_must_equal_kept_plus_removed(store, raw):
+    ingested, _ = ingest_and_dedup(store, raw)
+    with pytest.raises(StageContractError, match="account for every row"):
+        run_stage(Leaky(), StageConfig(), {"records": ingested}, store)
+    assert store.list("leaky") == []
+
+
+def test_interrupted_write_is_not_taken_for_an_artifact(store, raw, monkeypatch):
+    import curate.artifacts.store as store_module
+
+    ingested, _ = ingest_and_dedup(store, raw)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_module, "_fsync_tree", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run_stage(DedupExact(), ExactConfig(view="user_turns"), {"records": ingested}, store)
+    monkeypatch.undo()
+    assert sorted(a.stage for a in store.list()) == ["dedup_exact", "ingest"]
+    assert not list((store.root / "dedup_exact").glob(".tmp-*"))
+    again = run_stage(DedupExact(), ExactConfig(view="user_turns"), {"records": ingested}, store)
+    assert not again.cached and (again.path / "manifest.json").is_file()
+
+
+def test_lineage_walks_back_to_the_raw_file(store, raw):
+    ingested, deduped = ingest_and_dedup(store, raw)
+    chain = [(depth, a.stage) for depth, a in store.lineage(deduped)]
+    assert chain == [(0, "dedup_exact"), (1, "ingest")]
+    assert ingested.manifest["external"][0]["path"] == str(raw)
+    assert store.find(deduped.version[:6]).version == deduped.version
+
+
+class WithFiles(Stage):
+    name, version, Config = "with_files", "1", StageConfig
+
+    def run(self, inputs, config, ctx):
+        return StageResult(kept=inputs["records"], removed=removed_table([]), files={"plots/loss.txt": b"0.5\n0.4\n"})
+
+
+def test_stages_may_emit_files_that_the_manifest_lists(store, raw):
+    ingested, _ = ingest_and_dedup(store, raw)
+    artifact = run_stage(WithFiles(), StageConfig(), {"records": ingested}, store)
+    assert (artifact.files_dir / "plots" / "loss.txt").read_bytes() == b"0.5\n0.4\n"
+    assert artifact.manifest["files"][0]["path"] == "plots/loss.txt"
+    assert ArtifactStore(store.root).get("with_files", artifact.version).manifest["files"] == artifact.manifest["files"]

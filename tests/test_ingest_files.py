@@ -1,0 +1,124 @@
+"""Files in every supported container; bad records quarantined with file, line and reason."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
+from curate.stage import StageContext
+
+GOOD = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+
+
+def ingest(*sources: Source):
+    result = Ingest().run({}, IngestConfig(sources=sources), StageContext())
+    assert result.rows_in == result.kept.num_rows + result.removed.num_rows
+    return result
+
+
+def by_ref(result) -> dict[str, str]:
+    return dict(zip(result.removed.column("source_ref").to_pylist(), result.removed.column("reason").to_pylist()))
+
+
+def test_every_bad_line_is_quarantined_with_its_line_and_reason(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps(GOOD).encode(),
+        b'{"messages": [{"role": "user", "content": "trunc',
+        b'{"messages": [{"role": "user", "content": "caf\xff"}]}',
+        json.dumps({"messages": [{"role": "user", "content": "a"}, {"role": "bot2", "content": "b"}]}).encode(),
+        json.dumps({"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]}).encode(),
+        json.dumps({"messages": [{"role": "user", "content": "a"}, {"role": "assistant"}]}).encode(),
+        json.dumps({"messages": "not a list"}).encode(),
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = ingest(Source(path=str(path), format="openai"))
+    assert result.kept.num_rows == 1
+    assert by_ref(result) == {
+        f"{path}:2": "invalid_json",
+        f"{path}:3": "invalid_utf8",
+        f"{path}:4": "unknown_role",
+        f"{path}:5": "role_order",
+        f"{path}:6": "empty_turn",
+        f"{path}:7": "wrong_type",
+    }
+    details = result.removed.column("detail").to_pylist()
+    assert any("messages[1].role" in d and "'bot2'" in d for d in details)
+
+
+def test_json_array_records_know_their_line(tmp_path):
+    path = tmp_path / "alpaca.json"
+    path.write_text('[\n  {"instruction": "a", "output": "b"},\n  {"instruction": "c"}\n]\n')
+    result = ingest(Source(path=str(path)))
+    assert result.kept.column("source_ref").to_pylist() == [f"{path}:2"]
+    assert by_ref(result) == {f"{path}:3": "missing_field"}
+    assert "output" in result.removed.column("detail")[0].as_py()
+
+
+def test_empty_file_and_unknown_format_are_quarantined_not_fatal(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"foo": 1}\n{"foo": 2}\n')
+    result = ingest(Source(path=str(empty)), Source(path=str(odd)))
+    assert sorted(result.removed.column("reason").to_pylist()) == ["empty_file", "unknown_format", "unknown_format"]
+    assert "set format" in result.removed.column("detail").to_pylist()[-1]
+
+
+def test_gzip_and_parquet_containers(tmp_path):
+    gz = tmp_path / "chat.jsonl.gz"
+    gz.write_bytes(gzip.compress(json.dumps({"text": "<|im_start|>user\nHi<|im_end|><|im_start|>assistant\nYo<|im_end|>"}).encode()))
+    parquet = tmp_path / "rows.parquet"
+    pq.write_table(pa.Table.from_pylist([{"instruction": "a", "input": "", "output": "b"}] * 2), parquet)
+    result = ingest(Source(path=str(gz)), Source(path=str(parquet), name="pq"))
+    assert result.kept.column("source_format").to_pylist() == ["chatml", "alpaca", "alpaca"]
+    assert result.kept.column("source_ref").to_pylist()[1:] == [f"{parquet}#row=0", f"{parquet}#row=1"]
+    # The second copy is an exact repeat: it keeps its own id (dedup links it later).
+    ids = result.kept.column("id").to_pylist()
+    assert len(set(ids)) == 3
+
+
+def test_format_override_applies_to_every_row(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n")
+    result = ingest(Source(path=str(path), format="alpaca"))
+    assert by_ref(result) == {f"{path}:1": "missing_field"}
+
+
+@pytest.mark.parametrize("name", ["missing.jsonl", "notes.txt"])
+def test_unreadable_input_raises_one_clear_error(tmp_path, name):
+    path = tmp_path / name
+    if name.endswith(".txt"):
+        path.write_text("hello")
+    with pytest.raises(UnreadableInput) as err:
+        ingest(Source(path=str(path)))
+    assert str(path) in str(err.value)
+
+
+def test_corrupt_parquet_is_unreadable(tmp_path):
+    path = tmp_path / "bad.parquet"
+    path.write_bytes(b"PAR1 not really")
+    with pytest.raises(UnreadableInput, match="bad.parquet"):
+        ingest(Source(path=str(path)))
+
+
+def test_shared_datasets_row_counts_match_the_files(shared_datasets):
+    """Every record of the shared samples is kept or quarantined with a reason."""
+    files = {
+        "alpaca/alpaca_en_demo.json": 999,
+        "sharegpt/glaive_toolcall_en_demo.json": 300,
+        "sharegpt/dpo_en_demo.json": 300,
+        "sharegpt/kto_en_demo.json": 300,
+        "oasst/en_100_tree.jsonl": 100,
+        "oasst/en_100_message.jsonl": 100,
+    }
+    for name, count in files.items():
+        result = ingest(Source(path=str(shared_datasets / name)))
+        assert result.rows_in == count, name
+        assert result.kept.num_rows + result.removed.num_rows == count, name
+        assert all(result.removed.column("reason").to_pylist()), name

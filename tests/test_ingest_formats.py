@@ -1,0 +1,139 @@
+"""Each source format becomes the same canonical conversation."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from curate.ingest.formats import ADAPTERS, detect
+from curate.ingest.normalise import conversation_id, normalise_messages
+from schemas import RecordError
+
+
+def canonical(fmt: str, row: dict) -> tuple[list[dict], dict]:
+    messages, meta = ADAPTERS[fmt].convert(row)
+    return normalise_messages(messages), meta
+
+
+def roles(messages: list[dict]) -> list[str]:
+    return [m["role"] for m in messages]
+
+
+def test_alpaca_joins_instruction_and_input_and_keeps_history_and_system():
+    row = {
+        "instruction": "Translate to French.",
+        "input": "  Good morning  ",
+        "output": "Bonjour",
+        "system": "You translate.",
+        "history": [["Hi", "Hello!"]],
+        "category": "translation",
+    }
+    messages, meta = canonical("alpaca", row)
+    assert roles(messages) == ["system", "user", "assistant", "user", "assistant"]
+    assert messages[3]["content"] == "Translate to French.\n\nGood morning"
+    assert meta == {"category": "translation"}
+
+
+def test_sharegpt_maps_roles_tool_calls_and_keeps_tools():
+    row = {
+        "conversations": [
+            {"from": "human", "value": "Weather in Paris?"},
+            {"from": "function_call", "value": json.dumps({"name": "weather", "arguments": {"city": "Paris"}})},
+            {"from": "observation", "value": '{"temp": 21}'},
+            {"from": "gpt", "value": "It is 21 degrees."},
+        ],
+        "tools": '[{"name": "weather"}]',
+    }
+    messages, meta = canonical("sharegpt", row)
+    assert roles(messages) == ["user", "assistant", "tool", "assistant"]
+    call = messages[1]["tool_calls"][0]
+    assert call["name"] == "weather" and json.loads(call["arguments"]) == {"city": "Paris"}
+    assert meta["tools"] == '[{"name": "weather"}]'
+
+
+def test_sharegpt_preference_row_keeps_chosen_as_reply_and_rejected_in_meta():
+    row = {"conversations": [{"from": "human", "value": "Pick one"}], "chosen": {"from": "gpt", "value": "A"},
+           "rejected": {"from": "gpt", "value": "B"}}
+    messages, meta = canonical("sharegpt", row)
+    assert messages[-1]["content"] == "A" and meta["rejected"]["content"] == "B"
+
+
+def test_openai_content_parts_are_joined_and_tool_calls_read():
+    row = {"messages": [
+        {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{}"}}]},
+        {"role": "tool", "content": "ok"},
+        {"role": "assistant", "content": "done"},
+    ], "label": True}
+    messages, meta = canonical("openai", row)
+    assert messages[0]["content"] == "a\nb"
+    assert messages[1]["tool_calls"] == [{"id": "c1", "name": "f", "arguments": "{}"}]
+    assert meta == {"label": True}
+
+
+def test_chatml_blocks_become_messages():
+    text = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>"
+    messages, _ = canonical("chatml", {"text": text})
+    assert [(m["role"], m["content"]) for m in messages] == [("system", "Be brief."), ("user", "Hi"), ("assistant", "Hello")]
+
+
+def test_chatml_unbalanced_markers_are_rejected():
+    with pytest.raises(RecordError) as err:
+        ADAPTERS["chatml"].convert({"text": "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello"})
+    assert err.value.field == "text"
+
+
+def test_oasst_follows_the_best_ranked_reply_and_skips_deleted():
+    tree = {"message_tree_id": "t1", "prompt": {"text": "Q?", "role": "prompter", "lang": "en", "replies": [
+        {"text": "second best", "role": "assistant", "rank": 1, "replies": []},
+        {"text": "deleted", "role": "assistant", "rank": 0, "deleted": True, "replies": []},
+        {"text": "best", "role": "assistant", "rank": 0, "replies": [
+            {"text": "follow-up", "role": "prompter", "replies": []}]},
+    ]}}
+    messages, meta = canonical("oasst", tree)
+    # The trailing prompter turn has no reply, so it is dropped.
+    assert [m["content"] for m in messages] == ["Q?", "best"]
+    assert meta == {"message_tree_id": "t1", "lang": "en", "alternatives_skipped": 1}
+
+
+def test_normalisation_is_nfc_and_trimmed():
+    decomposed = unicodedata.normalize("NFD", "café")
+    messages, _ = canonical("openai", {"messages": [{"role": "user", "content": f"  {decomposed}\n"},
+                                                     {"role": "assistant", "content": "oui "}]})
+    assert messages[0]["content"] == "café" and unicodedata.is_normalized("NFC", messages[0]["content"])
+
+
+@pytest.mark.parametrize(
+    ("turns", "reason", "field"),
+    [
+        ([{"role": "user", "content": "a"}, {"role": "user", "content": "b"}], "role_order", "messages[1].role"),
+        ([{"role": "assistant", "content": "a"}], "role_order", "messages[0].role"),
+        ([{"role": "user", "content": "a"}, {"role": "assistant", "content": "  "}], "empty_turn", "messages[1].content"),
+        ([{"role": "user", "content": "a"}, {"role": "narrator", "content": "b"}], "unknown_role", "messages[1].role"),
+        ([{"role": "user", "content": "a"}], "role_order", "messages[0].role"),
+        ([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "tool", "content": "c"}],
+         "role_order", "messages[2].role"),
+    ],
+)
+def test_bad_conversations_name_the_field(turns, reason, field):
+    with pytest.raises(RecordError) as err:
+        canonical("openai", {"messages": turns})
+    assert (err.value.reason, err.value.field) == (reason, field)
+    assert field in str(err.value)
+
+
+def test_detect_votes_on_the_shape_of_rows():
+    assert detect([{"instruction": "a", "output": "b"}] * 3) == "alpaca"
+    assert detect([{"conversations": []}]) == "sharegpt"
+    assert detect([{"messages": [{"from": "human", "value": "x"}]}]) == "sharegpt"
+    assert detect([{"messages": [{"role": "user", "content": "x"}]}]) == "openai"
+    assert detect([{"text": "<|im_start|>user\nx<|im_end|>"}]) == "chatml"
+    assert detect([{"foo": 1}]) is None
+
+
+def test_ids_are_stable_and_repeats_get_their_own():
+    messages = normalise_messages([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}])
+    assert conversation_id(messages) == conversation_id([dict(m) for m in messages])
+    assert conversation_id(messages, 1) != conversation_id(messages)

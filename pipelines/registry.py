@@ -13,6 +13,16 @@ from curate.stage import Stage
 STAGES: dict[str, str] = {
     "ingest": "curate.ingest.stage:Ingest",
     "dedup_exact": "curate.dedup.exact:DedupExact",
+    "redact_pii": "curate.pii.stage:RedactPii",
+    "dedup_minhash": "curate.dedup.minhash:DedupMinhash",
+    "embed": "curate.dedup.embed:Embed",
+    "dedup_semantic": "curate.dedup.semantic:DedupSemantic",
+    "score_quality": "curate.quality.stage:ScoreQuality",
+    "filter_quality": "curate.quality.stage:FilterQuality",
+    "cluster": "curate.cluster.stage:Cluster",
+    "split": "curate.split.stage:Split",
+    "mix_general": "curate.split.stage:MixGeneral",
+    "build_pairs": "curate.pairs.stage:BuildPairs",
 }
 
 

@@ -84,6 +84,9 @@ SPLIT_NAMES = ("train", "validation", "test")
 SPLIT_CONVERSATION = pa.schema(list(CONVERSATION) + [pa.field("split", pa.string(), nullable=False)])
 """A conversation with the split it was assigned to (``train``, ``validation``, ``test``)."""
 
+PREFERENCE_PAIR_SPLIT = pa.schema(list(PREFERENCE_PAIR) + [pa.field("split", pa.string(), nullable=False)])
+"""A DPO pair with the split its prompt belongs to (``build_pairs`` output)."""
+
 
 def embeddings_schema(dim: int) -> pa.Schema:
     """Embeddings of one text view of each conversation, keyed by conversation id."""

@@ -63,8 +63,9 @@ def test_config_change_makes_new_versions_downstream_only(store, raw):
     ingested2, deduped2 = ingest_and_dedup(store, raw, view="first_user")
     assert ingested2.version == ingested.version and ingested2.cached
     assert deduped2.version != deduped.version and not deduped2.cached
-    # Three copies of one prompt: the first-user view removes two.
-    assert deduped2.rows["removed"] == 2
+    # Three copies of one prompt: the first-user view removes only the case-only copy
+    # (same answer); "Four." is a different answer, kept and flagged (issue 4).
+    assert deduped2.rows["removed"] == 1
 
 
 def test_changed_raw_file_changes_every_version(store, raw):

@@ -65,9 +65,21 @@ def keeper_key(row: dict, index: int, policy: KeeperPolicy, quality_key: str) ->
     return (index,)
 
 
+QUALITY_KEY = "quality.score"
+"""Where ``score_quality`` (curate/quality) leaves its ranking score: ``meta.quality`` is
+a dict of signals and ``score`` is the one meant for ranking."""
+
+
 def _quality(meta: str | None, key: str) -> float:
+    """The number at dotted ``key`` in the meta JSON (``quality.score`` reads
+    ``meta["quality"]["score"]``); a missing, non-numeric or non-finite value ranks last."""
+    value = json.loads(meta or "{}")
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, bool):
+        return -math.inf
     try:
-        value = float(json.loads(meta or "{}").get(key))
+        value = float(value)
     except (TypeError, ValueError):
         return -math.inf
     return value if math.isfinite(value) else -math.inf

@@ -66,13 +66,16 @@ _PHONE = (
     r"(?<![\w+$€£./:-])"
     r"(?:(?:\+\d{1,3}|\b00\d{1,3})[ .-]?(?:\(0\)[ ]?)?)?"      # +41 (0), 001-
     r"(?:\(\d{1,4}\)[ .-]?)?"                                   # (579)
-    r"\d{1,8}(?:[ .-]\d{1,8}){0,5}"                             # 905-674-3793, 0490 75 40 81
+    r"\d{1,12}(?:[ .-]\d{1,8}){0,5}"                           # 905-674-3793, 0490 75 40 81
     r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?"                         # x4587
     r"(?![\w/:-])"
 )
 _DATE_LIKE = re.compile(r"^(?:(?:19|20)\d\d[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ](?:19|20)\d\d)(?:\D|$)")
 _SSN_LIKE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 _IP_LIKE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3,4}$")  # Brazilian CEP, US ZIP+4
+_TWO_GROUPS = re.compile(r"^\d+ \d+$")
+_WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", re.IGNORECASE)
 
 
@@ -82,7 +85,7 @@ def phone_number_plausible(text: str) -> bool:
     digits = re.sub(r"\D", "", body)
     if not 7 <= len(digits) <= 15:
         return False
-    if _DATE_LIKE.match(body) or _SSN_LIKE.match(body) or _IP_LIKE.match(body):
+    if any(p.match(body) for p in (_DATE_LIKE, _SSN_LIKE, _IP_LIKE, _POSTCODE_LIKE)):
         return False
     formatted = any(c in body for c in " .-()+")
     # A bare digit run is a phone only at national length (10, or 11 with a leading 1 or 0).
@@ -100,6 +103,13 @@ class TunedPhoneRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         return phone_number_plausible(pattern_text)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        # "12345 678 Main St": a postcode and house number, not a phone. Two bare
+        # space-separated groups followed by a word are an address far more often.
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results
+                if not (_TWO_GROUPS.match(text[r.start:r.end]) and _WORD_AFTER.match(text, r.end))]
 
 
 SECRET_PATTERNS = [

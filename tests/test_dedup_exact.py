@@ -1,0 +1,47 @@
+"""dedup_exact: only whole-conversation copies are removed; same-prompt groups are flagged."""
+
+from __future__ import annotations
+
+import json
+
+from curate.artifacts import run_stage
+from curate.dedup.exact import DedupExact, ExactConfig
+from curate.ingest.stage import Ingest, IngestConfig, Source
+from curate.stage import StageContext
+from tests.conftest import conversation, conversations_table
+
+
+def test_finds_the_13_groups_of_exact_duplicates_in_alpaca_demo(store, shared_datasets):
+    raw = shared_datasets / "alpaca" / "alpaca_en_demo.json"
+    ingested = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(raw)),)), {}, store)
+    deduped = run_stage(DedupExact(), ExactConfig(), {"records": ingested}, store)
+    assert deduped.manifest["metrics"]["duplicate_groups"] == 13
+    kept_ids = set(store.read(deduped).column("id").to_pylist())
+    removed = store.read_removed(deduped).to_pylist()
+    assert len(removed) == deduped.rows["in"] - deduped.rows["kept"]
+    assert all(r["duplicate_of"] in kept_ids and r["score"] == 1.0 for r in removed)
+
+
+def test_first_user_view_never_removes_records_whose_answers_differ():
+    rows = [
+        conversation("a", "Name a colour.", "Blue."),
+        conversation("b", "name a   COLOUR.", "Red."),
+        conversation("c", "Name a colour.", "blue."),
+        conversation("d", "Name a fruit.", "Apple."),
+    ]
+    result = DedupExact().run({"records": conversations_table(rows)}, ExactConfig(view="first_user"), StageContext())
+    assert result.removed.column("id").to_pylist() == ["c"]
+    assert result.removed.column("duplicate_of").to_pylist() == ["a"]
+    metas = {r["id"]: json.loads(r["meta"]) for r in result.kept.to_pylist()}
+    assert metas["a"]["same_prompt_group"] == metas["b"]["same_prompt_group"] == "a"
+    assert "same_prompt_group" not in metas["d"]
+    assert result.metrics["same_prompt_groups"] == 1
+
+
+def test_conversation_view_flags_records_sharing_a_first_user_turn():
+    rows = [conversation("a", "Name a colour.", "Blue."), conversation("b", "Name a colour.", "Red."),
+            conversation("c", "Name a fruit.", "Apple.")]
+    result = DedupExact().run({"records": conversations_table(rows)}, ExactConfig(), StageContext())
+    assert result.kept.num_rows == 3
+    metas = [json.loads(m) for m in result.kept.column("meta").to_pylist()]
+    assert [m.get("same_prompt_group") for m in metas] == ["a", "a", None]

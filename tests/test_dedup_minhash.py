@@ -1,0 +1,172 @@
+"""dedup_minhash: planted near-duplicates are found, clusters follow chains,
+keepers are deterministic and every removal names a kept record."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from tests.conftest import conversation, conversations_table
+
+from curate.artifacts import run_stage
+from curate.dedup.clusters import components, jaccard
+from curate.dedup.minhash import DedupMinhash, MinhashConfig, bands_rows, shingles
+from curate.dedup.views import view_text
+from curate.stage import StageContext
+
+PARAGRAPH = (
+    "Photosynthesis is the process by which green plants and some other organisms use sunlight to synthesize "
+    "foods from carbon dioxide and water. It generally involves the green pigment chlorophyll and generates "
+    "oxygen as a byproduct. The light reactions capture energy in the thylakoid membranes while the Calvin "
+    "cycle fixes carbon in the stroma of the chloroplast, producing sugars that feed the whole plant."
+)
+OTHER = (
+    "A binary search tree keeps its keys in sorted order so that lookup, insertion and deletion can skip about "
+    "half of the remaining tree at each step. Balanced variants such as red black trees and AVL trees bound the "
+    "height by a logarithm of the number of keys, which keeps every operation fast even in the worst case."
+)
+
+
+def edit(text: str, positions: list[int], word: str = "banana") -> str:
+    words = text.split()
+    for p in positions:
+        words[p] = word
+    return " ".join(words)
+
+
+def run(rows, **config):
+    return DedupMinhash().run({"records": conversations_table(rows)}, MinhashConfig(**config), StageContext())
+
+
+def sim(a: str, b: str) -> float:
+    return jaccard(shingles(a), shingles(b))
+
+
+def test_planted_near_duplicates_are_removed_and_linked_to_their_original():
+    rows = [
+        conversation("orig", "Explain photosynthesis.", PARAGRAPH),
+        conversation("punct", "explain   photosynthesis!", PARAGRAPH.replace(",", " ,").replace(".", " . ").upper()),
+        conversation("edited", "Explain photosynthesis.", edit(PARAGRAPH, [40])),
+        conversation("tree", "What is a BST?", OTHER),
+    ]
+    result = run(rows, keeper="first_seen")
+    removed = {r["id"]: r for r in result.removed.to_pylist()}
+    assert set(removed) == {"punct", "edited"}
+    assert {r["duplicate_of"] for r in removed.values()} == {"orig"}
+    assert removed["punct"]["score"] == pytest.approx(1.0)
+    assert 0.7 <= removed["edited"]["score"] < 1.0
+    assert all(r["reason"] == "near_duplicate" for r in removed.values())
+    assert result.kept.column("id").to_pylist() == ["orig", "tree"]
+
+
+def test_chains_form_one_cluster_by_connected_components():
+    a = PARAGRAPH
+    b = edit(a, [50, 58])
+    c = edit(b, [4, 12], "kiwi")
+    assert sim(a, b) >= 0.7 and sim(b, c) >= 0.7 and sim(a, c) < 0.7  # A~B, B~C, not A~C
+    rows = [conversation("A", "q", a), conversation("B", "q", b), conversation("C", "q", c), conversation("T", "q", OTHER)]
+    result = run(rows, keeper="first_seen")
+    assert result.metrics["clusters"] == 1
+    assert sorted(result.removed.column("id").to_pylist()) == ["B", "C"]
+    assert set(result.removed.column("duplicate_of").to_pylist()) == {"A"}
+    assert components([(0, 1), (1, 2), (5, 6)]) == [[0, 1, 2], [5, 6]]
+
+
+@pytest.mark.parametrize("policy, meta_key, expected", [
+    ("first_seen", None, "short"),
+    ("longest_answer", None, "long"),
+    ("most_turns", None, "turns"),
+    ("highest_quality", "quality.score", "best"),
+])
+def test_keeper_policy_is_deterministic_whatever_the_input_order(policy, meta_key, expected):
+    short = conversation("short", "Explain photosynthesis.", PARAGRAPH, meta={"quality": {"score": 0.2}})
+    long_ = conversation("long", "Explain photosynthesis.", PARAGRAPH + " Indeed.", meta={"quality": {"score": 0.1}})
+    best = conversation("best", "Explain photosynthesis.", edit(PARAGRAPH, [30]), meta={"quality": {"score": 0.9}})
+    turns = conversation("turns", "Explain photosynthesis.", PARAGRAPH, meta={})
+    turns["messages"] = [{"role": "system", "content": "Be brief", "name": None, "tool_calls": None}] + turns["messages"]
+    rows = [short, long_, best, turns]
+    keepers = set()
+    for seed in range(3):
+        shuffled = rows[:1] + random.Random(seed).sample(rows[1:], 3) if policy == "first_seen" else random.Random(seed).sample(rows, 4)
+        result = run(shuffled, keeper=policy)
+        keepers.add(tuple(result.kept.column("id").to_pylist()))
+        assert set(result.removed.column("duplicate_of").to_pylist()) == {expected}
+    assert keepers == {(expected,)}
+
+
+def test_every_removal_links_to_a_kept_id_and_rows_are_accounted_for(store, tmp_path):
+    raw = tmp_path / "chat.jsonl"
+    rows = [(f"Explain photosynthesis {i}.", edit(PARAGRAPH, [10 + i])) for i in range(6)] + [("What is a BST?", OTHER)]
+    raw.write_text("\n".join(json.dumps({"messages": [{"role": "user", "content": u}, {"role": "assistant", "content": a}]})
+                             for u, a in rows) + "\n")
+    from curate.ingest.stage import Ingest, IngestConfig, Source
+
+    ingested = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(raw)),)), {}, store)
+    deduped = run_stage(DedupMinhash(), MinhashConfig(), {"records": ingested}, store)
+    kept_ids = set(store.read(deduped).column("id").to_pylist())
+    removed = store.read_removed(deduped).to_pylist()
+    assert removed and all(r["duplicate_of"] in kept_ids for r in removed)
+    assert deduped.rows["in"] == deduped.rows["kept"] + deduped.rows["removed"] == 7
+    assert "Near-duplicate pairs" in deduped.card_path.read_text()
+
+
+def test_same_prompt_with_different_answers_is_flagged_not_removed():
+    rows = [
+        conversation("p1", "Write a poem about the sea and the wind at night", "Waves whisper under silver moonlight."),
+        conversation("p2", "Write a poem about the sea and the wind at night!", "Storm clouds gather; the gulls fall silent."),
+        conversation("p3", "write a poem about the sea and the wind at night", "Waves whisper under silver moonlight."),
+    ]
+    result = run(rows, view="first_user", keeper="first_seen")
+    assert result.removed.column("id").to_pylist() == ["p3"]
+    assert result.removed.column("duplicate_of").to_pylist() == ["p1"]
+    metas = {r["id"]: json.loads(r["meta"]) for r in result.kept.to_pylist()}
+    assert metas["p1"]["near_dup_group"] == metas["p2"]["near_dup_group"] == "p1"
+
+
+def test_bands_and_rows_come_from_datasketch_or_are_explicit():
+    b, r = bands_rows(0.7, 128)
+    assert b * r <= 128 and b > 1
+    assert bands_rows(0.7, 128, 16, 8) == (16, 8)
+    with pytest.raises(ValueError, match="bands and rows go together"):
+        MinhashConfig(bands=4)
+    with pytest.raises(ValueError, match="num_perm"):
+        MinhashConfig(bands=20, rows=8)
+
+
+def test_char_shingles_and_small_shards_find_the_same_pairs():
+    rows = [conversation(f"x{i}", "q", edit(PARAGRAPH, [i * 7])) for i in range(5)] + [conversation("t", "q", OTHER)]
+    whole = run(rows, shingle="char", ngram=5)
+    sharded = run(rows, shingle="char", ngram=5, shard_rows=2)
+    assert whole.removed.to_pylist() == sharded.removed.to_pylist()
+    assert whole.removed.num_rows == 4
+    assert view_text(rows[0]["messages"], "conversation").startswith("user: q")
+
+
+def test_highest_quality_keeper_reads_the_score_that_score_quality_writes():
+    from curate.quality.stage import ScoreConfig, ScoreQuality
+
+    rows = [
+        conversation("refusal", "Explain photosynthesis.", PARAGRAPH + " As an AI language model, I hope this helps."),
+        conversation("plain", "Explain photosynthesis.", PARAGRAPH),
+        conversation("tree", "What is a BST?", OTHER),
+    ]
+    scored = ScoreQuality().run({"records": conversations_table(rows)}, ScoreConfig(), StageContext()).kept
+    scores = {r["id"]: json.loads(r["meta"])["quality"]["score"] for r in scored.to_pylist()}
+    assert scores["plain"] > scores["refusal"]
+    result = DedupMinhash().run({"records": scored}, MinhashConfig(keeper="highest_quality"), StageContext())
+    assert result.removed.column("id").to_pylist() == ["refusal"]
+    assert result.removed.column("duplicate_of").to_pylist() == ["plain"]
+
+
+@pytest.mark.parametrize("meta, key, expected", [
+    ({"quality": {"score": 0.8}}, "quality.score", 0.8),
+    ({"quality": 0.3}, "quality", 0.3),
+    ({"quality": {"score": 0.8}}, "quality", float("-inf")),  # a dict is not a score
+    ({"quality": {"score": "n/a"}}, "quality.score", float("-inf")),
+    ({}, "quality.score", float("-inf")),
+])
+def test_quality_key_is_a_dotted_path_and_anything_unreadable_ranks_last(meta, key, expected):
+    from curate.dedup.clusters import _quality
+
+    assert _quality(json.dumps(meta), key) == expected

@@ -1,0 +1,228 @@
+"""build_pairs: source adapters, guards (ties, identical answers, margin, duplicates),
+the split guard, length bias, and the three shared real sources."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from curate.artifacts.runner import run_stage
+from curate.pairs import guards
+from curate.pairs.sources import hh, oasst, ranked_pairs, trl
+from curate.pairs.stage import BuildPairs, BuildPairsConfig
+from curate.stage import StageContext, removed_table
+from schemas import SPLIT_CONVERSATION
+from tests.conftest import conversation
+
+
+def split_table(rows: list[tuple[str, str, str, str]], metas: dict | None = None) -> pa.Table:
+    """(id, user, assistant, split) rows as a SPLIT_CONVERSATION table, as the split stage writes it."""
+    return pa.Table.from_pylist(
+        [{**conversation(cid, u, a, meta=(metas or {}).get(cid)), "split": s} for cid, u, a, s in rows], schema=SPLIT_CONVERSATION)
+
+
+EMPTY_SPLIT = SPLIT_CONVERSATION.empty_table()
+
+
+def write_jsonl(path, rows) -> str:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
+    return str(path)
+
+
+def build(tmp_path, rows, split=EMPTY_SPLIT, **config):
+    cfg = BuildPairsConfig(sources=[{"path": write_jsonl(tmp_path / "pairs.jsonl", rows), "name": "t"}], **config)
+    return BuildPairs().run({"split": split}, cfg, StageContext())
+
+
+def reasons(result) -> list[str]:
+    return result.removed.column("reason").to_pylist()
+
+
+# --- HH-RLHF prefix splitting -------------------------------------------------
+
+def test_hh_shared_prefix_becomes_the_prompt_and_the_last_turns_the_answers():
+    row = {"chosen": "\n\nHuman: Hi\n\nAssistant: Hello!\n\nHuman: Name a fruit.\n\nAssistant: An apple.",
+           "rejected": "\n\nHuman: Hi\n\nAssistant: Hello!\n\nHuman: Name a fruit.\n\nAssistant: No."}
+    [pair] = hh(row)
+    assert [(m["role"], m["content"]) for m in pair.prompt] == [("user", "Hi"), ("assistant", "Hello!"), ("user", "Name a fruit.")]
+    assert [m["content"] for m in pair.chosen] == ["An apple."]
+    assert [m["content"] for m in pair.rejected] == ["No."]
+
+
+def test_hh_transcripts_diverging_in_an_earlier_assistant_turn_keep_the_whole_continuation():
+    row = {"chosen": "\n\nHuman: Q1\n\nAssistant: A1\n\nHuman: Q2\n\nAssistant: A2",
+           "rejected": "\n\nHuman: Q1\n\nAssistant: B1\n\nHuman: Q2\n\nAssistant: B2"}
+    [pair] = hh(row)
+    assert [m["content"] for m in pair.prompt] == ["Q1"]
+    assert [m["role"] for m in pair.chosen] == ["assistant", "user", "assistant"]
+    # Continuations that hold user turns no longer answer one shared prompt.
+    assert guards.check_pair(pair.prompt, pair.chosen, pair.rejected, None, 0)[0] == "different_prompts"
+
+
+# --- guards through the stage -------------------------------------------------
+
+def test_ties_identical_answers_margin_duplicates_and_bad_records_are_removed_with_reasons(tmp_path):
+    rows = [
+        {"prompt": "What is 2+2?", "chosen": "4", "rejected": "5", "score_chosen": 9, "score_rejected": 2},   # kept, margin 7
+        {"prompt": "Capital of France?", "chosen": "Paris", "rejected": "Lyon", "score_chosen": 5, "score_rejected": 5},  # tie
+        {"prompt": "Say hi", "chosen": "Hi  there", "rejected": "hi there"},                                # identical after normalisation
+        {"prompt": "Pick a colour", "chosen": "Blue", "rejected": "Green", "margin": 0.5},                  # below min margin 1
+        {"prompt": "Say bye", "chosen": "", "rejected": "Bye"},                                            # empty answer
+        {"prompt": "what is 2+2?", "chosen": "4", "rejected": "5"},                                        # duplicate of the first
+        "{not json",                                                                                        # unreadable line
+        {"prompt": "No answers here"},                                                                      # unparseable (trl needs chosen)
+    ]
+    result = build(tmp_path, rows, min_margin=1.0)
+    assert result.kept.column("source_ref").to_pylist() == [f"{tmp_path / 'pairs.jsonl'}:1"]
+    assert result.kept.column("margin").to_pylist() == [7.0]
+    assert sorted(reasons(result)) == sorted(["tie", "identical_answers", "margin_below_min", "empty_answer",
+                                              "duplicate_pair", "invalid_json", "unparseable"])
+    dup = result.removed.filter(pa.compute.equal(result.removed.column("reason"), "duplicate_pair")).to_pylist()[0]
+    assert dup["duplicate_of"] == result.kept.column("id")[0].as_py()
+    assert result.rows_in == result.kept.num_rows + result.removed.num_rows == 8
+    assert result.metrics["by_source"]["t"]["removed"]["tie"] == 1
+
+
+def test_kept_pairs_are_trl_conversational_message_lists(tmp_path):
+    result = build(tmp_path, [{"prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
+                               "chosen": [{"role": "assistant", "content": "Hello"}], "rejected": "Go away"}])
+    row = result.kept.to_pylist()[0]
+    assert [m["role"] for m in row["prompt"]] == ["system", "user"]
+    assert row["chosen"][0]["content"] == "Hello" and row["rejected"][0] == {"role": "assistant", "content": "Go away", "name": None, "tool_calls": None}
+    assert row["split"] in ("train", "validation", "test")
+
+
+def test_runner_accepts_the_stage_and_counts_every_candidate(tmp_path, store):
+    path = write_jsonl(tmp_path / "p.jsonl", [{"prompt": "a", "chosen": "b", "rejected": "c"}, {"prompt": "a", "chosen": "b", "rejected": "b"}])
+    split = store.write("split", "v0", split_table([("x", "a", "b", "test")]), removed_table([]), {"stage": "split", "rows": {"in": 1}}, "card")
+    artifact = run_stage(BuildPairs(), BuildPairsConfig(sources=[{"path": path}]), {"split": split}, store)
+    kept = store.read(artifact)
+    assert kept.column("split").to_pylist() == ["test"]  # inherited from the split artifact
+    manifest = json.loads((artifact.path / "manifest.json").read_text())
+    assert manifest["rows"] == {"in": 2, "kept": 1, "removed": 1, "removed_by_reason": {"identical_answers": 1}}
+    assert manifest["external"][0]["path"] == path
+
+
+# --- ranked sources -----------------------------------------------------------
+
+def test_ranked_pairs_strategies_and_ties_stay_visible():
+    assert ranked_pairs([1.0, 3.0, 2.0], "best_vs_worst") == [(1, 0, 2.0)]
+    assert ranked_pairs([1.0, 3.0, 2.0], "best_vs_rest") == [(1, 2, 1.0), (1, 0, 2.0)]
+    assert len(ranked_pairs([1.0, 3.0, 2.0, 0.0], "all")) == 6
+    assert ranked_pairs([2.0, 2.0], "best_vs_worst") == [(0, 1, 0.0)]  # a tie is a candidate, the guard drops it
+    assert ranked_pairs([2.0], "all") == []
+
+
+def oasst_tree(ranks=(0, 1, 2)):
+    replies = [{"message_id": f"a{i}", "role": "assistant", "text": f"answer {i}", "rank": r,
+                "replies": [{"message_id": f"u{i}", "role": "prompter", "text": "and then?", "replies": [
+                    {"message_id": f"a{i}x", "role": "assistant", "text": "more", "rank": 0, "replies": []},
+                    {"message_id": f"a{i}y", "role": "assistant", "text": "less", "rank": 1, "replies": []}]}]}
+               for i, r in enumerate(ranks)]
+    return {"message_tree_id": "t1", "prompt": {"message_id": "t1", "role": "prompter", "text": "Tell me a story", "replies": replies}}
+
+
+def test_oasst_siblings_become_ranked_pairs_at_every_depth():
+    pairs = oasst(oasst_tree(), "best_vs_worst")
+    assert len(pairs) == 4  # the root's siblings, then one deeper sibling set under each answer
+    top = pairs[0]
+    assert [m["content"] for m in top.prompt] == ["Tell me a story"]
+    assert (top.chosen[0]["content"], top.rejected[0]["content"], top.margin) == ("answer 0", "answer 2", 2.0)
+    assert [m["role"] for m in pairs[1].prompt] == ["user", "assistant", "user"]
+
+
+def test_oasst_tied_ranks_and_a_tree_without_pairs_are_accounted_for(tmp_path):
+    lone = {"message_tree_id": "t2", "prompt": {"message_id": "t2", "role": "prompter", "text": "Alone", "replies": [
+        {"message_id": "b", "role": "assistant", "text": "only answer", "rank": 0, "replies": []}]}}
+    result = build(tmp_path, [oasst_tree(ranks=(0, 0)), lone], pairs_per_prompt="best_vs_rest")
+    assert sorted(reasons(result)) == ["no_pairs", "tie"]
+    assert result.kept.num_rows == 2  # the two deeper sibling sets, under different answers
+    assert result.rows_in == 4 == result.kept.num_rows + result.removed.num_rows  # 3 candidates + 1 tree without one
+    # every pair of one tree, at any depth, lands in one split
+    assert len(set(result.kept.column("split").to_pylist())) == 1
+
+
+def test_ratings_in_the_split_inputs_meta_make_pairs_with_a_minimum_margin(tmp_path):
+    split = split_table([("c1", "Explain tides", "The moon pulls the sea.", "validation"),
+                         ("c2", "Explain tides", "Dunno.", "validation"),
+                         ("c3", "Explain tides", "Gravity of the moon and sun.", "validation"),
+                         ("c4", "Other", "x", "train")],
+                        metas={"c1": {"rating": 4}, "c2": {"rating": 1}, "c3": {"rating": 3.5}})
+    result = BuildPairs().run({"split": split}, BuildPairsConfig(ratings_key="rating", pairs_per_prompt="all", min_margin=1), StageContext())
+    kept = result.kept.to_pylist()
+    assert [(r["chosen"][0]["content"], r["rejected"][0]["content"], r["margin"]) for r in kept] == [
+        ("The moon pulls the sea.", "Dunno.", 3.0), ("Gravity of the moon and sun.", "Dunno.", 2.5)]
+    assert {r["split"] for r in kept} == {"validation"}
+    assert reasons(result) == ["margin_below_min"]  # 4 vs 3.5
+
+
+# --- the split guard ----------------------------------------------------------
+
+def test_pairs_inherit_the_split_of_their_prompt_and_never_cross_train_and_test(tmp_path):
+    split = split_table([("a", "What is DNA?", "A molecule.", "test"), ("b", "what   is dna?", "Genes.", "train"),
+                         ("c", "Boil an egg", "Ten minutes.", "train")])
+    rows = [{"prompt": "What is DNA?", "chosen": "A molecule that carries genes.", "rejected": "A band."},
+            {"prompt": [{"role": "user", "content": "What is DNA?"}, {"role": "assistant", "content": "A molecule."},
+                        {"role": "user", "content": "Say more"}], "chosen": "It has two strands.", "rejected": "No."},
+            {"prompt": "Boil an egg", "chosen": "Ten minutes in boiling water.", "rejected": "Microwave it."}]
+    rows += [{"prompt": f"Unseen prompt {i}", "chosen": f"good {i}", "rejected": f"bad {i}"} for i in range(40)]
+    rows += [{"prompt": f"unseen PROMPT {i}", "chosen": f"better {i}", "rejected": f"worse {i}"} for i in range(40)]
+    result = build(tmp_path, rows, split=split)
+    kept = result.kept.to_pylist()
+    assert [r["split"] for r in kept[:3]] == ["test", "test", "train"]  # DNA is in test upstream (and in train): held-out wins
+    by_prompt: dict[str, set] = {}
+    for r in kept:
+        by_prompt.setdefault(guards.prompt_key(r["prompt"]), set()).add(r["split"])
+    assert all(len(s) == 1 for s in by_prompt.values())
+    assert {"train", "test"} <= {r["split"] for r in kept[3:]}  # hashed prompts spread over splits
+    assert result.metrics["split_inherited"] == 3 and result.metrics["split_hashed"] == 80
+
+
+def test_hashed_split_is_deterministic_and_follows_the_ratios():
+    keys = [f"prompt {i}" for i in range(4000)]
+    splits = [guards.hashed_split(k, {"train": 0.8, "validation": 0.1, "test": 0.1}, seed=3) for k in keys]
+    assert splits == [guards.hashed_split(k, {"train": 0.8, "validation": 0.1, "test": 0.1}, seed=3) for k in keys]
+    assert 0.77 < splits.count("train") / 4000 < 0.83
+    assert splits != [guards.hashed_split(k, {"train": 0.8, "validation": 0.1, "test": 0.1}, seed=4) for k in keys]
+
+
+# --- length bias --------------------------------------------------------------
+
+def test_length_bias_report_and_balancing(tmp_path):
+    rows = [{"prompt": f"q{i}", "chosen": "long answer " * (i + 2), "rejected": "short"} for i in range(6)]
+    rows += [{"prompt": f"r{i}", "chosen": "ok", "rejected": "much longer rejected answer"} for i in range(2)]
+    report = build(tmp_path, rows)
+    assert report.metrics["length_bias"]["all"]["chosen_longer_share"] == 0.75
+    assert report.metrics["length_bias_after_balancing"] is None and report.removed.num_rows == 0
+    balanced = build(tmp_path, rows, max_chosen_longer_share=0.5)
+    assert balanced.metrics["length_bias_after_balancing"]["all"]["chosen_longer_share"] == 0.5
+    dropped = balanced.removed.filter(pa.compute.equal(balanced.removed.column("reason"), "length_balance"))
+    assert dropped.num_rows == 4  # the four with the largest chosen/rejected ratio
+    assert {r.rsplit(":", 1)[1] for r in dropped.column("source_ref").to_pylist()} == {"3", "4", "5", "6"}
+
+
+def test_trl_implicit_prompt_layout_uses_the_shared_prefix():
+    conv = [{"role": "user", "content": "Hi"}]
+    [pair] = trl({"chosen": conv + [{"role": "assistant", "content": "Hello"}], "rejected": conv + [{"role": "assistant", "content": "Bye"}]})
+    assert [m["content"] for m in pair.prompt] == ["Hi"] and pair.chosen[0]["content"] == "Hello"
+
+
+# --- real shared datasets -----------------------------------------------------
+
+@pytest.mark.parametrize("relative, name, fmt", [
+    ("hh_rlhf/harmless-base_test.jsonl.gz", "hh", "hh"),
+    ("sharegpt/dpo_en_demo.json", "sharegpt", "sharegpt"),
+    ("oasst/en_100_tree.jsonl", "oasst", "oasst"),
+])
+def test_each_shared_source_produces_pairs(shared_datasets, relative, name, fmt):
+    cfg = BuildPairsConfig(sources=[{"path": str(shared_datasets / relative), "name": name}])
+    result = BuildPairs().run({"split": EMPTY_SPLIT}, cfg, StageContext())
+    assert result.metrics["files"][0]["format"] == fmt
+    assert result.kept.num_rows > 0.9 * result.rows_in
+    assert result.rows_in == result.kept.num_rows + result.removed.num_rows
+    bias = result.metrics["length_bias"][name]
+    assert bias["pairs"] == result.kept.num_rows and 0 < bias["chosen_longer_share"] < 1
+    for row in result.kept.slice(0, 20).to_pylist():
+        assert row["prompt"][-1]["role"] == "user" and row["chosen"][0]["role"] == row["rejected"][0]["role"] == "assistant"

@@ -34,7 +34,7 @@ GENERAL = ROOT / "general"
 FILES = ("alpaca.json", "sharegpt.jsonl", "chatml.jsonl.gz", "openai.jsonl")
 FMT = {"alpaca.json": "alpaca", "sharegpt.jsonl": "sharegpt", "chatml.jsonl.gz": "chatml", "openai.jsonl": "openai"}
 # How many ordinary (unplanted) items each file gets; the rest of the pool goes to alpaca.
-BASE_QUOTA = {"sharegpt.jsonl": 56, "chatml.jsonl.gz": 38, "openai.jsonl": 58}
+BASE_QUOTA = {"sharegpt.jsonl": 63, "chatml.jsonl.gz": 46, "openai.jsonl": 63}
 
 
 def T(text: str) -> str:
@@ -724,6 +724,85 @@ QA: list[tuple[str, str, object, str]] = [
      "Keep the system simple enough that you'll use it. Store everything in one place, such as a single notes app or one notebook. Give each note a clear, searchable title, add the date, and use a small number of broad folders or tags, for example by project or area of life. Once a week, review the week's notes, move action items to your task list and delete what you no longer need. Linking related notes helps more than elaborate folder hierarchies."),
     ("email_overload", "productivity", "I get too many emails at work. How do I manage them?",
      "Check email at set times, maybe three or four times a day, instead of reacting to every notification. When you open a message, decide right away: reply if it takes under two minutes, delegate it, schedule it as a task, or archive it. Unsubscribe aggressively from newsletters you don't read, and use filters to route automated notifications into a separate folder. Writing shorter, clearer emails yourself also reduces the number of back-and-forth replies."),
+    # --- photography ------------------------------------------------------------
+    ("photo_exposure", "photography", "What do aperture, shutter speed and ISO each control in photography?",
+     "Together they set exposure, but each has a side effect. Aperture, the size of the lens opening, controls how much light comes in and the depth of field: a wide aperture like f/1.8 blurs the background, while f/11 keeps more of the scene sharp. Shutter speed controls how long the sensor is exposed and therefore motion: 1/1000 s freezes action, 1/15 s blurs it. ISO sets the sensor's sensitivity; raising it brightens the image but adds noise. Change one setting and you usually need to adjust another to keep the exposure balanced."),
+    ("photo_rule_thirds", "photography", "What is the rule of thirds?",
+     "Imagine the frame divided by two horizontal and two vertical lines into nine equal parts. Placing your subject along those lines or at their intersections, rather than dead centre, usually gives a more dynamic composition. Put the horizon on the upper or lower line instead of across the middle, and leave space in front of a moving subject or someone looking sideways. It is a guideline, not a law; symmetrical scenes often look better centred."),
+    ("photo_golden_hour", "photography", "Why do photographers love the golden hour?",
+     "The golden hour is roughly the first hour after sunrise and the last hour before sunset. With the sun low in the sky, its light passes through more atmosphere, so it is warmer in colour and much softer, with long, gentle shadows instead of the harsh contrast of midday. Faces look more flattering, textures stand out, and skies often have colour. Check a sunrise and sunset app to plan your shoot, since the window is short."),
+    ("phone_photos", "photography", "How can I take better photos with my phone?",
+     "Clean the lens first; a smudge is the most common cause of hazy photos. Tap the screen to set focus and exposure on your subject, then slide to darken or brighten. Use natural light from a window rather than the flash, and get closer instead of using digital zoom, which just crops and loses detail. Turn on the grid to keep horizons level, and hold still or brace against something in low light."),
+    # --- sustainability -----------------------------------------------------------
+    ("reduce_food_waste", "sustainability", "How can I reduce food waste at home?",
+     "Plan meals for the week and shop with a list, checking what you already have first. Store food properly: herbs in a glass of water, bread in the freezer if you won't finish it. Put older items at the front of the fridge so they get used first. Learn the difference between 'use by', which is about safety, and 'best before', which is about quality. Turn leftovers into soups, fried rice or frittatas, and compost what's left."),
+    ("heat_pump", "sustainability", "How does a heat pump heat a house?",
+     "A heat pump works like a refrigerator in reverse. A refrigerant absorbs heat from the outside air or ground, even when it is cold outside, and a compressor raises its temperature before it releases that heat indoors. Because it moves heat rather than generating it by burning fuel, a heat pump can deliver three or more units of heat for every unit of electricity it uses. It works best in a well-insulated home with large radiators or underfloor heating."),
+    ("recycle_plastic", "sustainability", "Why can't all plastics be recycled?",
+     "Plastic is not one material but many different polymers, and they can't be melted together without degrading the result. Sorting facilities can handle common bottles and tubs, but films, multilayer packaging, small items and food-contaminated containers are hard or uneconomical to separate and clean. Each cycle also shortens the polymer chains, so plastic can be recycled only a limited number of times. Reducing and reusing packaging usually helps more than recycling it."),
+    ("ev_range", "sustainability", "How can I get more range out of an electric car in winter?",
+     "Precondition the car while it is still plugged in, so the battery and cabin warm up using grid power instead of the battery. Use the seat and steering wheel heaters, which use far less energy than heating the cabin air. Keep tyres at the recommended pressure, drive a little slower on motorways, and park in a garage when you can. Expect some range loss regardless; cold batteries are simply less efficient."),
+    # --- cars -----------------------------------------------------------------------
+    ("tire_pressure", "cars", "How often should I check my tyre pressure?",
+     "Check it at least once a month and before long trips, with the tyres cold, since driving warms them and raises the reading. Use the pressure listed on the sticker inside the driver's door or in the owner's manual, not the maximum printed on the tyre sidewall. Under-inflated tyres wear faster, increase fuel consumption and handle worse, and they can lose several psi just from a cold snap."),
+    ("check_engine", "cars", "My check engine light just came on. Should I stop driving?",
+     "If the light is steady and the car drives normally, it's usually safe to continue for now, but get the code read soon; many parts stores and garages will do it cheaply. A loose fuel cap is a common, harmless cause. If the light is flashing, that signals a severe misfire that can damage the catalytic converter, so reduce speed and stop as soon as it is safe. Also stop immediately if you see warnings for oil pressure or overheating."),
+    ("jump_start", "cars", "How do I jump-start a car safely?",
+     "Park the working car close without the cars touching and turn both engines off. Connect the red clamp to the dead battery's positive terminal, then the other red clamp to the good battery's positive. Connect the black clamp to the good battery's negative terminal, and the last black clamp to an unpainted metal part of the dead car's engine block, away from the battery. Start the working car, wait a few minutes, then start the dead one. Remove the cables in reverse order."),
+    ("oil_change", "cars", "How often does my car really need an oil change?",
+     "Follow the interval in your owner's manual rather than the old 3,000-mile rule. Most modern cars using synthetic oil go 7,500 to 10,000 miles, or about a year, between changes, and many have an oil-life monitor that calculates it from how you drive. Short trips, towing, dusty roads and extreme temperatures count as severe use and call for shorter intervals. Check the dipstick monthly either way."),
+    # --- data science -----------------------------------------------------------------
+    ("overfitting", "data_science", "What is overfitting in machine learning?",
+     "Overfitting happens when a model learns the training data too closely, including its noise and quirks, so it performs well on that data but poorly on new examples. A telltale sign is training accuracy that keeps improving while validation accuracy stalls or drops. Common remedies are more training data, simpler models, regularisation such as weight decay or dropout, early stopping, and data augmentation. Always judge a model on data it has never seen."),
+    ("train_val_test", "data_science", "Why do we split data into training, validation and test sets?",
+     "The training set is what the model learns from. The validation set is used to compare models and tune hyperparameters, such as the learning rate or tree depth. The test set is kept untouched until the very end to give an honest estimate of performance on new data. If you tune against the test set, it stops being an unbiased measure, because your choices have indirectly fitted to it."),
+    ("precision_recall", "data_science", "What's the difference between precision and recall?",
+     "Precision asks: of everything the model flagged as positive, how much really was positive? Recall asks: of all the real positives, how many did the model find? A spam filter with high precision rarely sends real mail to spam, while one with high recall catches almost all spam. Raising the decision threshold usually increases precision and lowers recall. The F1 score is their harmonic mean, useful when you need one number."),
+    ("pandas_groupby", "data_science", "How do I calculate the average value per category with pandas?",
+     T("""
+        ```python
+        import pandas as pd
+
+        df = pd.DataFrame({"category": ["a", "b", "a", "c", "b"], "value": [10, 4, 6, 8, 2]})
+        means = df.groupby("category")["value"].mean()
+        print(means)
+        ```
+
+        `groupby` splits the rows by category, selects the value column and averages each group. Use `.agg(["mean", "count"])` to get several statistics at once, or `.reset_index()` to turn the result back into a regular DataFrame.
+        """)),
+    ("gradient_descent", "data_science", "Explain gradient descent in plain language.",
+     "Imagine standing on a foggy hillside and wanting to reach the valley floor. You can't see far, but you can feel which way the ground slopes under your feet, so you take a step downhill, check the slope again, and repeat. Gradient descent does the same with a model's error: it computes which direction of change in the parameters reduces the error fastest and takes a small step that way. The step size is the learning rate; too large and you overshoot, too small and progress is slow."),
+    # --- wellbeing ----------------------------------------------------------------------
+    ("stress_breathing", "wellbeing", "Is there a quick breathing exercise for stress?",
+     "Try box breathing: breathe in through your nose for a count of four, hold for four, breathe out slowly for four, and hold again for four. Repeat for two to five minutes. Another simple option is to make your exhale longer than your inhale, for example in for four and out for six, which helps activate the body's calming response. If stress is constant or overwhelming, talking to a professional is worth it."),
+    ("screen_time", "wellbeing", "How can I cut down on my phone screen time?",
+     "Start by checking your screen-time report to see which apps take the most time. Turn off all non-essential notifications, move distracting apps off your home screen, and set app limits for the worst offenders. Charge your phone outside the bedroom and use a cheap alarm clock instead. Replacing the habit matters too: keep a book or something to do with your hands nearby for the moments you usually reach for the phone."),
+    ("gratitude", "wellbeing", "Does keeping a gratitude journal actually help?",
+     "Studies suggest it can modestly improve mood and sleep for many people, especially when it's specific. Writing 'I'm grateful a colleague stayed late to help me fix the report' works better than 'I'm grateful for my job'. Doing it a few times a week seems to be as effective as daily, and may keep it from feeling like a chore. It isn't a treatment for depression, but it's a low-cost habit worth trying."),
+    # --- economics ------------------------------------------------------------------------
+    ("inflation", "economics", "What causes inflation?",
+     "Inflation is a general rise in prices, which means each unit of money buys less. It can come from demand outpacing what the economy can produce, for example after stimulus or a boom in spending, or from supply shocks that raise costs, such as a jump in energy prices. Expectations matter too: if businesses and workers expect prices to rise, they set prices and wages accordingly. Central banks usually respond by raising interest rates to cool demand."),
+    ("supply_demand", "economics", "Explain supply and demand with a simple example.",
+     "Picture a town with one strawberry stall. If a heatwave ruins half the harvest, supply falls, the berries sell out early, and the seller can raise prices until fewer people want to buy. If a new health trend makes strawberries popular, demand rises, and prices go up even with the same harvest. When prices rise, more farmers are tempted to grow strawberries next season, which increases supply and pushes prices back down. The market price settles where the amount people want matches the amount available."),
+    ("opportunity_cost", "economics", "What is opportunity cost?",
+     "Opportunity cost is the value of the best alternative you give up when you make a choice. If you spend a Saturday working an extra shift, the cost is not just tiredness but the day out with friends you didn't have. For a business, using a warehouse for storage means it can't rent it out. Thinking in opportunity costs helps you compare options honestly, since every choice uses limited time, money or resources."),
+    # --- sports -----------------------------------------------------------------------------
+    ("marathon_taper", "sports", "What is tapering before a marathon?",
+     "Tapering means cutting your training volume over the last two to three weeks before the race so your body can recover fully and arrive fresh. A common approach is to reduce weekly mileage by about 20 to 30% each week while keeping a few short runs at race pace to stay sharp. Don't try anything new in this period, sleep well, and expect to feel restless; that is a sign the taper is working."),
+    ("swim_breathing", "sports", "How do I stop getting out of breath when swimming freestyle?",
+     "Most beginners hold their breath underwater and then try to exhale and inhale in the brief moment their mouth is out. Instead, breathe out steadily through your nose and mouth while your face is in the water, so you only need to inhale when you turn. Turn your head to the side rather than lifting it, keeping one goggle in the water. Slow down, and practise breathing every two or three strokes until it feels relaxed."),
+    # --- philosophy ---------------------------------------------------------------------------
+    ("trolley_problem", "philosophy", "What is the trolley problem?",
+     "It's a thought experiment in ethics. A runaway trolley will kill five people on the track unless you pull a lever to divert it onto another track, where it will kill one person. Many people say they would pull the lever. But in a variant where the only way to stop the trolley is to push a large person off a bridge into its path, most people say no, even though the numbers are the same. The puzzle is what explains the difference, and it is used to compare theories that judge actions by outcomes with theories based on duties and rights."),
+    ("stoicism", "philosophy", "What is the basic idea of Stoicism?",
+     "Stoicism, an ancient Greek and Roman philosophy, teaches that we should focus on what is within our control, our own judgements, choices and actions, and accept calmly what is not, such as other people's behaviour or the weather. Virtue, meaning wisdom, courage, justice and self-control, is seen as the only true good. Modern readers often use it as a practical toolkit for handling stress, for example by asking, before getting upset, whether the thing is actually up to you."),
+    # --- networking (no addresses on purpose) ----------------------------------------------------
+    ("dns_explain", "networking", "What does DNS do?",
+     "DNS, the Domain Name System, translates human-friendly names like a website's domain into the numeric addresses computers use to find each other. When you type a domain, your device asks a resolver, usually run by your ISP or a public provider, which looks up the answer by asking the root servers, then the servers for the top-level domain, then the domain's own name servers, and caches the result. It works like a phone book for the internet."),
+    ("tcp_udp", "networking", "What's the difference between TCP and UDP?",
+     "TCP sets up a connection and guarantees that data arrives complete and in order, resending anything that gets lost; that reliability costs some speed and latency. UDP just sends packets with no handshake, ordering or retransmission, so it's faster and lighter but packets may be lost or arrive out of order. Web pages, email and file transfers use TCP. Video calls, online games and DNS lookups often use UDP, where a late packet is useless anyway."),
+    ("wifi_slow", "networking", "Why is my home Wi-Fi slow in some rooms?",
+     "Wi-Fi signals weaken with distance and struggle through thick walls, floors, mirrors and appliances like microwaves. Try moving the router to a central, elevated spot out in the open rather than in a cupboard. The 5 GHz band is faster but has shorter range than 2.4 GHz. For larger homes, a mesh system or a wired access point in the far rooms usually fixes dead zones better than a range extender."),
 ]
 
 # Grammar fixes: Alpaca-style (instruction, input) -> output.
@@ -868,11 +947,18 @@ def math_items(rng: random.Random) -> list[tuple[str, str, object, str]]:
     for i in range(4):
         P, r, n = rng.choice([1500, 2000, 5000, 12000]), rng.choice([3, 4, 4.5, 5]), rng.choice([3, 5, 8, 10])
         factor = (1 + r / 100) ** n
-        A = P * factor
-        q = (f"If you deposit {money(P)} in a savings account that pays {num(r)}% interest compounded annually, how much will be in the account after {n} years?"
-             if i % 2 == 0 else
-             f"An investment of {money(P)} grows at {num(r)}% per year, compounded once a year. What is it worth after {n} years, and how much of that is interest?")
-        a = f"Use A = P(1 + r)^n. Here A = {num(P)} × (1 + {r / 100:g})^{n} = {num(P)} × {factor:.4f} ≈ {money(A)}. The interest earned is about {money(A - P)}."
+        A_, I_ = P * factor, P * factor - P
+        g = f"{1 + r / 100:g}"
+        q, a = [
+            (f"If you deposit {money(P)} in a savings account that pays {num(r)}% interest compounded annually, how much will be in the account after {n} years?",
+             f"Use A = P(1 + r)^n. Here A = {num(P)} × (1 + {r / 100:g})^{n} = {num(P)} × {factor:.4f} ≈ {money(A_)}. The interest earned is about {money(I_)}."),
+            (f"An investment of {money(P)} grows at {num(r)}% per year, compounded once a year. What is it worth after {n} years, and how much of that is interest?",
+             f"Each year the balance is multiplied by {g}. After {n} years it has grown by a factor of {factor:.4f}, so it is worth about {money(A_)}, and roughly {money(I_)} of that is interest."),
+            (f"A bond bought for {money(P)} pays {num(r)}% a year, and the interest is reinvested annually. What will the holding be worth in {n} years?",
+             f"Reinvesting means compounding: value = price × {g} raised to the power {n}, i.e. {num(P)} × {factor:.4f}, which comes to about {money(A_)}. That is {money(I_)} more than was paid."),
+            (f"A college fund starts with {money(P)} and earns {num(r)}% a year, compounded annually, with no further deposits. What is the balance after {n} years?",
+             f"Growth per year is {num(r)}%, so over {n} years the fund multiplies by ({g})^{n} ≈ {factor:.4f}. Balance: about {money(A_)}, of which {money(I_)} is interest."),
+        ][i]
         out.append((f"math_compound_{i}", "math", q, a))
 
     # M5: path around a rectangle
@@ -919,11 +1005,17 @@ def math_items(rng: random.Random) -> list[tuple[str, str, object, str]]:
         s1, s2, s3 = rng.choice([68, 72, 75, 81]), rng.choice([77, 84, 88, 90]), rng.choice([70, 79, 83, 92])
         cur = s1 + s2 + s3
         target = rng.choice([t for t in (75, 78, 80, 82, 85) if 0 <= 4 * t - cur <= 100])
-        need = 4 * target - cur
-        q = (f"A student scored {s1}, {s2} and {s3} on the first three tests. What score is needed on the fourth test to average {target}?"
-             if i % 2 == 0 else
-             f"After three quizzes with marks of {s1}, {s2} and {s3}, what must the fourth quiz mark be for the average of all four to reach {target}?")
-        a = f"An average of {target} over four tests needs a total of 4 × {target} = {4 * target}. The first three add up to {s1} + {s2} + {s3} = {cur}. So the fourth score must be {4 * target} − {cur} = {need}."
+        need, total = 4 * target - cur, 4 * target
+        q, a = [
+            (f"A student scored {s1}, {s2} and {s3} on the first three tests. What score is needed on the fourth test to average {target}?",
+             f"An average of {target} over four tests needs a total of 4 × {target} = {total}. The first three add up to {s1} + {s2} + {s3} = {cur}. So the fourth score must be {total} − {cur} = {need}."),
+            (f"After three quizzes with marks of {s1}, {s2} and {s3}, what must the fourth quiz mark be for the average of all four to reach {target}?",
+             f"Required total: {total}. Marks so far: {cur}. Fourth quiz: {total} − {cur} = {need}."),
+            (f"A salesperson closed {s1}, {s2} and {s3} deals in the first three months of the year. How many deals are needed in month four to average {target} a month?",
+             f"Four months at {target} deals each is {total} deals. Months one to three brought in {cur}, so month four needs {need}."),
+            (f"A gymnastics team scored {s1}, {s2} and {s3} points at its first three meets. What does it need at the fourth meet to average {target} points?",
+             f"To average {target} across four meets the team needs {total} points overall. It already has {cur}, leaving {need} for the last meet."),
+        ][i]
         out.append((f"math_average_{i}", "math", q, a))
 
     # M9: unit price comparison
@@ -932,9 +1024,17 @@ def math_items(rng: random.Random) -> list[tuple[str, str, object, str]]:
         x, y = rng.choice([250, 400, 500]), rng.choice([750, 1000, 1200])
         p1, p2 = rng.choice([3.2, 4.5, 5.75]), rng.choice([8.4, 10.5, 12.9])
         u1, u2 = p1 / x * 100, p2 / y * 100
-        best, diff = ("A", u2 - u1) if u1 < u2 else ("B", u1 - u2)
-        q = f"Brand A sells {x} g of {product} for {money(p1)}, and Brand B sells {y} g for {money(p2)}. Which is the better deal per 100 g?"
-        a = f"Brand A: {money(p1)} ÷ {x} × 100 = {money(u1)} per 100 g.\nBrand B: {money(p2)} ÷ {y} × 100 = {money(u2)} per 100 g.\nBrand {best} is cheaper by about {money(diff)} per 100 g."
+        best, diff = (f"the {x} g pack", u2 - u1) if u1 < u2 else (f"the {y} g pack", u1 - u2)
+        q, a = [
+            (f"Brand A sells {x} g of {product} for {money(p1)}, and Brand B sells {y} g for {money(p2)}. Which is the better deal per 100 g?",
+             f"Brand A: {money(p1)} ÷ {x} × 100 = {money(u1)} per 100 g.\nBrand B: {money(p2)} ÷ {y} × 100 = {money(u2)} per 100 g.\nBrand {'A' if u1 < u2 else 'B'} is cheaper by about {money(diff)} per 100 g."),
+            (f"At the supermarket, a {x} g bag of {product} costs {money(p1)} and a {y} g bag costs {money(p2)}. Which bag gives better value?",
+             f"Per 100 g the small bag costs {money(u1)} and the large one {money(u2)}, so {best} is better value by {money(diff)} per 100 g."),
+            (f"Which is cheaper per 100 g: {product} at {money(p1)} for {x} g, or at {money(p2)} for {y} g?",
+             f"Divide each price by the number of 100 g portions: {money(p1)} ÷ {x / 100:g} = {money(u1)}, and {money(p2)} ÷ {y / 100:g} = {money(u2)}. The cheaper option is {best}, saving {money(diff)} per 100 g."),
+            (f"A shop stocks {product} in two sizes: {x} g for {money(p1)} and {y} g for {money(p2)}. Which size is the better buy?",
+             f"Work out a common unit. The {x} g size comes to {money(u1)} per 100 g and the {y} g size to {money(u2)} per 100 g, so {best} wins by {money(diff)} per 100 g."),
+        ][i]
         out.append((f"math_unitprice_{i}", "math", q, a))
 
     # M10: percentage change
@@ -2329,7 +2429,10 @@ def describe(facts: dict) -> tuple[dict, str]:
         add(f"| `{f}` | {info['format']} | {info['records']} | {info['kept']} | {q} |")
     add(f"| **total** | | {t['records']} | {t['kept_after_ingest']} | {t['quarantined_after_ingest']} |")
     add("")
-    add("`empty.jsonl` is a 0-byte file; ingest counts it as one row quarantined with `empty_file`.")
+    add("`empty.jsonl` is a 0-byte file; ingest counts it as one row quarantined with `empty_file`, so ingesting all five "
+        f"files gives rows_in {t['records'] + 1}, kept {t['kept_after_ingest']}, quarantined {t['quarantined_after_ingest']} "
+        "(verified against `curate.ingest`). Only the files named here come from `make_demo.py`; any other file in "
+        "`data/demo/` is not covered by these counts.")
     add("")
     add("## Counts per kind and file")
     add("")

@@ -195,6 +195,13 @@ def artifacts_lineage(
             out.print(f"{pad}  <- {e['path']} (sha256 {e['sha256'][:16]})", highlight=False)
 
 
+from pipelines.cli_report import report  # noqa: E402  (commands kept in their own modules)
+from pipelines.cli_serve import serve  # noqa: E402
+
+app.command()(report)
+app.command()(serve)
+
+
 def main() -> None:
     app()
 

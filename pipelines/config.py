@@ -48,6 +48,9 @@ class Flow(Model):
     steps: list[Step] = Field(min_length=1)
     schedule: Schedule | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
+    after: str | list[str] | None = Field(
+        default=None, description="Start this flow when the named flow(s) complete successfully (under `curate serve`)."
+    )
 
 
 class Project(Model):
@@ -124,8 +127,9 @@ def resolve_flow(project: Project, flow_name: str) -> list[ResolvedStep]:
 
 
 def _with_paths(stage: str, config: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Source paths are relative to flows.yaml; rewrite them relative to the working directory."""
-    if stage != "ingest" or not isinstance(config.get("sources"), list):
+    """Source paths (any stage's ``sources: [{path: ...}]``) are relative to
+    flows.yaml; rewrite them relative to the working directory."""
+    if not isinstance(config.get("sources"), list):
         return config
     sources = []
     for source in config["sources"]:

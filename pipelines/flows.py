@@ -8,6 +8,7 @@ summary as a table artifact, so the Prefect UI shows what the console shows.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -17,12 +18,13 @@ from curate.stage import StageContext
 from pipelines.config import Project, ResolvedStep, resolve_flow
 from pipelines.console import Reporter, summary_rows
 from pipelines.registry import stage_class
+from pipelines.run_log import record_flow_run
 
 _reporter: Reporter | None = None  # set by the caller for the duration of a run; read by task threads
 
 
 def quiet_prefect(verbose: bool = False) -> None:
-    """Silence Prefect on an offline machine before it is imported.
+    """Silence Prefect (and model-loading noise) on an offline machine before import.
 
     Its telemetry and per-task INFO lines are noise on a console that shows a
     progress bar per stage; errors still reach the user through our own messages.
@@ -32,6 +34,12 @@ def quiet_prefect(verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
     os.environ.setdefault("PREFECT_CLI_COLORS", "false")
+    if not verbose:
+        # Model loading bars and bitsandbytes' CPU-kernel notice would scroll
+        # the stage progress bars away; they say nothing the summary does not.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
 
 
 def artifact_key(flow: str, step: str) -> str:
@@ -80,6 +88,7 @@ def _run_steps(flow_name: str, config_path: str, artifacts_dir: str) -> list[tup
         artifact = step_task(flow_name, step, inputs, store)
         done[step.name] = artifact
         outcome.append((step.name, artifact))
+    record_flow_run(flow_name, outcome, store.root)
     create_table_artifact(table=summary_rows(outcome), key=artifact_key(flow_name, "summary").removesuffix("-card"),
                           description=f"Rows through each step of flow {flow_name}")
     return outcome

@@ -23,6 +23,10 @@ STAGES: dict[str, str] = {
     "split": "curate.split.stage:Split",
     "mix_general": "curate.split.stage:MixGeneral",
     "build_pairs": "curate.pairs.stage:BuildPairs",
+    "train_sft": "train.stage:TrainSFT",
+    "train_dpo": "train.stage:TrainDPO",
+    "evaluate": "train.evaluate.stage:Evaluate",
+    "evaluate_dpo": "train.evaluate.stage:EvaluateDpo",
 }
 
 

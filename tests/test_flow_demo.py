@@ -81,7 +81,7 @@ def test_every_manifest_accounts_for_every_row(project, first_run):
 
 
 def test_planted_problems_are_quarantined_with_reasons(project, first_run):
-    ingest = next(m for m in manifests(project) if m["stage"] == "ingest")
+    ingest = next(m for m in manifests(project) if m["stage"] == "ingest" and "demo" in m["external"][0]["path"])
     reasons = ingest["rows"]["removed_by_reason"]
     for reason in ("invalid_json", "invalid_utf8", "unknown_role", "role_order", "empty_turn", "missing_field", "empty_file"):
         assert reasons.get(reason, 0) >= 1, (reason, reasons)
@@ -106,22 +106,31 @@ def test_second_run_is_all_cache_hits_with_the_same_versions(project, first_run)
 
 
 def test_changing_one_stage_config_reversions_it_and_downstream_only(project, first_run):
+    from pipelines.config import load_project, resolve_flow
+
     result, home = first_run
+    steps = resolve_flow(load_project(project / "flows.yaml"), "curation")
+    downstream = {"dedup_exact"}
+    for step in steps:  # steps come in dependency order
+        if downstream & set(step.inputs.values()):
+            downstream.add(step.name)
     flows = project / "flows.yaml"
     original = flows.read_text()
-    flows.write_text(original.replace("view: conversation", "view: user_turns", 1))
+    assert original.count("- stage: dedup_exact\n        config: {view: conversation}") == 1
+    flows.write_text(original.replace("- stage: dedup_exact\n        config: {view: conversation}",
+                                      "- stage: dedup_exact\n        config: {view: user_turns}"))
     try:
         changed = curate("run", "--no-progress", cwd=project, home=home)
     finally:
         flows.write_text(original)
     assert changed.returncode == 0, changed.stderr
     before, after = versions(result.stdout), versions(changed.stdout)
-    order = list(before)
-    first_changed = order.index("dedup_exact")
-    for step in order[:first_changed]:
-        assert after[step] == (before[step][0], "hit"), step
-    for step in order[first_changed:]:
-        assert after[step][0] != before[step][0], step
+    assert set(before) == {s.name for s in steps} and "ingest_general" not in downstream
+    for step in before:
+        if step in downstream:
+            assert after[step][0] != before[step][0], step
+        else:
+            assert after[step] == (before[step][0], "hit"), step
 
 
 def test_a_missing_source_stops_before_anything_is_written(tmp_path, first_run):

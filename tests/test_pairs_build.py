@@ -226,3 +226,36 @@ def test_each_shared_source_produces_pairs(shared_datasets, relative, name, fmt)
     assert bias["pairs"] == result.kept.num_rows and 0 < bias["chosen_longer_share"] < 1
     for row in result.kept.slice(0, 20).to_pylist():
         assert row["prompt"][-1]["role"] == "user" and row["chosen"][0]["role"] == row["rejected"][0]["role"] == "assistant"
+
+
+# --- flows.yaml and the demo file ---------------------------------------------
+
+def test_flows_yaml_step_after_split_validates(tmp_path):
+    from pipelines.config import load_project, resolve_flow
+
+    (tmp_path / "chats.jsonl").write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}) + "\n")
+    pairs = write_jsonl(tmp_path / "pairs.jsonl", [{"prompt": "hi", "chosen": "hello", "rejected": "go"}])
+    (tmp_path / "flows.yaml").write_text(f"""
+flows:
+  curation:
+    steps:
+      - stage: ingest
+        config: {{sources: [{{path: chats.jsonl}}]}}
+      - stage: split
+      - stage: build_pairs
+        inputs: {{split: split}}
+        config: {{sources: [{{path: {pairs}, name: demo-pairs}}], min_margin: 1}}
+""")
+    steps = resolve_flow(load_project(tmp_path / "flows.yaml"), "curation")
+    assert steps[-1].inputs == {"split": "split"} and steps[-1].config.min_margin == 1
+
+
+def test_demo_pairs_file_plants_one_of_each_drop_reason():
+    from tests.conftest import ROOT
+
+    path = ROOT / "data" / "demo" / "pairs.jsonl"
+    if not path.is_file():
+        pytest.skip("data/demo/pairs.jsonl is absent")
+    result = BuildPairs().run({"split": EMPTY_SPLIT}, BuildPairsConfig(sources=[{"path": str(path)}], min_margin=1), StageContext())
+    assert sorted(reasons(result)) == ["duplicate_pair", "empty_answer", "identical_answers", "margin_below_min", "tie"]
+    assert result.kept.num_rows == 25

@@ -10,16 +10,16 @@ transformers = pytest.importorskip("transformers")
 from curate.pairs.guards import check_pair  # noqa: E402
 from curate.pairs.onpolicy import generate_answers, on_policy_candidates  # noqa: E402
 
-WORDS = "the a cat dog sat on mat what is why how sky blue green red it because light".split()
-TEMPLATE = "{% for m in messages %}<{{ m['role'] }}> {{ m['content'] }} {% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}"
+WORDS = "user assistant system the a cat dog sat on mat what is why how sky blue green red it because light".split()
+TEMPLATE = "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} {% endfor %}{% if add_generation_prompt %}assistant :{% endif %}"
 
 
 @pytest.fixture(scope="module")
 def tiny():
     from tokenizers import Tokenizer, models, pre_tokenizers
 
-    special = ["<pad>", "<unk>", "</s>", "<user>", "<assistant>", "<system>"]
-    vocab = {w: i for i, w in enumerate(special + WORDS + ["?", "."])}
+    special = ["<pad>", "<unk>", "</s>"]
+    vocab = {w: i for i, w in enumerate(special + WORDS + ["?", ".", ":"])}
     tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation()])
     tokenizer = transformers.PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", unk_token="<unk>", eos_token="</s>")

@@ -86,3 +86,18 @@ def test_filters_switched_off_drop_nothing():
     table = conversations_table(list(PLANTED.values()))
     off = FilterConfig(drop_placeholder_answers=False, drop_refusals=False, max_repetition=None, max_non_printable=None, min_answer_chars=None)
     assert FilterQuality().run({"records": table}, off, StageContext()).removed.num_rows == 0
+
+
+def test_a_tool_calling_turn_is_not_an_empty_answer():
+    from curate.quality.signals import score_conversation
+
+    messages = [
+        {"role": "user", "content": "Weather in Oslo?", "name": None, "tool_calls": None},
+        {"role": "assistant", "content": "", "name": None,
+         "tool_calls": [{"id": None, "name": "weather", "arguments": '{"city": "Oslo"}'}]},
+        {"role": "tool", "content": '{"temp": -2}', "name": None, "tool_calls": None},
+        {"role": "assistant", "content": "It is -2 °C in Oslo.", "name": None, "tool_calls": None},
+    ]
+    assert score_conversation(messages)["placeholder_answer"] is False
+    messages[-1] = {**messages[-1], "content": "N/A"}
+    assert score_conversation(messages)["placeholder_answer"] is True

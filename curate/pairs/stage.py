@@ -58,7 +58,7 @@ class BuildPairsConfig(StageConfig):
         default_factory=lambda: {"train": 0.8, "validation": 0.1, "test": 0.1},
         description="Split shares for prompts the split input does not hold (seeded hash of the normalised first user turn).")
     seed: int = Field(0, description="Seed of that hash.")
-    max_chosen_longer_share: float | None = Field(None, gt=0, le=1, description="Length balancing: drop the pairs with the largest chosen/rejected length ratio until at most this share has the longer chosen answer; None reports only.")
+    max_chosen_longer_share: float | None = Field(None, gt=0, le=1, description="Length balancing, per source: drop the pairs with the largest chosen/rejected length ratio until at most this share has the longer chosen answer; None reports only.")
 
     @model_validator(mode="after")
     def _something_to_read(self):
@@ -122,7 +122,11 @@ class BuildPairs(Stage):
         lengths = [(len(guards.answer_text(r["chosen"])), len(guards.answer_text(r["rejected"]))) for r in kept]
         bias_before = _bias_by_source(kept, lengths)
         if config.max_chosen_longer_share is not None:
-            drop = set(guards.length_balance([a for a, _ in lengths], [b for _, b in lengths], config.max_chosen_longer_share))
+            # Per source: one long-biased source must not hide behind a balanced one.
+            drop = set()
+            for source in {r["source"] for r in kept}:
+                idx = [i for i, r in enumerate(kept) if r["source"] == source]
+                drop |= {idx[j] for j in guards.length_balance([lengths[i][0] for i in idx], [lengths[i][1] for i in idx], config.max_chosen_longer_share)}
             for i in sorted(drop):
                 r = kept[i]
                 removed.append({"id": r["id"], "stage": self.name, "reason": "length_balance", "source_ref": r["source_ref"],

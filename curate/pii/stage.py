@@ -26,20 +26,21 @@ SHARD_ROWS = 256  # rows per find_pii batch: bounds memory, gives progress ticks
 
 
 @lru_cache(maxsize=4)
-def _analyzer(model: str, extra_patterns: tuple[ExtraPattern, ...]):
-    """Loading spaCy costs seconds; reuse one analyzer per model and pattern set."""
-    return tuned_analyzer(nlp_engine(model), PiiPolicy(model=model, extra_patterns=extra_patterns))
+def _analyzer(model: str, extra_patterns: tuple[ExtraPattern, ...], name_gazetteer: bool = True):
+    """Loading spaCy costs seconds; reuse one analyzer per model and recognizer set."""
+    return tuned_analyzer(nlp_engine(model), PiiPolicy(model=model, extra_patterns=extra_patterns,
+                                                       name_gazetteer=name_gazetteer))
 
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "1"
+    version = "2"
     Config = PiiPolicy
     output_schema = CONVERSATION
 
     def run(self, inputs: Mapping[str, pa.Table], config: PiiPolicy, ctx: StageContext) -> StageResult:
         table = inputs["records"]
-        analyzer = _analyzer(config.model, config.extra_patterns)
+        analyzer = _analyzer(config.model, config.extra_patterns, config.name_gazetteer)
         rows = table.to_pylist()
         kept, removed = [], []
         totals: Counter[str] = Counter()

@@ -129,7 +129,8 @@ def score_conversation(
 ) -> dict[str, Any]:
     """All signals for one conversation (a list of canonical messages)."""
     prompt = "\n".join(m["content"] for m in messages if m["role"] == "user")
-    answers = [m["content"] for m in messages if m["role"] == "assistant"]
+    # An assistant turn that only calls a tool has no text by design; it is not an empty answer.
+    answers = [m["content"] for m in messages if m["role"] == "assistant" and not m.get("tool_calls")]
     answer = "\n".join(answers)
     text = "\n".join(m["content"] for m in messages)
     prompt_chars, answer_chars = len(prompt), len(answer)

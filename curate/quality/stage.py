@@ -64,7 +64,7 @@ def _summary_card(summary: dict[str, Any]) -> str:
 
 class ScoreQuality(Stage):
     name = "score_quality"
-    version = "1"
+    version = "2"
     Config = ScoreConfig
     output_schema = CONVERSATION
 

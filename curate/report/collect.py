@@ -110,6 +110,7 @@ def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | b
     main = [(i, s, a) for i, (s, a) in enumerate(present) if _has_messages(a)]
     if main:
         first, last = main[0][2], main[-1][2]
+        data.run["final_kept"] = last.rows["kept"]
         data.lengths = {f"before ({main[0][1].step})": conversation_lengths(_read(first, ["messages"])).tolist(),
                         f"after ({main[-1][1].step})": conversation_lengths(_read(last, ["messages"])).tolist()}
 
@@ -232,6 +233,8 @@ def _splits(data: ReportData, artifact: Artifact, final: pa.Table) -> None:
     if "split" not in final.column_names:
         return
     stratify = artifact.manifest.get("config", {}).get("stratify_by")
+    if stratify and stratify not in final.column_names and stratify in _names(artifact):
+        final = final.append_column(stratify, _read(artifact, [stratify]).column(stratify))
     strata = [str(v) for v in metajson.column_or_meta(final, stratify)] if stratify else ["all"] * final.num_rows
     counts: dict[str, Counter] = defaultdict(Counter)
     for split, stratum in zip(final.column("split").to_pylist(), strata, strict=True):

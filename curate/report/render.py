@@ -27,7 +27,7 @@ table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{text-align:left
 th{color:var(--muted);font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .up{color:#15803d}.down{color:#b91c1c}.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:12px}
 .key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
-.dup{border-top:1px solid var(--line);padding:8px 0}.dup:first-of-type{border-top:0}.dup .keep{font-weight:600}
+.dups{columns:2 440px;column-gap:28px}.dup{break-inside:avoid;border-top:1px solid var(--line);padding:8px 0}.dup .keep{font-weight:600}
 .dup ul{margin:4px 0 0;padding-left:18px;color:#374151}.tag{display:inline-block;font-size:11px;background:#eef2ff;color:#3730a3;border-radius:4px;padding:0 6px;margin-right:6px}
 .grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:10px}.grid2 h3{font-size:12.5px;margin:4px 0;color:#374151}
 code{font-size:12px;background:#f3f4f6;padding:0 4px;border-radius:3px}
@@ -56,7 +56,7 @@ def render(data: ReportData) -> str:
     run = data.run
     f = data.funnel
     first_in = f[0]["in"] if f else 0
-    main_kept = next((r["kept"] for r in reversed(f) if r["stage"] not in ("embed",)), 0)
+    main_kept = run.get("final_kept", f[-1]["kept"] if f else 0)
     removed_total = sum(r["removed"] for r in f)
     kpis = [(f"{first_in:,}", "records in"), (f"{main_kept:,}", "kept at the end"),
             (f"{100 * main_kept / first_in:.1f}%" if first_in else "–", "kept share"),
@@ -102,14 +102,15 @@ def render(data: ReportData) -> str:
         totals = ", ".join(f"{escape(k)}: {v:,} clusters" for k, v in data.duplicate_totals.items())
         items = []
         for c in data.duplicates:
-            members = "".join(f"<li>{escape(m['text'])} <span class=muted>({escape(m['id'][:10])}, score {m['score'] if m['score'] is not None else '–'})</span></li>"
+            members = "".join(f"<li>{escape(m['text'])} <span class=muted>({escape(m['id'][:10])}, score {_score(m['score'])})</span></li>"
                               for m in c["members"])
             more = c["size"] - 1 - len(c["members"])
             items.append(f"<div class=dup><span class=tag>{escape(c['step'])}</span><span class=tag>{escape(c['reason'])}</span>"
                          f"<b>{c['size']}</b> records · kept <code>{escape(c['keeper_id'][:10])}</code>"
                          f"<div class=keep>{escape(c['keeper_text'])}</div><ul>{members}</ul>"
                          + (f"<span class=muted>and {more} more</span>" if more > 0 else "") + "</div>")
-        sections.append(_section("Duplicate clusters", "".join(items), f"Largest clusters first; {totals}. Kept record in bold, removed copies below."))
+        sections.append(_section("Duplicate clusters", f"<div class=dups>{''.join(items)}</div>",
+                                 f"Largest clusters first; {totals}. Kept record in bold, removed copies below with their similarity score.", wide=True))
 
     if data.cluster_map:
         cm = data.cluster_map
@@ -118,7 +119,7 @@ def render(data: ReportData) -> str:
         ev = " + ".join(f"{100 * e:.0f}%" for e in cm["explained"])
         note = (f"PCA of the embeddings ({ev} of variance); hover a point for its (redacted) prompt. "
                 + (f"Every {cm['sampled_every']}th of {cm['total']:,} rows shown." if cm["sampled_every"] > 1 else f"All {len(cm['points']):,} rows shown."))
-        sections.append(_section("Cluster map", svg.scatter(cm["points"]) + legend, note, wide=True))
+        sections.append(_section("Cluster map", svg.scatter(cm["points"], width=1100, height=520) + legend, note, wide=True))
 
     if data.splits:
         sp = data.splits
@@ -155,6 +156,10 @@ def render(data: ReportData) -> str:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Curation report · {escape(run['name'])}</title><style>{CSS}</style></head><body>"
             f"{header}<main>{''.join(sections)}</main></body></html>\n")
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def _median(values: list[float]) -> float:

@@ -1,0 +1,43 @@
+"""``curate report [RUN]``: one self-contained HTML report per recorded flow run.
+
+Hooked into ``pipelines/cli.py`` with ``app.command()(report)``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def report(
+    run: Annotated[Optional[str], typer.Argument(help="Run: `<flow>/<name>`, a name or run-id prefix; default the latest run of --flow.")] = None,
+    flow: Annotated[str, typer.Option("--flow", help="Flow whose runs RUN is looked up in.")] = "curation",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write; default <artifacts>/_reports/<flow>/<run>.html.")] = None,
+    config: Annotated[Path, typer.Option("--config", "-c", help="The flows file.")] = Path("flows.yaml"),
+    artifacts: Annotated[Optional[Path], typer.Option("--artifacts", help="Artifact root; defaults to artifacts_dir in flows.yaml.")] = None,
+) -> None:
+    """Write an HTML report of a curation run: row funnel with removal reasons, lengths,
+    PII, duplicate clusters, cluster map, split balance, quality signals and what
+    changed since the previous run of the same flow. Opens offline, from one file.
+
+    Example: `curate report` (latest `curation` run), `curate report curation/20261123T1730 -o report.html`
+    """
+    from curate.report import build_report
+    from curate.runs import RunNotFound, find_run
+    from pipelines.cli import _store, fail, out
+
+    store = _store(config, artifacts)
+    try:
+        record = find_run(store.root, run, flow)
+    except RunNotFound as exc:
+        fail(str(exc))
+    started = time.perf_counter()
+    html = build_report(store, record)
+    target = output or store.root / "_reports" / record.flow / f"{record.path.stem}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    out.print(f"report of run {record.name}: {target} ({len(html.encode()) / 1024:.0f} KiB, {time.perf_counter() - started:.1f} s)",
+              highlight=False)

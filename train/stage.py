@@ -1,0 +1,113 @@
+"""``train_sft`` and ``train_dpo``: thin stages over ``train.sft`` / ``train.dpo``.
+
+A training artifact's table is one row per input row used (``TRAINING_EXAMPLE``);
+rows not used are removed with a reason, so rows in = kept + removed as for
+every stage. Its real output is files (adapter, tokenizer, trainer config,
+logs, loss plot, lineage, model card). These stages rely on a runner extension
+that is proposed, not yet merged (see the issue #7 report):
+
+* ``ctx.workdir``: an empty folder on the store's filesystem; what the stage
+  writes there the store moves into ``<artifact>/files/`` in the same atomic
+  rename as the rest of the artifact;
+* ``ctx.input_files``: input name -> that input artifact's ``files/`` folder
+  (read-only), which is how DPO finds the SFT adapter;
+* ``ctx.input_versions``: input name -> ``"stage/version"``, for the lineage
+  written into the files.
+
+Until then, ``run`` says so instead of writing anywhere. The base model's
+weights hash is an external input, so new weights under the same name make
+a new artifact version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from curate.stage import Stage, StageContext, StageResult, removed_table
+from train.base_model import resolve_base_model, weights_hash
+from train.config import TrainDPOConfig, TrainSFTConfig
+from train.records import TRAINING_EXAMPLE
+
+
+class RunnerWithoutFiles(RuntimeError):
+    """The runner gave no ``ctx.workdir``: it cannot store a model yet."""
+
+
+def workdir(ctx: StageContext, stage: str) -> Path:
+    folder = getattr(ctx, "workdir", None)
+    if folder is None:
+        raise RunnerWithoutFiles(
+            f"{stage} writes model files, and this runner gives stages no ctx.workdir; "
+            "call train.sft.run_sft / train.dpo.run_dpo with an output folder instead"
+        )
+    return Path(folder)
+
+
+def _card(outcome_metrics: Mapping[str, Any], lineage: Mapping[str, Any]) -> str:
+    base = lineage.get("base_model", {})
+    return (
+        f"{lineage.get('device', '')}. Base model `{base.get('id', '?')}` (weights sha256 "
+        f"`{(base.get('weights_sha256') or 'n/a')[:16]}`). Files: `files/adapter/` (LoRA + tokenizer), "
+        "`files/README.md` (model card), `files/loss.png`, `files/log.csv`, `files/lineage.json`, "
+        "`files/trainer_config.json`.\n"
+    )
+
+
+class TrainSFT(Stage):
+    name = "train_sft"
+    version = "1"
+    Config = TrainSFTConfig
+    inputs = ("records",)
+    output_schema = TRAINING_EXAMPLE
+
+    def external_inputs(self, config: TrainSFTConfig) -> list[dict[str, Any]]:
+        return base_model_input(config.base_model)
+
+    def run(self, inputs: Mapping[str, pa.Table], config: TrainSFTConfig, ctx: StageContext) -> StageResult:
+        from train.sft import run_sft
+
+        table = inputs["records"]
+        outcome, plan = run_sft(
+            table, config, workdir(ctx, self.name), datasets=dict(getattr(ctx, "input_versions", {}) or {}),
+            progress=ctx.progress,
+        )
+        removed = [{**r, "stage": self.name} for r in plan.removed]
+        return StageResult(kept=plan.used, removed=removed_table(removed, source=table), metrics=outcome.metrics,
+                           card=_card(outcome.metrics, outcome.lineage))
+
+
+class TrainDPO(Stage):
+    name = "train_dpo"
+    version = "1"
+    Config = TrainDPOConfig
+    inputs = ("records", "sft")
+    output_schema = TRAINING_EXAMPLE
+
+    def run(self, inputs: Mapping[str, pa.Table], config: TrainDPOConfig, ctx: StageContext) -> StageResult:
+        from train.dpo import run_dpo
+
+        sft_files = (getattr(ctx, "input_files", {}) or {}).get("sft")
+        if sft_files is None:
+            raise RunnerWithoutFiles("train_dpo needs ctx.input_files['sft'], the SFT artifact's files/ folder")
+        pairs = inputs["records"]
+        outcome, plan = run_dpo(
+            pairs, Path(sft_files), config, workdir(ctx, self.name),
+            datasets=dict(getattr(ctx, "input_versions", {}) or {}), progress=ctx.progress,
+        )
+        removed = [{**r, "stage": self.name} for r in plan.removed]
+        return StageResult(kept=plan.used, removed=removed_table(removed, source=pairs), metrics=outcome.metrics,
+                           card=_card(outcome.metrics, outcome.lineage))
+
+
+def base_model_input(name: str) -> list[dict[str, Any]]:
+    """The base model as an external input: its name (not its machine-specific path) and weights hash."""
+    path = resolve_base_model(name)
+    digest = weights_hash(path)
+    if not digest:
+        return []  # a hub id: the id is already in the config
+    size = sum(p.stat().st_size for p in Path(path).iterdir() if p.suffix in {".safetensors", ".bin", ".pt"})
+    return [{"path": f"base_model:{name}", "sha256": digest, "bytes": size}]

@@ -10,7 +10,6 @@ context (progress reporting only), and it returns a ``StageResult``:
   duplicates (``duplicate_of``) and a ``score`` (similarity, quality...);
 * ``metrics`` JSON-able statistics for the manifest and the data card;
 * ``card``    optional Markdown with stage-specific statistics for the card;
-* ``files``   optional non-tabular outputs (model weights, plots).
 
 A stage knows nothing of Prefect, artifact paths, caching or the clock; the
 runner (``curate.artifacts.runner``) fingerprints the call, writes the artifact
@@ -56,9 +55,19 @@ def no_progress(items: Iterable[T], total: int | None = None, description: str =
 
 @dataclass(frozen=True)
 class StageContext:
-    """What a stage may use from its surroundings: a progress reporter, no more."""
+    """What a stage may use from its surroundings.
+
+    Most stages use ``progress`` only. Stages whose output is not rows (training:
+    adapter weights, plots) write files into ``workdir``, an empty folder the
+    runner makes on the store's filesystem and moves into the artifact as
+    ``files/`` with the rest, atomically; they read an input artifact's files
+    from ``input_files[name]`` and name inputs in lineage by ``input_versions``.
+    """
 
     progress: Progress = no_progress
+    workdir: Path | None = None
+    input_files: Mapping[str, Path] = field(default_factory=dict)
+    input_versions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,10 +79,6 @@ class StageResult:
     rows_in: int | None = None
     """Rows that entered the stage; defaults to the rows of the ``records`` input.
     Stages without a records input (ingest) count their raw records here."""
-    files: Mapping[str, bytes | Path] = field(default_factory=dict)
-    """Extra outputs that are not rows (adapter weights, plots), by name relative
-    to the artifact's ``files/`` folder: bytes, or a file or folder the stage made
-    in a temporary place. The store moves them in with the rest, atomically."""
 
 
 class Stage(ABC):

@@ -123,10 +123,30 @@ def stages() -> None:
 
     for stage_name in STAGES:
         cls = stage_class(stage_name)
-        out.print(f"[bold]{stage_name}[/] (version {cls.version}): {(cls.__doc__ or '').strip().splitlines()[0] if cls.__doc__ else ''}")
+        doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()
+        inputs = ", ".join(cls.inputs) or "raw files"
+        out.print(f"[bold]{stage_name}[/] v{cls.version} (inputs: {inputs}) {escape(doc[0]) if doc else ''}")
         for key, field in cls.Config.model_fields.items():
-            default = "required" if field.is_required() else f"default {field.default!r}"
-            out.print(f"    {key}: {field.annotation} ({default}) {field.description or ''}", highlight=False)
+            if field.is_required():
+                default = "required"
+            else:
+                value = field.get_default(call_default_factory=True)
+                default = f"default {json.dumps(value, default=str)}"
+            out.print(f"    {key}: {_type_name(field.annotation)} ({default}) {escape(field.description or '')}", highlight=False)
+
+
+def _type_name(annotation) -> str:
+    """`Literal['a', 'b']` as a|b and `int | None` as int?, for people, not type checkers."""
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return "|".join(str(a) for a in args)
+    if args and type(None) in args:
+        return "|".join(_type_name(a) for a in args if a is not type(None)) + "?"
+    if origin is not None:
+        return f"{getattr(origin, '__name__', str(origin))}[{', '.join(_type_name(a) for a in args if a is not Ellipsis)}]"
+    return getattr(annotation, "__name__", str(annotation))
 
 
 @artifacts_app.command("list")

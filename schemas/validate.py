@@ -30,9 +30,21 @@ class RecordError(ValueError):
         super().__init__(message)
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _short(value: Any, limit: int = 24) -> str:
+    """The value seen, short enough to read and never a whole text.
+
+    Messages end up in removed rows and data cards; a record's text may hold
+    PII that redaction has not seen yet, so long text and containers are
+    described by shape (a role name or a type slip is still shown as is).
+    """
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else f"text of {len(value)} characters"
+    if isinstance(value, dict):
+        keys = sorted(map(str, value))[:6]
+        return f"an object with keys {keys}"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} items"
+    return repr(value)
 
 
 def validate_messages(messages: Any, field: str = "messages") -> None:

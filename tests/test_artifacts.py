@@ -138,7 +138,9 @@ class WithFiles(Stage):
     name, version, Config = "with_files", "1", StageConfig
 
     def run(self, inputs, config, ctx):
-        return StageResult(kept=inputs["records"], removed=removed_table([]), files={"plots/loss.txt": b"0.5\n0.4\n"})
+        (ctx.workdir / "plots").mkdir()
+        (ctx.workdir / "plots" / "loss.txt").write_bytes(b"0.5\n0.4\n")
+        return StageResult(kept=inputs["records"], removed=removed_table([]))
 
 
 def test_stages_may_emit_files_that_the_manifest_lists(store, raw):
@@ -147,3 +149,25 @@ def test_stages_may_emit_files_that_the_manifest_lists(store, raw):
     assert (artifact.files_dir / "plots" / "loss.txt").read_bytes() == b"0.5\n0.4\n"
     assert artifact.manifest["files"][0]["path"] == "plots/loss.txt"
     assert ArtifactStore(store.root).get("with_files", artifact.version).manifest["files"] == artifact.manifest["files"]
+
+
+class ReadsFiles(Stage):
+    name, version, Config = "reads_files", "1", StageConfig
+
+    def run(self, inputs, config, ctx):
+        seen = (ctx.input_files["records"] / "plots" / "loss.txt").read_text()
+        (ctx.workdir / "seen.txt").write_text(seen + ctx.input_versions["records"])
+        return StageResult(kept=inputs["records"], removed=removed_table([]))
+
+
+def test_a_stage_reads_its_inputs_files_and_names_their_versions(store, raw):
+    ingested, _ = ingest_and_dedup(store, raw)
+    with_files = run_stage(WithFiles(), StageConfig(), {"records": ingested}, store)
+    reader = run_stage(ReadsFiles(), StageConfig(), {"records": with_files}, store)
+    assert (reader.files_dir / "seen.txt").read_text() == f"0.5\n0.4\nwith_files/{with_files.version}"
+    assert not list(store.root.glob("*/.tmp-*")), "scratch folders must not outlive the run"
+
+
+def test_stages_without_files_get_no_files_folder(store, raw):
+    _, deduped = ingest_and_dedup(store, raw)
+    assert not deduped.files_dir.exists() and "files" not in deduped.manifest

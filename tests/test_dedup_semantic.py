@@ -67,3 +67,16 @@ def test_semantic_dedup_on_the_prompt_view_flags_different_answers(store, ingest
     flagged = [json.loads(r["meta"]).get("near_dup_group") for r in kept]
     assert deduped.rows["removed"] == 0  # paraphrased answers differ word for word: nothing collapsed
     assert sum(g is not None for g in flagged) >= 2
+
+
+def test_onnx_int8_backend_matches_the_torch_model_and_is_the_default():
+    from curate.dedup.embed import encode
+
+    texts = [text for pair in CHATS for text in pair] + ["", "word " * 400]  # empty and truncated texts too
+    reference = encode(texts, backend="torch")
+    fast = encode(texts, backend="onnx-int8")
+    assert EmbedConfig().backend == "onnx-int8"
+    assert fast.shape == reference.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    cosine = (fast * reference).sum(axis=1)
+    assert cosine.mean() >= 0.99 and cosine.min() >= 0.97

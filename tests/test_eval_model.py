@@ -8,10 +8,14 @@ the runner with a real trl-trained LoRA adapter.
 
 from __future__ import annotations
 
+import shutil
+
 import json
 
 import pyarrow as pa
 import pytest
+
+from curate.stage import StageContext
 
 from schemas import CONVERSATION, SPLIT_CONVERSATION
 from schemas.records import PREFERENCE_PAIR_SPLIT
@@ -103,7 +107,7 @@ def test_preference_accuracy_is_1_when_the_adapter_learned_the_chosen_answers(tr
 
 
 def test_evaluate_stage_writes_metrics_gate_card_and_plots(trained, store):
-    from train.evaluate.stage import EvalContext, EvaluateDpo
+    from train.evaluate.stage import EvaluateDpo
     from train.records import TRAINING_EXAMPLE
 
     from curate.artifacts import run_stage
@@ -111,8 +115,11 @@ def test_evaluate_stage_writes_metrics_gate_card_and_plots(trained, store):
     split, out, plan = trained
     def put(stage, table, files=None):
         manifest = {"stage": stage, "version": stage + "-v", "inputs": [], "rows": {"in": table.num_rows}, "metrics": {}}
+        scratch = store.scratch(stage, stage + "-v")
+        for name, source in (files or {}).items():
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, scratch / name)
         return store.write(stage, stage + "-v", table, pa.Table.from_pylist([], schema=__import__("schemas").REMOVED),
-                           manifest, "", files=files or {})
+                           manifest, "", files=scratch)
     general = pa.Table.from_pylist([conversation("g1", "what color is the sky?", "the sky is blue."),
                                     conversation("g2", "what color is the grass?", "the grass is green."),
                                     conversation("f00", *FACTS[0])], schema=CONVERSATION)  # f00 was trained on
@@ -124,7 +131,7 @@ def test_evaluate_stage_writes_metrics_gate_card_and_plots(trained, store):
                     {"adapter": out / "adapter", "lineage.json": out / "lineage.json"})
     inputs = {"split": put("split", split), "model": model_art, "general": put("ingest", general), "pairs": put("build_pairs", pairs)}
     cfg = EvaluateDpo.Config(generate_rows=2, max_new_tokens=8, card_samples=2)
-    art = run_stage(EvaluateDpo(), cfg, inputs, store, EvalContext(input_files={"model": model_art.files_dir}))
+    art = run_stage(EvaluateDpo(), cfg, inputs, store)
 
     m = art.manifest["metrics"]
     assert set(m["gate"]) == {"passed", "base_loss", "tuned_loss", "rel_change", "threshold"}
@@ -139,7 +146,7 @@ def test_evaluate_stage_writes_metrics_gate_card_and_plots(trained, store):
 
 def test_evaluate_stage_refuses_a_test_row_the_model_trained_on(trained, store):
     from train.evaluate.leakage import LeakageError
-    from train.evaluate.stage import EvalContext, Evaluate
+    from train.evaluate.stage import Evaluate
     from train.records import TRAINING_EXAMPLE
 
     split, out, plan = trained
@@ -147,4 +154,4 @@ def test_evaluate_stage_refuses_a_test_row_the_model_trained_on(trained, store):
         [{"id": "f20", "split": "train", "tokens": 10, "loss_tokens": 5, "truncated": False}], schema=TRAINING_EXAMPLE)])
     with pytest.raises(LeakageError, match="f20"):
         Evaluate().run({"split": split, "model": leaked, "general": pa.Table.from_pylist([], schema=CONVERSATION)},
-                       Evaluate.Config(), EvalContext(input_files={"model": out}))
+                       Evaluate.Config(), StageContext(input_files={"model": out}))

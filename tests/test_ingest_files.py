@@ -122,3 +122,12 @@ def test_shared_datasets_row_counts_match_the_files(shared_datasets):
         assert result.rows_in == count, name
         assert result.kept.num_rows + result.removed.num_rows == count, name
         assert all(result.removed.column("reason").to_pylist()), name
+
+
+def test_details_describe_long_values_by_shape_so_cards_never_echo_text(tmp_path):
+    path = tmp_path / "x.jsonl"
+    secret = "Call Jane Roe at jane.roe@example.com about the refund"
+    path.write_text(json.dumps({"messages": secret}) + "\n")
+    result = ingest(Source(path=str(path), format="openai"))
+    detail = result.removed.column("detail")[0].as_py()
+    assert "messages" in detail and "text of 54 characters" in detail and "jane" not in detail.lower()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,22 +60,13 @@ def tiny_model(tmp_path_factory, splits) -> Path:
     return save_tiny_model(tmp_path_factory.mktemp("tiny") / "model", texts)
 
 
-@dataclass(frozen=True)
-class FilesContext(StageContext):
-    """The context the runner extension proposed in issue #7 would pass."""
-
-    workdir: Path | None = None
-    input_files: dict = field(default_factory=dict)
-    input_versions: dict = field(default_factory=dict)
-
-
 @pytest.fixture(scope="module")
 def sft_run(tmp_path_factory, splits, tiny_model):
     from train.stage import TrainSFT
 
     out = tmp_path_factory.mktemp("sft")
     config = TrainSFTConfig(base_model=str(tiny_model), max_steps=4, learning_rate=1e-2, **FAST)
-    ctx = FilesContext(workdir=out, input_versions={"records": "split/abc123"})
+    ctx = StageContext(workdir=out, input_versions={"records": "split/abc123"})
     return TrainSFT().run({"records": splits}, config, ctx), out
 
 
@@ -159,7 +149,7 @@ def test_dpo_starts_from_sft_as_reference_and_trains(sft_run, pairs, tmp_path):
 
     _, sft_dir = sft_run
     config = TrainDPOConfig(max_steps=3, learning_rate=1e-2, eval_fraction=0.0, **FAST)
-    ctx = FilesContext(workdir=tmp_path, input_files={"sft": sft_dir}, input_versions={"records": "pairs/def456"})
+    ctx = StageContext(workdir=tmp_path, input_files={"sft": sft_dir}, input_versions={"records": "pairs/def456"})
     result = TrainDPO().run({"records": pairs, "sft": pa.table({})}, config, ctx)
     assert result.kept.num_rows == 6 and result.removed.column("reason").to_pylist() == ["empty_pair_side"]
     log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
@@ -178,10 +168,25 @@ def test_dpo_starts_from_sft_as_reference_and_trains(sft_run, pairs, tmp_path):
     assert lineage["sft_datasets"] == {"records": "split/abc123"}
 
 
-def test_stage_refuses_a_runner_without_files(splits, tiny_model):
-    from train.stage import RunnerWithoutFiles, TrainSFT
+def test_sft_through_the_runner_puts_the_adapter_in_the_artifact(store, splits, tiny_model):
+    from curate.artifacts import run_stage
+    from curate.stage import removed_table
+    from train.stage import TrainSFT
 
-    with pytest.raises(RunnerWithoutFiles, match="workdir"):
+    split = store.write("split", "0123456789ab", splits, removed_table([]), {"stage": "split", "rows": {}}, "")
+    config = TrainSFTConfig(base_model=str(tiny_model), **{**FAST, "max_steps": 2})
+    artifact = run_stage(TrainSFT(), config, {"records": split}, store)
+    listed = {f["path"] for f in artifact.manifest["files"]}
+    assert {"adapter/adapter_model.safetensors", "lineage.json", "loss.png"} <= listed
+    assert json.loads((artifact.files_dir / "lineage.json").read_text())["datasets"] == {"records": "split/0123456789ab"}
+    again = run_stage(TrainSFT(), config, {"records": split}, store)
+    assert again.cached and again.version == artifact.version
+
+
+def test_stage_outside_the_runner_says_how_to_run_it(splits, tiny_model):
+    from train.stage import TrainSFT
+
+    with pytest.raises(ValueError, match="run_stage"):
         TrainSFT().run({"records": splits}, TrainSFTConfig(base_model=str(tiny_model)), StageContext())
 
 

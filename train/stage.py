@@ -3,18 +3,10 @@
 A training artifact's table is one row per input row used (``TRAINING_EXAMPLE``);
 rows not used are removed with a reason, so rows in = kept + removed as for
 every stage. Its real output is files (adapter, tokenizer, trainer config,
-logs, loss plot, lineage, model card). These stages rely on a runner extension
-that is proposed, not yet merged (see the issue #7 report):
-
-* ``ctx.workdir``: an empty folder on the store's filesystem; what the stage
-  writes there the store moves into ``<artifact>/files/`` in the same atomic
-  rename as the rest of the artifact;
-* ``ctx.input_files``: input name -> that input artifact's ``files/`` folder
-  (read-only), which is how DPO finds the SFT adapter;
-* ``ctx.input_versions``: input name -> ``"stage/version"``, for the lineage
-  written into the files.
-
-Until then, ``run`` says so instead of writing anywhere. The base model's
+logs, loss plot, lineage, model card), written into ``ctx.workdir``, which the
+runner moves into ``<artifact>/files/`` atomically with the rest. DPO finds the
+SFT adapter in ``ctx.input_files["sft"]``; ``ctx.input_versions`` names the
+input artifacts in the lineage written into the files. The base model's
 weights hash is an external input, so new weights under the same name make
 a new artifact version.
 """
@@ -33,18 +25,10 @@ from train.config import TrainDPOConfig, TrainSFTConfig
 from train.records import TRAINING_EXAMPLE
 
 
-class RunnerWithoutFiles(RuntimeError):
-    """The runner gave no ``ctx.workdir``: it cannot store a model yet."""
-
-
 def workdir(ctx: StageContext, stage: str) -> Path:
-    folder = getattr(ctx, "workdir", None)
-    if folder is None:
-        raise RunnerWithoutFiles(
-            f"{stage} writes model files, and this runner gives stages no ctx.workdir; "
-            "call train.sft.run_sft / train.dpo.run_dpo with an output folder instead"
-        )
-    return Path(folder)
+    if ctx.workdir is None:
+        raise ValueError(f"{stage} writes model files: run it through curate.artifacts.run_stage, which gives it a workdir")
+    return Path(ctx.workdir)
 
 
 def _card(outcome_metrics: Mapping[str, Any], lineage: Mapping[str, Any]) -> str:
@@ -72,7 +56,7 @@ class TrainSFT(Stage):
 
         table = inputs["records"]
         outcome, plan = run_sft(
-            table, config, workdir(ctx, self.name), datasets=dict(getattr(ctx, "input_versions", {}) or {}),
+            table, config, workdir(ctx, self.name), datasets=dict(ctx.input_versions),
             progress=ctx.progress,
         )
         removed = [{**r, "stage": self.name} for r in plan.removed]
@@ -90,13 +74,13 @@ class TrainDPO(Stage):
     def run(self, inputs: Mapping[str, pa.Table], config: TrainDPOConfig, ctx: StageContext) -> StageResult:
         from train.dpo import run_dpo
 
-        sft_files = (getattr(ctx, "input_files", {}) or {}).get("sft")
+        sft_files = ctx.input_files.get("sft")
         if sft_files is None:
-            raise RunnerWithoutFiles("train_dpo needs ctx.input_files['sft'], the SFT artifact's files/ folder")
+            raise ValueError("train_dpo needs the SFT artifact as its `sft` input (its files/ hold the adapter)")
         pairs = inputs["records"]
         outcome, plan = run_dpo(
             pairs, Path(sft_files), config, workdir(ctx, self.name),
-            datasets=dict(getattr(ctx, "input_versions", {}) or {}), progress=ctx.progress,
+            datasets=dict(ctx.input_versions), progress=ctx.progress,
         )
         removed = [{**r, "stage": self.name} for r in plan.removed]
         return StageResult(kept=plan.used, removed=removed_table(removed, source=pairs), metrics=outcome.metrics,

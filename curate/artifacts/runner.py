@@ -8,7 +8,9 @@ removed rows, manifest and card atomically. Stages never do any of this.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import shutil
 import importlib.metadata
 import subprocess
 import time
@@ -55,8 +57,19 @@ def run_stage(
 
     tables = {name: store.read(artifact) for name, artifact in inputs.items()}
     created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    workdir = store.scratch(stage.name, version)
+    ctx = dataclasses.replace(
+        ctx or StageContext(),
+        workdir=workdir,
+        input_files={k: a.files_dir for k, a in inputs.items() if a.files_dir.is_dir()},
+        input_versions={k: f"{a.stage}/{a.version}" for k, a in inputs.items()},
+    )
     started = time.perf_counter()
-    result = stage.run(tables, config, ctx or StageContext())
+    try:
+        result = stage.run(tables, config, ctx)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     seconds = time.perf_counter() - started
 
     kept, removed = _checked(stage, result, tables)
@@ -80,11 +93,12 @@ def run_stage(
         "code": code_versions(),
     }
     if rows_in != kept.num_rows + removed.num_rows:
+        shutil.rmtree(workdir, ignore_errors=True)
         raise StageContractError(
             f"{stage.name}: {rows_in} rows in but {kept.num_rows} kept + {removed.num_rows} removed; a stage must account for every row"
         )
     card = render_card(manifest, kept.schema, removed, result.card)
-    return store.write(stage.name, version, kept, removed, manifest, card, files=result.files)
+    return store.write(stage.name, version, kept, removed, manifest, card, files=workdir)
 
 
 def _checked(stage: Stage, result: StageResult, tables: Mapping[str, pa.Table]) -> tuple[pa.Table, pa.Table]:

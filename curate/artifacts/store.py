@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,14 +115,23 @@ class ArtifactStore:
                 if parent is not None:
                     stack.append((depth + 1, parent))
 
+    def scratch(self, stage: str, version: str) -> Path:
+        """An empty folder for a stage's file outputs, beside where the artifact
+        will land, so moving it in is a rename on one filesystem. Its name
+        matches the stale-temp pattern, so a crashed run's scratch is cleaned."""
+        folder = self.path_for(stage, version).parent / f".tmp-{version}-{uuid.uuid4().hex[:8]}-files"
+        folder.mkdir(parents=True)
+        return folder
+
     def write(
         self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
-        files: Mapping[str, bytes | Path] | None = None,
+        files: Path | None = None,
     ) -> Artifact:
         final = self.path_for(stage, version)
         final.parent.mkdir(parents=True, exist_ok=True)
         for stale in final.parent.glob(f".tmp-{version}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            if stale != files:
+                shutil.rmtree(stale, ignore_errors=True)
         tmp = final.parent / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
         (tmp / "data").mkdir(parents=True)
         try:
@@ -131,9 +140,8 @@ class ArtifactStore:
                 chunk = kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
                 pq.write_table(chunk, tmp / "data" / f"part-{i:05d}.parquet", compression="zstd")
             pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
-            for name, content in (files or {}).items():
-                _place(tmp / "files" / name, content)
-            if files:
+            if files is not None and any(files.iterdir()):
+                os.rename(files, tmp / "files")
                 manifest = {**manifest, "files": file_listing(tmp / "files")}
             (tmp / "CARD.md").write_text(card)
             # The manifest goes last: its presence marks a finished artifact.
@@ -149,19 +157,10 @@ class ArtifactStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            if files is not None:
+                shutil.rmtree(files, ignore_errors=True)
         return Artifact(stage, version, final, manifest, cached=False)
-
-
-def _place(target: Path, content: bytes | Path) -> None:
-    if ".." in target.parts:
-        raise ValueError(f"artifact file name escapes the artifact folder: {target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        target.write_bytes(content)
-    elif Path(content).is_dir():
-        shutil.copytree(content, target)
-    else:
-        shutil.copy2(content, target)
 
 
 def file_listing(root: Path) -> list[dict[str, Any]]:

@@ -125,13 +125,26 @@ class NameRecognizer(EntityRecognizer):
             strong = [w for w in known if w.lower() not in COMMON_WORDS]
             if len(known) >= 2 or (strong and len(words) >= 2):
                 results.append(self._result(start, end, self.PAIR_SCORE))
-            elif strong and len(words) == 1:
+            elif strong and len(words) == 1 and not _other_entity(nlp_artifacts, start, end):
                 results.append(self._result(start, end, self.SINGLE_SCORE))
         return results
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(PERSON, start, end, score, recognition_metadata={
             RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
+
+
+# presidio relabels spaCy entities (GPE, LOC -> LOCATION; ORG -> ORGANIZATION; NORP -> NRP)
+# Only places: sm calls many lone first names ORGANIZATION ("no doubt Callum will"), so
+# ORGANIZATION is not trusted to veto a gazetteer name; a leaked name costs more than a redacted word.
+_NOT_PERSON_LABELS = frozenset({"LOCATION", "GPE", "LOC"})
+
+
+def _other_entity(nlp_artifacts, start: int, end: int) -> bool:
+    """Whether spaCy calls this span a place, organisation, language...: one-word
+    gazetteer hits like "Paris" or "France" are first names too, but here they are not."""
+    ents = getattr(nlp_artifacts, "entities", None) or ()
+    return any(e.label_ in _NOT_PERSON_LABELS and e.start_char < end and start < e.end_char for e in ents)
 
 
 _RUN = re.compile(rf"{_CAP}(?:[ ](?:(?:{_INITIAL}|{_PARTICLE})[ ])*{_CAP}){{0,4}}")
@@ -162,5 +175,7 @@ def _capitalised_runs(text: str):
             # "eva kleist", "codey m ross": join names one word or an initial apart
             while j + 1 < len(tokens) and re.fullmatch(r" (?:[a-z]\.? )?", text[tokens[j].end():tokens[j + 1].start()]):
                 j += 1
-            yield tokens[i].start(), tokens[j].end(), [t.group().capitalize() for t in tokens[i:j + 1]]
+            words = [t.group().capitalize() for t in tokens[i:j + 1]]
+            if len(words) > 1 or (len(words[0]) >= 4 and words[0] in gazetteer()[0]):  # "sha" alone: no
+                yield tokens[i].start(), tokens[j].end(), words
             i = j + 1

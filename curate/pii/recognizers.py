@@ -63,7 +63,7 @@ class TunedCreditCardRecognizer(PatternRecognizer):
 
 
 _PHONE = (
-    r"(?<![\w+$€£./:-])"
+    r"(?<![\w+$€£./-])(?<!\d:)"                                # "TEL:503..." yes, "10:30" no
     r"(?:(?:\+\d{1,3}|\b00\d{1,3})[ .-]?(?:\(0\)[ ]?)?)?"      # +41 (0), 001-
     r"(?:\(\d{1,4}\)[ .-]?)?"                                   # (579)
     r"\d{1,12}(?:[ .-]\d{1,8}){0,5}"                           # 905-674-3793, 0490 75 40 81
@@ -119,6 +119,10 @@ SECRET_PATTERNS = [
     Pattern("github fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}\b", 0.9),
     Pattern("slack token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b", 0.9),
     Pattern("google api key", r"\bAIza[0-9A-Za-z_-]{35}\b", 0.9),
+    # A 40-character base64 secret (AWS secret access key shape) mixing upper, lower and digits;
+    # hex digests (lower-case only) do not qualify.
+    Pattern("aws secret access key", r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+            r"(?=[A-Za-z0-9/+]{0,39}\d)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])", 0.7),
     Pattern("private key block", r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----", 0.95),
 ]
 

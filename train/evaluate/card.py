@@ -51,11 +51,9 @@ def eval_card(report: EvalReport, proof: DisjointnessProof, model_desc: str) -> 
 
 
 def plots(report: EvalReport) -> dict[str, bytes]:
-    """PNG bytes by file name; empty when matplotlib is not installed (the card says so)."""
-    try:
-        import matplotlib
-    except ImportError:
-        return {}
+    """PNG bytes by file name."""
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -14,16 +14,14 @@ not raised: the artifact (and its card) must exist to show why a model failed;
 ``metrics.gate.passed`` is what the flow turns into its final state
 (``train.evaluate.gate.gate_failures``).
 
-The adapter is a file of another artifact, and the stage contract hands
-stages tables only: the stage reads ``ctx.input_files["model"]`` (an
-``EvalContext``), which the runner must fill with each input artifact's
-``files_dir`` (see the issue 8 report for that one-line runner change).
+The adapter is a file of the training artifact: the runner hands its
+``files/`` folder to the stage as ``ctx.input_files["model"]``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,13 +34,6 @@ from train.evaluate.core import evaluate_model
 from train.evaluate.leakage import LeakageError, prove_disjoint
 from train.evaluate.models import load, model_ref_from_training_files
 from train.evaluate.records import EVAL_EXAMPLE
-
-
-@dataclass(frozen=True)
-class EvalContext(StageContext):
-    """A stage context that also names each input artifact's ``files/`` folder."""
-
-    input_files: Mapping[str, Path] = field(default_factory=dict)
 
 
 def trained_ids(model_table: pa.Table) -> set[str]:
@@ -58,10 +49,9 @@ class Evaluate(Stage):
     output_schema = EVAL_EXAMPLE
 
     def run(self, inputs: Mapping[str, pa.Table], config: EvaluateConfig, ctx: StageContext) -> StageResult:
-        files = getattr(ctx, "input_files", {}).get("model")
+        files = ctx.input_files.get("model")
         if files is None:
-            raise RuntimeError("evaluate needs the model artifact's files folder (ctx.input_files['model']); "
-                               "the runner passes it once it supports input files")
+            raise ValueError("evaluate needs a training artifact with files/ as its `model` input; run it through run_stage")
         split, model_table, general = inputs["split"], inputs["model"], inputs["general"]
         seen = trained_ids(model_table)
 
@@ -98,12 +88,11 @@ class Evaluate(Stage):
         metrics = {**report.metrics, "leakage_proof": proof.as_metrics(),
                    "model": {"base": ref.base, "adapter": "files/adapter of the model input"},
                    "general_removed_trained_on": len(removed)}
-        images = plots(report)
+        for name, png in plots(report).items():
+            (Path(ctx.workdir) / name).write_bytes(png)
         card = eval_card(report, proof, f"`{ref.base}` + adapter")
-        if not images:
-            card += "\n(matplotlib is not installed: no plots.)\n"
         return StageResult(kept=table, removed=removed_table(removed, source=general), metrics=metrics, card=card,
-                           rows_in=table.num_rows + len(removed), files=images)
+                           rows_in=table.num_rows + len(removed))
 
 
 class EvaluateDpo(Evaluate):

@@ -1,0 +1,145 @@
+"""Where a flow's tasks run: threads on this machine by default, a Dask cluster
+through prefect-dask when configured. Stages never know which.
+
+``RunnerConfig`` is the ``runner:`` block of flows.yaml (once the lead adds the
+``Project.runner`` hook; until then pass it to :func:`run_flow_on`)::
+
+    runner:
+      kind: dask                      # local (default) | dask
+      shards: 8                       # row shards per row-local step; 1 = no sharding
+      dask:
+        address: tcp://scheduler:8786 # an existing cluster; omit for a LocalCluster
+        n_workers: 2
+        threads_per_worker: 1
+
+Row-local steps (``curate.artifacts.sharded.ROW_LOCAL``) are mapped over
+``shards`` slices as separate Prefect tasks, so they spread over the workers;
+every other step is one task. Sharding never changes an artifact's version.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from curate.artifacts import Artifact, ArtifactStore, run_stage
+from curate.artifacts.sharded import ROW_LOCAL, ShardCall, Sharded, run_shard
+from curate.stage import StageContext, StageResult
+
+DASK_LOGGERS = ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
+                "distributed.core", "distributed.http", "distributed.comm", "distributed.utils_perf")
+
+
+class DaskConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    address: str | None = Field(None, description="Scheduler address of a running cluster; None starts a LocalCluster.")
+    n_workers: int = Field(2, ge=1, description="LocalCluster worker processes.")
+    threads_per_worker: int = Field(1, ge=1, description="Threads per LocalCluster worker (stages are CPU-bound: 1).")
+    memory_limit: str = Field("auto", description="Per-worker memory limit of the LocalCluster, e.g. '4GiB'.")
+    cluster_kwargs: dict[str, Any] = Field(default_factory=dict, description="Extra LocalCluster keyword arguments.")
+
+
+class RunnerConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["local", "dask"] = Field("local", description="local: a thread pool here; dask: prefect-dask's DaskTaskRunner.")
+    max_workers: int | None = Field(None, ge=1, description="Threads of the local runner; None lets Prefect choose.")
+    shards: int = Field(1, ge=1, description="Row shards per row-local step (1: no sharding).")
+    sharded_stages: tuple[str, ...] = Field(tuple(sorted(ROW_LOCAL)), description="Stages that are sharded when shards > 1.")
+    dask: DaskConfig = Field(default_factory=DaskConfig)
+
+
+def quiet_dask(scratch: str | Path | None = None) -> Path:
+    """Dask logs ~135 INFO lines per LocalCluster and leaves ``dask-scratch-space``
+    in the working directory or /tmp; keep only errors and put its spill files
+    in a temporary folder of ours. Returns that folder."""
+    import dask
+
+    scratch = Path(scratch or tempfile.mkdtemp(prefix="curate-dask-"))
+    dask.config.set({"temporary-directory": str(scratch), "distributed.admin.system-monitor.gil.enabled": False,
+                     "logging": {"distributed": "error"}})
+    for name in DASK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return scratch
+
+
+def make_task_runner(config: RunnerConfig, scratch: str | Path | None = None):
+    """The Prefect task runner for ``config``: ``ThreadPoolTaskRunner`` or ``DaskTaskRunner``."""
+    if config.kind == "local":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=config.max_workers)
+    from prefect_dask import DaskTaskRunner
+
+    if config.dask.address:
+        return DaskTaskRunner(address=config.dask.address)
+    scratch = quiet_dask(scratch)
+    kwargs = {
+        "n_workers": config.dask.n_workers, "threads_per_worker": config.dask.threads_per_worker,
+        "processes": True, "memory_limit": config.dask.memory_limit, "dashboard_address": None,
+        "silence_logs": logging.ERROR, "local_directory": str(scratch), **config.dask.cluster_kwargs,
+    }
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=kwargs)
+
+
+def prefect_map_shards(calls: list[ShardCall]) -> list[StageResult]:
+    """Each shard as a Prefect task on the current flow's task runner (threads or Dask)."""
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+
+    shard_task = task(name="shard", cache_policy=NO_CACHE, persist_result=False)(run_shard)
+    futures = [shard_task.with_options(name=f"{stage.name}-shard-{i}").submit(stage, config, inputs)
+               for i, (stage, config, inputs) in enumerate(calls)]
+    return [f.result() for f in futures]
+
+
+def open_store(root: str | Path, storage_options: dict[str, Any] | None = None):
+    """An artifact store for a local folder or an fsspec URL (``s3://bucket/prefix``)."""
+    from curate.artifacts.fs import FsspecArtifactStore, is_url
+
+    return FsspecArtifactStore(str(root), storage_options) if is_url(str(root)) else ArtifactStore(root)
+
+
+def run_flow_on(project, flow_name: str, runner: RunnerConfig | None = None, store=None) -> list[tuple[str, Artifact]]:
+    """``pipelines.flows.run_flow`` with a chosen task runner and sharded row-local steps.
+
+    Mirrors run_flow (same steps, same artifacts, same versions) until the lead
+    wires ``Project.runner`` into it; ``store`` defaults to the project's artifacts_dir."""
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    from pipelines.config import resolve_flow
+    from pipelines.flows import preflight
+    from pipelines.registry import stage_class
+
+    runner = runner or RunnerConfig()
+    steps = resolve_flow(project, flow_name)
+    preflight(steps)
+    store = store or open_store(project.artifacts_dir)
+
+    def body() -> list[tuple[str, Artifact]]:
+        done: dict[str, Artifact] = {}
+        for step in steps:
+            stage = stage_class(step.stage)()
+            inputs = {name: done[source] for name, source in step.inputs.items()}
+            if runner.shards > 1 and step.stage in runner.sharded_stages:
+                # The step itself runs here (reads inputs, writes the artifact); its shards go to the workers.
+                done[step.name] = run_stage(Sharded(stage, runner.shards, prefect_map_shards), step.config, inputs, store)
+            else:
+                step_task = task(name=step.name, cache_policy=NO_CACHE, persist_result=False)(_run_one)
+                done[step.name] = step_task.submit(stage, step.config, inputs, store).result()
+        return [(s.name, done[s.name]) for s in steps]
+
+    prefect_flow = flow(name=flow_name, task_runner=make_task_runner(runner), validate_parameters=False,
+                        log_prints=False)(body)
+    return prefect_flow()
+
+
+def _run_one(stage, config, inputs, store) -> Artifact:
+    return run_stage(stage, config, inputs, store, StageContext())
+

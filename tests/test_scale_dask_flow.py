@@ -1,0 +1,120 @@
+"""Past one machine: the same flow on threads and on a Dask LocalCluster (row-local
+steps split into shards that run as separate tasks on the workers) gives the same
+artifact versions and the same rows."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+import yaml
+
+from curate.artifacts import ArtifactStore
+from curate.artifacts.sharded import ROW_LOCAL, Sharded, merge_metrics
+from curate.dedup.exact import DedupExact
+from curate.quality.stage import ScoreQuality
+from curate.stage import StageContext
+from tests.conftest import conversation, conversations_table
+
+STEPS = [
+    {"stage": "ingest"},
+    {"stage": "redact_pii"},
+    {"stage": "dedup_exact", "config": {"view": "conversation"}},
+    {"stage": "score_quality"},
+    {"stage": "filter_quality"},
+]
+
+
+def _chat(user: str, answer: str) -> str:
+    return json.dumps({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]})
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Two files; the same conversation appears in both (ids must still match the
+    one-process run), one record has an e-mail, one a placeholder answer, one is broken."""
+    lines_a = [_chat(f"Question {i} about gardening and soil?", f"Answer {i}: water the plants weekly.") for i in range(9)]
+    lines_a += [_chat("Write to jane.doe@example.com about the invoice.", "Sure, here is a draft."), "{not json"]
+    lines_b = [_chat("Question 3 about gardening and soil?", "Answer 3: water the plants weekly.")]
+    lines_b += [_chat(f"How do I sort a list in Python, case {i}?", "Use sorted(xs).") for i in range(8)]
+    lines_b += [_chat("Say nothing.", "N/A")]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines_a) + "\n")
+    (tmp_path / "b.jsonl").write_text("\n".join(lines_b) + "\n")
+    config = {"artifacts_dir": "artifacts", "flows": {"curation": {"steps": [
+        {"stage": "ingest", "config": {"sources": [{"path": "*.jsonl", "format": "openai"}]}}, *STEPS[1:]]}}}
+    (tmp_path / "flows.yaml").write_text(yaml.safe_dump(config))
+    from pipelines.config import load_project
+
+    return load_project(tmp_path / "flows.yaml")
+
+
+def _rows(outcome, store) -> dict[str, tuple[str, list, list]]:
+    return {name: (a.version, store.read(a).to_pylist(), store.read_removed(a).to_pylist()) for name, a in outcome}
+
+
+def _run(project, store, runner):
+    from pipelines.runners import run_flow_on
+
+    return _rows(run_flow_on(project, "curation", runner, store=store), store)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _patient_prefect():
+    """The ephemeral Prefect server can take over a minute to start on a busy 2-core box."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+        yield
+
+
+@pytest.fixture
+def local_result(project, tmp_path, prefect_home):
+    from pipelines.runners import RunnerConfig
+
+    return _run(project, ArtifactStore(tmp_path / "local"), RunnerConfig())
+
+
+def test_sharded_threads_give_the_same_artifacts_as_one_task(project, tmp_path, local_result):
+    from pipelines.runners import RunnerConfig
+
+    sharded = _run(project, ArtifactStore(tmp_path / "sharded"), RunnerConfig(kind="local", shards=3))
+    assert sharded == local_result
+    assert len(local_result["ingest"][1]) == 20 and len(local_result["ingest"][2]) == 1  # the broken line
+    assert len(local_result["dedup_exact"][2]) == 1  # the cross-file copy
+
+
+@pytest.mark.slow
+def test_the_dask_path_passes_the_same_flow_as_the_local_path(project, tmp_path, local_result, monkeypatch):
+    from pipelines.runners import DaskConfig, RunnerConfig
+
+    pytest.importorskip("prefect_dask")
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    scratch_before = set((tmp_path / "tmp").iterdir())
+    runner = RunnerConfig(kind="dask", shards=3, dask=DaskConfig(n_workers=2))
+    on_dask = _run(project, ArtifactStore(tmp_path / "dask"), runner)
+    assert on_dask == local_result
+    assert not (project.path.parent / "dask-scratch-space").exists()
+    assert scratch_before == set()
+
+
+def test_metrics_of_shards_are_summed_or_kept_per_shard():
+    merged = merge_metrics([{"n": 2, "model": "m", "by": {"EMAIL": 1}, "files": [1], "mean": 0.5},
+                            {"n": 3, "model": "m", "by": {"EMAIL": 2, "PHONE": 1}, "files": [2], "mean": 0.7}])
+    assert merged == {"n": 5, "model": "m", "by": {"EMAIL": 3, "PHONE": 1}, "files": [1, 2],
+                      "per_shard": {"mean": [0.5, 0.7]}}
+
+
+def test_only_row_local_stages_can_be_sharded():
+    assert "dedup_exact" not in ROW_LOCAL and "dedup_minhash" not in ROW_LOCAL
+    with pytest.raises(ValueError, match="not row-local"):
+        Sharded(DedupExact(), 4)
+
+
+def test_a_sharded_stage_keeps_the_order_and_rows_of_one_run():
+    table = conversations_table([conversation(str(i), f"Question {i}?", "Answer " * (i % 5 + 1)) for i in range(10)])
+    config = ScoreQuality.Config()
+    whole = ScoreQuality().run({"records": table}, config, StageContext())
+    parts = Sharded(ScoreQuality(), 4).run({"records": table}, config, StageContext())
+    assert parts.kept.equals(whole.kept.cast(parts.kept.schema))
+    assert parts.metrics["shards"] == 4 and isinstance(parts.kept, pa.Table)

@@ -68,9 +68,10 @@ def run(
 
     Example: `curate run curation --config flows.yaml`
     """
-    from pipelines.flows import quiet_prefect, run_flow
+    from pipelines.flows import GateFailed, quiet_prefect, run_flow
 
     quiet_prefect(verbose)
+    failures: list[str] = []
     try:
         project = load_project(config)
         resolve_flow(project, flow)
@@ -78,8 +79,13 @@ def run(
             outcome = run_flow(project, flow, reporter)
     except (ConfigError, UnreadableInput) as exc:
         fail(str(exc))
+    except GateFailed as exc:
+        outcome, failures = exc.outcome, exc.failures
     out.print(summary_table(flow, outcome))
     out.print(f"artifacts under {project.artifacts_dir}; `curate artifacts show VERSION` shows one")
+    if failures:
+        err.print(f"[bold red]regression gate failed[/]: {escape('; '.join(failures))}", soft_wrap=True)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -215,11 +221,13 @@ def artifacts_lineage(
             out.print(f"{pad}  <- {e['path']} (sha256 {e['sha256'][:16]})", highlight=False)
 
 
-from pipelines.cli_report import report  # noqa: E402  (commands kept in their own modules)
+from pipelines.cli_compare import compare  # noqa: E402  (commands kept in their own modules)
+from pipelines.cli_report import report  # noqa: E402
 from pipelines.cli_serve import serve  # noqa: E402
 
 app.command()(report)
 app.command()(serve)
+app.command()(compare)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ def compare(
     """Train one LoRA adapter on the raw ingested rows and one on the curated train split (same step
     budget), evaluate both on the same clean held-out test rows, and print a table.
 
-    Example: `python -m pipelines.cli_compare compare_curation -c bench/eval/flows_compare.yaml --steps 40`
+    Example: `curate compare compare_curation -c bench/eval/flows_compare.yaml --steps 40`
     """
     from curate.artifacts import ArtifactStore
     from pipelines.config import load_project

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from curate.stage import StageConfig
 from pipelines.registry import UnknownStage, stage_class
+from pipelines.runners import RunnerConfig
 
 
 class ConfigError(ValueError):
@@ -45,6 +46,10 @@ class Schedule(Model):
 
 class Flow(Model):
     description: str = ""
+    extends: str | None = Field(
+        default=None,
+        description="Run this flow's steps first (cache hits when unchanged), so later steps can use them as inputs.",
+    )
     steps: list[Step] = Field(min_length=1)
     schedule: Schedule | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
@@ -55,7 +60,15 @@ class Flow(Model):
 
 class Project(Model):
     artifacts_dir: Path = Path("data/artifacts")
+    artifacts_url: str | None = Field(
+        default=None, description="An fsspec URL (s3://bucket/prefix) for artifacts; wins over artifacts_dir."
+    )
+    runner: RunnerConfig = Field(default_factory=RunnerConfig, description="Where tasks run: threads (default) or Dask.")
     flows: dict[str, Flow] = Field(min_length=1)
+
+    @property
+    def artifacts_root(self) -> str:
+        return self.artifacts_url or str(self.artifacts_dir)
     _path: Path = PrivateAttr(default=Path("flows.yaml"))
 
     @property
@@ -94,12 +107,21 @@ def load_project(path: Path | str) -> Project:
     return project
 
 
-def resolve_flow(project: Project, flow_name: str) -> list[ResolvedStep]:
+def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) -> list[ResolvedStep]:
+    """The flow's steps in run order, each with its typed config and wired inputs.
+
+    A flow that ``extends`` another starts with that flow's steps: training
+    extends curation, so ``curate run training`` trains on exactly the split
+    version the curation steps produce (all cache hits when nothing changed).
+    """
     shown = str(project.path)
     base = project.path.resolve().parent
     if flow_name not in project.flows:
         raise ConfigError(f"{shown}: no flow named {flow_name!r}; flows are {', '.join(project.flows)}")
-    resolved: list[ResolvedStep] = []
+    if flow_name in _seen:
+        raise ConfigError(f"{shown}: flows.{flow_name}.extends: flows extend each other in a loop ({' -> '.join(_seen + (flow_name,))})")
+    parent = project.flows[flow_name].extends
+    resolved: list[ResolvedStep] = resolve_flow(project, parent, _seen + (flow_name,)) if parent else []
     for i, step in enumerate(project.flows[flow_name].steps):
         where = f"flows.{flow_name}.steps[{i}]"
         try:
@@ -118,8 +140,13 @@ def resolve_flow(project: Project, flow_name: str) -> list[ResolvedStep]:
             inputs["records"] = resolved[-1].name
         known = {s.name for s in resolved}
         for input_name, source in inputs.items():
+            if input_name not in cls.inputs:
+                raise ConfigError(f"{shown}: {where}.inputs.{input_name}: stage {step.stage!r} takes inputs {list(cls.inputs)}")
             if source not in known:
                 raise ConfigError(f"{shown}: {where}.inputs.{input_name}: no earlier step named {source!r}")
+        missing = [name for name in cls.inputs if name not in inputs]
+        if missing:
+            raise ConfigError(f"{shown}: {where}.inputs: stage {step.stage!r} also needs {missing}; name earlier steps for them")
         if step.step_name in known:
             raise ConfigError(f"{shown}: {where}.name: step name {step.step_name!r} is used twice; give one a `name`")
         resolved.append(ResolvedStep(name=step.step_name, stage=step.stage, config=config, inputs=inputs))

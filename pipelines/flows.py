@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import os
 import re
-from pathlib import Path
+import tempfile
 
 from curate.artifacts import Artifact, ArtifactStore, run_stage
+from curate.artifacts.sharded import Sharded
 from curate.stage import StageContext
 from pipelines.config import Project, ResolvedStep, resolve_flow
 from pipelines.console import Reporter, summary_rows
 from pipelines.registry import stage_class
 from pipelines.run_log import record_flow_run
+from pipelines.runners import make_task_runner, open_store, prefect_map_shards
 
 _reporter: Reporter | None = None  # set by the caller for the duration of a run; read by task threads
 
@@ -38,6 +40,7 @@ def quiet_prefect(verbose: bool = False) -> None:
         # Model loading bars and bitsandbytes' CPU-kernel notice would scroll
         # the stage progress bars away; they say nothing the summary does not.
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
 
@@ -54,52 +57,98 @@ def preflight(steps: list[ResolvedStep]) -> None:
         stage_class(step.stage)().external_inputs(step.config)
 
 
+class GateFailed(Exception):
+    """A step's regression gate failed: the flow ran, its artifacts exist, and it ends failed."""
+
+    def __init__(self, failures: list[str], outcome: list[tuple[str, Artifact]]):
+        super().__init__("; ".join(failures))
+        self.failures = failures
+        self.outcome = outcome
+
+
 def run_flow(project: Project, flow_name: str, reporter: Reporter | None = None) -> list[tuple[str, Artifact]]:
     """Run one flow from flows.yaml under Prefect (ephemeral local mode unless
-    PREFECT_API_URL points at a server) and return each step's artifact."""
+    PREFECT_API_URL points at a server) and return each step's artifact.
+
+    Raises ``GateFailed`` (after every step has written its artifact) when a
+    step's metrics hold a failed gate; the Prefect flow run is then Failed too.
+    """
     global _reporter
     steps = resolve_flow(project, flow_name)
     preflight(steps)
     from prefect import flow  # imported late: quiet_prefect must run first
 
-    prefect_flow = flow(name=flow_name, description=project.flows[flow_name].description or None,
-                        validate_parameters=False, log_prints=False)(_run_steps)
     _reporter = reporter
     try:
-        return prefect_flow(flow_name, str(project.path), str(project.artifacts_dir))
+        with tempfile.TemporaryDirectory(prefix="curate-dask-") as scratch:  # Dask's spill space, if Dask runs
+            prefect_flow = flow(name=flow_name, description=project.flows[flow_name].description or None,
+                                task_runner=make_task_runner(project.runner, scratch),
+                                validate_parameters=False, log_prints=False)(_run_steps)
+            state = prefect_flow(flow_name, project, return_state=True)
     finally:
         _reporter = None
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    failures = failed_gates(outcome)
+    if failures:
+        raise GateFailed(failures, outcome)
+    return outcome
 
 
-def _run_steps(flow_name: str, config_path: str, artifacts_dir: str) -> list[tuple[str, Artifact]]:
+def failed_gates(outcome: list[tuple[str, Artifact]]) -> list[str]:
+    """Steps whose metrics carry ``gate: {passed: false, ...}`` (the evaluation gate)."""
+    failures = []
+    for step, artifact in outcome:
+        gate = artifact.manifest.get("metrics", {}).get("gate")
+        if isinstance(gate, dict) and gate.get("passed") is False:
+            failures.append(f"{step}: general held-out loss {gate.get('base_loss')} -> {gate.get('tuned_loss')} "
+                            f"({gate.get('rel_change', 0):+.1%}, allowed +{gate.get('threshold', 0):.0%})")
+    return failures
+
+
+def _run_steps(flow_name: str, project: Project) -> list[tuple[str, Artifact]]:
     from prefect import task
     from prefect.artifacts import create_table_artifact
     from prefect.cache_policies import NO_CACHE
 
-    from pipelines.config import load_project
-
-    project = load_project(Path(config_path))
-    store = ArtifactStore(artifacts_dir)
+    store = open_store(project.artifacts_root)
+    runner = project.runner
     done: dict[str, Artifact] = {}
     outcome = []
     for step in resolve_flow(project, flow_name):
-        step_task = task(name=step.name, cache_policy=NO_CACHE, persist_result=False)(_run_step)
         inputs = {name: done[source] for name, source in step.inputs.items()}
-        artifact = step_task(flow_name, step, inputs, store)
+        if runner.shards > 1 and step.stage in runner.sharded_stages:
+            # The step runs here (reads inputs, writes the artifact); its row shards go to the task runner.
+            stage = Sharded(stage_class(step.stage)(), runner.shards, prefect_map_shards)
+            artifact = run_stage(stage, step.config, inputs, store)
+            _mirror_card(flow_name, step, artifact, store)
+        else:
+            step_task = task(name=step.name, cache_policy=NO_CACHE, persist_result=False)(_run_step)
+            artifact = step_task(flow_name, step, inputs, store)
         done[step.name] = artifact
         outcome.append((step.name, artifact))
     record_flow_run(flow_name, outcome, store.root)
     create_table_artifact(table=summary_rows(outcome), key=artifact_key(flow_name, "summary").removesuffix("-card"),
                           description=f"Rows through each step of flow {flow_name}")
+    failures = failed_gates(outcome)
+    if failures:
+        from prefect.states import Failed
+
+        return Failed(message="regression gate failed: " + "; ".join(failures), data=outcome)
     return outcome
 
 
 def _run_step(flow_name: str, step: ResolvedStep, inputs: dict[str, Artifact], store: ArtifactStore) -> Artifact:
-    from prefect.artifacts import create_markdown_artifact
-
     progress = _reporter.progress_for(step.name) if _reporter else None
     ctx = StageContext(progress=progress) if progress else StageContext()
     artifact = run_stage(stage_class(step.stage)(), step.config, inputs, store, ctx)
-    create_markdown_artifact(markdown=artifact.card_path.read_text(), key=artifact_key(flow_name, step.name),
-                             description=f"Data card of {step.stage} {artifact.version}")
+    _mirror_card(flow_name, step, artifact, store)
     return artifact
+
+
+def _mirror_card(flow_name: str, step: ResolvedStep, artifact: Artifact, store: ArtifactStore) -> None:
+    from prefect.artifacts import create_markdown_artifact
+
+    create_markdown_artifact(markdown=store.read_card(artifact), key=artifact_key(flow_name, step.name),
+                             description=f"Data card of {step.stage} {artifact.version}")

@@ -1,8 +1,7 @@
 """Where a flow's tasks run: threads on this machine by default, a Dask cluster
 through prefect-dask when configured. Stages never know which.
 
-``RunnerConfig`` is the ``runner:`` block of flows.yaml (once the lead adds the
-``Project.runner`` hook; until then pass it to :func:`run_flow_on`)::
+``RunnerConfig`` is the ``runner:`` block of flows.yaml::
 
     runner:
       kind: dask                      # local (default) | dask
@@ -103,43 +102,3 @@ def open_store(root: str | Path, storage_options: dict[str, Any] | None = None):
     from curate.artifacts.fs import FsspecArtifactStore, is_url
 
     return FsspecArtifactStore(str(root), storage_options) if is_url(str(root)) else ArtifactStore(root)
-
-
-def run_flow_on(project, flow_name: str, runner: RunnerConfig | None = None, store=None) -> list[tuple[str, Artifact]]:
-    """``pipelines.flows.run_flow`` with a chosen task runner and sharded row-local steps.
-
-    Mirrors run_flow (same steps, same artifacts, same versions) until the lead
-    wires ``Project.runner`` into it; ``store`` defaults to the project's artifacts_dir."""
-    from prefect import flow, task
-    from prefect.cache_policies import NO_CACHE
-
-    from pipelines.config import resolve_flow
-    from pipelines.flows import preflight
-    from pipelines.registry import stage_class
-
-    runner = runner or RunnerConfig()
-    steps = resolve_flow(project, flow_name)
-    preflight(steps)
-    store = store or open_store(project.artifacts_dir)
-
-    def body() -> list[tuple[str, Artifact]]:
-        done: dict[str, Artifact] = {}
-        for step in steps:
-            stage = stage_class(step.stage)()
-            inputs = {name: done[source] for name, source in step.inputs.items()}
-            if runner.shards > 1 and step.stage in runner.sharded_stages:
-                # The step itself runs here (reads inputs, writes the artifact); its shards go to the workers.
-                done[step.name] = run_stage(Sharded(stage, runner.shards, prefect_map_shards), step.config, inputs, store)
-            else:
-                step_task = task(name=step.name, cache_policy=NO_CACHE, persist_result=False)(_run_one)
-                done[step.name] = step_task.submit(stage, step.config, inputs, store).result()
-        return [(s.name, done[s.name]) for s in steps]
-
-    prefect_flow = flow(name=flow_name, task_runner=make_task_runner(runner), validate_parameters=False,
-                        log_prints=False)(body)
-    return prefect_flow()
-
-
-def _run_one(stage, config, inputs, store) -> Artifact:
-    return run_stage(stage, config, inputs, store, StageContext())
-

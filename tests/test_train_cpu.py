@@ -197,3 +197,17 @@ def test_defaults_follow_common_practice():
     assert dpo.beta == 0.1
     with pytest.raises(ValueError, match="quantization"):
         TrainSFTConfig(quantization="int3")
+
+
+def test_dpo_never_trains_on_test_split_pairs(tiny_model):
+    from train.common import load_tokenizer
+    from train.dpo import plan_dpo
+    from schemas.records import PREFERENCE_PAIR_SPLIT
+
+    msg = lambda role, text: [{"role": role, "content": text, "name": None, "tool_calls": None}]  # noqa: E731
+    rows = [{"id": f"p{i}", "prompt": msg("user", "Hi"), "chosen": msg("assistant", "Hello"), "rejected": msg("assistant", "Go"),
+             "margin": 1.0, "source": "t", "source_ref": f"t:{i}", "meta": "{}", "split": split}
+            for i, split in enumerate(["train", "train", "validation", "test"])]
+    plan = plan_dpo(pa.Table.from_pylist(rows, schema=PREFERENCE_PAIR_SPLIT), load_tokenizer(str(tiny_model)), TrainDPOConfig())
+    assert [r["id"] for r in plan.train] == ["p0", "p1"] and [r["id"] for r in plan.validation] == ["p2"]
+    assert [(r["id"], r["reason"]) for r in plan.removed] == [("p3", "held_out_split")]

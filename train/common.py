@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.stage import Progress
 from train.config import TrainConfig
 
 log = logging.getLogger("llm_curate.train")
@@ -298,3 +299,28 @@ tokenizer = AutoTokenizer.from_pretrained("adapter")
 
 {chr(10).join(f'- {k} {v}' for k, v in sorted(lineage.get('libraries', {}).items()))}
 """
+
+
+def train_with_progress(trainer: Any, progress: Progress, description: str) -> None:
+    """Run ``trainer.train()`` with one progress step per optimizer step.
+
+    The stage's progress reporter (a bar on the console) replaces the
+    trainer's own printing of every log dict; the logs still reach log.jsonl.
+    """
+    from transformers import PrinterCallback, TrainerCallback
+
+    class StepProgress(TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.ticks = iter(progress(range(state.max_steps + 1), total=state.max_steps, description=description))
+            next(self.ticks, None)
+
+        def on_step_end(self, args, state, control, **kwargs):
+            next(self.ticks, None)
+
+        def on_train_end(self, args, state, control, **kwargs):
+            for _ in self.ticks:
+                pass
+
+    trainer.remove_callback(PrinterCallback)
+    trainer.add_callback(StepProgress())
+    trainer.train()

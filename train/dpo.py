@@ -24,6 +24,7 @@ from curate.stage import Progress, no_progress
 from train.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
+    train_with_progress,
     Device, TrainOutcome, callbacks, finish, library_versions, load_model, log, pick_device, trainer_arguments,
 )
 from train.config import TrainDPOConfig
@@ -47,8 +48,16 @@ def is_eval_pair(pair_id: str, fraction: float, seed: int) -> bool:
 def plan_dpo(table: pa.Table, tokenizer: Any, config: TrainDPOConfig, progress: Progress = no_progress) -> DPOPlan:
     plan = DPOPlan([], [], TRAINING_EXAMPLE.empty_table(), [])
     used = []
-    rows = table.select(["id", "prompt", "chosen", "rejected"]).to_pylist()
+    # Pairs from build_pairs carry the split of their prompt: test pairs are held
+    # out for evaluation and never trained on; without a split column, a seeded
+    # share of the pairs becomes the validation set.
+    columns = ["id", "prompt", "chosen", "rejected"] + (["split"] if "split" in table.column_names else [])
+    rows = table.select(columns).to_pylist()
     for row in progress(rows, total=len(rows), description="train_dpo: tokenize"):
+        if row.get("split") not in (None, "train", "validation"):
+            plan.removed.append({"id": row["id"], "reason": "held_out_split",
+                                 "detail": f"pair is in the {row['split']} split; only train and validation pairs are used"})
+            continue
         prompt, chosen, rejected = to_chat(row["prompt"]), to_chat(row["chosen"]), to_chat(row["rejected"])
         if not prompt or not chosen or not rejected:
             empty = [k for k, v in (("prompt", prompt), ("chosen", chosen), ("rejected", rejected)) if not v]
@@ -62,7 +71,7 @@ def plan_dpo(table: pa.Table, tokenizer: Any, config: TrainDPOConfig, progress: 
         longest = max(
             len(tokenizer.apply_chat_template(prompt + side, tokenize=True, return_dict=True)["input_ids"]) for side in (chosen, rejected)
         )
-        split = "validation" if is_eval_pair(row["id"], config.eval_fraction, config.seed) else "train"
+        split = row.get("split") or ("validation" if is_eval_pair(row["id"], config.eval_fraction, config.seed) else "train")
         used.append({"id": row["id"], "split": split, "tokens": longest,
                      "loss_tokens": min(longest, config.max_length) - len(prompt_ids), "truncated": longest > config.max_length})
         (plan.validation if split == "validation" else plan.train).append(
@@ -130,7 +139,7 @@ def run_dpo(
     output_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".checkpoints-", dir=output_dir))
     trainer, tokenizer = build_dpo_trainer(model_path, sft_dir, plan.train, plan.validation, config, scratch, device)
-    trainer.train()
+    train_with_progress(trainer, progress, "train_dpo")
     # The frozen reference copy is not part of the result.
     if "ref" in getattr(trainer.model, "peft_config", {}):
         trainer.model.delete_adapter("ref")

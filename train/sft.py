@@ -23,6 +23,7 @@ from curate.stage import Progress, no_progress
 from train.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
+    train_with_progress,
     Device, TrainOutcome, callbacks, finish, library_versions, load_model, load_tokenizer, lora_config, log, pick_device,
     trainer_arguments,
 )
@@ -113,7 +114,7 @@ def run_sft(
     output_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".checkpoints-", dir=output_dir))
     trainer = build_sft_trainer(model_path, plan.train, plan.validation, config, scratch, device, tokenizer)
-    trainer.train()
+    train_with_progress(trainer, progress, "train_sft")
     lineage = {
         "method": "SFT",
         "datasets": dict(datasets or {}),

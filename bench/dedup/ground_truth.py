@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import build  # noqa: E402
 
 from curate.dedup.clusters import components, jaccard  # noqa: E402
-from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingles  # noqa: E402
+from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingle_sets  # noqa: E402
 from curate.dedup.views import view_text  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
@@ -46,7 +46,7 @@ def main() -> None:
     table = build()
     rows = table.to_pylist()
     ids = [r["id"] for r in rows]
-    sets = {r["id"]: shingles(view_text(r["messages"], config.view), config.shingle, config.ngram) for r in rows}
+    sets = dict(zip(ids, shingle_sets([view_text(r["messages"], config.view) for r in rows], config.shingle, config.ngram)))
     fam = defaultdict(list)
     for r in rows:
         fam[json.loads(r["meta"])["family"]].append(r["id"])

@@ -17,8 +17,9 @@ hash values per record used for buckets), each in its own process:
   tokenizer (bench/dedup/datatrove_minhash.py), one worker. It runs in its
   OWN venv, never the project's: ``--datatrove-venv`` (default
   ``~/.cache/llm-curate-bench/datatrove-venv``) is created with
-  ``python3 -m venv`` and ``pip install "datatrove[io,processing]==0.10.1"`` (its MinHash needs the extras: regex, tokenizers, xxhash<4, orjson) if
-  it has no ``bin/python``;
+  ``python3 -m venv`` and ``pip install "datatrove[io,processing]==0.10.1"``
+  (its MinHash imports regex, tokenizers, xxhash<4 from the extras) if it has
+  no ``bin/python``;
 * ``datasketch``: the plain in-memory way, ``MinHash.bulk`` + ``MinHashLSH``
   insert/query + exact-Jaccard check + connected components.
 
@@ -48,7 +49,7 @@ def worker(mode: str, repeat: int) -> dict:
     from corpus import build
 
     from curate.dedup.clusters import components, jaccard
-    from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingles
+    from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingle_sets
     from curate.dedup.views import view_text
     from curate.stage import StageContext
 
@@ -62,7 +63,7 @@ def worker(mode: str, repeat: int) -> dict:
     else:
         from datasketch import MinHash, MinHashLSH
 
-        sets = [shingles(view_text(m, config.view), config.shingle, config.ngram) for m in table.column("messages").to_pylist()]
+        sets = shingle_sets([view_text(m, config.view) for m in table.column("messages").to_pylist()], config.shingle, config.ngram)
         sigs = MinHash.bulk([list(s) for s in sets], num_perm=config.num_perm, seed=config.seed)
         lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
         for i, m in enumerate(sigs):

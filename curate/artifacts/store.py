@@ -101,6 +101,9 @@ class ArtifactStore:
             raise ArtifactNotFound(f"{artifact.path}: no data parts")
         return ds.dataset([str(f) for f in files], format="parquet").to_table()
 
+    def read_card(self, artifact: Artifact) -> str:
+        return artifact.card_path.read_text()
+
     def read_removed(self, artifact: Artifact) -> pa.Table:
         return pq.read_table(artifact.path / "removed.parquet")
 

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tempfile
+import warnings
 
 from curate.artifacts import Artifact, ArtifactStore, run_stage
 from curate.artifacts.sharded import Sharded
@@ -43,6 +44,10 @@ def quiet_prefect(verbose: bool = False) -> None:
         os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+        # Deprecation notices of library internals (transformers renaming its own
+        # arguments) are for us to act on, not for the person running a flow.
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
 def artifact_key(flow: str, step: str) -> str:

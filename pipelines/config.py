@@ -24,6 +24,11 @@ class ConfigError(ValueError):
     pass
 
 
+PINNED = "artifact:"
+"""Prefix of an input that names an existing artifact version instead of a step,
+e.g. ``inputs: {records: "artifact:b44fff48351d"}`` to train on a version you reviewed."""
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -32,7 +37,11 @@ class Step(Model):
     stage: str = Field(description="A stage name; `curate stages` lists them.")
     name: str | None = Field(default=None, description="Step name, unique in the flow; defaults to the stage name.")
     config: dict[str, Any] = Field(default_factory=dict)
-    inputs: dict[str, str] = Field(default_factory=dict, description="Input name -> earlier step name; `records` defaults to the previous step.")
+    inputs: dict[str, str] = Field(
+        default_factory=dict,
+        description="Input name -> an earlier step's name, or `artifact:VERSION` for an existing artifact; "
+        "`records` defaults to the previous step.",
+    )
 
     @property
     def step_name(self) -> str:
@@ -142,8 +151,9 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
         for input_name, source in inputs.items():
             if input_name not in cls.inputs:
                 raise ConfigError(f"{shown}: {where}.inputs.{input_name}: stage {step.stage!r} takes inputs {list(cls.inputs)}")
-            if source not in known:
-                raise ConfigError(f"{shown}: {where}.inputs.{input_name}: no earlier step named {source!r}")
+            if source not in known and not source.startswith(PINNED):
+                raise ConfigError(f"{shown}: {where}.inputs.{input_name}: no earlier step named {source!r} "
+                                  f"(an existing artifact is written `{PINNED}VERSION`)")
         missing = [name for name in cls.inputs if name not in inputs]
         if missing:
             raise ConfigError(f"{shown}: {where}.inputs: stage {step.stage!r} also needs {missing}; name earlier steps for them")

@@ -17,7 +17,7 @@ import warnings
 from curate.artifacts import Artifact, ArtifactStore, run_stage
 from curate.artifacts.sharded import Sharded
 from curate.stage import StageContext
-from pipelines.config import Project, ResolvedStep, resolve_flow
+from pipelines.config import PINNED, Project, ResolvedStep, resolve_flow
 from pipelines.console import Reporter, summary_rows
 from pipelines.registry import stage_class
 from pipelines.run_log import record_flow_run
@@ -55,11 +55,15 @@ def artifact_key(flow: str, step: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", f"{flow}-{step}-card".lower())
 
 
-def preflight(steps: list[ResolvedStep]) -> None:
-    """Read every external input's fingerprint before anything runs, so a
-    missing file stops the run with one clear error and nothing written."""
+def preflight(steps: list[ResolvedStep], store: ArtifactStore) -> None:
+    """Read every external input's fingerprint, and find every pinned artifact,
+    before anything runs: a missing one stops the run with one clear error and
+    nothing written."""
     for step in steps:
         stage_class(step.stage)().external_inputs(step.config)
+        for source in step.inputs.values():
+            if source.startswith(PINNED):
+                store.find(source.removeprefix(PINNED))
 
 
 class GateFailed(Exception):
@@ -80,7 +84,7 @@ def run_flow(project: Project, flow_name: str, reporter: Reporter | None = None)
     """
     global _reporter
     steps = resolve_flow(project, flow_name)
-    preflight(steps)
+    preflight(steps, open_store(project.artifacts_root))
     from prefect import flow  # imported late: quiet_prefect must run first
 
     _reporter = reporter
@@ -122,7 +126,8 @@ def _run_steps(flow_name: str, project: Project) -> list[tuple[str, Artifact]]:
     done: dict[str, Artifact] = {}
     outcome = []
     for step in resolve_flow(project, flow_name):
-        inputs = {name: done[source] for name, source in step.inputs.items()}
+        inputs = {name: done[source] if source in done else store.find(source.removeprefix(PINNED))
+                  for name, source in step.inputs.items()}
         if runner.shards > 1 and step.stage in runner.sharded_stages:
             # The step runs here (reads inputs, writes the artifact); its row shards go to the task runner.
             stage = Sharded(stage_class(step.stage)(), runner.shards, prefect_map_shards)

@@ -83,3 +83,9 @@ def test_broken_yaml_and_missing_file_are_clear(tmp_path):
         load_project(write(tmp_path, "flows: [\n"))
     with pytest.raises(ConfigError, match="no such file"):
         load_project(tmp_path / "nope.yaml")
+
+
+def test_an_input_may_pin_an_existing_artifact_version(tmp_path):
+    text = (ROOT_FLOWS % "conversation").replace("config: {view: conversation}", "inputs: {records: 'artifact:0123456789ab'}")
+    project = load_project(write(tmp_path, text))
+    assert resolve_flow(project, "curation")[1].inputs == {"records": "artifact:0123456789ab"}

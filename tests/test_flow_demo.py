@@ -141,3 +141,20 @@ def test_a_missing_source_stops_before_anything_is_written(tmp_path, first_run):
     assert result.returncode == 2
     assert "gone.jsonl: no such file" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_a_step_can_pin_a_reviewed_artifact_version(project, first_run):
+    _, home = first_run
+    ingest = next(m for m in manifests(project) if m["stage"] == "ingest" and "demo" in m["external"][0]["path"])
+    flows = project / "pinned.yaml"
+    flows.write_text(
+        "flows:\n  pinned:\n    steps:\n      - stage: dedup_exact\n"
+        f"        inputs: {{records: 'artifact:{ingest['version']}'}}\n        config: {{view: first_user}}\n")
+    result = curate("run", "pinned", "--config", str(flows), "--no-progress", cwd=project, home=home)
+    assert result.returncode == 0, result.stderr
+    version, _ = versions(result.stdout)["dedup_exact"]
+    manifest = json.loads(next((project / "data/artifacts/dedup_exact").glob(f"{version}/manifest.json")).read_text())
+    assert manifest["inputs"] == [{"name": "records", "stage": "ingest", "version": ingest["version"]}]
+    flows.write_text(flows.read_text().replace(ingest["version"], "ffffffffffff"))
+    missing = curate("run", "pinned", "--config", str(flows), "--no-progress", cwd=project, home=home)
+    assert missing.returncode == 2 and "no artifact with version 'ffffffffffff'" in missing.stderr

@@ -116,7 +116,7 @@ def failed_gates(outcome: list[tuple[str, Artifact]]) -> list[str]:
     return failures
 
 
-def _run_steps(flow_name: str, project: Project) -> list[tuple[str, Artifact]]:
+def _run_steps(flow_name: str, project: Project, parameters: dict | None = None) -> list[tuple[str, Artifact]]:
     from prefect import task
     from prefect.artifacts import create_table_artifact
     from prefect.cache_policies import NO_CACHE
@@ -138,7 +138,7 @@ def _run_steps(flow_name: str, project: Project) -> list[tuple[str, Artifact]]:
             artifact = step_task(flow_name, step, inputs, store)
         done[step.name] = artifact
         outcome.append((step.name, artifact))
-    record_flow_run(flow_name, outcome, store.root)
+    record_flow_run(flow_name, outcome, store.root, parameters)
     create_table_artifact(table=summary_rows(outcome), key=artifact_key(flow_name, "summary").removesuffix("-card"),
                           description=f"Rows through each step of flow {flow_name}")
     failures = failed_gates(outcome)

@@ -43,14 +43,14 @@ def followers(project: Project, flow_name: str) -> list[str]:
 def flows_yaml_flow(flow_name: str, config_path: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Run one flows.yaml flow, record the run, then start the flows that follow it."""
     from prefect.deployments import run_deployment
+    from prefect.states import State
 
     from pipelines.console import summary_rows
     from pipelines.flows import _run_steps
-    from pipelines.run_log import record_flow_run
-
     project = load_project(Path(config_path))
-    outcome = _run_steps(flow_name, str(project.path), str(project.artifacts_dir))
-    record_flow_run(flow_name, outcome, project.artifacts_dir, parameters)
+    outcome = _run_steps(flow_name, project, parameters)
+    if isinstance(outcome, State):  # a failed regression gate: the run fails and starts nothing
+        return outcome
     for follower in followers(project, flow_name):
         run_deployment(f"{follower}/{DEPLOYMENT}", timeout=0, as_subflow=False,
                        parameters={"flow_name": follower, "config_path": config_path,

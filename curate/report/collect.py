@@ -124,7 +124,10 @@ def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | b
     final = _read(last, ["id", "meta"] + (["split"] if "split" in _names(last) else [])) if main else None
     if final is not None:
         _cluster_map(data, present, final, texts)
-        _splits(data, main[-1][2], final)
+        # Split balance is read against the step that split (its config names the strata),
+        # which is not always the last step (mixing and pair building come after it).
+        splitter = next((step[2] for step in reversed(main) if "stratify_by" in step[2].manifest.get("config", {})), main[-1][2])
+        _splits(data, splitter, final)
         _quality(data, present, main)
     if prev is not None:
         data.changes = _changes(store, run, prev, final)

@@ -126,3 +126,13 @@ def test_a_record_without_embedding_is_an_error_naming_it():
     emb = embeddings_table(["a"], np.ones((1, 4), dtype=np.float32))
     with pytest.raises(MissingEmbeddings, match="'b'"):
         Cluster().run({"records": table, "embeddings": emb}, ClusterConfig(k=1), StageContext())
+
+
+def test_labels_ignore_redaction_placeholders():
+    from curate.cluster.labels import ctfidf_terms
+
+    texts = ["email <EMAIL_ADDRESS> about the pasta recipe", "call <PERSON> about pasta sauce",
+             "python list sort <PERSON>", "python dict keys <EMAIL_ADDRESS>"]
+    terms = ctfidf_terms(texts, [0, 0, 1, 1], top_n=4)
+    assert all("person" not in t and "email_address" not in t for ts in terms.values() for t in ts)
+    assert "pasta" in terms[0] and "python" in terms[1]

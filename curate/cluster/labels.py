@@ -8,9 +8,14 @@ Terms frequent in one cluster and rare elsewhere win.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 
 import numpy as np
+
+
+PLACEHOLDER = re.compile(r"<[A-Z_]+>")
 
 
 def ctfidf_terms(texts: Sequence[str], labels: Sequence[int], top_n: int = 5) -> dict[int, list[str]]:
@@ -18,6 +23,8 @@ def ctfidf_terms(texts: Sequence[str], labels: Sequence[int], top_n: int = 5) ->
     from sklearn.feature_extraction.text import CountVectorizer
 
     clusters = sorted(set(labels))
+    # Redaction placeholders (<PERSON>, <EMAIL_ADDRESS>) say where PII was, not what a cluster is about.
+    texts = [PLACEHOLDER.sub(" ", t) for t in texts]
     docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == c) for c in clusters]
     try:
         vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=1, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9_+#-]+\b")

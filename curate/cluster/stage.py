@@ -61,7 +61,7 @@ def aligned_vectors(records: pa.Table, embeddings: pa.Table) -> np.ndarray:
 
 class Cluster(Stage):
     name = "cluster"
-    version = "1"
+    version = "2"
     Config = ClusterConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION

@@ -23,8 +23,7 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,26 +32,15 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from curate.artifacts.store import ROWS_PER_PART, ArtifactNotFound, file_listing
+from curate.artifacts.store import Artifact, ArtifactNotFound, StoreQueries, file_listing, parts
 
 
 def is_url(root: str) -> bool:
     return "://" in root
 
 
-@dataclass(frozen=True)
-class FsArtifact:
+class FsArtifact(Artifact):
     """An artifact in an fsspec store; ``path`` is the URL of its data prefix."""
-
-    stage: str
-    version: str
-    path: str
-    manifest: dict[str, Any]
-    cached: bool = False
-
-    @property
-    def rows(self) -> dict[str, Any]:
-        return self.manifest["rows"]
 
     @property
     def card_path(self) -> str:
@@ -77,7 +65,7 @@ class RemoteFolder(str):
         return self._present
 
 
-class FsspecArtifactStore:
+class FsspecArtifactStore(StoreQueries):
     def __init__(self, root: str, storage_options: Mapping[str, Any] | None = None):
         options = dict(storage_options or {})
         if root.startswith(("file://", "local://")):
@@ -113,14 +101,6 @@ class FsspecArtifactStore:
             found.append(self._artifact(version_dir[0].rsplit("/", 1)[-1], version_dir[1], manifest, cached=True))
         return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
 
-    def find(self, version: str) -> FsArtifact:
-        hits = [a for a in self.list() if a.version.startswith(version)]
-        if not hits:
-            raise ArtifactNotFound(f"no artifact with version {version!r} under {self.root}")
-        if len({a.version for a in hits}) > 1:
-            raise ArtifactNotFound(f"version prefix {version!r} is ambiguous: {', '.join(a.version for a in hits)}")
-        return hits[0]
-
     def data_files(self, artifact: FsArtifact) -> list[str]:
         return sorted(self.fs.glob(f"{artifact.path}/data/*.parquet"))
 
@@ -135,16 +115,6 @@ class FsspecArtifactStore:
 
     def read_card(self, artifact: FsArtifact) -> str:
         return self.fs.cat_file(artifact.card_path).decode()
-
-    def lineage(self, artifact: FsArtifact) -> Iterator[tuple[int, FsArtifact]]:
-        stack = [(0, artifact)]
-        while stack:
-            depth, current = stack.pop()
-            yield depth, current
-            for ref in reversed(current.manifest.get("inputs", [])):
-                parent = self.get(ref["stage"], ref["version"])
-                if parent is not None:
-                    stack.append((depth + 1, parent))
 
     # -- writing --------------------------------------------------------------
     def scratch(self, stage: str, version: str) -> Path:
@@ -165,10 +135,9 @@ class FsspecArtifactStore:
         attempt = f"attempt-{uuid.uuid4().hex[:12]}"
         base = self._key(stage, version, attempt)
         self._drop_stale_attempts(stage, version)
-        parts = max(1, -(-kept.num_rows // ROWS_PER_PART))
-        for i in range(parts):
-            with self.fs.open(f"{base}/data/part-{i:05d}.parquet", "wb") as fh:
-                pq.write_table(kept.slice(i * ROWS_PER_PART, ROWS_PER_PART), fh, compression="zstd")
+        for name, chunk in parts(kept):
+            with self.fs.open(f"{base}/data/{name}", "wb") as fh:
+                pq.write_table(chunk, fh, compression="zstd")
         with self.fs.open(f"{base}/removed.parquet", "wb") as fh:
             pq.write_table(removed, fh, compression="zstd")
         if files is not None and any(Path(files).iterdir()):

@@ -62,7 +62,37 @@ class Artifact:
         return sorted((self.path / "data").glob("*.parquet"))
 
 
-class ArtifactStore:
+class StoreQueries:
+    """Look-ups every store answers the same way from its own ``list`` and ``get``."""
+
+    def find(self, version: str) -> Artifact:
+        """An artifact by version alone (or a unique prefix of it), whatever its stage."""
+        hits = [a for a in self.list() if a.version.startswith(version)]
+        if not hits:
+            raise ArtifactNotFound(f"no artifact with version {version!r} under {self.root}; `curate artifacts list` shows them")
+        if len({a.version for a in hits}) > 1:
+            raise ArtifactNotFound(f"version prefix {version!r} is ambiguous: {', '.join(a.version for a in hits)}")
+        return hits[0]
+
+    def lineage(self, artifact: Artifact) -> Iterator[tuple[int, Artifact]]:
+        """Depth-first walk from an artifact back through its inputs to raw files."""
+        stack = [(0, artifact)]
+        while stack:
+            depth, current = stack.pop()
+            yield depth, current
+            for ref in reversed(current.manifest.get("inputs", [])):
+                parent = self.get(ref["stage"], ref["version"])
+                if parent is not None:
+                    stack.append((depth + 1, parent))
+
+
+def parts(kept: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """The Parquet part files of an artifact's kept rows, by name (at least one, even when empty)."""
+    for i in range(max(1, -(-kept.num_rows // ROWS_PER_PART))):
+        yield f"part-{i:05d}.parquet", kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
+
+
+class ArtifactStore(StoreQueries):
     def __init__(self, root: Path | str):
         self.root = Path(root)
 
@@ -75,15 +105,6 @@ class ArtifactStore:
         if not manifest.is_file():
             return None
         return Artifact(stage, version, path, json.loads(manifest.read_text()), cached=True)
-
-    def find(self, version: str) -> Artifact:
-        """An artifact by version alone (or a unique prefix of it), whatever its stage."""
-        hits = [a for a in self.list() if a.version.startswith(version)]
-        if not hits:
-            raise ArtifactNotFound(f"no artifact with version {version!r} under {self.root}; `curate artifacts list` shows them")
-        if len({a.version for a in hits}) > 1:
-            raise ArtifactNotFound(f"version prefix {version!r} is ambiguous: {', '.join(a.version for a in hits)}")
-        return hits[0]
 
     def list(self, stage: str | None = None) -> list[Artifact]:
         if not self.root.is_dir():
@@ -107,17 +128,6 @@ class ArtifactStore:
     def read_removed(self, artifact: Artifact) -> pa.Table:
         return pq.read_table(artifact.path / "removed.parquet")
 
-    def lineage(self, artifact: Artifact) -> Iterator[tuple[int, Artifact]]:
-        """Depth-first walk from an artifact back through its inputs to raw files."""
-        stack = [(0, artifact)]
-        while stack:
-            depth, current = stack.pop()
-            yield depth, current
-            for ref in reversed(current.manifest.get("inputs", [])):
-                parent = self.get(ref["stage"], ref["version"])
-                if parent is not None:
-                    stack.append((depth + 1, parent))
-
     def scratch(self, stage: str, version: str) -> Path:
         """An empty folder for a stage's file outputs, beside where the artifact
         will land, so moving it in is a rename on one filesystem. Its name
@@ -138,10 +148,8 @@ class ArtifactStore:
         tmp = final.parent / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
         (tmp / "data").mkdir(parents=True)
         try:
-            parts = max(1, -(-kept.num_rows // ROWS_PER_PART))
-            for i in range(parts):
-                chunk = kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
-                pq.write_table(chunk, tmp / "data" / f"part-{i:05d}.parquet", compression="zstd")
+            for name, chunk in parts(kept):
+                pq.write_table(chunk, tmp / "data" / name, compression="zstd")
             pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
             if files is not None and any(files.iterdir()):
                 os.rename(files, tmp / "files")
@@ -166,15 +174,16 @@ class ArtifactStore:
         return Artifact(stage, version, final, manifest, cached=False)
 
 
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def file_listing(root: Path) -> list[dict[str, Any]]:
     """Every file under an artifact's ``files/`` folder with its size and sha256."""
     listing = []
     for file in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest = hashlib.sha256()
-        with file.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        listing.append({"path": str(file.relative_to(root)), "bytes": file.stat().st_size, "sha256": digest.hexdigest()})
+        listing.append({"path": str(file.relative_to(root)), "bytes": file.stat().st_size, "sha256": sha256_of(file)})
     return listing
 
 

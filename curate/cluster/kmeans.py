@@ -12,11 +12,6 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
-
-
 def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4) -> np.ndarray:
     """Cluster labels 0..k-1, renumbered by decreasing cluster size so that labels are stable and readable."""
     from sklearn.cluster import KMeans

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.cluster.diversity import diversity_summary, select_to_budget
-from curate.cluster.kmeans import choose_k, fit_kmeans, normalise
+from curate.cluster.kmeans import choose_k, fit_kmeans
 from curate.cluster.labels import ctfidf_terms
+from curate.dedup.embed import aligned_vectors
 from curate.dedup.views import View, view_text
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
@@ -42,23 +42,6 @@ class ClusterConfig(StageConfig):
         return self
 
 
-class MissingEmbeddings(ValueError):
-    pass
-
-
-def aligned_vectors(records: pa.Table, embeddings: pa.Table) -> np.ndarray:
-    """The embedding of every record, in record order; every record must have one."""
-    index = {cid: i for i, cid in enumerate(embeddings.column("id").to_pylist())}
-    ids = records.column("id").to_pylist()
-    missing = [cid for cid in ids if cid not in index]
-    if missing:
-        raise MissingEmbeddings(f"{len(missing)} records have no embedding (e.g. id {missing[0]!r}); the embeddings input must come from the same records")
-    flat = embeddings.column("vector").combine_chunks()
-    dim = flat.type.list_size
-    matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, dim)
-    return matrix[[index[cid] for cid in ids]].astype(np.float32)
-
-
 class Cluster(Stage):
     name = "cluster"
     version = "2"
@@ -70,7 +53,7 @@ class Cluster(Stage):
         table = inputs["records"]
         if table.num_rows == 0:
             return StageResult(kept=table, removed=removed_table([]), metrics={"k": 0})
-        vectors = normalise(aligned_vectors(table, inputs["embeddings"]))
+        vectors = aligned_vectors(table, inputs["embeddings"])
         silhouettes: dict[int, float] = {}
         if config.k is not None:
             k = min(config.k, table.num_rows)

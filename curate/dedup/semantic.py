@@ -24,10 +24,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import Field
 
 from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, components, example_pairs_md, flag_meta, removal_rows, resolve
+from curate.dedup.embed import aligned_vectors
 from curate.dedup.views import PROMPT_VIEWS, View, view_text
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
@@ -81,16 +81,9 @@ class DedupSemantic(Stage):
     output_schema = CONVERSATION
 
     def run(self, inputs: Mapping[str, pa.Table], config: SemanticConfig, ctx: StageContext) -> StageResult:
-        table, emb = inputs["records"], inputs["embeddings"]
+        table = inputs["records"]
         ids = table.column("id").to_pylist()
-        where = pc.index_in(table.column("id"), value_set=emb.column("id"))
-        if where.null_count:
-            missing = table.column("id").filter(pc.is_null(where))[0].as_py()
-            raise ValueError(f"dedup_semantic: record {missing!r} has no row in the embeddings input; embed the same records")
-        dim = emb.schema.field("vector").type.list_size
-        flat = emb.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
-        vectors = flat.reshape(-1, dim)[where.to_numpy()].astype(np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = aligned_vectors(table, inputs["embeddings"])
 
         n = len(ids)
         k = config.clusters or max(1, round(math.sqrt(n)))

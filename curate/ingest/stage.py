@@ -20,6 +20,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import Field
 
+from curate.artifacts.store import sha256_of
 from curate.ingest.formats import ADAPTERS, FORMATS, detect
 from curate.ingest.normalise import content_key, conversation_id, normalise_messages
 from curate.ingest.read import RawRecord, UnreadableInput, read_records
@@ -53,6 +54,11 @@ def expand(source: Source) -> list[Path]:
     return [path]
 
 
+def source_files(sources) -> list[dict[str, Any]]:
+    """Every file the sources name, as the runner fingerprints external inputs."""
+    return [{"path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size} for s in sources for path in expand(s)]
+
+
 def dataset_name(source: Source, path: Path) -> str:
     if source.name:
         return source.name
@@ -60,14 +66,6 @@ def dataset_name(source: Source, path: Path) -> str:
     for suffix in (".gz", ".jsonl", ".json", ".parquet"):
         name = name.removesuffix(suffix)
     return name
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Ingest(Stage):
@@ -78,11 +76,7 @@ class Ingest(Stage):
     output_schema = CONVERSATION
 
     def external_inputs(self, config: IngestConfig) -> list[dict[str, Any]]:
-        return [
-            {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
-            for source in config.sources
-            for path in expand(source)
-        ]
+        return source_files(config.sources)
 
     def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
         kept: list[dict] = []

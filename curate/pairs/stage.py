@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 from curate import meta as metajson
 from curate.dedup.views import normalise_for_match, view_text
 from curate.ingest.read import read_records
-from curate.ingest.stage import _sha256, dataset_name, expand
+from curate.ingest.stage import dataset_name, expand, source_files
 from curate.pairs import guards
 from curate.pairs.sources import ADAPTERS, FORMATS, Candidate, Strategy, detect, ranked_pairs
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
@@ -77,7 +77,7 @@ class BuildPairs(Stage):
     output_schema = PREFERENCE_PAIR_SPLIT
 
     def external_inputs(self, config: BuildPairsConfig) -> list[dict[str, Any]]:
-        return [{"path": str(p), "sha256": _sha256(p), "bytes": p.stat().st_size} for s in config.sources for p in expand(s)]
+        return source_files(config.sources)
 
     def run(self, inputs: Mapping[str, pa.Table], config: BuildPairsConfig, ctx: StageContext) -> StageResult:
         split_table = inputs["split"]

@@ -6,7 +6,8 @@ conversations (JSON tool arguments and results stay valid JSON). The
 ``redact_pii`` stage in ``curate.pii.stage`` adapts them to Arrow tables.
 """
 
-from curate.pii.analyzer import Finding, default_analyzer, find_pii, nlp_engine, resolve_overlaps, tuned_analyzer
+from curate.pii.analyzer import default_analyzer, find_pii, nlp_engine, resolve_overlaps, tuned_analyzer
+from curate.pii.finding import Finding
 from curate.pii.policy import DEFAULT_ENTITIES, ExtraPattern, PiiPolicy
 from curate.pii.redact import Pseudonymizer, RedactedConversation, redact_conversations, redact_text
 

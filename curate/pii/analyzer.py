@@ -2,10 +2,12 @@
 
 Two analyzers share one spaCy model: ``default_analyzer`` is presidio's stock
 registry (the benchmark's baseline) and ``tuned_analyzer`` swaps in the
-recognizers of ``curate.pii.recognizers``. ``find_pii`` batches the spaCy work
-through ``nlp.pipe`` (presidio's per-record ``analyze`` pays the pipeline
-overhead once per text), skips NER for texts that cannot hold a name, and
-resolves overlapping spans of different types by ``ENTITY_PRIORITY``.
+recognizers of ``curate.pii.recognizers`` and ``curate.pii.persons``.
+``find_pii`` batches the spaCy work through ``nlp.pipe`` (presidio's per-record
+``analyze`` pays the pipeline overhead once per text), skips NER for texts that
+cannot hold a name, merges overlapping spans of one type, resolves overlapping
+spans of different types by ``ENTITY_PRIORITY``, and makes PERSON findings
+consistent across the text (``refine_persons``).
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
+from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, PiiPolicy
-from curate.pii.names import NameRecognizer, spacy_person_supported
 from curate.pii.recognizers import (
     SecretTokenRecognizer,
     StreetAddressRecognizer,
@@ -38,16 +40,6 @@ NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATIO
 NER_COMPONENT = "ner"
 LEMMA_COMPONENT = "llm_curate_lower_lemma"
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One detected span: its type, character offsets and confidence (never its text)."""
-
-    entity: str
-    start: int
-    end: int
-    score: float
 
 
 @Language.component(LEMMA_COMPONENT)
@@ -92,6 +84,9 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
                        SecretTokenRecognizer(), StreetAddressRecognizer()):
         registry.add_recognizer(recognizer)
     if policy.name_gazetteer:
+        registry.remove_recognizer("SpacyRecognizer")
+        registry.add_recognizer(SupportedSpacyRecognizer(supported_language=LANGUAGE,
+                                                         supported_entities=engine.get_supported_entities()))
         registry.add_recognizer(NameRecognizer())
     for i, extra in enumerate(policy.extra_patterns):
         registry.add_recognizer(PatternRecognizer(
@@ -101,10 +96,24 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE])
 
 
+def merge_same_type(findings: Sequence[Finding]) -> list[Finding]:
+    """Overlapping spans of one type become their union: two address patterns that
+    each see part of "the corner of Csabai kapu 39. and Mathias Pass" cover all of it."""
+    merged: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.entity, f.start, -f.end)):
+        last = merged[-1] if merged else None
+        if last is not None and last.entity == f.entity and f.start < last.end:
+            merged[-1] = Finding(f.entity, last.start, max(last.end, f.end), max(last.score, f.score))
+        else:
+            merged.append(f)
+    return merged
+
+
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
-    """Keep one finding per overlapping region: highest-priority type, then score, then length."""
+    """Merge each type's overlapping spans, then keep one finding per overlapping
+    region: highest-priority type, then score, then length."""
     rank = {e: i for i, e in enumerate(ENTITY_PRIORITY)}
-    ordered = sorted(findings, key=lambda f: (rank.get(f.entity, len(rank)), -f.score, -(f.end - f.start), f.start))
+    ordered = sorted(merge_same_type(findings), key=lambda f: (rank.get(f.entity, len(rank)), -f.score, -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ordered:
         if all(f.end <= k.start or f.start >= k.end for k in kept):
@@ -116,14 +125,6 @@ def _needs_ner(text: str, entities: Sequence[str]) -> bool:
     # A name needs letters; texts of digits and punctuation (ids, amounts, most
     # JSON leaves) can only hold pattern entities, so the tokenizer is enough.
     return bool(NER_ENTITIES.intersection(entities)) and _LETTER.search(text) is not None
-
-
-def _unsupported_spacy_person(result: RecognizerResult, text: str) -> bool:
-    # sm's NER guesses PERSON for lone capitalised nouns ("Metallica", "Salesperson");
-    # a one-word guess with no gazetteer name behind it is dropped.
-    return (result.entity_type == "PERSON"
-            and (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer"
-            and not spacy_person_supported(text[result.start:result.end]))
 
 
 def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) -> list[list[Finding]]:
@@ -150,7 +151,8 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
             text=text, language=LANGUAGE, entities=entities, nlp_artifacts=art,
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
         )
-        if policy.name_gazetteer:
-            results = [r for r in results if not _unsupported_spacy_person(r, text)]
-        out.append(resolve_overlaps([Finding(r.entity_type, r.start, r.end, r.score) for r in results]))
+        findings = resolve_overlaps([Finding(r.entity_type, r.start, r.end, r.score) for r in results])
+        if policy.name_gazetteer and PERSON in entities:
+            findings = [f for f in refine_persons(text, findings) if text[f.start:f.end] not in policy.allow_list]
+        out.append(findings)
     return out

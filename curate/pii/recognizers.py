@@ -158,9 +158,11 @@ try:  # Faker's 225 US street suffixes ("Inlet", "Dam", "Mews"), when the packag
     _EN_STREET = "|".join(sorted(set(_EN_STREET.split("|")) | set(_UsAddress.street_suffixes), key=len, reverse=True))
 except ImportError:  # pragma: no cover - faker is a dependency; the hand list still works
     pass
+STREET_TYPES = frozenset(w.lower() for w in _EN_STREET.split("|")) | frozenset(
+    "strasse straße gasse weg platz allee utca út kapu tér ulica".split())
 _EU_SUFFIX = (r"(?:stra(?:ss|ß)e|str\.|gasse|weg|platz|allee|ring|gade|vej|gatan|gata|vägen|väg|veien|vegur|"
               r"katu|tie|kuja|polku|laan|straat|plein|utca|út|kapu|tér|ulica|ul\.|ulice|náměstí|ut|sokak|caddesi)")
-_EU_PREFIX = (r"(?i:Via|Viale|Piazza|Rua|Avenida|Av\.|Rue|Avenue|Boulevard|Bd|Chemin|Calle|Carrer|Paseo|Plaza|"
+_EU_PREFIX = (r"(?i:Cité|Cite|Via|Viale|Piazza|Rua|Avenida|Av\.|Rue|Avenue|Boulevard|Bd|Chemin|Calle|Carrer|Paseo|Plaza|"
               r"Camino|Travessa|Largo|Strada|Ulica|ul\.|Odos|Leoforos)")
 _W = r"[^\W_][\w'’.-]*"
 _CAPW = r"[^\W\d_a-z][\w'’.-]*"
@@ -173,6 +175,7 @@ _STREET_CORE = (
     rf"|(?:{_HOUSE}[ ]+)?(?:{_CAPW}[ ]+){{0,2}}{_CAPW}{_EU_SUFFIX}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"  # Friedhofstrasse 33
     rf"|{_HOUSE}[ ]+(?:{_CAPW}[ ]+){{0,2}}{_CAPW}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"         # 6750 Koskikatu 25
     rf"|\bPSC[ ]\d+,[ ]Box[ ]\d+"                                                      # US military
+    rf"|\bUS(?:S|NS|NV|CGC)[ ]{_CAPW}(?:[ \t]*\n?[ \t]*FPO[ ]A[AEP][ ]\d{{5}})?"            # USNS Møller, FPO AA 85844
     rf"|\b(?:P\.?O\.?[ ]?Box|Postbox)[ ]\d+)"
 )
 _UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Box)[ ]?#?\d+[A-Za-z]?"

@@ -1,0 +1,338 @@
+"""Finding person names with a small NER model: cues, name evidence, and whole-text consistency.
+
+Three parts, all pure:
+
+* ``NameRecognizer`` finds names the NER misses: cue patterns that announce a
+  name whatever it is (titles, "my name is", "Name:", "Dear"), and runs of
+  capitalised words anchored on gazetteer names or name-shaped words
+  (``curate.pii.names``);
+* ``SupportedSpacyRecognizer`` is presidio's ``SpacyRecognizer`` keeping only
+  the PERSON guesses that something besides the model supports: one-word and
+  lower-case guesses need a gazetteer name or a name shape, and no guess may be
+  a field label ("Date:"), end in an organisation designator ("Shepherd Ltd")
+  or a street type ("Mathias Pass"). Filtering here, at the source, keeps the
+  result independent of how presidio de-duplicates equal spans of two
+  recognizers (it iterates a set);
+* ``refine_persons`` works on one text's resolved findings: a name found once is
+  redacted at every other mention ("Bonifacy Kaczmarek ... Kaczmarek"), a list
+  whose members are mostly names gets its other members ("Gaetane, Hannah,
+  Anthony and Derek"), possessives are trimmed, and three bare surnames on a
+  line of their own or after "at" are a firm ("Marshall, Hernandez and Simpson").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from curate.pii.finding import Finding
+from curate.pii.names import (
+    FIELD_LABELS,
+    ORG_DESIGNATORS,
+    TITLES,
+    gazetteer,
+    is_common,
+    is_first_name,
+    is_known_name,
+    is_place,
+    is_strong_name,
+    name_shaped,
+)
+from curate.pii.recognizers import STREET_TYPES
+
+PERSON = "PERSON"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?"
+_CAP = r"[^\W\d_a-zß-ÿ][^\W\d_]*(?:['’-][^\W\d_]+)*"  # a capitalised word, any script with case
+_INITIAL = r"[A-Z]\.?(?!\w)"
+_PARTICLE = r"(?:van|von|der|den|de|la|le|du|di|da|del|dos|das|ten|ter|bin|al|ben)"
+_NAME = rf"{_CAP}(?:[ ](?:{_INITIAL}|{_PARTICLE})){{0,2}}(?:[ ]{_CAP}){{0,2}}"
+CUE_PATTERNS = (
+    re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
+    re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
+               rf"cheers|thanks|best|yours|dear|hi|hello|hey)[,:]?\s+)(?P<name>{_NAME})"),
+    re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer|author)[ \t]*:[ \t]*)"
+               rf"(?P<name>{_NAME})"),
+)
+_RUN = re.compile(rf"{_CAP}(?:[ ](?:(?:{_INITIAL}|{_PARTICLE})[ ])*{_CAP}){{0,4}}")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w.]*)")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_OR_JUNK = re.compile(r"(?:['’]s|['’]|[\s>:;,\"(]+)$")
+_LIST_ITEM = rf"(?:{_CAP}|[^\W\d_A-Z]{{2,}})"
+_LIST = re.compile(rf"(?<![\w,] )\b{_LIST_ITEM}(?:, {_LIST_ITEM})+,? and {_LIST_ITEM}\b")
+_ALWAYS_STREET = frozenset("street st road rd avenue ave boulevard blvd strasse straße gasse utca ulica".split())
+_UNITS = frozenset("apt apartment suite ste unit floor".split())
+_AND_SONS = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:Sons|Daughters|Co|Company|Partners|Associates)\b")
+# Street words written lower-case after the name ("Kálmán Imre u. 12.", "Hegedûs Gyula utca 76.").
+_STREET_AFTER = frozenset("u. u utca út útja tér kapu ulica ul. str. strasse straße gasse sokak caddesi katu gatan vej".split())
+_FIRM = re.compile(rf"\b(?P<a>{_CAP}), (?P<b>{_CAP}) and (?P<c>{_CAP})\b")
+
+
+def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) -> RecognizerResult:
+    return RecognizerResult(PERSON, start, end, score, recognition_metadata={
+        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id})
+
+
+def _street_word(word: str) -> bool:
+    # "Pass", "Road", "Strasse" end streets; "Hill" or "Parks" are surnames as often, so they do not count,
+    # except the few street words nobody is named ("Street", "Avenue").
+    lower = word.lower()
+    return lower in _ALWAYS_STREET or (lower in STREET_TYPES and not is_known_name(word.capitalize()))
+
+
+def not_a_name_here(text: str, start: int, end: int) -> bool:
+    """Whether the span or its context says it names a company, a street, a place
+    or a field, not a person."""
+    span = text[start:end]
+    words = _WORD.findall(span)
+    if not words or any(c.isdigit() for c in span):
+        return True
+    last = words[-1]
+    if (last.lower() in ORG_DESIGNATORS or any(_street_word(w) or w.lower() in _UNITS for w in words[1:])
+            or _street_word(last) or all(w.lower() in TITLES for w in words)):
+        return True
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 40].split("\n", 1)[0]
+    if len(words) > 1 and ((before and before in "\"“'‘" and after[:1] in "\"”'’") or after[:1] == ":"):
+        return True  # a quoted title ("Tube Snake Boogie") or a heading ("Guilty Pleasures:")
+    if len(words) == 1 and is_place(last) and not is_first_name(last) and re.search(r"\b(?:to|from|in|at|near)[ \t]+$", text[max(0, start - 6):start]):
+        return True  # "flew to Phoenix", "moved here from Kenosha"
+    if _AND_SONS.match(after):
+        return True
+    if len(words) > 2 and (is_place(" ".join(words[-2:])) or is_place(" ".join(words[-3:]))):
+        return True  # "Milford New Zealand": a place closes an address line
+    if len(words) > 1 and len(last) > 2 and is_place(last) and not is_known_name(last.title()) \
+            and not is_first_name(words[0]):
+        return True  # "Rzeszów Poland", but "Marta Palermo" is a person
+    nxt = _NEXT_WORD.match(after)
+    if nxt:
+        word = nxt.group(1)
+        if (word[0].isupper() and (word.lower().rstrip(".") in ORG_DESIGNATORS or _street_word(word.rstrip("."))))\
+                or word.lower() in _STREET_AFTER:
+            return True
+    if re.search(r"\d[ \t]+$", text[max(0, start - 12):start]):
+        return True  # "9816 214 Pavlou Drandaki": a house number opens a street name
+    return len(words) == 1 and last.lower() in FIELD_LABELS and after.lstrip(" \t").startswith(":")
+
+
+def _supported(text: str, start: int, end: int) -> bool:
+    """Whether a PERSON guess of the NER has evidence beyond the model."""
+    if not_a_name_here(text, start, end):
+        return False
+    words = _WORD.findall(text[start:end])
+    capitalised = [w for w in words if w[0].isupper()]
+    if not capitalised:  # "silvana", "true": lower-case guesses need a listed name, and not a place
+        if is_place(" ".join(words)):
+            return False
+        return any(is_known_name(w.capitalize()) and not is_common(w) and w not in STOP_WORDS for w in words)
+    if is_place(" ".join(capitalised)) and not is_first_name(capitalised[0].title()):
+        return False  # "Toronto", "Los Angeles", "KAJAANI"
+    if len(capitalised) == 1:
+        word = capitalised[0]
+        return is_strong_name(word.title() if word.isupper() else word)
+    if any(is_strong_name(w) or is_known_name(w) for w in capitalised):
+        return True
+    # Two or three unlisted capitalised words ("Bonifacy Kaczmarek") stay a name, unless one is an everyday word.
+    return len(words) <= 3 and not any(is_common(w) or w.lower() in STOP_WORDS for w in words)
+
+
+class SupportedSpacyRecognizer(SpacyRecognizer):
+    """spaCy's entities, with PERSON guesses kept only where evidence supports them."""
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        return [r for r in results if r.entity_type != PERSON or _supported(text, r.start, r.end)]
+
+
+class NameRecognizer(EntityRecognizer):
+    """PERSON from name cues and from runs of capitalised words anchored on name evidence.
+
+    A run of capitalised words (with initials and particles like "ten", "van")
+    becomes a name when it holds a strong name (a gazetteer name that is not
+    also a common word, or a name-shaped word) and another word, or two known
+    names; a lone strong name counts unless the NER calls it a known place.
+    The run is cut at five words."""
+
+    CUE_SCORE = 0.85
+    PAIR_SCORE = 0.8
+    SINGLE_SCORE = 0.6
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[PERSON], name="NameRecognizer", supported_language="en")
+
+    def load(self) -> None:
+        gazetteer()
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        if PERSON not in entities:
+            return []
+        results = []
+        for m in (m for pattern in CUE_PATTERNS for m in pattern.finditer(text)):
+            start, end = m.start("name"), _cut_before_non_name(text, m.start("name"), m.end("name"))
+            if not is_common(text[start:end]) and not not_a_name_here(text, start, end):
+                results.append(_result(self, start, end, self.CUE_SCORE))
+        for start, end, words in _capitalised_runs(text):
+            cut = _cut_before_non_name(text, start, end)
+            if cut < end:
+                end, words = cut, _WORD.findall(text[start:cut])
+            if not words or not_a_name_here(text, start, end):
+                continue
+            known = [w for w in words if is_known_name(w)]
+            # An ALL-CAPS word alone ("KAJAANI" on an address line) is a heading or a city more often than a name.
+            strong = [w for w in words if is_strong_name(w) and not (w.isupper() and len(words) == 1)]
+            if len(known) >= 2 or (strong and len(words) >= 2):
+                results.append(_result(self, start, end, self.PAIR_SCORE))
+            elif strong and len(words) == 1 and not _known_place(nlp_artifacts, words[0], start, end):
+                results.append(_result(self, start, end, self.SINGLE_SCORE))
+        return results
+
+
+def _cut_before_non_name(text: str, start: int, end: int) -> int:
+    """End of the span before its first unit, organisation or street word ("Barbara Yudina| Apt. 675")."""
+    for m in _WORD.finditer(text, start, end):
+        word = m.group()
+        if m.start() > start and (word.lower() in _UNITS or word.lower() in ORG_DESIGNATORS or _street_word(word)):
+            return len(text[:m.start()].rstrip(" \t"))
+    return end
+
+
+def _known_place(nlp_artifacts, word: str, start: int, end: int) -> bool:
+    """Whether the NER calls this one word a place and it is a listed place ("Paris", "Victoria").
+
+    presidio relabels spaCy's GPE/LOC as LOCATION. Both signals are needed: sm
+    calls many lone first names LOCATION ("said Maslin to Antonio"), and many
+    places are first names too; a leaked name costs more than a redacted word."""
+    ents = getattr(nlp_artifacts, "entities", None) or ()
+    return is_place(word) and any(e.label_ in {"LOCATION", "GPE", "LOC"} and e.start_char < end and start < e.end_char
+                                  for e in ents)
+
+
+def _capitalised_runs(text: str):
+    """(start, end, capitalised words) for each run of capitalised words on one line."""
+    for m in _RUN.finditer(text):
+        words = re.findall(_CAP, m.group())
+        start = m.start()
+        while words and is_common(words[0]):  # "The", "Dear", "Thanks" open runs, not names
+            start = text.index(words[0], start) + len(words[0])
+            words = words[1:]
+        if words:
+            start = text.index(words[0], start)
+        words = [_POSSESSIVE.sub("", w) for w in words if not re.fullmatch(_INITIAL, w)]
+        if words:
+            yield start, m.end(), words
+    if not any(c.isupper() for c in text):
+        yield from _lower_case_names(text)
+
+
+def _lower_case_names(text: str):
+    """Names in all-lower-case text ("patricia desrosiers"): two adjacent gazetteer
+    names, a first name the word lists do not also hold as a word, or a first
+    name followed by an initial and a name-shaped word ("eric g. samoylova")."""
+    tokens = [m for m in re.finditer(r"[^\W\d_]{2,}", text)
+              if not is_common(m.group()) and m.group() not in STOP_WORDS
+              and (is_known_name(m.group().capitalize()) or name_shaped(m.group().capitalize()))]
+    i = 0
+    while i < len(tokens):
+        j = i
+        # "eva kleist", "codey m ross": join names one word or an initial apart
+        while j + 1 < len(tokens) and re.fullmatch(r" (?:[a-z]\.? )?", text[tokens[j].end():tokens[j + 1].start()]):
+            j += 1
+        words = [t.group().capitalize() for t in tokens[i:j + 1]]
+        if len(words) > 1 or (len(words[0]) >= 4 and is_first_name(words[0])):  # "sha" alone: no
+            yield tokens[i].start(), tokens[j].end(), words
+        i = j + 1
+
+
+def refine_persons(text: str, findings: Sequence[Finding]) -> list[Finding]:
+    """One text's resolved findings with PERSON spans trimmed, firms removed, other
+    mentions and list members of found names added; sorted by start."""
+    kept: list[Finding] = []
+    for f in findings:
+        if f.entity != PERSON:
+            kept.append(f)
+            continue
+        f = _trim(text, f)
+        if f is not None and not _in_firm(text, f):
+            kept.append(f)
+    persons = [f for f in kept if f.entity == PERSON]
+    if not persons:
+        return sorted(kept, key=lambda f: f.start)
+    added = _other_mentions(text, persons, kept)
+    added += _list_members(text, persons + added, kept + added)
+    return sorted(kept + added, key=lambda f: f.start)
+
+
+def _trim(text: str, f: Finding) -> Finding | None:
+    span = text[f.start:f.end]
+    trimmed = _POSSESSIVE_OR_JUNK.sub("", span)
+    while trimmed != span:
+        span, trimmed = trimmed, _POSSESSIVE_OR_JUNK.sub("", trimmed)
+    lead = re.match(rf"{_TITLE}[ ]+", span)
+    start = f.start + (lead.end() if lead else 0)
+    end = f.start + len(span)
+    return Finding(f.entity, start, end, f.score) if end > start else None
+
+
+def _in_firm(text: str, f: Finding) -> bool:
+    """Whether a PERSON span is one of three bare surnames that name a firm: the
+    line holds nothing else, or they follow "at" ("a year at Jones, Mitchell and Williams")."""
+    for m in _FIRM.finditer(text, max(0, f.start - 80), min(len(text), f.end + 80)):
+        if not (m.start() <= f.start and f.end <= m.end()):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        before = text[line_start:m.start()].strip(" \t>*-")
+        after = text[m.end():len(text) if line_end < 0 else line_end].strip(" \t.,")
+        org_after = after.split(" ", 1)[0].lower().rstrip(".") in ORG_DESIGNATORS
+        if (not before and not after) or org_after or re.search(r"\b(?:at|for|from)\s*$", before):
+            return True
+    return False
+
+
+def _name_tokens(text: str, persons: Sequence[Finding]) -> set[str]:
+    tokens = set()
+    for f in persons:
+        for w in _WORD.findall(text[f.start:f.end]):
+            if (len(w) >= 3 and "'" not in w and "’" not in w and not is_common(w)
+                    and w.lower() not in STOP_WORDS and w.lower() not in TITLES):
+                tokens.add(w)
+    return tokens
+
+
+def _free(start: int, end: int, taken: Sequence[Finding]) -> bool:
+    return all(end <= t.start or start >= t.end for t in taken)
+
+
+def _other_mentions(text: str, persons: Sequence[Finding], taken: Sequence[Finding]) -> list[Finding]:
+    """Every other occurrence of a found name's words: a surname left behind leaks the person."""
+    added: list[Finding] = []
+    score = min(f.score for f in persons)
+    for token in sorted(_name_tokens(text, persons), key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text, re.IGNORECASE):
+            if m.group() != token and m.group() != token.lower():  # "KACZMAREK" in a heading counts, "kaCz" does not
+                if not m.group().isupper():
+                    continue
+            if _free(m.start(), m.end(), list(taken) + added):
+                added.append(Finding(PERSON, m.start(), m.end(), score))
+    return added
+
+
+def _list_members(text: str, persons: Sequence[Finding], taken: Sequence[Finding]) -> list[Finding]:
+    """Members of a list ("A, B, C and D") whose other members are mostly names."""
+    added: list[Finding] = []
+    for m in _LIST.finditer(text):
+        items = [(i.start() + m.start(), i.end() + m.start()) for i in _WORD.finditer(m.group())
+                 if i.group() != "and"]
+        named = [(s, e) for s, e in items if any(p.start <= s and e <= p.end for p in persons)]
+        if len(named) < 2 or 2 * len(named) < len(items):
+            continue
+        for s, e in items:
+            word = text[s:e]
+            if (s, e) not in named and not is_common(word) and word.lower() not in STOP_WORDS \
+                    and _free(s, e, list(taken) + added):
+                added.append(Finding(PERSON, s, e, min(p.score for p in persons)))
+    return added

@@ -155,7 +155,8 @@ def name_shaped(token: str) -> bool:
     lower = token.lower()
     if _SURNAME_ENDINGS.search(lower):
         return True
-    return len(lower) >= 6 and _JAPANESE.match(lower) is not None and sum(c in _VOWELS for c in lower) >= 3
+    return (len(lower) >= 6 and _JAPANESE.match(lower) is not None and sum(c in _VOWELS for c in lower) >= 3
+            and not is_place(token))
 
 
 def is_strong_name(token: str) -> bool:

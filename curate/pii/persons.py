@@ -45,18 +45,30 @@ from curate.pii.names import (
 from curate.pii.recognizers import STREET_TYPES
 
 PERSON = "PERSON"
-_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?"
+_TITLE = r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?"
 _CAP = r"[^\W\d_a-zß-ÿ][^\W\d_]*(?:['’-][^\W\d_]+)*"  # a capitalised word, any script with case
 _INITIAL = r"[A-Z]\.?(?!\w)"
 _PARTICLE = r"(?:van|von|der|den|de|la|le|du|di|da|del|dos|das|ten|ter|bin|al|ben)"
 _NAME = rf"{_CAP}(?:[ ](?:{_INITIAL}|{_PARTICLE})){{0,2}}(?:[ ]{_CAP}){{0,2}}"
+_KIN = r"(?:kid|kids|son|daughter|wife|husband|mother|father|mom|mum|dad|brother|sister|friend|boss|partner|baby)"
+_LOWER_WORD = r"[^\W\d_A-Z][^\W\d_]+"
+# Phrases that announce a name, whatever the name is.
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
     re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
                rf"cheers|thanks|best|yours|dear|hi|hello|hey)[,:]?\s+)(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer|author)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
+    re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio
+    re.compile(rf"(?P<name>{_CAP})['’]s[ ](?i:{_KIN})\b"),                            # Asya's kid
+    re.compile(rf"(?i:\b(?:says|said|asked|replied|shouted|whispered)[ ])(?P<name>{_NAME})"),  # says Iwase
+    re.compile(rf"(?:^|(?<=[.!?\n][ ]))(?P<name>{_CAP})[ ](?:says|said|asked|replied|shouted|whispered)\b"),
+    # lower-case text: "my name is vitoria", "call me višeslav", "her maiden name is nyberg"
+    re.compile(rf"\b(?:my name is|call me|i am called|(?:maiden|last|first|family)[ ]name(?:[ ]is|\?|:))[ ]+"
+               rf"(?P<name>{_LOWER_WORD}(?:[ ]{_LOWER_WORD})?)"),
 )
+# "Ubul: What a wife." A line opened by one capitalised word and a colon is a speaker in a transcript.
+_SPEAKER = re.compile(rf"(?m)^[ \t>]*(?P<name>{_CAP}):")
 _RUN = re.compile(rf"{_CAP}(?:[ ](?:(?:{_INITIAL}|{_PARTICLE})[ ])*{_CAP}){{0,4}}")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w.]*)")
@@ -84,9 +96,10 @@ def _street_word(word: str) -> bool:
     return lower in _ALWAYS_STREET or (lower in STREET_TYPES and not is_known_name(word.capitalize()))
 
 
-def not_a_name_here(text: str, start: int, end: int) -> bool:
+def not_a_name_here(text: str, start: int, end: int, *, cued: bool = False) -> bool:
     """Whether the span or its context says it names a company, a street, a place
-    or a field, not a person."""
+    or a field, not a person. A ``cued`` span ("Name: Leigha Mackay") is not
+    second-guessed for looking like a place."""
     span = text[start:end]
     words = _WORD.findall(span)
     if not words or any(c.isdigit() for c in span):
@@ -99,6 +112,8 @@ def not_a_name_here(text: str, start: int, end: int) -> bool:
     after = text[end:end + 40].split("\n", 1)[0]
     if len(words) > 1 and ((before and before in "\"“'‘" and after[:1] in "\"”'’") or after[:1] == ":"):
         return True  # a quoted title ("Tube Snake Boogie") or a heading ("Guilty Pleasures:")
+    if cued:
+        return False
     if len(words) == 1 and is_place(last) and not is_first_name(last) and re.search(r"\b(?:to|from|in|at|near)[ \t]+$", text[max(0, start - 6):start]):
         return True  # "flew to Phoenix", "moved here from Kenosha"
     if _AND_SONS.match(after):
@@ -173,7 +188,9 @@ class NameRecognizer(EntityRecognizer):
         results = []
         for m in (m for pattern in CUE_PATTERNS for m in pattern.finditer(text)):
             start, end = m.start("name"), _cut_before_non_name(text, m.start("name"), m.end("name"))
-            if not is_common(text[start:end]) and not not_a_name_here(text, start, end):
+            name = text[start:end]
+            if name and not any(is_common(w) or w.lower() in STOP_WORDS for w in name.split()) \
+                    and not not_a_name_here(text, start, end, cued=True):
                 results.append(_result(self, start, end, self.CUE_SCORE))
         for start, end, words in _capitalised_runs(text):
             cut = _cut_before_non_name(text, start, end)
@@ -186,7 +203,9 @@ class NameRecognizer(EntityRecognizer):
             strong = [w for w in words if is_strong_name(w) and not (w.isupper() and len(words) == 1)]
             if len(known) >= 2 or (strong and len(words) >= 2):
                 results.append(_result(self, start, end, self.PAIR_SCORE))
-            elif strong and len(words) == 1 and not _known_place(nlp_artifacts, words[0], start, end):
+            elif strong and len(words) == 1 and not _known_place(nlp_artifacts, words[0], start, end) \
+                    and (is_known_name(words[0]) or not _ner_label(nlp_artifacts, start, end, {"ORGANIZATION", "ORG"})):
+                # A word with only a name shape ("Amazon") yields to the NER calling it an organisation.
                 results.append(_result(self, start, end, self.SINGLE_SCORE))
         return results
 
@@ -206,9 +225,12 @@ def _known_place(nlp_artifacts, word: str, start: int, end: int) -> bool:
     presidio relabels spaCy's GPE/LOC as LOCATION. Both signals are needed: sm
     calls many lone first names LOCATION ("said Maslin to Antonio"), and many
     places are first names too; a leaked name costs more than a redacted word."""
+    return is_place(word) and _ner_label(nlp_artifacts, start, end, {"LOCATION", "GPE", "LOC"})
+
+
+def _ner_label(nlp_artifacts, start: int, end: int, labels: set[str]) -> bool:
     ents = getattr(nlp_artifacts, "entities", None) or ()
-    return is_place(word) and any(e.label_ in {"LOCATION", "GPE", "LOC"} and e.start_char < end and start < e.end_char
-                                  for e in ents)
+    return any(e.label_ in labels and e.start_char < end and start < e.end_char for e in ents)
 
 
 def _capitalised_runs(text: str):
@@ -263,6 +285,7 @@ def refine_persons(text: str, findings: Sequence[Finding]) -> list[Finding]:
         return sorted(kept, key=lambda f: f.start)
     added = _other_mentions(text, persons, kept)
     added += _list_members(text, persons + added, kept + added)
+    added += _speakers(text, persons + added, kept + added)
     return sorted(kept + added, key=lambda f: f.start)
 
 
@@ -335,4 +358,18 @@ def _list_members(text: str, persons: Sequence[Finding], taken: Sequence[Finding
             if (s, e) not in named and not is_common(word) and word.lower() not in STOP_WORDS \
                     and _free(s, e, list(taken) + added):
                 added.append(Finding(PERSON, s, e, min(p.score for p in persons)))
+    return added
+
+
+def _speakers(text: str, persons: Sequence[Finding], taken: Sequence[Finding]) -> list[Finding]:
+    """Every speaker label of a transcript in which at least one speaker is a found name."""
+    labels = [m for m in _SPEAKER.finditer(text)
+              if not is_common(m.group("name")) and m.group("name").lower() not in FIELD_LABELS]
+    named = [m for m in labels if any(p.start <= m.start("name") and m.end("name") <= p.end for p in persons)]
+    if not named or len(labels) < 2:
+        return []
+    added: list[Finding] = []
+    for m in labels:
+        if _free(m.start("name"), m.end("name"), list(taken) + added):
+            added.append(Finding(PERSON, m.start("name"), m.end("name"), min(p.score for p in persons)))
     return added

@@ -51,7 +51,7 @@ def card_number_valid(text: str) -> bool:
 class TunedCreditCardRecognizer(PatternRecognizer):
     """Any 12-19 digit run (spaces or dashes allowed) that passes prefix and Luhn checks."""
 
-    PATTERNS = [Pattern("card 12-19 digits", r"(?<![\w-])\d(?:[ -]?\d){11,18}(?![\w-])", 0.6)]
+    PATTERNS = [Pattern("card 12-19 digits", r"(?<![\w+-])\d(?:[ -]?\d){11,18}(?![\w-])", 0.6)]  # "+4477...": a phone
     CONTEXT = ["credit", "card", "visa", "mastercard", "amex", "discover", "jcb", "diners", "maestro", "cc"]
 
     def __init__(self) -> None:
@@ -68,14 +68,17 @@ _PHONE = (
     r"(?:\(\d{1,4}\)[ .-]?)?"                                   # (579)
     r"\d{1,12}(?:[ .-]\d{1,8}){0,5}"                           # 905-674-3793, 0490 75 40 81
     r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?"                         # x4587
-    r"(?![\w/:-])"
+    r"(?![\w/:]|-\d)"                                          # "082 490 1693-Office" yes
 )
 _DATE_LIKE = re.compile(r"^(?:(?:19|20)\d\d[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ](?:19|20)\d\d)(?:\D|$)")
 _SSN_LIKE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 _IP_LIKE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
-_POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3,4}$")  # Brazilian CEP, US ZIP+4
+_POSTCODE_LIKE = re.compile(r"^(?:\d{5}-\d{3,4}|\d{4}-\d{3})$")  # Brazilian CEP, US ZIP+4, Portuguese
 _TWO_GROUPS = re.compile(r"^\d+ \d+$")
-_WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
+_WORD_AFTER = re.compile(r"[ \t]+(?!(?i:office|fax|mobile|cell|home|work|tel|phone)\b)[^\W\d_]")
+# Numbers introduced as another identifier ("license number 2270-66-1551") are not phones.
+_OTHER_ID_BEFORE = re.compile(r"(?i:licen[cs]e|passport|account|acct|order|invoice|policy|member|tracking)"
+                              r"(?:[ ](?:number|no\.?|#))?[ :#]*$")
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", re.IGNORECASE)
 
 
@@ -109,7 +112,8 @@ class TunedPhoneRecognizer(PatternRecognizer):
         # space-separated groups followed by a word are an address far more often.
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         return [r for r in results
-                if not (_TWO_GROUPS.match(text[r.start:r.end]) and _WORD_AFTER.match(text, r.end))]
+                if not (_TWO_GROUPS.match(text[r.start:r.end]) and _WORD_AFTER.match(text, r.end))
+                and not _OTHER_ID_BEFORE.search(text, max(0, r.start - 30), r.start)]
 
 
 SECRET_PATTERNS = [

@@ -283,7 +283,7 @@ def refine_persons(text: str, findings: Sequence[Finding]) -> list[Finding]:
     persons = [f for f in kept if f.entity == PERSON]
     if not persons:
         return sorted(kept, key=lambda f: f.start)
-    added = _other_mentions(text, persons, kept)
+    added = other_mentions(text, name_tokens(text, persons), kept, min(f.score for f in persons))
     added += _list_members(text, persons + added, kept + added)
     added += _speakers(text, persons + added, kept + added)
     return sorted(kept + added, key=lambda f: f.start)
@@ -316,9 +316,13 @@ def _in_firm(text: str, f: Finding) -> bool:
     return False
 
 
-def _name_tokens(text: str, persons: Sequence[Finding]) -> set[str]:
+def name_tokens(text: str, findings: Sequence[Finding]) -> set[str]:
+    """The words of a text's PERSON findings that identify someone on their own
+    (no titles, initials, stop words or everyday words)."""
     tokens = set()
-    for f in persons:
+    for f in findings:
+        if f.entity != PERSON:
+            continue
         for w in _WORD.findall(text[f.start:f.end]):
             if (len(w) >= 3 and "'" not in w and "’" not in w and not is_common(w)
                     and w.lower() not in STOP_WORDS and w.lower() not in TITLES):
@@ -330,16 +334,14 @@ def _free(start: int, end: int, taken: Sequence[Finding]) -> bool:
     return all(end <= t.start or start >= t.end for t in taken)
 
 
-def _other_mentions(text: str, persons: Sequence[Finding], taken: Sequence[Finding]) -> list[Finding]:
-    """Every other occurrence of a found name's words: a surname left behind leaks the person."""
+def other_mentions(text: str, tokens: set[str], taken: Sequence[Finding], score: float) -> list[Finding]:
+    """PERSON findings for every free occurrence of a name word, as written, lower-case,
+    capitalised or in capitals: a surname left behind leaks the person."""
     added: list[Finding] = []
-    score = min(f.score for f in persons)
-    for token in sorted(_name_tokens(text, persons), key=len, reverse=True):
+    for token in sorted(tokens, key=lambda t: (-len(t), t)):
+        forms = {token, token.lower(), token.capitalize(), token.upper()}
         for m in re.finditer(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text, re.IGNORECASE):
-            if m.group() != token and m.group() != token.lower():  # "KACZMAREK" in a heading counts, "kaCz" does not
-                if not m.group().isupper():
-                    continue
-            if _free(m.start(), m.end(), list(taken) + added):
+            if m.group() in forms and _free(m.start(), m.end(), list(taken) + added):
                 added.append(Finding(PERSON, m.start(), m.end(), score))
     return added
 

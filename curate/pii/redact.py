@@ -2,7 +2,8 @@
 
 A conversation is redacted as a batch of *slots* (message contents, and the
 string leaves of JSON tool arguments and tool results), so one ``find_pii``
-call covers a whole shard. JSON stays JSON: keys and structure are kept, only
+call covers a whole shard; a name found in one turn is then redacted in every
+turn of its conversation. JSON stays JSON: keys and structure are kept, only
 string values (and long numbers, which can be card or phone numbers) change.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from curate.pii.finding import Finding
+from curate.pii.persons import PERSON, name_tokens, other_mentions
 from curate.pii.policy import PiiPolicy
 
 _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Robin", "Jamie", "Avery", "Riley",
@@ -154,6 +156,20 @@ def _slots(messages: Sequence[dict]) -> list[_Slot]:
     return slots
 
 
+def _names_across_turns(slots: Sequence[_Slot], found: dict[str, list[Finding]],
+                        policy: PiiPolicy) -> dict[str, list[Finding]]:
+    """Findings per text of one conversation, with each PERSON found in one turn also
+    redacted where its words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada")."""
+    texts = list(dict.fromkeys(t for s in slots for t in s.texts))
+    if not (policy.name_gazetteer and PERSON in policy.entities):
+        return {t: found[t] for t in texts}
+    tokens = set().union(*(name_tokens(t, found[t]) for t in texts)) - set(policy.allow_list)
+    if not tokens:
+        return {t: found[t] for t in texts}
+    score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
+    return {t: sorted(found[t] + other_mentions(t, tokens, found[t], score), key=lambda f: f.start) for t in texts}
+
+
 def redact_conversations(
     conversations: Sequence[Sequence[dict]],
     find: Callable[[Sequence[str]], list[list[Finding]]],
@@ -163,9 +179,10 @@ def redact_conversations(
     pseudonym = Pseudonymizer(policy.seed)
     per_conv = [_slots(msgs) for msgs in conversations]
     unique = list(dict.fromkeys(t for slots in per_conv for s in slots for t in s.texts))
-    found = dict(zip(unique, find(unique)))
+    found_once = dict(zip(unique, find(unique)))
     out = []
     for msgs, slots in zip(conversations, per_conv):
+        found = _names_across_turns(slots, found_once, policy)
         new = [dict(m, tool_calls=[dict(c) for c in m["tool_calls"]] if m.get("tool_calls") else m.get("tool_calls"))
                for m in msgs]
         counts: Counter[str] = Counter()

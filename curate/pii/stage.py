@@ -34,7 +34,7 @@ def _analyzer(model: str, extra_patterns: tuple[ExtraPattern, ...], name_gazette
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "2"
+    version = "3"
     Config = PiiPolicy
     output_schema = CONVERSATION
 

@@ -40,9 +40,22 @@ T = TypeVar("T")
 
 
 class StageConfig(BaseModel):
-    """Base of every stage config: frozen, and unknown keys are errors."""
+    """Base of every stage config: frozen, and unknown keys are errors.
+
+    A field declared with ``json_schema_extra=EXECUTION`` says *how* to run (worker
+    processes, batch sizes), not *what* comes out: it is written to the manifest
+    but left out of the artifact version, so changing it reuses the cache."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def execution_fields(cls) -> frozenset[str]:
+        return frozenset(name for name, f in cls.model_fields.items()
+                         if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("execution"))
+
+
+EXECUTION = {"execution": True}
+"""``Field(json_schema_extra=EXECUTION)``: an execution-only config field (see ``StageConfig``)."""
 
 
 class Progress(Protocol):

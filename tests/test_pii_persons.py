@@ -14,13 +14,13 @@ import sys
 import pytest
 
 from curate.pii import PiiPolicy, find_pii, redact_conversations
-from curate.pii.stage import _analyzer
+from curate.pii.analyzer import analyzer_for
 from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def analyzer():
-    return _analyzer(PiiPolicy().model, ())
+    return analyzer_for(PiiPolicy().model)
 
 
 def persons(analyzer, text: str) -> list[str]:
@@ -104,11 +104,11 @@ def test_findings_do_not_depend_on_the_hash_seed():
     script = (
         "import json, sys\n"
         "from curate.pii import PiiPolicy, find_pii\n"
-        "from curate.pii.stage import _analyzer\n"
+        "from curate.pii.analyzer import analyzer_for\n"
         "names = ['Labrie', 'Lennox', 'Poissonnier', 'Karataev', 'Faubert', 'Pálffy', 'Baader', 'Margarot']\n"
         "texts = [f'For my take on Mrs. {n}, see page 2.' for n in names]\n"
         "texts.append('they had 6: silvana, adam, christopher and caleb.')\n"
-        "found = find_pii(_analyzer(PiiPolicy().model, ()), texts, PiiPolicy())\n"
+        "found = find_pii(analyzer_for(PiiPolicy().model), texts, PiiPolicy())\n"
         "print(json.dumps([[(f.entity, f.start, f.end) for f in doc] for doc in found]))\n"
     )
     outputs = []

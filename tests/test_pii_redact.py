@@ -11,7 +11,7 @@ import socket
 import pytest
 
 from curate.pii import PiiPolicy, find_pii, nlp_engine, redact_conversations, tuned_analyzer
-from curate.pii.stage import _analyzer
+from curate.pii.analyzer import analyzer_for
 
 PLANTED = {
     "PERSON": "Margaret Thornbury",
@@ -27,7 +27,7 @@ PLANTED = {
 
 @pytest.fixture(scope="module")
 def analyzer():
-    return _analyzer(PiiPolicy().model, ())
+    return analyzer_for(PiiPolicy().model)
 
 
 def entities_in(analyzer, text: str, policy: PiiPolicy | None = None) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 from curate.artifacts import run_stage
 from curate.pii.policy import PiiPolicy
 from curate.pii.stage import RedactPii
-from curate.stage import removed_table
+from curate.stage import StageContext, removed_table
 from tests.conftest import conversation, conversations_table
 from tests.test_pii_redact import PLANTED
 
@@ -89,3 +89,16 @@ def test_card_reports_counts_policy_and_redacted_examples(store, records):
     assert "score_threshold: 0.4" in card
     assert "Charge card <CREDIT_CARD> please." in card
     assert out.manifest["metrics"]["entities_found"]["EMAIL_ADDRESS"] == 2
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_same_rows_and_the_same_version(store, records):
+    """`workers` is an execution choice: the pool's findings equal in-process ones,
+    and the artifact version (hence the cache) does not depend on it."""
+    one = run_stage(RedactPii(), PiiPolicy(operators={"IBAN_CODE": "drop"}), {"records": records}, store)
+    two = RedactPii().run({"records": store.read(records)},
+                          PiiPolicy(operators={"IBAN_CODE": "drop"}, workers=2), StageContext())
+    assert two.kept.to_pylist() == store.read(one).to_pylist()
+    assert two.removed.to_pylist() == store.read_removed(one).to_pylist()
+    again = run_stage(RedactPii(), PiiPolicy(operators={"IBAN_CODE": "drop"}, workers=2), {"records": records}, store)
+    assert again.version == one.version

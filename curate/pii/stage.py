@@ -12,24 +12,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from functools import lru_cache
+from contextlib import nullcontext
 
 import pyarrow as pa
 
-from curate.pii.analyzer import find_pii, nlp_engine, tuned_analyzer
-from curate.pii.policy import ExtraPattern, PiiPolicy
+from curate.pii.analyzer import analyzer_for, find_pii
+from curate.pii.policy import PiiPolicy
+from curate.pii.pool import AnalyzerPool
 from curate.pii.redact import redact_conversations
 from curate.stage import Stage, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 
 SHARD_ROWS = 256  # rows per find_pii batch: bounds memory, gives progress ticks
-
-
-@lru_cache(maxsize=4)
-def _analyzer(model: str, extra_patterns: tuple[ExtraPattern, ...], name_gazetteer: bool = True):
-    """Loading spaCy costs seconds; reuse one analyzer per model and recognizer set."""
-    return tuned_analyzer(nlp_engine(model), PiiPolicy(model=model, extra_patterns=extra_patterns,
-                                                       name_gazetteer=name_gazetteer))
 
 
 class RedactPii(Stage):
@@ -40,32 +34,27 @@ class RedactPii(Stage):
 
     def run(self, inputs: Mapping[str, pa.Table], config: PiiPolicy, ctx: StageContext) -> StageResult:
         table = inputs["records"]
-        analyzer = _analyzer(config.model, config.extra_patterns, config.name_gazetteer)
         rows = table.to_pylist()
         kept, removed = [], []
         totals: Counter[str] = Counter()
         rows_with: Counter[str] = Counter()
         examples: list[str] = []
-        shards = [rows[i:i + SHARD_ROWS] for i in range(0, len(rows), SHARD_ROWS)]
-        for shard in ctx.progress(shards, total=len(shards), description="redact_pii"):
-            redacted = redact_conversations([r["messages"] for r in shard],
-                                            lambda texts: find_pii(analyzer, texts, config), config)
-            for row, red in zip(shard, redacted):
-                totals.update(red.counts)
-                rows_with.update(red.counts.keys())
-                meta = json.loads(row["meta"] or "{}")
-                meta["pii"] = red.counts
-                new = {**row, "messages": red.messages, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
-                if red.drop_entities:
-                    removed.append({
-                        "id": row["id"], "stage": self.name, "reason": "pii_drop",
-                        "detail": f"contains {', '.join(red.drop_entities)}, whose operator is drop",
-                        "source_ref": row["source_ref"],
-                        "record": json.dumps(new, ensure_ascii=False, default=str),
-                    })
-                    continue
-                kept.append(new)
-                examples.extend(red.changed_texts[: max(0, config.card_examples - len(examples))])
+        for row, red in _redacted(rows, config, ctx):
+            totals.update(red.counts)
+            rows_with.update(red.counts.keys())
+            meta = json.loads(row["meta"] or "{}")
+            meta["pii"] = red.counts
+            new = {**row, "messages": red.messages, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
+            if red.drop_entities:
+                removed.append({
+                    "id": row["id"], "stage": self.name, "reason": "pii_drop",
+                    "detail": f"contains {', '.join(red.drop_entities)}, whose operator is drop",
+                    "source_ref": row["source_ref"],
+                    "record": json.dumps(new, ensure_ascii=False, default=str),
+                })
+                continue
+            kept.append(new)
+            examples.extend(red.changed_texts[: max(0, config.card_examples - len(examples))])
         metrics = {
             "entities_found": dict(sorted(totals.items())),
             "rows_with_pii": dict(sorted(rows_with.items())),
@@ -83,6 +72,23 @@ class RedactPii(Stage):
             metrics=metrics,
             card=_card(totals, rows_with, config, examples),
         )
+
+
+def _redacted(rows: list[dict], config: PiiPolicy, ctx: StageContext):
+    """(row, RedactedConversation) for every row, a shard of rows per progress tick;
+    the shards go through a process pool when ``config.workers`` > 1."""
+    size = SHARD_ROWS * config.workers
+    shards = [rows[i:i + size] for i in range(0, len(rows), size)]
+    with AnalyzerPool(config) if config.workers > 1 else nullcontext() as pool:
+        if pool is not None:
+            find = pool.find
+        else:
+            analyzer = analyzer_for(config.model, config.extra_patterns, config.name_gazetteer)
+
+            def find(texts):
+                return find_pii(analyzer, texts, config)
+        for shard in ctx.progress(shards, total=len(shards), description="redact_pii"):
+            yield from zip(shard, redact_conversations([r["messages"] for r in shard], find, config))
 
 
 def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, examples: list[str]) -> str:

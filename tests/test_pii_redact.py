@@ -138,9 +138,12 @@ def test_drop_operator_marks_the_record_and_still_redacts_it(analyzer):
 
 
 def test_email_validation_never_touches_the_network_or_prints(monkeypatch, capfd, caplog):
-    from curate.pii import offline
+    from curate.pii import names, offline
 
-    offline.offline_extractor.cache_clear()
+    # Every list the analyzer reads is loaded again with the network refused:
+    # the suffix list, Faker's names and places, GeoNames' cities.
+    for cached in (offline.offline_extractor, names.gazetteer, names.places, names.common_words):
+        cached.cache_clear()
 
     def refuse(*args, **kwargs):
         raise AssertionError("network access attempted")
@@ -153,6 +156,7 @@ def test_email_validation_never_touches_the_network_or_prints(monkeypatch, capfd
     fresh = tuned_analyzer(nlp_engine(), policy)
     text = "Contact jo@brand-new-domain.co.uk or see https://example.org/x"
     assert entities_in(fresh, text, policy)[0] == ("EMAIL_ADDRESS", "jo@brand-new-domain.co.uk")
+    assert entities_in(fresh, "Write to Wisława Szczepańska in Toronto.") == [("PERSON", "Wisława Szczepańska")]
     out, err = capfd.readouterr()
     assert out == "" and err == ""
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

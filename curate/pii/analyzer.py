@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider, SpacyNlpEngine
@@ -122,7 +122,8 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     """Merge each type's overlapping spans, then keep one finding per overlapping
     region: highest-priority type, then score, then length."""
     rank = {e: i for i, e in enumerate(ENTITY_PRIORITY)}
-    ordered = sorted(merge_same_type(findings), key=lambda f: (rank.get(f.entity, len(rank)), -f.score, -(f.end - f.start), f.start))
+    ordered = sorted(merge_same_type(findings),
+                     key=lambda f: (rank.get(f.entity, len(rank)), -f.score, -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ordered:
         if all(f.end <= k.start or f.start >= k.end for k in kept):

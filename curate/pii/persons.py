@@ -81,6 +81,7 @@ _UNITS = frozenset("apt apartment suite ste unit floor".split())
 _AND_SONS = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:Sons|Daughters|Co|Company|Partners|Associates)\b")
 # Street words written lower-case after the name ("Kálmán Imre u. 12.", "Hegedûs Gyula utca 76.").
 _STREET_AFTER = frozenset("u. u utca út útja tér kapu ulica ul. str. strasse straße gasse sokak caddesi katu gatan vej".split())
+_PLACE_PREPOSITION = re.compile(r"\b(?:to|from|in|at|near)[ \t]+$")
 _FIRM = re.compile(rf"\b(?P<a>{_CAP}), (?P<b>{_CAP}) and (?P<c>{_CAP})\b")
 
 
@@ -114,7 +115,7 @@ def not_a_name_here(text: str, start: int, end: int, *, cued: bool = False) -> b
         return True  # a quoted title ("Tube Snake Boogie") or a heading ("Guilty Pleasures:")
     if cued:
         return False
-    if len(words) == 1 and is_place(last) and not is_first_name(last) and re.search(r"\b(?:to|from|in|at|near)[ \t]+$", text[max(0, start - 6):start]):
+    if len(words) == 1 and is_place(last) and not is_first_name(last) and _PLACE_PREPOSITION.search(text, 0, start):
         return True  # "flew to Phoenix", "moved here from Kenosha"
     if _AND_SONS.match(after):
         return True
@@ -188,9 +189,7 @@ class NameRecognizer(EntityRecognizer):
         results = []
         for m in (m for pattern in CUE_PATTERNS for m in pattern.finditer(text)):
             start, end = m.start("name"), _cut_before_non_name(text, m.start("name"), m.end("name"))
-            name = text[start:end]
-            if name and not any(is_common(w) or w.lower() in STOP_WORDS for w in name.split()) \
-                    and not not_a_name_here(text, start, end, cued=True):
+            if _plausible_cued_name(text[start:end]) and not not_a_name_here(text, start, end, cued=True):
                 results.append(_result(self, start, end, self.CUE_SCORE))
         for start, end, words in _capitalised_runs(text):
             cut = _cut_before_non_name(text, start, end)
@@ -208,6 +207,16 @@ class NameRecognizer(EntityRecognizer):
                 # A word with only a name shape ("Amazon") yields to the NER calling it an organisation.
                 results.append(_result(self, start, end, self.SINGLE_SCORE))
         return results
+
+
+def _plausible_cued_name(name: str) -> bool:
+    """A cue's name must not open with an everyday word ("Dr. Frank Miller" yes, "call me When"
+    no); in lower-case text ("call me when you") no word may be one."""
+    words = name.split()
+    if not words:
+        return False
+    weak = [is_common(w) or w.lower() in STOP_WORDS for w in words]
+    return not (any(weak) if name.islower() else weak[0] and not is_known_name(words[0]))
 
 
 def _cut_before_non_name(text: str, start: int, end: int) -> int:

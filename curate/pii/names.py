@@ -51,6 +51,10 @@ english french german spanish italian dutch polish chinese japanese russian swed
 scottish welsh british american canadian indian african asian european server client admin user team support
 golden gate room conference office hotel bridge station center centre service services group company
 date name phone email address day royal
+january february october november december tuesday wednesday thursday saturday
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+sun moon earth mars venus jupiter saturn mercury neptune pluto europe asia africa
+i'm i’m i'd i’d i'll i’ll i've i’ve it's it’s that's that’s
 """.split())
 TITLES = frozenset("mr mrs ms miss mx dr prof sir madam mme mlle herr frau sr sra srta dear".split())
 # Words that end a company or institution name: "Shepherd Ltd", "Hall Orchestra", "Russell Investments".

@@ -90,6 +90,8 @@ def phone_number_plausible(text: str) -> bool:
         return False
     if any(p.match(body) for p in (_DATE_LIKE, _SSN_LIKE, _IP_LIKE, _POSTCODE_LIKE)):
         return False
+    if re.fullmatch(r"\d+\.\d+", body):
+        return False  # "408142.36": a decimal amount
     formatted = any(c in body for c in " .-()+")
     # A bare digit run is a phone only at national length (10, or 11 with a leading 1 or 0).
     return formatted or len(digits) == 10 or (len(digits) == 11 and digits[0] in "01")
@@ -166,8 +168,10 @@ STREET_TYPES = frozenset(w.lower() for w in _EN_STREET.split("|")) | frozenset(
     "strasse straße gasse weg platz allee utca út kapu tér ulica".split())
 _EU_SUFFIX = (r"(?:stra(?:ss|ß)e|str\.|gasse|weg|platz|allee|ring|gade|vej|gatan|gata|vägen|väg|veien|vegur|"
               r"katu|tie|kuja|polku|laan|straat|plein|utca|út|kapu|tér|ulica|ul\.|ulice|náměstí|ut|sokak|caddesi)")
-_EU_PREFIX = (r"(?i:Cité|Cite|Via|Viale|Piazza|Rua|Avenida|Av\.|Rue|Avenue|Boulevard|Bd|Chemin|Calle|Carrer|Paseo|Plaza|"
-              r"Camino|Travessa|Largo|Strada|Ulica|ul\.|Odos|Leoforos)")
+STREET_PREFIXES = ("Cité", "Cite", "Via", "Viale", "Piazza", "Rua", "Avenida", "Av.", "Rue", "Avenue", "Boulevard", "Bd",
+                   "Chemin", "Calle", "Carrer", "Paseo", "Plaza", "Parque", "Camino", "Travessa", "Largo", "Strada",
+                   "Ulica", "ul.", "Odos", "Leoforos")
+_EU_PREFIX = "(?i:" + "|".join(re.escape(p) for p in STREET_PREFIXES) + ")"
 _W = r"[^\W_][\w'’.-]*"
 _CAPW = r"[^\W\d_a-z][\w'’.-]*"
 _HOUSE = r"\d{1,6}[A-Za-z]?(?:[ ]\d{1,6})?"

@@ -55,6 +55,7 @@ def test_a_name_from_one_turn_is_redacted_in_the_others(analyzer):
     ('"Glad to hear it," says Iwase.', "Iwase"),                         # speech cue
     ("Date: 1985-11-18 22:50:23\nName: Leigha Mackay\nPhone: 032 288 79 44", "Leigha Mackay"),
     ("Please call Mrs. Barbara Yudina Apt. 675 about it.", "Barbara Yudina"),  # the unit is not the name
+    ("Sandra lives at 12 Main St.", "Sandra"),                            # a name opening a sentence
 ])
 def test_names_spacy_sm_misses_are_found(analyzer, text, name):
     assert name in persons(analyzer, text)
@@ -84,6 +85,7 @@ def test_transcript_speakers_and_list_members_follow_the_names_around_them(analy
     'Answer: "Tube Snake Boogie", of course.',                            # a quoted title
     "Date: 2003-08-28 12:13:52",                                           # a field label
     "Please summarise the article about the Amazon rainforest.",
+    "Fresh water should always be available. Olive oil solidifies when cold.",  # words a sentence start capitalised
 ])
 def test_companies_places_titles_and_labels_are_not_persons(analyzer, text):
     found = persons(analyzer, text)

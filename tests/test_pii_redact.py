@@ -141,8 +141,9 @@ def test_email_validation_never_touches_the_network_or_prints(monkeypatch, capfd
     from curate.pii import names, offline
 
     # Every list the analyzer reads is loaded again with the network refused:
-    # the suffix list, Faker's names and places, GeoNames' cities.
-    for cached in (offline.offline_extractor, names.gazetteer, names.places, names.common_words):
+    # the suffix list, Faker's names and places, GeoNames' cities, spaCy's cased word table.
+    for cached in (offline.offline_extractor, names.gazetteer, names.places, names.common_words,
+                   names._cased_log_probs):
         cached.cache_clear()
 
     def refuse(*args, **kwargs):

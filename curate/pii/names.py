@@ -12,6 +12,9 @@ weigh its guesses with the cheap evidence kept here:
   ("-ová", "-ski", "-ović", "-sson", "-nen", "-dóttir", "-escu", ...) and the
   syllable shape of romanised Japanese ("Nishiyama", "Akifumi"), which cover
   names no list holds;
+* how English writes a word: "fresh" is far more often lower-case than "Fresh",
+  "Megan" capitalised (spaCy's lexeme probabilities), which tells an everyday
+  word opening a sentence from a name;
 * places (GeoNames cities, countries and states; Faker's places of every locale), organisation
   designators ("Inc", "Orchestra"), street types and field labels ("Date:"),
   which say a capitalised word is something else.
@@ -137,6 +140,30 @@ def _strings(values) -> list[str]:
 
 def _latin_names(values) -> set[str]:
     return {n for n in _strings(values) if _LATIN_NAME.match(n)}
+
+
+@lru_cache(maxsize=1)
+def _cased_log_probs() -> dict[str, float]:
+    """Log-probabilities of cased word forms ("fresh" -10.3, "Fresh" -12.6; "megan" -15.6,
+    "Megan" -13.4) from spaCy's English lexeme table (``spacy-lookups-data``, MIT),
+    kept for the lower-case and capitalised forms of gazetteer names only."""
+    import gzip
+    import json
+    from importlib.resources import files
+
+    first, last = gazetteer()
+    names = first | last
+    with (files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz").open("rb") as raw:
+        table = json.load(gzip.open(raw))
+    return {w: p for w, p in table.items() if w.capitalize() in names and (w.islower() or w.istitle())}
+
+
+def usually_lower_case(word: str) -> bool:
+    """Whether English writes this word lower-case more often than capitalised: an
+    everyday word ("Fresh", "Olive", "Skip") that only a sentence start capitalised."""
+    probs = _cased_log_probs()
+    lower, title = probs.get(word.lower()), probs.get(word.capitalize())
+    return lower is not None and (title is None or lower > title)
 
 
 def is_known_name(token: str) -> bool:

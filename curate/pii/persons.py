@@ -41,6 +41,7 @@ from curate.pii.names import (
     is_place,
     is_strong_name,
     name_shaped,
+    usually_lower_case,
 )
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 
@@ -82,7 +83,7 @@ _AND_SONS = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:Sons|Daughters|Co|Company|Partn
 # Street words written lower-case after the name ("Kálmán Imre u. 12.", "Hegedûs Gyula utca 76.").
 _STREET_AFTER = frozenset("u. u utca út útja tér kapu ulica ul. str. strasse straße gasse sokak caddesi katu gatan vej".split())
 _STREET_PREFIX_WORDS = frozenset(p.lower().rstrip(".") for p in STREET_PREFIXES)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|^[ \t]*[-*\d.)]+)[ \t\"“(]*$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|^[ \t]*[-*\d.)]+)[ \t\"“‘'(]*$")
 _IMPERATIVE = re.compile(r"[ \t]+(?:the|a|an|your|my|our|their|this|that|these|those|it|them|some|any|all|each|every|"
                          r"one|two|up|out|off|in|on|with|to|into|over|more|less)\b")
 _PLACE_PREPOSITION = re.compile(r"\b(?:to|from|in|at|near)[ \t]+$")
@@ -165,6 +166,8 @@ def _supported(text: str, start: int, end: int) -> bool:
         word = capitalised[0]
         if word.isupper():  # "IRA", "KAJAANI": an acronym or a heading, unless a listed first name
             return len(word) > 3 and is_first_name(word.title()) and not is_common(word)
+        if _SENTENCE_START.search(text, 0, start) and usually_lower_case(word):
+            return False  # "Cherry tomatoes": the NER trusted a capital that only the sentence start gave
         return is_strong_name(word)
     if any(is_strong_name(w) or is_known_name(w) for w in capitalised):
         return True
@@ -255,6 +258,9 @@ def _lone_name(text: str, word: str, start: int, end: int, nlp_artifacts) -> boo
         return False
     if _ner_label(nlp_artifacts, start, end, {"NRP", "NORP"}):
         return False
+    if _SENTENCE_START.search(text, 0, start) and usually_lower_case(word) \
+            and not _ner_label(nlp_artifacts, start, end, {PERSON, "PER"}):
+        return False  # "Fresh water", "Olive oil": a word a sentence start capitalised
     return is_known_name(word) or not _ner_label(nlp_artifacts, start, end, {"ORGANIZATION", "ORG"})
 
 

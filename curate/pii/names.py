@@ -166,6 +166,11 @@ def usually_lower_case(word: str) -> bool:
     return lower is not None and (title is None or lower > title)
 
 
+def preload_lexicons() -> None:
+    """Read every list this module uses (a few seconds), so no batch pays for it."""
+    gazetteer(), places(), common_words(), _cased_log_probs()
+
+
 def is_known_name(token: str) -> bool:
     first, last = gazetteer()
     return token in first or token in last

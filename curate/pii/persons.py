@@ -34,13 +34,13 @@ from curate.pii.names import (
     FIELD_LABELS,
     ORG_DESIGNATORS,
     TITLES,
-    gazetteer,
     is_common,
     is_first_name,
     is_known_name,
     is_place,
     is_strong_name,
     name_shaped,
+    preload_lexicons,
     usually_lower_case,
 )
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
@@ -200,7 +200,8 @@ class NameRecognizer(EntityRecognizer):
         super().__init__(supported_entities=[PERSON], name="NameRecognizer", supported_language="en")
 
     def load(self) -> None:
-        gazetteer()
+        # presidio calls this when the analyzer is built: read every list now, not inside the first batch.
+        preload_lexicons()
 
     def analyze(self, text, entities, nlp_artifacts=None):
         if PERSON not in entities:

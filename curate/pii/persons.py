@@ -95,6 +95,11 @@ def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) ->
         RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id})
 
 
+def _has_capitals(text: str) -> bool:
+    """False for all-lower-case text ("patricia desrosiers"), where case says nothing about names."""
+    return any(c.isupper() for c in text)
+
+
 def _street_word(word: str) -> bool:
     # "Pass", "Road", "Strasse" end streets; "Hill" or "Parks" are surnames as often, so they do not count,
     # except the few street words nobody is named ("Street", "Avenue").
@@ -155,7 +160,7 @@ def _supported(text: str, start: int, end: int) -> bool:
     if not capitalised:
         # "silvana" in lower-case text needs a listed name and no place; in text that
         # capitalises, a lower-case guess ("domain", "minor") is a word.
-        if any(c.isupper() for c in text) or is_place(" ".join(words)):
+        if _has_capitals(text) or is_place(" ".join(words)):
             return False
         if len(words) == 1:
             return is_first_name(words[0].capitalize()) and not is_common(words[0])
@@ -292,7 +297,7 @@ def _capitalised_runs(text: str):
         words = [_POSSESSIVE.sub("", w) for w in words if not re.fullmatch(_INITIAL, w)]
         if words:
             yield start, m.end(), words
-    if not any(c.isupper() for c in text):
+    if not _has_capitals(text):
         yield from _lower_case_names(text)
 
 
@@ -366,7 +371,7 @@ def name_tokens(text: str, findings: Sequence[Finding]) -> set[str]:
     """The words of a text's PERSON findings that identify someone on their own
     (no titles, initials, stop words or everyday words)."""
     tokens = set()
-    cased = any(c.isupper() for c in text)
+    cased = _has_capitals(text)
     for f in findings:
         if f.entity != PERSON:
             continue
@@ -388,7 +393,7 @@ def other_mentions(text: str, tokens: set[str], taken: Sequence[Finding], score:
     or in capitals (and lower-case in a text without capitals): a surname left behind
     leaks the person."""
     added: list[Finding] = []
-    cased = any(c.isupper() for c in text)
+    cased = _has_capitals(text)
     for token in sorted(tokens, key=lambda t: (-len(t), t)):
         forms = {token, token.capitalize(), token.upper()} | (set() if cased else {token.lower()})
         for m in re.finditer(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text, re.IGNORECASE):

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from curate.language import detect_language
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A cheap token count that tracks subword tokenizers better than words do:
 # runs of letters/digits, and every other non-space character on its own.
@@ -100,24 +102,6 @@ def non_printable_share(text: str) -> float:
     bad = sum(1 for ch in text if ch not in "\t\n\r" and unicodedata.category(ch) in {"Cc", "Cf", "Cn", "Co", "Cs"}
               and ch not in "\u200d\u200c")  # joiners are part of emoji and Indic scripts
     return bad / len(text)
-
-
-@lru_cache(maxsize=1)
-def _identifier():
-    # py3langid ships its model inside the wheel (no download), is deterministic
-    # and fast (~20k short texts/s); langdetect is random unless seeded, lingua
-    # is more accurate but loads hundreds of MB for all languages.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def detect_language(text: str) -> tuple[str, float]:
-    """ISO 639-1 code and its probability; ``("und", 0.0)`` when there are no letters to judge."""
-    if not any(ch.isalpha() for ch in text):
-        return "und", 0.0
-    lang, prob = _identifier().classify(text[:4000])
-    return lang, round(float(prob), 4)
 
 
 def score_conversation(

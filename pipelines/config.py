@@ -137,7 +137,7 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
             cls = stage_class(step.stage)
         except UnknownStage as exc:
             raise ConfigError(f"{shown}: {where}.stage: {exc.args[0]}") from None
-        raw = _with_paths(step.stage, step.config, base)
+        raw = _with_paths(cls, step.config, base)
         try:
             config = cls.Config.model_validate(raw)
         except ValidationError as exc:
@@ -163,17 +163,15 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
     return resolved
 
 
-def _with_paths(stage: str, config: dict[str, Any], base: Path) -> dict[str, Any]:
+def _with_paths(cls: type, config: dict[str, Any], base: Path) -> dict[str, Any]:
     """Source paths (any stage's ``sources: [{path: ...}]``) are relative to
-    flows.yaml; rewrite them relative to the working directory."""
-    if not isinstance(config.get("sources"), list):
+    flows.yaml and stay as written, so the version (which holds them) is the same
+    from any working directory; the stage reads them under ``root``, the
+    directory of flows.yaml, an execution-only field left out of the version."""
+    root = config.get("root", "")
+    if "root" not in cls.Config.model_fields or not isinstance(config.get("sources"), list) or not isinstance(root, str):
         return config
-    sources = []
-    for source in config["sources"]:
-        if isinstance(source, dict) and isinstance(source.get("path"), str) and not os.path.isabs(source["path"]):
-            source = {**source, "path": str(_relative(base / source["path"]))}
-        sources.append(source)
-    return {**config, "sources": sources}
+    return {**config, "root": str(base / root)}
 
 
 def _relative(path: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -50,8 +51,48 @@ def test_source_paths_are_relative_to_the_flows_file(tmp_path, monkeypatch):
     sub.mkdir()
     monkeypatch.chdir(tmp_path)
     project = load_project(write(sub, ROOT_FLOWS % "conversation"))
-    assert resolve_flow(project, "curation")[0].config.sources[0].path == "project/raw/*.jsonl"
+    ingest = resolve_flow(project, "curation")[0].config
+    assert ingest.sources[0].path == "raw/*.jsonl" and ingest.root == str(sub)
     assert str(project.artifacts_dir) == "project/data/artifacts"
+
+
+TINY_FLOW = """
+flows:
+  curation:
+    steps:
+      - stage: ingest
+        config: {sources: [{path: raw/chat.jsonl, name: chat}]}
+      - stage: dedup_exact
+        config: {view: conversation}
+"""
+
+
+def run_tiny_flow(flows, store) -> dict[str, tuple[str, list[str]]]:
+    """Each step's version and kept source refs, run through the runner (what a Prefect task does, without Prefect)."""
+    from curate.artifacts import run_stage
+    from pipelines.registry import stage_class
+
+    done = {}
+    for step in resolve_flow(load_project(flows), "curation"):
+        inputs = {name: done[source] for name, source in step.inputs.items()}
+        done[step.name] = run_stage(stage_class(step.stage)(), step.config, inputs, store)
+    return {name: (a.version, sorted(store.read(a).column("source_ref").to_pylist())) for name, a in done.items()}
+
+
+def test_the_same_flow_has_the_same_versions_and_rows_from_any_working_directory(tmp_path, monkeypatch):
+    from curate.artifacts import ArtifactStore
+
+    project = tmp_path / "project"
+    (project / "raw").mkdir(parents=True)
+    (project / "raw/chat.jsonl").write_text('{"instruction": "hi", "output": "hello"}\n' * 2)
+    flows = write(project, TINY_FLOW)
+    monkeypatch.chdir(project)
+    here = run_tiny_flow(Path("flows.yaml"), ArtifactStore(tmp_path / "a"))
+    monkeypatch.chdir(tmp_path)
+    elsewhere = run_tiny_flow(Path("project/flows.yaml"), ArtifactStore(tmp_path / "b"))
+    assert here == elsewhere and here["ingest"][1] == ["raw/chat.jsonl:1", "raw/chat.jsonl:2"]
+    (project / "raw/chat.jsonl").write_text('{"instruction": "hi", "output": "hello!"}\n')
+    assert run_tiny_flow(flows, ArtifactStore(tmp_path / "c"))["ingest"][0] != here["ingest"][0], "content still counts"
 
 
 def test_a_bad_value_names_the_key_and_the_value(tmp_path):

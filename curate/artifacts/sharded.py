@@ -77,7 +77,7 @@ class Sharded(Stage):
             from curate.ingest.stage import Source, dataset_name, expand
 
             per_file = [Source(path=str(path), name=dataset_name(source, path), format=source.format)
-                        for source in config.sources for path in expand(source)]
+                        for source in config.sources for path in expand(source, config.root)]
             return [(self.stage, config.model_copy(update={"sources": (s,)}), {}) for s in per_file]
         records = inputs["records"]
         size = max(1, -(-records.num_rows // self.shards))

@@ -24,11 +24,15 @@ from curate.artifacts.store import sha256_of
 from curate.ingest.formats import ADAPTERS, FORMATS, detect
 from curate.ingest.normalise import content_key, conversation_id, normalise_messages
 from curate.ingest.read import RawRecord, UnreadableInput, read_records
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION, RecordError
 
 DETECT_SAMPLE = 50
 RAW_KEEP = 4000  # characters of a bad record kept for inspection
+
+
+ROOT_DOC = ("The directory relative source paths start at: flows.yaml's, filled in by the loader; empty for the working "
+            "directory. Left out of the version: the paths as written and the files' hashes make it.")
 
 
 class Source(StageConfig):
@@ -39,24 +43,27 @@ class Source(StageConfig):
 
 class IngestConfig(StageConfig):
     sources: tuple[Source, ...] = Field(min_length=1)
+    root: str = Field(default="", json_schema_extra=EXECUTION, description=ROOT_DOC)
 
 
-def expand(source: Source) -> list[Path]:
-    """The files a source names, sorted so runs are deterministic."""
+def expand(source: Source, root: str = "") -> list[Path]:
+    """The files a source names, as written (relative to ``root``), sorted so runs are deterministic."""
     if any(ch in source.path for ch in "*?["):
-        files = sorted(Path(p) for p in glob.glob(source.path, recursive=True))
+        files = sorted(Path(p) for p in glob.glob(source.path, root_dir=root or None, recursive=True))
         if not files:
             raise UnreadableInput(f"{source.path}: the pattern matches no file; check the path in flows.yaml")
         return files
     path = Path(source.path)
-    if not path.is_file():
+    if not Path(root, path).is_file():
         raise UnreadableInput(f"{source.path}: no such file; check the path in flows.yaml or on the command line")
     return [path]
 
 
-def source_files(sources) -> list[dict[str, Any]]:
-    """Every file the sources name, as the runner fingerprints external inputs."""
-    return [{"path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size} for s in sources for path in expand(s)]
+def source_files(sources, root: str = "") -> list[dict[str, Any]]:
+    """Every file the sources name, as the runner fingerprints external inputs:
+    the path as written (so the version does not depend on ``root``) and the bytes' hash."""
+    return [{"path": str(path), "sha256": sha256_of(Path(root, path)), "bytes": Path(root, path).stat().st_size}
+            for s in sources for path in expand(s, root)]
 
 
 def dataset_name(source: Source, path: Path) -> str:
@@ -76,7 +83,7 @@ class Ingest(Stage):
     output_schema = CONVERSATION
 
     def external_inputs(self, config: IngestConfig) -> list[dict[str, Any]]:
-        return source_files(config.sources)
+        return source_files(config.sources, config.root)
 
     def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
         kept: list[dict] = []
@@ -84,8 +91,8 @@ class Ingest(Stage):
         seen: Counter[str] = Counter()
         per_file: list[dict] = []
         for source in config.sources:
-            for path in expand(source):
-                stats = self._ingest_file(path, source, kept, removed, seen, ctx)
+            for path in expand(source, config.root):
+                stats = self._ingest_file(path, config.root, source, kept, removed, seen, ctx)
                 per_file.append(stats)
         reasons = Counter(r["reason"] for r in removed)
         metrics = {
@@ -102,9 +109,9 @@ class Ingest(Stage):
             rows_in=sum(f["rows_in"] for f in per_file),
         )
 
-    def _ingest_file(self, path, source, kept, removed, seen, ctx) -> dict:
+    def _ingest_file(self, path, root, source, kept, removed, seen, ctx) -> dict:
         shown = str(path)
-        records = read_records(path, shown)
+        records = read_records(Path(root, path), shown)
         sample = list(itertools.islice(records, DETECT_SAMPLE))
         stats = {"file": shown, "format": source.format, "rows_in": 0, "kept": 0, "quarantined": 0}
 

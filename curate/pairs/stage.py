@@ -31,10 +31,10 @@ from pydantic import Field, model_validator
 from curate import meta as metajson
 from curate.dedup.views import normalise_for_match, view_text
 from curate.ingest.read import read_records
-from curate.ingest.stage import dataset_name, expand, source_files
+from curate.ingest.stage import ROOT_DOC, dataset_name, expand, source_files
 from curate.pairs import guards
 from curate.pairs.sources import ADAPTERS, FORMATS, Candidate, Strategy, detect, ranked_pairs
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import RecordError, SPLIT_NAMES
 from schemas.records import PREFERENCE_PAIR_SPLIT
 
@@ -43,7 +43,7 @@ RAW_KEEP = 4000
 
 
 class PairSource(StageConfig):
-    path: str = Field(description="A file or a glob of raw pair records (json, jsonl, jsonl.gz, parquet), relative to the working directory.")
+    path: str = Field(description="A file or a glob of raw pair records (json, jsonl, jsonl.gz, parquet), relative to the directory of flows.yaml.")
     name: str | None = Field(None, description="Source name in the output; defaults to the file name without suffix.")
     format: Literal["auto", "hh", "sharegpt", "trl", "oasst", "ranked"] = Field("auto", description="Record layout; auto looks at the first records' keys.")
     min_margin: float | None = Field(None, ge=0, description="Minimum rating gap for this source (its own scale); defaults to the stage's min_margin.")
@@ -59,6 +59,7 @@ class BuildPairsConfig(StageConfig):
         description="Split shares for prompts the split input does not hold (seeded hash of the normalised first user turn).")
     seed: int = Field(0, description="Seed of that hash.")
     max_chosen_longer_share: float | None = Field(None, gt=0, le=1, description="Length balancing, per source: drop the pairs with the largest chosen/rejected length ratio until at most this share has the longer chosen answer; None reports only.")
+    root: str = Field("", json_schema_extra=EXECUTION, description=ROOT_DOC)
 
     @model_validator(mode="after")
     def _something_to_read(self):
@@ -77,7 +78,7 @@ class BuildPairs(Stage):
     output_schema = PREFERENCE_PAIR_SPLIT
 
     def external_inputs(self, config: BuildPairsConfig) -> list[dict[str, Any]]:
-        return source_files(config.sources)
+        return source_files(config.sources, config.root)
 
     def run(self, inputs: Mapping[str, pa.Table], config: BuildPairsConfig, ctx: StageContext) -> StageResult:
         split_table = inputs["split"]
@@ -88,7 +89,7 @@ class BuildPairs(Stage):
         removed: list[dict] = []
         files: list[dict] = []
         for source in config.sources:
-            for path in expand(source):
+            for path in expand(source, config.root):
                 files.append(self._read_file(path, source, config, candidates, removed, ctx))
         rated = self._from_split(split_table, config, candidates) if config.ratings_key else {}
 
@@ -171,7 +172,7 @@ class BuildPairs(Stage):
 
     def _read_file(self, path: Path, source: PairSource, config: BuildPairsConfig, candidates: list, removed: list, ctx) -> dict:
         shown, name = str(path), dataset_name(source, path)  # type: ignore[arg-type]
-        records = read_records(path, shown)
+        records = read_records(Path(config.root, path), shown)
         sample = list(itertools.islice(records, DETECT_SAMPLE))
         fmt = source.format
         if fmt == "auto":

@@ -9,18 +9,25 @@
 
 A folder is only ever created by renaming a finished temporary folder into
 place (an atomic rename on one filesystem), so a crash mid-write leaves a
-``.tmp-*`` folder that no reader takes for an artifact; the next write of the
-same version cleans it up. ``manifest.json`` is the marker of a finished
-artifact.
+``.tmp-*`` folder that no reader takes for an artifact (``list`` and ``find``
+skip hidden names). ``manifest.json`` is the marker of a finished artifact.
+
+Many runs may share a store. Each writes into scratch named for its own process
+(``curate.artifacts.owners``) and removes only its own, or a dead process's: a
+live run's scratch is never touched. Two runs computing the same version race
+only at the rename: the loser finds the winner's folder in place, drops its own
+copy and returns the winner's artifact, identical by construction (same
+fingerprint, deterministic stages).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +36,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from curate.artifacts.names import is_safe_name, safe_name
+from curate.artifacts.owners import owned_name, sweep
 
 ROWS_PER_PART = 100_000
 
@@ -97,9 +107,13 @@ class ArtifactStore(StoreQueries):
         self.root = Path(root)
 
     def path_for(self, stage: str, version: str) -> Path:
-        return self.root / stage / version
+        return self.root / safe_name(stage, "stage") / safe_name(version, "version")
 
     def get(self, stage: str, version: str) -> Artifact | None:
+        """The finished artifact, or None; a name that is not a plain segment
+        (``../x``, a ``.tmp-*`` scratch folder) names nothing the store wrote."""
+        if not (is_safe_name(stage) and is_safe_name(version)):
+            return None
         path = self.path_for(stage, version)
         manifest = path / "manifest.json"
         if not manifest.is_file():
@@ -107,12 +121,14 @@ class ArtifactStore(StoreQueries):
         return Artifact(stage, version, path, json.loads(manifest.read_text()), cached=True)
 
     def list(self, stage: str | None = None) -> list[Artifact]:
+        pattern = f"{safe_name(stage, 'stage') if stage is not None else '*'}/*/manifest.json"
         if not self.root.is_dir():
             return []
         found = []
-        for manifest in self.root.glob(f"{stage or '*'}/*/manifest.json"):
+        for manifest in self.root.glob(pattern):
             path = manifest.parent
-            found.append(Artifact(path.parent.name, path.name, path, json.loads(manifest.read_text()), cached=True))
+            if is_safe_name(path.name) and is_safe_name(path.parent.name):
+                found.append(Artifact(path.parent.name, path.name, path, json.loads(manifest.read_text()), cached=True))
         return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
 
     def read(self, artifact: Artifact) -> pa.Table:
@@ -130,11 +146,28 @@ class ArtifactStore(StoreQueries):
 
     def scratch(self, stage: str, version: str) -> Path:
         """An empty folder for a stage's file outputs, beside where the artifact
-        will land, so moving it in is a rename on one filesystem. Its name
-        matches the stale-temp pattern, so a crashed run's scratch is cleaned."""
-        folder = self.path_for(stage, version).parent / f".tmp-{version}-{uuid.uuid4().hex[:8]}-files"
+        will land, so moving it in is a rename on one filesystem. Named for this
+        process, so a sweep removes it once this process is gone, never before."""
+        folder = self.path_for(stage, version).parent / owned_name(f".tmp-{version}-", "-files")
         folder.mkdir(parents=True)
         return folder
+
+    def sweep(self, stage: str | None = None) -> list[Path]:
+        """Remove the scratch of crashed runs (all stages, or one): folders whose
+        owning process has ended, and untagged ones left by older versions of
+        this code. Live runs' scratch stays. Returns what was removed."""
+        removed: list[Path] = []
+        try:
+            folders = [self.root / safe_name(stage, "stage")] if stage else [p for p in self.root.iterdir() if is_safe_name(p.name)]
+        except OSError:  # no store yet, or not readable: nothing to sweep
+            return removed
+        for folder in folders:
+            removed += sweep(folder, ".tmp-*")
+            for legacy in folder.glob(".tmp-*"):
+                if _LEGACY_SCRATCH.fullmatch(legacy.name):
+                    shutil.rmtree(legacy, ignore_errors=True)
+                    removed.append(legacy)
+        return removed
 
     def write(
         self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
@@ -142,12 +175,10 @@ class ArtifactStore(StoreQueries):
     ) -> Artifact:
         final = self.path_for(stage, version)
         final.parent.mkdir(parents=True, exist_ok=True)
-        for stale in final.parent.glob(f".tmp-{version}-*"):
-            if stale != files:
-                shutil.rmtree(stale, ignore_errors=True)
-        tmp = final.parent / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
-        (tmp / "data").mkdir(parents=True)
+        self.sweep(stage)
+        tmp = final.parent / owned_name(f".tmp-{version}-")
         try:
+            (tmp / "data").mkdir(parents=True)
             for name, chunk in parts(kept):
                 pq.write_table(chunk, tmp / "data" / name, compression="zstd")
             pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
@@ -158,20 +189,33 @@ class ArtifactStore(StoreQueries):
             # The manifest goes last: its presence marks a finished artifact.
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
             _fsync_tree(tmp)
-            try:
-                os.rename(tmp, final)
-            except OSError:
-                # Another run finished the same version first; identical by construction.
-                if not (final / "manifest.json").is_file():
-                    raise
-                shutil.rmtree(tmp, ignore_errors=True)
+            published = _publish(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         finally:
             if files is not None:
                 shutil.rmtree(files, ignore_errors=True)
+        if not published:  # another run renamed the same version into place first: take its copy
+            shutil.rmtree(tmp, ignore_errors=True)
+            return dataclasses.replace(self.get(stage, version), cached=False)
         return Artifact(stage, version, final, manifest, cached=False)
+
+
+_LEGACY_SCRATCH = re.compile(r"\.tmp-[0-9a-f]{12,64}-[0-9a-f]{8}(?:-files)?")
+"""Scratch named before names carried their owner: no live run of this code makes them."""
+
+
+def _publish(tmp: Path, final: Path) -> bool:
+    """Rename a finished folder into place; False when a finished artifact is
+    already there (the rename of a folder onto a non-empty one fails)."""
+    try:
+        os.rename(tmp, final)
+        return True
+    except OSError:
+        if not (final / "manifest.json").is_file():
+            raise
+        return False
 
 
 def sha256_of(path: Path) -> str:

@@ -8,13 +8,18 @@ Object stores have no atomic rename, so atomicity comes from the manifest:
     <root>/<stage>/<version>/attempt-<id>/removed.parquet, CARD.md, files/...
     <root>/<stage>/<version>/manifest.json   <- written last; names its attempt
 
-A writer puts everything under a fresh ``attempt-<id>/`` prefix, then writes
-``manifest.json`` (one PUT, atomic on S3). A reader trusts a version only when
-its manifest exists and reads the attempt it names, so a crash mid-write leaves
-an attempt prefix that no reader looks at; the next write of that version
-deletes unreferenced attempts. One writer per version at a time is assumed
-(the fingerprint makes a second one redundant): a second writer starting while
-the first is still writing would delete the first's unfinished attempt.
+A writer puts everything under a fresh ``attempt-<owner>-<id>/`` prefix, then
+writes ``manifest.json`` (one PUT, atomic on S3). A reader trusts a version only
+when its manifest exists and reads the attempt it names, so a crash mid-write
+leaves an attempt prefix that no reader looks at.
+
+Several runs may write the same version at once. An attempt is named for its
+process (``curate.artifacts.owners``), and the next write of a version deletes
+only unreferenced attempts whose process has ended on this host, never a live
+writer's. A writer that finds a manifest already in place when it is about to
+write its own adopts that artifact instead (identical by construction). Two
+writers that both pass that check write the manifest twice; the last one wins
+and the other's attempt stays behind unreferenced: harmless, never read.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from curate.artifacts.names import is_safe_name, safe_name
+from curate.artifacts.owners import owned_name, owner_gone
 from curate.artifacts.store import Artifact, ArtifactNotFound, StoreQueries, file_listing, parts
 
 
@@ -79,13 +85,15 @@ class FsspecArtifactStore(StoreQueries):
         return "/".join([self.root_path, *parts])
 
     def path_for(self, stage: str, version: str) -> str:
-        return self._key(stage, version)
+        return self._key(safe_name(stage, "stage"), safe_name(version, "version"))
 
     def _artifact(self, stage: str, version: str, manifest: dict, cached: bool) -> FsArtifact:
         return FsArtifact(stage, version, self._key(stage, version, manifest["location"]), manifest, cached)
 
     # -- reading ------------------------------------------------------------
     def get(self, stage: str, version: str) -> FsArtifact | None:
+        if not (is_safe_name(stage) and is_safe_name(version)):
+            return None
         try:
             manifest = json.loads(self.fs.cat_file(self._key(stage, version, "manifest.json")))
         except FileNotFoundError:
@@ -95,10 +103,11 @@ class FsspecArtifactStore(StoreQueries):
     def list(self, stage: str | None = None) -> list[FsArtifact]:
         self.fs.invalidate_cache()
         found = []
-        for key in self.fs.glob(self._key(stage or "*", "*", "manifest.json")):
+        for key in self.fs.glob(self._key(safe_name(stage, "stage") if stage is not None else "*", "*", "manifest.json")):
             version_dir = key.rsplit("/", 2)
-            manifest = json.loads(self.fs.cat_file(key))
-            found.append(self._artifact(version_dir[0].rsplit("/", 1)[-1], version_dir[1], manifest, cached=True))
+            stage_name, version = version_dir[0].rsplit("/", 1)[-1], version_dir[1]
+            if is_safe_name(stage_name) and is_safe_name(version):
+                found.append(self._artifact(stage_name, version, json.loads(self.fs.cat_file(key)), cached=True))
         return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
 
     def data_files(self, artifact: FsArtifact) -> list[str]:
@@ -119,7 +128,9 @@ class FsspecArtifactStore(StoreQueries):
     # -- writing --------------------------------------------------------------
     def scratch(self, stage: str, version: str) -> Path:
         """A local empty folder for a stage's file outputs; uploaded by ``write``."""
-        return Path(tempfile.mkdtemp(prefix=f"curate-{stage}-{version[:12]}-files-"))
+        folder = Path(tempfile.gettempdir()) / owned_name(f"curate-{stage}-{version[:12]}-files-")
+        folder.mkdir()
+        return folder
 
     def write(
         self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
@@ -132,7 +143,7 @@ class FsspecArtifactStore(StoreQueries):
                 shutil.rmtree(files, ignore_errors=True)
 
     def _write(self, stage, version, kept, removed, manifest, card, files) -> FsArtifact:
-        attempt = f"attempt-{uuid.uuid4().hex[:12]}"
+        attempt = owned_name("attempt-")
         base = self._key(stage, version, attempt)
         self._drop_stale_attempts(stage, version)
         for name, chunk in parts(kept):
@@ -146,6 +157,10 @@ class FsspecArtifactStore(StoreQueries):
                 self.fs.put_file(str(Path(files) / entry["path"]), f"{base}/files/{entry['path']}")
         self.fs.pipe_file(f"{base}/CARD.md", card.encode())
         manifest = {**manifest, "location": attempt}
+        winner = self.get(stage, version)
+        if winner is not None:  # another run published this version while we wrote: take its copy
+            self.fs.rm(base, recursive=True)
+            return self._artifact(stage, version, winner.manifest, cached=False)
         # The manifest goes last, in one PUT: its presence marks a finished artifact.
         self._write_manifest(self._key(stage, version, "manifest.json"), manifest)
         return self._artifact(stage, version, manifest, cached=False)
@@ -154,8 +169,9 @@ class FsspecArtifactStore(StoreQueries):
         self.fs.pipe_file(key, (json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n").encode())
 
     def _drop_stale_attempts(self, stage: str, version: str) -> None:
-        """Attempts that no manifest names are leftovers of crashed writes."""
+        """Unreferenced attempts of writers that have ended are leftovers of crashed writes."""
         if self.get(stage, version) is not None:
             return
         for prefix in self.fs.glob(self._key(stage, version, "attempt-*")):
-            self.fs.rm(prefix, recursive=True)
+            if owner_gone(prefix.rsplit("/", 1)[-1]):
+                self.fs.rm(prefix, recursive=True)

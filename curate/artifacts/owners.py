@@ -98,7 +98,7 @@ def run_scratch() -> Iterator[Path]:
     or SystemExit included). Child processes started meanwhile inherit it through
     ``TMPDIR``."""
     system = Path(tempfile.gettempdir())
-    sweep(system, f"{RUN_PREFIX}*")
+    sweep(system, "curate-*")  # dead runs' folders, and staged files of dead processes
     folder = system / owned_name(RUN_PREFIX)
     folder.mkdir()
     saved_tempdir, saved_env = tempfile.tempdir, os.environ.get("TMPDIR")

@@ -131,3 +131,45 @@ def test_details_describe_long_values_by_shape_so_cards_never_echo_text(tmp_path
     result = ingest(Source(path=str(path), format="openai"))
     detail = result.removed.column("detail")[0].as_py()
     assert "messages" in detail and "text of 54 characters" in detail and "jane" not in detail.lower()
+
+
+ENDS_ON_USER = {  # one record per format whose last turn is a user turn with no reply
+    "sharegpt": {"conversations": [{"from": "human", "value": "Q"}, {"from": "gpt", "value": "A"}, {"from": "human", "value": "And?"}]},
+    "openai": {"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}, {"role": "user", "content": "And?"}]},
+    "llamafactory": {"messages": [{"role": "user", "content": [{"type": "text", "value": "Q"}]},
+                                  {"role": "assistant", "content": [{"type": "text", "value": "A"}]},
+                                  {"role": "user", "content": [{"type": "text", "value": "And?"}]}]},
+    "oasst": {"message_tree_id": "t", "prompt": {"role": "prompter", "text": "Q", "replies": [
+        {"role": "assistant", "text": "A", "replies": [{"role": "prompter", "text": "And?", "replies": []}]}]}},
+    "chatml": {"text": "<|im_start|>user\nQ<|im_end|><|im_start|>assistant\nA<|im_end|><|im_start|>user\nAnd?<|im_end|>"},
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(ENDS_ON_USER))
+def test_a_trailing_user_turn_is_trimmed_and_counted_in_every_format(tmp_path, fmt):
+    path = tmp_path / f"{fmt}.jsonl"
+    path.write_text(json.dumps(ENDS_ON_USER[fmt]) + "\n")
+    result = ingest(Source(path=str(path)))
+    [row] = result.kept.to_pylist()
+    assert row["source_format"] == fmt
+    assert [(m["role"], m["content"]) for m in row["messages"]] == [("user", "Q"), ("assistant", "A")]
+    assert json.loads(row["meta"])["trailing_user_turn_trimmed"] is True
+    assert result.metrics["trailing_user_turns_trimmed"] == 1 and result.removed.num_rows == 0
+
+
+def test_a_lone_question_has_nothing_left_to_keep_and_is_quarantined(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"messages": [{"role": "system", "content": "Be kind."}, {"role": "user", "content": "Q"}]}) + "\n")
+    result = ingest(Source(path=str(path)))
+    assert by_ref(result) == {f"{path}:1": "role_order"} and result.metrics["trailing_user_turns_trimmed"] == 0
+
+
+def test_self_instruct_instances_are_rows_of_their_own(tmp_path):
+    path = tmp_path / "seed_tasks.jsonl"
+    task = {"id": "seed_task_0", "name": "n", "instruction": "Add the numbers.", "is_classification": False,
+            "instances": [{"input": "1 2", "output": "3"}, {"input": "2 2"}, {"input": "", "output": "no input, still fine"}]}
+    path.write_text(json.dumps(task) + "\n" + json.dumps({**task, "instances": []}) + "\n")
+    result = ingest(Source(path=str(path)))
+    assert result.rows_in == 4 and result.metrics["files"][0]["records"] == 2
+    assert result.kept.column("source_ref").to_pylist() == [f"{path}:1#instances[0]", f"{path}:1#instances[2]"]
+    assert by_ref(result) == {f"{path}:1#instances[1]": "missing_field", f"{path}:2": "missing_field"}

@@ -4,14 +4,15 @@ the split guard, length bias, and the three shared real sources."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pyarrow as pa
 import pytest
 
 from curate.artifacts.runner import run_stage
 from curate.pairs import guards
-from curate.pairs.sources import hh, oasst, ranked_pairs, trl
-from curate.pairs.stage import BuildPairs, BuildPairsConfig
+from curate.pairs.sources import alpaca, hh, oasst, pairwise, ranked_pairs, trl
+from curate.pairs.stage import BuildPairs, BuildPairsConfig, NoPairsKept
 from curate.stage import StageContext, removed_table
 from schemas import SPLIT_CONVERSATION
 from tests.conftest import conversation
@@ -226,6 +227,51 @@ def test_each_shared_source_produces_pairs(shared_datasets, relative, name, fmt)
     assert bias["pairs"] == result.kept.num_rows and 0 < bias["chosen_longer_share"] < 1
     for row in result.kept.slice(0, 20).to_pylist():
         assert row["prompt"][-1]["role"] == "user" and row["chosen"][0]["role"] == row["rejected"][0]["role"] == "assistant"
+
+
+@pytest.mark.parametrize("relative, fmt, kept, removed", [
+    ("medicalgpt_dpo/dpo_zh_500.jsonl", "sharegpt", 500, {}),
+    # 3 rows rank two identical answers.
+    ("oaast_rm_zh/oaast_rm_zh.json", "alpaca", 772, {"identical_answers": 3}),
+    # The judge gave 1.5 (a tie) to the 4 pairs of identical outputs; the identical-answer guard names them first.
+    ("alpaca_eval_pairwise/alpaca-7b__weighted_alpaca_eval_gpt4_turbo.json", "pairwise", 801, {"identical_answers": 4}),
+], ids=["medicalgpt_dpo", "oaast_rm_zh", "alpaca_eval_pairwise"])
+def test_published_preference_layouts_make_pairs(shared_datasets, relative, fmt, kept, removed):
+    path = shared_datasets / "real" / relative
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the real public datasets are only beside the checkout in dev sessions")
+    result = BuildPairs().run({"split": EMPTY_SPLIT}, BuildPairsConfig(sources=[{"path": str(path)}]), StageContext())
+    assert result.metrics["files"][0]["format"] == fmt
+    assert (result.kept.num_rows, dict(Counter(reasons(result)))) == (kept, removed)
+    assert result.rows_in == result.kept.num_rows + result.removed.num_rows
+
+
+def test_alpaca_ranked_outputs_become_pairs_with_the_rank_gap_as_margin():
+    row = {"instruction": "Best fruit?", "input": "", "output": ["Apple", "Pear", "Rock"], "history": [["Hi", "Hello"]]}
+    [pair] = alpaca(row)
+    assert [m["content"] for m in pair.prompt] == ["Hi", "Hello", "Best fruit?"]
+    assert (pair.chosen[0]["content"], pair.rejected[0]["content"], pair.margin) == ("Apple", "Rock", 2.0)
+    assert [(p.chosen[0]["content"], p.rejected[0]["content"]) for p in alpaca(row, "all")] == [
+        ("Apple", "Pear"), ("Apple", "Rock"), ("Pear", "Rock")]
+
+
+def test_pairwise_preference_picks_the_side_and_ties_and_near_ties_meet_the_guards(tmp_path):
+    base = {"instruction": "Say a number", "output_1": "one", "output_2": "two"}
+    [pair] = pairwise({**base, "preference": 1.9})
+    assert (pair.chosen[0]["content"], pair.rejected[0]["content"], pair.margin) == ("two", "one", 0.8)
+    result = build(tmp_path, [{**base, "preference": p} for p in (1.0, 1.5, 1.55, 2.0)], min_margin=0.2)
+    assert dict(Counter(reasons(result))) == {"tie": 1, "margin_below_min": 1}
+    assert [r["chosen"][0]["content"] for r in result.kept.to_pylist()] == ["one", "two"]
+
+
+def test_a_step_that_keeps_no_pair_fails_with_the_reasons_counted(tmp_path):
+    rows = [{"prompt": "hi", "chosen": "same", "rejected": "same"}, {"prompt": "hi", "chosen": "a", "rejected": "b", "margin": 0},
+            "not json"]
+    with pytest.raises(NoPairsKept) as err:
+        build(tmp_path, rows)
+    message = str(err.value)
+    assert "kept 0 pairs from 2 candidates" in message
+    assert all(f"{reason} 1" in message for reason in ("identical_answers", "tie", "invalid_json"))
 
 
 # --- flows.yaml and the demo file ---------------------------------------------

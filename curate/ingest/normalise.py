@@ -72,6 +72,19 @@ def normalise_messages(messages: list[dict], field: str = "messages") -> list[di
     return out
 
 
+def trim_trailing_user(messages: list[dict]) -> tuple[list[dict], bool]:
+    """The conversation without a last user turn that nothing answers, and whether one was trimmed.
+
+    One rule for every format: a question with no reply teaches nothing, but
+    the turns before it still make a conversation, so the record is kept (and
+    the trim counted) rather than quarantined. A lone user turn (nothing but a
+    system prompt before it) is left for ``check_role_order`` to reject.
+    """
+    if len(messages) > 1 and messages[-1].get("role") == "user" and any(m.get("role") not in ("system", "user") for m in messages[:-1]):
+        return messages[:-1], True
+    return messages, False
+
+
 def check_role_order(messages: list[dict], field: str = "messages") -> None:
     """A trainable conversation: optional system first, then a user turn, turns
     that alternate, tool results only after a tool call, and an assistant reply last."""

@@ -4,6 +4,11 @@ The one edge stage: it reads files (declared through ``external_inputs`` so the
 runner fingerprints their bytes). Every raw record leaves as a conversation or
 as a quarantined row naming file, line, field and reason; a file that cannot be
 read at all stops the run with ``UnreadableInput`` before anything is written.
+
+Rows in are conversations made plus records quarantined: a record is one row,
+except a Self-Instruct task, which is one row per instance. A last user turn
+with no reply is trimmed and counted (``meta.trailing_user_turn_trimmed``, the
+``trailing_user_turns_trimmed`` metric) in every format, not quarantined.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ import pyarrow as pa
 from pydantic import Field
 
 from curate.artifacts.store import sha256_of
-from curate.ingest.formats import ADAPTERS, FORMATS, detect
-from curate.ingest.normalise import content_key, conversation_id, normalise_messages
+from curate.ingest.formats import ADAPTERS, FORMATS, detect, detect_one, units
+from curate.ingest.normalise import content_key, conversation_id, normalise_messages, trim_trailing_user
 from curate.ingest.read import RawRecord, UnreadableInput, read_records
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION, RecordError
@@ -38,7 +43,9 @@ ROOT_DOC = ("The directory relative source paths start at: flows.yaml's, filled 
 class Source(StageConfig):
     path: str = Field(description="A file or a glob, relative to the directory of flows.yaml.")
     name: str | None = Field(default=None, description="Dataset name; defaults to the file name without suffix.")
-    format: Literal["auto", "alpaca", "sharegpt", "openai", "chatml", "oasst"] = "auto"
+    format: Literal["auto", "alpaca", "sharegpt", "llamafactory", "openai", "chatml", "oasst", "self_instruct", "pairwise"] = Field(
+        "auto", description="Record layout; auto takes the layout most of the first records have, and a record of "
+                            "another known layout (a mixed file) is read by its own.")
 
 
 class IngestConfig(StageConfig):
@@ -77,7 +84,7 @@ def dataset_name(source: Source, path: Path) -> str:
 
 class Ingest(Stage):
     name = "ingest"
-    version = "1"
+    version = "2"
     Config = IngestConfig
     inputs = ()
     output_schema = CONVERSATION
@@ -100,6 +107,7 @@ class Ingest(Stage):
             "kept_by_source": dict(Counter(r["source"] for r in kept)),
             "kept_by_format": dict(Counter(r["source_format"] for r in kept)),
             "quarantined_by_reason": dict(reasons),
+            "trailing_user_turns_trimmed": sum(f["trailing_user_turns_trimmed"] for f in per_file),
         }
         return StageResult(
             kept=pa.Table.from_pylist(kept, schema=CONVERSATION),
@@ -113,25 +121,27 @@ class Ingest(Stage):
         shown = str(path)
         records = read_records(Path(root, path), shown)
         sample = list(itertools.islice(records, DETECT_SAMPLE))
-        stats = {"file": shown, "format": source.format, "rows_in": 0, "kept": 0, "quarantined": 0}
+        stats = {"file": shown, "format": source.format, "records": 0, "rows_in": 0, "kept": 0, "quarantined": 0,
+                 "trailing_user_turns_trimmed": 0}
 
         def quarantine(ref: str, raw: str, reason: str, detail: str) -> None:
             rid = hashlib.blake2b(f"{ref}\x00{raw}".encode(), digest_size=8).hexdigest()
             removed.append({"id": rid, "stage": self.name, "reason": reason, "detail": detail, "source_ref": ref, "record": raw[:RAW_KEEP]})
             stats["quarantined"] += 1
+            stats["rows_in"] += 1
 
         if not sample:
-            stats["rows_in"] = 1
             quarantine(shown, "", "empty_file", f"{shown}: the file holds no records")
             return stats
-        fmt = source.format if source.format != "auto" else detect([r.value for r in sample if r.error is None])
-        stats["format"] = fmt or "unknown"
+        file_fmt = source.format if source.format != "auto" else detect([r.value for r in sample if r.error is None])
+        stats["format"] = file_fmt or "unknown"
         name = dataset_name(source, path)
         for record in ctx.progress(itertools.chain(sample, records), description=f"ingest {path.name}"):
-            stats["rows_in"] += 1
+            stats["records"] += 1
             if record.error is not None:
                 quarantine(record.ref, record.raw, *record.error)
                 continue
+            fmt = file_fmt if source.format != "auto" else _record_format(record.value, file_fmt)
             if fmt is None:
                 keys = sorted(record.value)[:8] if isinstance(record.value, dict) else type(record.value).__name__
                 quarantine(
@@ -142,26 +152,48 @@ class Ingest(Stage):
                     f"set format to one of {', '.join(FORMATS)} for this source",
                 )
                 continue
+            adapter = ADAPTERS[fmt]
             try:
-                messages, meta = ADAPTERS[fmt].convert(record.value)
-                messages = normalise_messages(messages)
+                parts = units(adapter, record.value)
             except RecordError as exc:
                 quarantine(record.ref, _raw(record), exc.reason, f"{record.ref}: {exc}")
                 continue
-            key = hashlib.blake2b(content_key(messages).encode(), digest_size=16).digest()
-            kept.append(
-                {
-                    "id": conversation_id(messages, seen[key]),
-                    "messages": messages,
-                    "source": name,
-                    "source_format": fmt,
-                    "source_ref": record.ref,
-                    "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
-                }
-            )
-            seen[key] += 1
-            stats["kept"] += 1
+            for suffix, unit in parts:
+                ref = record.ref + suffix
+                try:
+                    messages, meta = adapter.convert(unit)
+                    messages, trimmed = trim_trailing_user(messages)
+                    messages = normalise_messages(messages)
+                except RecordError as exc:
+                    quarantine(ref, _raw(record), exc.reason, f"{ref}: {exc}")
+                    continue
+                if trimmed:
+                    meta = {**meta, "trailing_user_turn_trimmed": True}
+                    stats["trailing_user_turns_trimmed"] += 1
+                key = hashlib.blake2b(content_key(messages).encode(), digest_size=16).digest()
+                kept.append(
+                    {
+                        "id": conversation_id(messages, seen[key]),
+                        "messages": messages,
+                        "source": name,
+                        "source_format": fmt,
+                        "source_ref": ref,
+                        "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+                    }
+                )
+                seen[key] += 1
+                stats["kept"] += 1
+                stats["rows_in"] += 1
         return stats
+
+
+def _record_format(value: Any, file_fmt: str | None) -> str | None:
+    """A record's adapter: the file's format when the record has its shape,
+    else the format this record alone has (files that mix layouts), else the
+    file's format, whose adapter then says what is missing."""
+    if file_fmt is not None and ADAPTERS[file_fmt].matches(value):
+        return file_fmt
+    return detect_one(value) or file_fmt
 
 
 def _raw(record: RawRecord) -> str:
@@ -169,6 +201,7 @@ def _raw(record: RawRecord) -> str:
 
 
 def _card(per_file: list[dict]) -> str:
-    lines = ["| file | format | records | kept | quarantined |", "|---|---|---:|---:|---:|"]
-    lines += [f"| `{f['file']}` | {f['format']} | {f['rows_in']} | {f['kept']} | {f['quarantined']} |" for f in per_file]
+    lines = ["| file | format | records | rows | kept | quarantined | trailing user turn trimmed |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| `{f['file']}` | {f['format']} | {f['records']} | {f['rows_in']} | {f['kept']} | {f['quarantined']} | {f['trailing_user_turns_trimmed']} |"
+              for f in per_file]
     return "### Sources\n\n" + "\n".join(lines) + "\n"

@@ -22,6 +22,15 @@ Formats:
 * ``ranked``: ``{prompt, responses: [{content|text|response, rating|score|rank}]}``,
   several rated answers to one prompt (higher rating/score is better, lower
   rank is better).
+* ``alpaca``: Alpaca rows whose ``output`` is a list of answers ranked best
+  first (LLaMA-Factory's reward-model layout); the margin is the rank gap.
+* ``pairwise``: judge annotations as alpaca_eval publishes them
+  (``instruction``, ``output_1``, ``output_2``, ``preference`` in [1, 2]); the
+  preferred output is chosen and the margin is ``2 * |preference - 1.5|`` in
+  [0, 1], so a tie (1.5) meets the ``tie`` guard and a near-tie the margin guard.
+
+ShareGPT preference rows whose ``chosen``/``rejected`` are plain strings
+(MedicalGPT) are read by the ingest ShareGPT adapter like turn objects.
 """
 
 from __future__ import annotations
@@ -31,12 +40,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from curate.ingest.formats import alpaca as alpaca_format
+from curate.ingest.formats import pairwise as pairwise_format
 from curate.ingest.formats import sharegpt as sharegpt_format
 from curate.ingest.normalise import canonical_role, message, normalise_text
 from schemas import RecordError
 
 Strategy = Literal["best_vs_worst", "best_vs_rest", "all"]
-FORMATS = ("hh", "sharegpt", "trl", "oasst", "ranked")
+FORMATS = ("hh", "sharegpt", "trl", "oasst", "ranked", "alpaca", "pairwise")
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,23 @@ def ranked(row: Any, strategy: Strategy = "best_vs_worst") -> list[Candidate]:
             for c, r, margin in ranked_pairs(scores, strategy)]
 
 
+def alpaca(row: Any, strategy: Strategy = "best_vs_worst") -> list[Candidate]:
+    _require(row, ("instruction", "output"))
+    prompt = [_msg(m["role"], m["content"], "instruction") for m in alpaca_format.prompt(row)]
+    answers = alpaca_format.outputs(row)
+    texts = [_msg("assistant", a, f"output[{i}]") for i, a in enumerate(answers)]
+    return [Candidate(prompt, [texts[c]], [texts[r]], margin, ref_suffix=f"#output[{c}]>{r}")
+            for c, r, margin in ranked_pairs([-float(i) for i in range(len(answers))], strategy)]
+
+
+def pairwise(row: Any, strategy: Strategy = "best_vs_worst") -> list[Candidate]:
+    _require(row, ("instruction", "output_1", "output_2", "preference"))
+    chosen, rejected, preference = pairwise_format.sides(row)
+    margin = round(2 * abs(preference - 1.5), 6)
+    return [Candidate([_msg("user", row["instruction"], "instruction")], [_msg("assistant", chosen, "output")],
+                      [_msg("assistant", rejected, "output")], margin, meta={"preference": preference})]
+
+
 def _score(r: Any, where: str) -> float:
     if isinstance(r, dict):
         for key in ("rating", "score"):
@@ -227,7 +255,7 @@ def _require(row: Any, keys: tuple[str, ...]) -> None:
 
 
 ADAPTERS: dict[str, Callable[[Any, Strategy], list[Candidate]]] = {
-    "hh": hh, "sharegpt": sharegpt, "trl": trl, "oasst": oasst, "ranked": ranked,
+    "hh": hh, "sharegpt": sharegpt, "trl": trl, "oasst": oasst, "ranked": ranked, "alpaca": alpaca, "pairwise": pairwise,
 }
 
 
@@ -239,6 +267,10 @@ def detect(row: Any) -> str | None:
         return "oasst"
     if "responses" in row and "prompt" in row:
         return "ranked"
+    if "output_1" in row and "output_2" in row and "preference" in row:
+        return "pairwise"
+    if "instruction" in row and isinstance(row.get("output"), list):
+        return "alpaca"
     if "chosen" in row and "rejected" in row:
         if "conversations" in row:
             return "sharegpt"

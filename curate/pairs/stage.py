@@ -12,7 +12,8 @@ Rows in are *candidate pairs*: an HH/ShareGPT/trl record is one candidate, a
 ranked record (OpenAssistant tree, ratings list) is as many as its ranking
 strategy yields, and a record that yields none (unreadable, unparseable, no
 ranked siblings) counts as one row, removed with its reason. So
-``rows_in = kept + removed`` holds with every raw record accounted for.
+``rows_in = kept + removed`` holds with every raw record accounted for. A step
+that keeps no pair raises ``NoPairsKept`` with the removals counted by reason.
 """
 
 from __future__ import annotations
@@ -42,15 +43,26 @@ DETECT_SAMPLE = 50
 RAW_KEEP = 4000
 
 
+class NoPairsKept(RuntimeError):
+    """The step kept no pair: a DPO step downstream would train on nothing, so the run stops and says why."""
+
+
+def _nothing_kept(candidates: int, files: list[dict], by_reason: Mapping[str, int]) -> str:
+    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(by_reason.items(), key=lambda kv: -kv[1])) or "none"
+    formats = ", ".join(f"{f['file']} as {f['format']}" for f in files) or "no source files"
+    return (f"build_pairs kept 0 pairs from {candidates} candidates (read {formats}); removed by reason: {reasons}. "
+            "Check each source's format and min_margin, and the removed rows' details.")
+
+
 class PairSource(StageConfig):
     path: str = Field(description="A file or a glob of raw pair records (json, jsonl, jsonl.gz, parquet), relative to the directory of flows.yaml.")
     name: str | None = Field(None, description="Source name in the output; defaults to the file name without suffix.")
-    format: Literal["auto", "hh", "sharegpt", "trl", "oasst", "ranked"] = Field("auto", description="Record layout; auto looks at the first records' keys.")
+    format: Literal["auto", "hh", "sharegpt", "trl", "oasst", "ranked", "alpaca", "pairwise"] = Field("auto", description="Record layout; auto looks at the first records' keys.")
     min_margin: float | None = Field(None, ge=0, description="Minimum rating gap for this source (its own scale); defaults to the stage's min_margin.")
 
 
 class BuildPairsConfig(StageConfig):
-    sources: tuple[PairSource, ...] = Field((), description="Raw preference files: HH-RLHF, ShareGPT chosen/rejected, trl prompt/chosen/rejected, OpenAssistant trees, ranked lists.")
+    sources: tuple[PairSource, ...] = Field((), description="Raw preference files: HH-RLHF, ShareGPT chosen/rejected (turns or strings), trl prompt/chosen/rejected, OpenAssistant trees, ranked lists, Alpaca ranked outputs, pairwise judge annotations.")
     ratings_key: str | None = Field(None, description="Dotted meta key of a numeric rating: conversations in the split input with the same prompt become ranked pairs.")
     pairs_per_prompt: Strategy = Field("best_vs_worst", description="Ranked sources: one pair per prompt (best_vs_worst), the best against each other answer (best_vs_rest), or every two answers (all).")
     min_margin: float = Field(0.0, ge=0, description="Pairs with a rating gap below this are dropped (margin_below_min); equal ratings are always dropped (tie).")
@@ -72,7 +84,7 @@ class BuildPairsConfig(StageConfig):
 
 class BuildPairs(Stage):
     name = "build_pairs"
-    version = "1"
+    version = "2"
     Config = BuildPairsConfig
     inputs = ("split",)
     output_schema = PREFERENCE_PAIR_SPLIT
@@ -162,6 +174,8 @@ class BuildPairs(Stage):
         }
         for r in removed:
             r.pop("_source", None)
+        if not kept:
+            raise NoPairsKept(_nothing_kept(len(candidates), files, metrics["removed_by_reason"]))
         return StageResult(
             kept=pa.Table.from_pylist(kept, schema=PREFERENCE_PAIR_SPLIT),
             removed=removed_table(removed),

@@ -53,6 +53,4 @@ def convert(row: Any) -> tuple[list[dict], dict]:
         "lang": _root(row).get("lang"),
         "alternatives_skipped": skipped,
     }
-    if messages[-1]["role"] != "assistant" and len(messages) > 1:
-        messages.pop()  # a trailing prompter turn with no reply teaches nothing
-    return messages, meta
+    return messages, meta  # a trailing prompter turn is trimmed by ingest, as for every format

@@ -39,6 +39,13 @@ from schemas import CONVERSATION, REMOVED
 T = TypeVar("T")
 
 
+class StageFailed(RuntimeError):
+    """A stage refuses to write an artifact that would mislead (held-out splits
+    emptied by contamination handling, a pair step that kept nothing). Its
+    message names the step, what was seen and which setting to change, so a
+    runner shows the message alone, as a known failure, not a traceback."""
+
+
 class StageConfig(BaseModel):
     """Base of every stage config: frozen, and unknown keys are errors.
 

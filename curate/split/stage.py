@@ -5,9 +5,13 @@ Every record of a duplicate group (``meta.same_prompt_group``,
 one split, so near-duplicates never leak from train into validation or test.
 Strata (any column or meta key: ``source``, ``cluster``, ``category``) keep
 their share of the whole in each split. Then held-out prompts are checked for
-n-gram overlap with train and the policy applies: ``report`` (metrics only),
-``fail`` (stop the run), ``move_to_train`` (whole groups move, repeated until
-clean) or ``drop`` (removed with reason ``contamination``).
+n-gram overlap with train, boilerplate cut out and CJK text compared by
+character (``contamination``), and the policy applies: ``report`` (metrics
+only), ``fail`` (stop the run), ``move_to_train`` (whole groups move, repeated
+until clean) or ``drop`` (removed with reason ``contamination``); a held-out
+split that handling would shrink below its floor stops the run
+(``held_out``). Requested vs achieved sizes and the largest stratum-share
+deviation go to the metrics, the card and the run table's note.
 
 The contamination check lives here rather than in a stage of its own because
 moving a record must move its whole group, which only this stage knows.
@@ -25,22 +29,14 @@ from pydantic import Field, model_validator
 from curate import meta as metajson
 from curate.dedup.views import View, view_text
 from curate.split.assign import assign_groups, max_share_deviation, split_sizes, stratum_shares
-from curate.split.cards import per_split_sections
-from curate.split.contamination import ngram_index, ngrams, overlaps
+from curate.split.cards import headline, integrity_section, per_split_sections
+from curate.split.contamination import N_CJK, ngram_index, overlaps
 from curate.split.groups import duplicate_groups
+from curate.split.held_out import (  # noqa: F401  (ContaminationConfig and the errors are part of this module's API)
+    ContaminationConfig, ContaminationError, HeldOutTooSmall, check_contamination, check_floor, held_out_sizes, shorten,
+)
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import SPLIT_CONVERSATION, SPLIT_NAMES
-
-
-class ContaminationError(RuntimeError):
-    """Held-out prompts overlap train and the policy is ``fail``."""
-
-
-class ContaminationConfig(StageConfig):
-    n: int = Field(13, ge=1, description="Word n-gram length compared between held-out and train prompts.")
-    min_shared: int = Field(1, ge=1, description="A held-out record is contaminated when it shares at least this many n-grams with train.")
-    view: View = Field("user_turns", description="Text compared: the prompts (user turns) by default.")
-    policy: Literal["report", "fail", "move_to_train", "drop"] = Field("report", description="What to do with contaminated held-out records.")
 
 
 class SplitConfig(StageConfig):
@@ -60,56 +56,9 @@ class SplitConfig(StageConfig):
         return self
 
 
-def check_contamination(splits: list[str], texts: list[str], ids: list[str], groups: list[str],
-                        config: ContaminationConfig) -> tuple[list[str], dict[str, dict], dict]:
-    """Find held-out records sharing n-grams with train and apply ``move_to_train``.
-
-    Returns (splits after any moves, the findings of the first scan by id, a report).
-    Moving a record moves its whole group, and the moved prompts join train, so
-    the scan repeats until no held-out record overlaps train.
-    """
-    n = config.n
-    splits = list(splits)
-    index = ngram_index(((ids[i], texts[i]) for i in range(len(ids)) if splits[i] == "train"), n)
-    members: dict[str, list[int]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
-
-    def scan() -> dict[str, dict]:
-        found = {}
-        for i, x in enumerate(splits):
-            if x != "train":
-                shared, total, other, example = overlaps(texts[i], index, n)
-                if shared >= config.min_shared:
-                    found[ids[i]] = {"index": i, "split": x, "shared": shared, "ngrams": total, "train_id": other, "example": example}
-        return found
-
-    findings = scan()
-    moved: list[str] = []
-    new = findings if config.policy == "move_to_train" else {}
-    while new:
-        for f in new.values():
-            for j in members[groups[f["index"]]]:
-                if splits[j] != "train":
-                    splits[j] = "train"
-                    moved.append(ids[j])
-                    for gram in ngrams(texts[j], n):
-                        index.setdefault(gram, ids[j])
-        new = scan()
-    held_out = [i for i, x in enumerate(splits) if x != "train"]
-    report = {
-        "n": n, "policy": config.policy, "held_out_checked": len(held_out) + len(moved),
-        "too_short_to_check": sum(1 for i in held_out if not ngrams(texts[i], n)),
-        "contaminated_by_split": {x: sum(1 for f in findings.values() if f["split"] == x) for x in SPLIT_NAMES if x != "train"},
-        "moved_to_train": len(moved),
-        "examples": [{"id": rid, **{k: v for k, v in f.items() if k != "index"}} for rid, f in list(findings.items())[:5]],
-    }
-    return splits, findings, report
-
-
 class Split(Stage):
     name = "split"
-    version = "1"
+    version = "2"
     Config = SplitConfig
     output_schema = SPLIT_CONVERSATION
 
@@ -121,46 +70,58 @@ class Split(Stage):
         groups = duplicate_groups(ids, messages, metas, config.group_keys, config.prompt_view)
         strata = [str(v) for v in metajson.column_or_meta(table, config.stratify_by)] if config.stratify_by else ["all"] * len(ids)
         sizes = split_sizes(len(ids), ratios=config.ratios if config.counts is None else None, counts=config.counts)
-        splits = assign_groups(groups, strata, sizes, config.seed)
+        assigned = assign_groups(groups, strata, sizes, config.seed)
 
-        texts = [view_text(m, config.contamination.view) for m in ctx.progress(messages, total=len(messages), description="split")]
-        splits, findings, report = check_contamination(splits, texts, ids, groups, config.contamination)
-        if findings and config.contamination.policy == "fail":
-            first = next(iter(findings.items()))
+        cc = config.contamination
+        texts = [view_text(m, cc.view) for m in ctx.progress(messages, total=len(messages), description="split")]
+        outcome = check_contamination(assigned, texts, ids, groups, cc, config.seed)
+        splits, findings = outcome.splits, outcome.findings
+        if findings and cc.policy == "fail":
+            rid, f = next(iter(findings.items()))
             raise ContaminationError(
-                f"{len(findings)} held-out records share {config.contamination.n}-grams with train "
-                f"(e.g. {first[0]} in {first[1]['split']} shares {first[1]['example']!r} with train {first[1]['train_id']}); "
-                "set contamination.policy to move_to_train or drop, or deduplicate upstream")
-        drop = set(findings) if config.contamination.policy == "drop" else set()  # moved ones are in train by now
-        removed = [{"id": rid, "stage": self.name, "reason": "contamination", "duplicate_of": f["train_id"],
-                    "score": round(f["shared"] / max(f["ngrams"], 1), 4),
-                    "detail": f"{f['split']} prompt shares {f['shared']} of {f['ngrams']} {config.contamination.n}-grams with train {f['train_id']}, e.g. {f['example']!r}"}
-                   for rid, f in findings.items() if rid in drop]
+                f"split: {len(findings)} held-out records share n-grams with train (e.g. {rid} in {f.split} shares the {f.length}-gram "
+                f"'{shorten(f.example)}' with train {f.train_id}); set contamination.policy to move_to_train or drop, "
+                "or deduplicate upstream")
+        drop = set(findings) if cc.policy == "drop" else set()  # moved ones are in train by now
         keep = [rid not in drop for rid in ids]
+        kept_splits = [x for x, k in zip(splits, keep, strict=True) if k]
+        taken = Counter(assigned[i] for i, (before, after, k) in enumerate(zip(assigned, splits, keep, strict=True))
+                        if before != "train" and (after == "train" or not k))
+        held_out = held_out_sizes(kept_splits, sizes, taken)
+        check_floor(held_out, findings, cc)
+
+        removed = [{"id": rid, "stage": self.name, "reason": "contamination", "duplicate_of": f.train_id,
+                    "score": round(f.shared / max(f.ngrams, 1), 4),
+                    "detail": f"{f.split} prompt shares {f.shared} of {f.ngrams} {f.length}-grams with train {f.train_id}, e.g. {f.example!r}"}
+                   for rid, f in findings.items() if rid in drop]
         out = metajson.with_updates(table, [{"split_group": g} for g in groups]).append_column(
             pa.field("split", pa.string(), nullable=False), pa.array(splits, pa.string())).filter(pa.array(keep, pa.bool_()))
-        kept_splits = [x for x, k in zip(splits, keep, strict=True) if k]
         kept_strata = [s for s, k in zip(strata, keep, strict=True) if k]
         shares = stratum_shares(kept_strata, kept_splits)
+        deviation = max_share_deviation(shares)
         group_sizes = Counter(groups)
+        report = {**outcome.report, "dropped": len(drop)}
         metrics = {
             "rows_by_split": {x: kept_splits.count(x) for x in SPLIT_NAMES},
             "target_rows_by_split": sizes,
+            "held_out_sizes": held_out,
             "groups": len(group_sizes), "multi_record_groups": sum(1 for v in group_sizes.values() if v > 1),
             "largest_group": max(group_sizes.values(), default=0),
             "stratify_by": config.stratify_by,
             "stratum_shares_percent": shares,
-            "max_stratum_share_deviation_pp": max_share_deviation(shares),
+            "max_stratum_share_deviation_pp": deviation,
             "contamination": report,
+            "headline": headline(held_out, deviation, report),
         }
-        return StageResult(kept=out, removed=removed_table(removed, source=table), metrics=metrics,
-                           card=per_split_sections(out, config.stratify_by))
+        card = integrity_section(held_out, deviation, report, config.stratify_by) + "\n" + per_split_sections(out, config.stratify_by)
+        return StageResult(kept=out, removed=removed_table(removed, source=table), metrics=metrics, card=card)
 
 
 class MixConfig(StageConfig):
     fraction: float = Field(0.1, ge=0, lt=1, description="Share of the final train split made of general rows (capped by what the general input has).")
     seed: int = Field(0, description="Seed of the general-row sample.")
-    n: int = Field(13, ge=1, description="n-gram length: general rows sharing one with a validation/test prompt are not used.")
+    n: int = Field(13, ge=1, description="n-gram length in words: general rows sharing one with a validation/test prompt are not used.")
+    n_cjk: int = Field(N_CJK, ge=1, description="n-gram length in characters for rows mostly in Chinese, Japanese or Korean.")
     view: View = Field("user_turns", description="Text compared for that check.")
 
 
@@ -173,7 +134,7 @@ class MixGeneral(Stage):
     """
 
     name = "mix_general"
-    version = "1"
+    version = "2"
     Config = MixConfig
     inputs = ("records", "general")
     output_schema = SPLIT_CONVERSATION
@@ -185,7 +146,7 @@ class MixGeneral(Stage):
         splits = table.column("split").to_pylist()
         held_out = [(rid, view_text(m, config.view)) for rid, m, x in
                     zip(table.column("id").to_pylist(), table.column("messages").to_pylist(), splits, strict=True) if x != "train"]
-        index = ngram_index(held_out, config.n)
+        index = ngram_index(held_out, config.n, config.n_cjk)
         present = set(table.column("id").to_pylist())
         rows = general.to_pylist()
         overlapping = 0
@@ -193,7 +154,7 @@ class MixGeneral(Stage):
         for i, row in enumerate(ctx.progress(rows, total=len(rows), description="mix_general")):
             if row["id"] in present:
                 continue
-            if overlaps(view_text(row["messages"], config.view), index, config.n)[0]:
+            if overlaps(view_text(row["messages"], config.view), index, config.n, config.n_cjk)[0]:
                 overlapping += 1
                 continue
             candidates.append(i)

@@ -8,7 +8,9 @@ A run record is that answer, one small JSON file per finished flow run:
     <artifact root>/_runs/<flow>/<started, UTC, sortable>-<run id>.json
 
 File names sort by start time, so "latest" and "previous" are a directory
-listing. A run id (Prefect's flow run id when there is one) makes each record
+listing. Flow names become folder names, so they are checked as one plain path
+segment (``curate.artifacts.names``) when written and when read back: a record
+whose ``flow`` is ``../../x`` is refused, not followed out of the store. A run id (Prefect's flow run id when there is one) makes each record
 unique and lets a second call for the same run be a no-op. Nothing here knows
 Prefect or the clock: callers pass times and ids in.
 """
@@ -24,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.artifacts.names import UnsafeName, safe_name
 from curate.artifacts.store import Artifact, ArtifactStore
 
 RUNS_DIR = "_runs"
@@ -69,6 +72,7 @@ class RunRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path | None = None) -> RunRecord:
+        safe_name(data.get("flow"), f"{path or 'run record'}: flow")
         steps = tuple(StepRecord(**s) for s in data["steps"])
         return cls(**{**data, "steps": steps, "path": path})
 
@@ -90,8 +94,8 @@ def record_run(
     """Write the record of one finished run (``outcome`` is ``run_flow``'s list of
     (step, artifact)). With a ``run_id`` already recorded, returns that record
     unchanged, so a flow and its caller may both record without duplicates."""
-    run_id = run_id or uuid.uuid4().hex[:12]
-    folder = Path(root) / RUNS_DIR / flow
+    run_id = safe_name(run_id or uuid.uuid4().hex[:12], "run id")
+    folder = Path(root) / RUNS_DIR / safe_name(flow, "flow")
     existing = sorted(folder.glob(f"*-{run_id}.json")) if folder.is_dir() else []
     if existing:
         return load_run_file(existing[0])
@@ -114,7 +118,7 @@ def load_run_file(path: Path) -> RunRecord:
 
 def list_runs(root: Path | str, flow: str) -> list[RunRecord]:
     """Runs of one flow, oldest first."""
-    folder = Path(root) / RUNS_DIR / flow
+    folder = Path(root) / RUNS_DIR / safe_name(flow, "flow")
     return [load_run_file(p) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
 
 
@@ -123,7 +127,10 @@ def find_run(root: Path | str, ref: str | None = None, flow: str = "curation") -
     a file name prefix or a run id prefix within ``flow``."""
     if ref and "/" in ref:
         flow, ref = ref.split("/", 1)
-    runs = list_runs(root, flow)
+    try:
+        runs = list_runs(root, flow)
+    except UnsafeName as exc:
+        raise RunNotFound(str(exc)) from None
     if not runs:
         raise RunNotFound(f"no recorded runs of flow {flow!r} under {Path(root) / RUNS_DIR}; `curate run {flow}` makes one")
     if not ref:

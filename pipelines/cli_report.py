@@ -25,6 +25,7 @@ def report(
 
     Example: `curate report` (latest `curation` run), `curate report curation/20261123T1730 -o report.html`
     """
+    from curate.artifacts.names import UnsafeName, inside
     from curate.report import build_report
     from curate.runs import RunNotFound, find_run
     from pipelines.cli import _store, fail, out
@@ -32,11 +33,12 @@ def report(
     store = _store(config, artifacts)
     try:
         record = find_run(store.root, run, flow)
-    except RunNotFound as exc:
+        # Built from a run record (data): it must land in the store, whatever the record says.
+        target = output or inside(store.root, store.root / "_reports" / record.flow / f"{record.path.stem}.html", "report")
+    except (RunNotFound, UnsafeName) as exc:
         fail(str(exc))
     started = time.perf_counter()
     html = build_report(store, record)
-    target = output or store.root / "_reports" / record.flow / f"{record.path.stem}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     out.print(f"report of run {record.name}: {target} ({len(html.encode()) / 1024:.0f} KiB, {time.perf_counter() - started:.1f} s)",

@@ -9,15 +9,17 @@ to the file's directory.
 from __future__ import annotations
 
 import os
+import reprlib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from curate.artifacts.names import is_safe_name
 from curate.stage import StageConfig
 from pipelines.registry import UnknownStage, stage_class
 from pipelines.runners import RunnerConfig
+from pipelines.safe_yaml import YamlRefused, load_yaml
 
 
 class ConfigError(ValueError):
@@ -98,11 +100,15 @@ class ResolvedStep(Model):
 def load_project(path: Path | str) -> Project:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = load_yaml(path)  # size, alias and duplicate-key limits: the file may not be ours
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file; pass --config or run from the project root") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); pass --config a readable flows file") from None
+    except YamlRefused as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    if raw is not None and not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level is a {type(raw).__name__}, not a mapping of artifacts_dir, runner and flows")
     try:
         project = Project.model_validate(raw or {})
     except ValidationError as exc:
@@ -112,6 +118,9 @@ def load_project(path: Path | str) -> Project:
     project = project.model_copy(update={"artifacts_dir": artifacts})
     project._path = path
     for name in project.flows:
+        if not is_safe_name(name):  # a flow name is a folder of run records and reports
+            raise ConfigError(f"{path}: flows.{_shown(name)}: a flow name is a folder name; use letters, digits, "
+                              "'_', '.' and '-', starting with a letter or digit")
         resolve_flow(project, name)  # fail early on any bad step
     return project
 
@@ -181,13 +190,32 @@ def _relative(path: Path) -> Path:
         return path
 
 
+MAX_ERRORS = 10
+"""Validation errors listed before "... and N more": a list of 100,000 bad items is one mistake."""
+
+
 def _describe(shown: Any, exc: ValidationError, prefix: str = "") -> str:
     lines = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors[:MAX_ERRORS]:
         loc = prefix
         for part in error["loc"]:
-            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
-        value = error.get("input")
-        seen = "" if error["type"] == "missing" else f" (got {value!r:.80})"
+            part = part if isinstance(part, int) else str(part)[:60]
+            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else part)
+        seen = "" if error["type"] == "missing" else f" (got {_shown(error.get('input'))})"
         lines.append(f"{shown}: {loc or '(top level)'}: {error['msg']}{seen}")
+    if len(errors) > MAX_ERRORS:
+        lines.append(f"{shown}: ... and {len(errors) - MAX_ERRORS} more errors")
     return "\n".join(lines)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 60, 60, 40
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 4
+_SHORT.maxlevel = 2
+
+
+def _shown(value: Any) -> str:
+    """A value as a short repr, cut while it is rendered: an aliased or huge value is
+    never rendered whole just to be cut to 80 characters."""
+    return _SHORT.repr(value)

@@ -44,7 +44,7 @@ class ClusterConfig(StageConfig):
 
 class Cluster(Stage):
     name = "cluster"
-    version = "2"
+    version = "3"  # 3: labels from curate.script tokens (CJK bigrams)
     Config = ClusterConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION

@@ -60,17 +60,62 @@ def test_planted_near_duplicates_are_removed_and_linked_to_their_original():
     assert result.kept.column("id").to_pylist() == ["orig", "tree"]
 
 
-def test_chains_form_one_cluster_by_connected_components():
+def test_a_chain_is_split_so_no_row_is_removed_as_a_copy_of_a_row_it_is_not_near():
     a = PARAGRAPH
     b = edit(a, [50, 58])
     c = edit(b, [4, 12], "kiwi")
     assert sim(a, b) >= 0.7 and sim(b, c) >= 0.7 and sim(a, c) < 0.7  # A~B, B~C, not A~C
     rows = [conversation("A", "q", a), conversation("B", "q", b), conversation("C", "q", c), conversation("T", "q", OTHER)]
     result = run(rows, keeper="first_seen")
-    assert result.metrics["clusters"] == 1
-    assert sorted(result.removed.column("id").to_pylist()) == ["B", "C"]
-    assert set(result.removed.column("duplicate_of").to_pylist()) == {"A"}
+    assert result.removed.column("id").to_pylist() == ["B"]
+    assert result.removed.column("duplicate_of").to_pylist() == ["A"]
+    views = [view_text(r["messages"], "conversation") for r in rows]
+    assert result.removed.column("score").to_pylist() == [pytest.approx(sim(views[0], views[1]))]
+    assert result.kept.column("id").to_pylist() == ["A", "C", "T"]  # C is near B only, and B is gone
+    assert result.metrics["clusters"] == 1 and result.metrics["chains_broken"] == 1
+    assert "chains broken" in result.card
     assert components([(0, 1), (1, 2), (5, 6)]) == [[0, 1, 2], [5, 6]]
+
+
+def test_a_keeper_in_the_middle_of_a_chain_takes_both_ends():
+    a = PARAGRAPH
+    b = edit(a, [50, 58])
+    c = edit(b, [4, 12], "kiwi")
+    rows = [conversation("A", "q", a), conversation("B", "q", b, meta={"quality": {"score": 1}}), conversation("C", "q", c)]
+    result = run(rows, keeper="highest_quality")
+    removed = {r["id"]: r for r in result.removed.to_pylist()}
+    assert set(removed) == {"A", "C"} and {r["duplicate_of"] for r in removed.values()} == {"B"}
+    assert all(r["score"] >= 0.7 and f"{r['score']:.3f} >= 0.7" in r["detail"] for r in removed.values())
+    assert result.metrics["chains_broken"] == 0
+
+
+def test_shingles_shared_by_most_rows_of_a_source_do_not_make_duplicates():
+    """Toolformer-style rows: one long tool preamble, then different questions."""
+    preamble = ("toolformer: enabled\ntoolformer access: python\nA Python shell. Use this to execute python commands. "
+                "Input should be a valid python command or script. If you expect output it should be printed out. "
+                "Useful for all code, as well as math calculations.\npython(codetoexecute)\n")
+    asks = ["Calculate the sum of squares of the numbers from 1 to 10.", "Calculate the sum of square roots of 81 and 49.",
+            "What is the derivative of x^3 + 2x?", "Convert 100 degrees Fahrenheit to Celsius.",
+            "How many moles are in 18 grams of water?", "Integrate sin(x) from 0 to pi.",
+            "What is the population density of Japan?", "Find the prime factors of 360.",
+            "Solve 3x + 7 = 22 for x.", "What is the distance from the Earth to Mars today?",
+            "How many calories are in a banana?", "What is the boiling point of ethanol at sea level?",
+            "Compute the determinant of the matrix [[2, 1], [5, 3]].", "What is 15 percent of 240?",
+            "Give the half-life of carbon-14.", "What is the area of a circle with radius 7 cm?",
+            "How tall is Mount Kilimanjaro in feet?", "Simplify (x^2 - 9) / (x - 3).",
+            "What is the speed of sound in water?", "Find the GCD of 84 and 126.",
+            "What is the molar mass of sulfuric acid?", "How many seconds are in a leap year?",
+            "Expand (a + b)^4.", "What is the escape velocity of the Moon?"]
+    rows = [conversation(f"t{i}", preamble + q, "python(...)", source="tools") for i, q in enumerate(asks)]
+    rows.append(conversation("copy", preamble + asks[0], "python(...)", source="tools"))
+    assert sim(view_text(rows[0]["messages"], "conversation"), view_text(rows[1]["messages"], "conversation")) >= 0.7
+    result = run(rows)
+    assert result.removed.column("id").to_pylist() == ["copy"]  # the true copy still goes
+    assert result.removed.column("duplicate_of").to_pylist() == ["t0"]
+    assert result.metrics["boilerplate_shingles"]["tools"] > 20
+    assert "a python shell use this to execute python commands" in result.card
+    off = run(rows, boilerplate_share=1.0)  # counted as similarity, the preamble would take most rows
+    assert off.removed.num_rows > 10
 
 
 @pytest.mark.parametrize("policy, meta_key, expected", [

@@ -1,12 +1,21 @@
-"""What every near-duplicate method shares once it has candidate pairs.
+"""What every near-duplicate method shares once it has verified pairs.
 
-Pairs -> clusters by connected components (A~B and B~C make one cluster even
-when A and C were never compared), a deterministic keeper per cluster, and the
-rule that protects "same prompt, different answer": when a method compares a
-prompt view (``first_user`` or ``user_turns``), a member is only removed if its
-answer also matches the keeper's; otherwise it is kept and the group is flagged
-in ``meta`` so preference-pair building can use it. Methods differ only in how
-they find pairs and how they score them.
+A method hands over *edges*: pairs of rows whose similarity (the one the method
+promises: Jaccard of shingle sets for MinHash, cosine for semantic dedup) is at
+least its threshold. Connected components of edges chain: A~B and B~C put A and
+C together although A and C may be far apart, so removing every member "as a
+duplicate of the keeper" would break the promise that ``duplicate_of`` points to
+a row within the threshold. Removal is therefore greedy star clustering: rows
+are visited in keeper-policy order; an unassigned row becomes a keeper and
+removes its unassigned direct neighbours, each with the similarity of that very
+edge. A row joined to the component only through others stays (or becomes a
+keeper itself): the component is *split*, and the card counts the chains broken.
+
+The rule that protects "same prompt, different answer" sits in the same loop:
+when a method compares a prompt view (``first_user`` or ``user_turns``), a
+neighbour is only removed if its answer also matches the keeper's; otherwise it
+is kept and the group is flagged in ``meta`` so preference-pair building can
+use it. Methods differ only in how they find and score edges.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from curate.dedup.views import View, answer_text, normalise_for_match, view_text
+from curate.script import ngrams
 
 KeeperPolicy = Literal["longest_answer", "most_turns", "first_seen", "highest_quality"]
 
@@ -87,41 +97,70 @@ def _quality(meta: str | None, key: str) -> float:
 
 @dataclass(frozen=True)
 class Resolution:
-    """Who keeps whom: ``removed`` maps a removed row index to its keeper's
-    index; ``flagged`` maps kept row indices to their group's first keeper when
-    a cluster kept several rows (same prompt, different answers)."""
+    """Who keeps whom. ``removed`` maps a removed row to its keeper and
+    ``similarity`` to the similarity of that edge (always >= the threshold);
+    ``flagged`` maps kept rows to their group's first keeper when a prompt
+    matched but the answers differed. ``components`` counts connected components
+    of edges, ``split`` those that kept more than one row (chains broken), and
+    ``kept_in_split`` the rows kept because no keeper was within the threshold."""
 
     removed: dict[int, int]
+    similarity: dict[int, float]
     flagged: dict[int, int]
+    components: int
+    split: int
+    kept_in_split: int
+
+
+Edge = tuple[int, int, float]
 
 
 def resolve(
-    clusters: Sequence[Sequence[int]],
+    edges: Iterable[Edge],
     rows: dict[int, dict],
     policy: KeeperPolicy,
     quality_key: str,
     same_answer: Callable[[dict, dict], bool] | None,
 ) -> Resolution:
-    """Pick keepers. With ``same_answer`` (prompt views), a member joins the
-    first keeper whose answer it matches, or becomes a keeper itself."""
+    """Greedy star clustering over ``edges`` (all at or above the threshold).
+
+    Rows are visited in keeper-policy order (``keeper_key``), so the first row
+    of a component is the one the policy prefers; with ``same_answer`` (prompt
+    views) a neighbour whose answer differs is not removed but grouped."""
+    neighbours: dict[int, dict[int, float]] = {}
+    for i, j, s in edges:
+        if i != j:
+            neighbours.setdefault(i, {})[j] = s
+            neighbours.setdefault(j, {})[i] = s
+    order = sorted(neighbours, key=lambda i: keeper_key(rows[i], i, policy, quality_key))
     removed: dict[int, int] = {}
-    flagged: dict[int, int] = {}
-    for cluster in clusters:
-        ordered = sorted(cluster, key=lambda i: keeper_key(rows[i], i, policy, quality_key))
-        keepers: list[int] = []
-        for i in ordered:
-            target = next((k for k in keepers if same_answer is None or same_answer(rows[k], rows[i])), None)
-            if target is None:
-                keepers.append(i)
-            else:
-                removed[i] = target
-        if len(keepers) > 1:
-            flagged.update({k: keepers[0] for k in keepers})
-    return Resolution(removed, flagged)
+    similarity: dict[int, float] = {}
+    keepers: set[int] = set()
+    group: dict[int, int] = {}
+    for i in order:
+        if i in removed:
+            continue
+        keepers.add(i)
+        for j, s in sorted(neighbours[i].items(), key=lambda e: (-e[1], e[0])):
+            if j in removed or j in keepers:
+                continue
+            if same_answer is not None and not same_answer(rows[i], rows[j]):
+                group.setdefault(j, group.setdefault(i, i))
+                continue
+            removed[j], similarity[j] = i, s
+    clusters = components((i, j) for i, js in neighbours.items() for j in js if i < j)
+    kept_counts = [sum(1 for i in c if i not in removed) for c in clusters]
+    flagged_groups: dict[int, list[int]] = {}
+    for i, g in group.items():
+        if i not in removed:
+            flagged_groups.setdefault(g, []).append(i)
+    flagged = {i: g for g, members in flagged_groups.items() if len(members) > 1 for i in members}
+    return Resolution(removed, similarity, flagged, len(clusters),
+                      sum(k > 1 for k in kept_counts), sum(k - 1 for k in kept_counts))
 
 
 def answers_match(threshold: float) -> Callable[[dict, dict], bool]:
-    """Answers match when their word-trigram Jaccard reaches ``threshold``."""
+    """Answers match when their token-trigram Jaccard (CJK by character, ``curate.script``) reaches ``threshold``."""
 
     def match(a: dict, b: dict) -> bool:
         return jaccard(_grams(answer_text(a["messages"])), _grams(answer_text(b["messages"]))) >= threshold
@@ -129,9 +168,8 @@ def answers_match(threshold: float) -> Callable[[dict, dict], bool]:
     return match
 
 
-def _grams(text: str, n: int = 3) -> set[str]:
-    words = normalise_for_match(text).split()
-    return {" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+def _grams(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    return set(ngrams(normalise_for_match(text), n))
 
 
 def jaccard(a: set, b: set) -> float:
@@ -170,24 +208,24 @@ def example_pairs_md(examples: list[tuple[str, str, float]], title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def removal_rows(
-    resolution: Resolution,
-    ids: Sequence[str],
-    stage: str,
-    reason: str,
-    view: View,
-    score: Callable[[int, int], float],
-) -> list[dict]:
+def removal_rows(resolution: Resolution, ids: Sequence[str], stage: str, reason: str, view: View,
+                 measure: str, threshold: float) -> list[dict]:
+    """One removed row per ``resolution.removed``: ``score`` is the similarity to
+    the row ``duplicate_of`` names, the very value compared with the threshold."""
     rows = []
     for i, k in sorted(resolution.removed.items()):
-        s = float(score(i, k))
+        s = float(resolution.similarity[i])
         rows.append({
             "id": ids[i], "stage": stage, "reason": reason,
-            "detail": f"{view} view similar to {ids[k]} (similarity {s:.3f})",
+            "detail": f"{view} view within threshold of {ids[k]}: {measure} {s:.3f} >= {threshold}",
             "duplicate_of": ids[k], "score": s,
         })
     return rows
 
 
-def texts(rows: dict[int, dict], view: View) -> dict[int, str]:
-    return {i: view_text(r["messages"], view) for i, r in rows.items()}
+def split_md(resolution: Resolution) -> str:
+    """The card's line on chains: components split so that no removal is further than the threshold from its keeper."""
+    return (f"Duplicate components: {resolution.components}; chains broken (components that kept more than one row "
+            f"because a member was not within the threshold of any keeper, or its answer differed): {resolution.split}, "
+            f"rows kept by those splits: {resolution.kept_in_split}. Every removed row is within the threshold of the "
+            "row its `duplicate_of` names.\n")

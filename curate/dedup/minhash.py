@@ -2,10 +2,17 @@
 
 Algorithm (pure functions below, then a thin stage):
 
-1. each record's text view is normalised (NFKC, lower case, punctuation and
-   spacing dropped) and cut into word or character n-gram shingles, all in
-   Arrow compute kernels over a batch of texts (no per-shingle Python);
-2. each shingle becomes a 64-bit hash (xxh64 of each distinct word, or a mixed
+1. each record's text view is normalised (NFKC, lower case) and cut into
+   tokens by ``curate.script.tokens``: words in spaced scripts, one token per
+   character in Chinese, Japanese and Korean (a Chinese "word" found by spaces
+   is a whole clause, and word shingles would never match an edited copy), so
+   each row, or each part of a mixed row, is shingled by its own script;
+   shingles are token (or character) n-grams;
+2. boilerplate (``boilerplate_share``): a shingle found in more than that share
+   of one source's rows (tool preambles, system prompts, template answers) is
+   left out of that source's rows, counted by one Polars group-by over per-shard
+   Parquet counts; a row that is nothing but boilerplate keeps all its shingles;
+3. each shingle becomes a 64-bit hash (xxh64 of each distinct word, or a mixed
    code point, combined position by position over the n-gram) and ``num_perm``
    MinHash values come from the multiply-shift family ``(a*x + b) >> 32``
    evaluated for a whole block of shingles at once in NumPy, with a segmented
@@ -14,16 +21,19 @@ Algorithm (pure functions below, then a thin stage):
    0.030 on 4,101 planted pairs, sampling theory 0.030), without one Python
    object per record: the stage runs ~2.9x datatrove's MinHash pipeline
    (bench/dedup/speed.py);
-3. the signature is cut into ``b`` bands of ``r`` rows (datasketch's optimal
+4. the signature is cut into ``b`` bands of ``r`` rows (datasketch's optimal
    ``(b, r)`` for the threshold, or explicit); each band is folded into one
    uint64 bucket hash;
-4. instead of one in-memory LSH index, the ``(band, bucket, doc)`` triples of
+5. instead of one in-memory LSH index, the ``(band, bucket, doc)`` triples of
    each shard of ``shard_rows`` records are written to a scratch Parquet file,
    and candidates come from one Polars streaming ``group_by(band, bucket)``
    over all shards: Polars spills, so the index never has to fit in RAM;
-5. candidate pairs are (optionally) verified with the exact Jaccard of their
-   shingle sets, joined into clusters by connected components, and each
-   cluster keeps one record by a deterministic policy.
+6. candidate pairs are verified with the exact Jaccard of their shingle sets
+   (the boilerplate-free sets the signatures were made from); a bucket larger
+   than ``max_bucket`` is verified against its leaders instead of all pairs;
+7. removal is greedy star clustering around keepers (``curate.dedup.clusters``):
+   every removed row is within the threshold of the row ``duplicate_of`` names,
+   and chains (A~B~C with A, C apart) are split, not collapsed.
 
 Memory. Scratch on disk per record: ``b`` band rows of 14 bytes plus the
 ``4 * num_perm``-byte signature (for 128 permutations and 9 bands, ~640 bytes,
@@ -44,7 +54,10 @@ before the stage returns; it is working space, never an artifact.
 from __future__ import annotations
 
 import itertools
+import re
 import tempfile
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -59,24 +72,33 @@ from pydantic import Field, model_validator
 
 from curate.dedup.clusters import (
     QUALITY_KEY,
+    Edge,
     KeeperPolicy,
     answers_match,
-    components,
     example_pairs_md,
     flag_meta,
     jaccard,
+    keeper_key,
     removal_rows,
     resolve,
+    shorten,
+    split_md,
 )
-from curate.dedup.views import PROMPT_VIEWS, View, view_text
+from curate.dedup.views import (
+    BOILERPLATE_MIN_ROWS,
+    BOILERPLATE_SHARE,
+    PROMPT_VIEWS,
+    View,
+    boilerplate_cutoffs,
+    view_text,
+)
+from curate.script import CJK_CLASS, tokens
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 
 Unit = Literal["word", "char"]
 
-_PUNCT = r"[^\p{L}\p{N}_\s\p{Z}]+"
-"""Python's ``[^\\w\\s]`` in RE2 terms: anything that is not a letter, digit,
-underscore or space becomes a space."""
+_CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")
 _BAND_MIX_SEED = 0x5EED
 _GRAM_SEED = 0x6A4D
 BATCH_DOCS = 4096
@@ -85,45 +107,28 @@ enough that the per-token buffers stay a few tens of MB."""
 BLOCK_SHINGLES = 8192
 """Shingles per permutation block: ``num_perm x BLOCK_SHINGLES`` uint64 = 8 MB,
 about the size that stays in cache on this box (measured fastest of 1k-64k)."""
+SPAN_SAMPLE = 50
+"""Rows per source read back to show the card what its boilerplate says."""
+
+Boilerplate = Mapping[int, np.ndarray]
+"""Per source code, the sorted uint64 hashes of its boilerplate shingles."""
 
 
-def clean_words(texts: Sequence[str]) -> pa.ListArray:
-    """Each text as its list of words after NFKC, lower-casing and punctuation
-    removal: punctuation, case and spacing never make two texts different.
-    Arrow kernels over the whole batch; an empty text gives an empty list."""
-    arr = pa.array(texts, pa.large_string())
-    arr = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_normalize(arr, "NFKC")), _PUNCT, " ")
-    arr = pc.utf8_trim_whitespace(arr)
-    arr = pc.if_else(pc.equal(pc.binary_length(arr), 0), pa.scalar(None, pa.large_string()), arr)
-    return pc.utf8_split_whitespace(arr)
+def clean_tokens(texts: Sequence[str]) -> list[list[str]]:
+    """Each text as ``curate.script.tokens`` after NFKC: case, punctuation and
+    spacing never make two texts different, and CJK text is cut by character."""
+    return [tokens(unicodedata.normalize("NFKC", t)) for t in texts]
+
+
+def char_text(toks: Sequence[str]) -> str:
+    """The string character shingles are cut from: tokens joined by one space,
+    with no space between two CJK characters (they were never spaced)."""
+    return _CJK_GAP.sub("", " ".join(toks))
 
 
 def shingle_text(text: str) -> str:
-    """The normalised text shingles are cut from (see :func:`clean_words`)."""
-    return " ".join(clean_words([text])[0].as_py() or [])
-
-
-def shingle_sets(texts: Sequence[str], unit: Unit = "word", n: int = 3) -> list[set[bytes]]:
-    """The set of n-gram shingles of each text; a text shorter than ``n`` is one shingle.
-
-    The readable form of what :func:`signatures` hashes; used for exact Jaccard
-    verification of candidate pairs. Batched: Arrow's kernels (RE2 compiles the
-    punctuation pattern once per call) cost ~4 ms per call, whatever its size."""
-    out = []
-    for words in clean_words(texts).to_pylist():
-        if not words:
-            out.append(set())
-        elif unit == "word":
-            out.append({" ".join(words[i : i + n]).encode() for i in range(max(1, len(words) - n + 1))})
-        else:
-            clean = " ".join(words)
-            out.append({clean[i : i + n].encode() for i in range(max(1, len(clean) - n + 1))})
-    return out
-
-
-def shingles(text: str, unit: Unit = "word", n: int = 3) -> set[bytes]:
-    """:func:`shingle_sets` of one text."""
-    return shingle_sets([text], unit, n)[0]
+    """The normalised text shingles are cut from (see :func:`clean_tokens`)."""
+    return " ".join(clean_tokens([text])[0])
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -136,19 +141,18 @@ def _mix64(x: np.ndarray) -> np.ndarray:
 
 
 def token_hashes(texts: Sequence[str], unit: Unit) -> tuple[np.ndarray, np.ndarray]:
-    """``(hashes, doc)``: one uint64 per word (or character) of the cleaned
+    """``(hashes, doc)``: one uint64 per token (or character) of the cleaned
     texts, in order, and the index of the text it belongs to."""
-    words = clean_words(texts)
+    toks = clean_tokens(texts)
     if unit == "word":
-        flat = words.flatten()
-        doc = pc.list_parent_indices(words).to_numpy().astype(np.int64)
-        codes = pc.dictionary_encode(flat)
+        lengths = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+        codes = pc.dictionary_encode(pa.array(list(itertools.chain.from_iterable(toks)), pa.large_string()))
         vocab = np.fromiter((xxhash.xxh64_intdigest(t) for t in codes.dictionary.cast(pa.large_binary()).to_pylist()),
                             dtype=np.uint64, count=len(codes.dictionary))
-        return vocab[codes.indices.to_numpy()], doc
-    joined = pc.fill_null(pc.binary_join(words, pa.scalar(" ", pa.large_string())), "")
-    lengths = pc.utf8_length(joined).to_numpy().astype(np.int64)
-    points = np.frombuffer("".join(joined.to_pylist()).encode("utf-32-le"), dtype=np.uint32)
+        return vocab[codes.indices.to_numpy(zero_copy_only=False)], np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    joined = [char_text(t) for t in toks]
+    lengths = np.fromiter((len(t) for t in joined), dtype=np.int64, count=len(joined))
+    points = np.frombuffer("".join(joined).encode("utf-32-le"), dtype=np.uint32)
     return _mix64(points), np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
 
 
@@ -211,13 +215,67 @@ def minhash(hashes: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int, see
     return out
 
 
-def signatures(texts: Sequence[str], unit: Unit = "word", n: int = 3, num_perm: int = 128, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def shingle_hashes(texts: Sequence[str], unit: Unit = "word", n: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, doc)`` of every shingle of every text, in order."""
+    return ngram_hashes(*token_hashes(texts, unit), n)
+
+
+def drop_boilerplate(hashes: np.ndarray, doc: np.ndarray, doc_source: np.ndarray,
+                     boilerplate: Boilerplate) -> tuple[np.ndarray, np.ndarray]:
+    """The shingles that are not boilerplate of their row's source
+    (``doc_source[d]`` is the source code of text ``d``). A text whose every
+    shingle is boilerplate keeps them all: two such texts are compared whole."""
+    if not boilerplate or len(hashes) == 0:
+        return hashes, doc
+    drop = np.zeros(len(hashes), dtype=bool)
+    sources = doc_source[doc]
+    for code, known in boilerplate.items():
+        mine = np.flatnonzero(sources == code)
+        if len(mine):
+            drop[mine] = np.isin(hashes[mine], known)
+    if not drop.any():
+        return hashes, doc
+    n_docs = int(doc.max()) + 1
+    left = np.bincount(doc[~drop], minlength=n_docs)
+    drop &= left[doc] > 0
+    return hashes[~drop], doc[~drop]
+
+
+def shingle_counts(hashes: np.ndarray, doc: np.ndarray, doc_source: np.ndarray) -> pl.DataFrame:
+    """``(source, hash, rows)``: in how many texts each shingle occurs, per source."""
+    frame = pl.DataFrame({"doc": doc, "hash": hashes}).unique()
+    return (frame.with_columns(source=pl.Series(doc_source[frame["doc"].to_numpy()], dtype=pl.Int32))
+            .group_by("source", "hash").len("rows"))
+
+
+def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:
+    """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the
+    per-shard counts in ``folder`` (one streaming group-by: memory follows the
+    distinct shingles of a source, never the rows)."""
+    if not any(folder.glob("counts-*.parquet")):
+        return {}
+    limits = pl.DataFrame({"source": list(cutoffs), "cutoff": list(cutoffs.values())},
+                          schema={"source": pl.Int32, "cutoff": pl.Int64})
+    found = (pl.scan_parquet(folder / "counts-*.parquet")
+             .group_by("source", "hash").agg(pl.col("rows").sum())
+             .join(limits.lazy(), on="source")
+             .filter(pl.col("rows") >= pl.col("cutoff"))
+             .select("source", "hash")
+             .collect(engine="streaming"))
+    return {int(code): np.sort(part["hash"].to_numpy()) for (code,), part in found.partition_by("source", as_dict=True).items()}
+
+
+def signatures(texts: Sequence[str], unit: Unit = "word", n: int = 3, num_perm: int = 128, seed: int = 1,
+               doc_source: np.ndarray | None = None, boilerplate: Boilerplate | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(sig, has_shingles)``: ``(len(texts), num_perm)`` uint32 MinHash
-    signatures and a mask of the texts that have at least one shingle."""
+    signatures of the shingles left after ``boilerplate`` and a mask of the texts
+    that have at least one shingle."""
     sigs, present = [], []
     for start in range(0, len(texts), BATCH_DOCS):
         batch = texts[start : start + BATCH_DOCS]
-        hashes, doc = ngram_hashes(*token_hashes(batch, unit), n)
+        hashes, doc = shingle_hashes(batch, unit, n)
+        if boilerplate:
+            hashes, doc = drop_boilerplate(hashes, doc, doc_source[start : start + BATCH_DOCS], boilerplate)
         sigs.append(minhash(hashes, doc, len(batch), num_perm, seed))
         mask = np.zeros(len(batch), dtype=bool)
         mask[doc] = True
@@ -225,6 +283,46 @@ def signatures(texts: Sequence[str], unit: Unit = "word", n: int = 3, num_perm: 
     if not sigs:
         return np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=bool)
     return np.concatenate(sigs), np.concatenate(present)
+
+
+def shingle_sets(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_source: np.ndarray | None = None,
+                 boilerplate: Boilerplate | None = None) -> list[set[int]]:
+    """The shingle hashes of each text, as sets: exactly what the signatures
+    were made from, so their Jaccard is the similarity the stage promises."""
+    hashes, doc = shingle_hashes(texts, unit, n)
+    if boilerplate:
+        hashes, doc = drop_boilerplate(hashes, doc, doc_source, boilerplate)
+    out: list[set[int]] = [set() for _ in texts]
+    bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True]) if len(doc) else np.zeros(1, dtype=np.int64)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        out[int(doc[lo])] = set(hashes[lo:hi].tolist())
+    return out
+
+
+def shingles(text: str, unit: Unit = "word", n: int = 3) -> set[int]:
+    """:func:`shingle_sets` of one text, without boilerplate."""
+    return shingle_sets([text], unit, n)[0]
+
+
+def boilerplate_spans(texts: Sequence[str], doc_source: np.ndarray, boilerplate: Boilerplate, unit: Unit, n: int) -> Counter:
+    """``Counter`` of the runs of text covered by boilerplate shingles, for the card:
+    the shingles are hashes, so the words they stand for are read back from rows."""
+    spans: Counter = Counter()
+    for text, code in zip(texts, doc_source):
+        known = boilerplate.get(int(code))
+        if known is None:
+            continue
+        toks = clean_tokens([text])[0]
+        units = toks if unit == "word" else list(char_text(toks))
+        hashes, _ = shingle_hashes([text], unit, n)
+        covered = np.zeros(len(units), dtype=bool)
+        for p in np.flatnonzero(np.isin(hashes, known)):
+            covered[p : p + n] = True
+        sep = " " if unit == "word" else ""
+        for is_bp, run in itertools.groupby(zip(covered, units), key=lambda c: c[0]):
+            if is_bp:
+                spans[sep.join(u for _, u in run)] += 1
+    return spans
 
 
 def bands_rows(threshold: float, num_perm: int, bands: int | None = None, rows: int | None = None) -> tuple[int, int]:
@@ -278,17 +376,36 @@ def candidate_groups(folder: Path) -> list[list[int]]:
     return groups.get_column("doc").to_list()
 
 
-def candidate_pairs(groups: Iterable[Sequence[int]], max_bucket: int) -> set[tuple[int, int]]:
-    """All pairs inside a bucket; a bucket larger than ``max_bucket`` (boilerplate)
-    contributes a star around its first doc, which gives the same components
-    with linear instead of quadratic pairs."""
+def candidate_pairs(groups: Iterable[Sequence[int]], max_bucket: int) -> tuple[set[tuple[int, int]], list[Sequence[int]]]:
+    """``(pairs, large)``: all pairs inside buckets of at most ``max_bucket``
+    docs, and the larger buckets, which are verified against leaders
+    (:func:`leader_edges`) so pairs stay linear in the bucket size."""
     pairs: set[tuple[int, int]] = set()
+    large = []
     for docs in groups:
         if len(docs) <= max_bucket:
             pairs.update(itertools.combinations(docs, 2))
         else:
-            pairs.update((docs[0], d) for d in docs[1:])
-    return pairs
+            large.append(docs)
+    return pairs, large
+
+
+def leader_edges(docs: Sequence[int], key, similarity, threshold: float, max_leaders: int) -> list[Edge]:
+    """Edges of one large bucket: docs in keeper order, each joined to the first
+    leader within ``threshold`` or made a leader itself (at most ``max_leaders``
+    are compared). A bucket this large is nearly always copies of one text, so a
+    few leaders take everything."""
+    leaders: list[int] = []
+    edges: list[Edge] = []
+    for d in sorted(docs, key=key):
+        for lead in leaders[:max_leaders]:
+            s = similarity(d, lead)
+            if s >= threshold:
+                edges.append((lead, d, s))
+                break
+        else:
+            leaders.append(d)
+    return edges
 
 
 def load_signatures(folder: Path, docs: Iterable[int], num_perm: int) -> dict[int, np.ndarray]:
@@ -301,19 +418,21 @@ def load_signatures(folder: Path, docs: Iterable[int], num_perm: int) -> dict[in
 
 class MinhashConfig(StageConfig):
     view: View = Field(default="conversation", description="Text compared: first_user, user_turns or conversation.")
-    shingle: Unit = Field(default="word", description="Shingle unit: word or char n-grams.")
+    shingle: Unit = Field(default="word", description="Shingle unit: word n-grams (CJK characters count as words, see curate.script) or char n-grams.")
     ngram: int = Field(default=3, ge=1, description="Shingle length in units; short prompts need small n.")
     num_perm: int = Field(default=128, ge=16, description="MinHash permutations (signature length).")
-    threshold: float = Field(default=0.7, gt=0, le=1, description="Jaccard similarity that makes a near duplicate.")
+    threshold: float = Field(default=0.7, gt=0, le=1, description="Jaccard similarity that makes a near duplicate; every removal is within it of its duplicate_of.")
     bands: int | None = Field(default=None, ge=1, description="LSH bands; with rows, overrides datasketch's optimum.")
     rows: int | None = Field(default=None, ge=1, description="LSH rows per band; with bands, overrides the optimum.")
-    verify: bool = Field(default=True, description="Drop candidate pairs whose exact shingle Jaccard is below threshold.")
+    verify: bool = Field(default=True, description="Score pairs by the exact Jaccard of their shingle sets (else by the signature estimate).")
     keeper: KeeperPolicy = Field(default="longest_answer", description="Which record of a cluster is kept.")
     quality_key: str = Field(default=QUALITY_KEY, description="Meta key (dotted for nested: quality.score, as score_quality writes it) read by keeper=highest_quality.")
-    answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this word-trigram Jaccard for removal; else both are kept and flagged.")
+    answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this token-trigram Jaccard for removal; else both are kept and flagged.")
+    boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Shingles in more than this share of one source's rows (tool preambles, system prompts, templates) do not count toward similarity; 1 turns it off.")
+    boilerplate_min_rows: int = Field(default=BOILERPLATE_MIN_ROWS, ge=2, description="...and in at least this many rows, so a few true copies in a small source stay duplicates.")
     seed: int = Field(default=1, description="MinHash permutation seed.")
     shard_rows: int = Field(default=50_000, ge=1, description="Records per scratch shard (bounds RAM).")
-    max_bucket: int = Field(default=64, ge=2, description="Buckets larger than this give star pairs, not all pairs.")
+    max_bucket: int = Field(default=64, ge=2, description="Buckets larger than this are verified against leaders, not all pairs.")
 
     @model_validator(mode="after")
     def _bands_and_rows_together(self) -> MinhashConfig:
@@ -324,9 +443,22 @@ class MinhashConfig(StageConfig):
         return self
 
 
+def boilerplate_md(spans: Counter, names: Sequence[str], found: Mapping[int, np.ndarray], limit: int = 8) -> str:
+    if not found:
+        return "### Boilerplate\n\nNo shingle is shared by enough rows of one source to count as boilerplate.\n"
+    per_source = ", ".join(f"{names[c]}: {len(h)}" for c, h in sorted(found.items()))
+    lines = ["### Boilerplate", "",
+             f"Shingles left out of similarity because too many rows of one source share them ({per_source}). "
+             "Most frequent runs of text they cover (from a sample of rows):", "",
+             "| rows | text |", "|---:|---|"]
+    for text, count in spans.most_common(limit):
+        lines.append(f"| {count} | {shorten(text, 120).replace('|', chr(92) + '|')} |")
+    return "\n".join(lines) + "\n"
+
+
 class DedupMinhash(Stage):
     name = "dedup_minhash"
-    version = "2"
+    version = "3"
     Config = MinhashConfig
     output_schema = CONVERSATION
 
@@ -335,59 +467,77 @@ class DedupMinhash(Stage):
         b, r = bands_rows(config.threshold, config.num_perm, config.bands, config.rows)
         n = table.num_rows
         messages = table.column("messages")
+        encoded = pc.dictionary_encode(table.column("source").combine_chunks())
+        names = encoded.dictionary.to_pylist()
+        doc_source = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+        cutoffs = dict(enumerate(boilerplate_cutoffs(
+            dict(zip(names, np.bincount(doc_source, minlength=len(names)).tolist())),
+            config.boilerplate_share, config.boilerplate_min_rows).values()))
         starts = range(0, n, config.shard_rows)
+
+        def shard_texts(start: int) -> list[str]:
+            return [view_text(m, config.view) for m in messages.slice(start, config.shard_rows).to_pylist()]
+
         with tempfile.TemporaryDirectory(prefix="dedup-minhash-") as scratch:
             folder = Path(scratch)
+            boilerplate: dict[int, np.ndarray] = {}
+            if config.boilerplate_share < 1:
+                for shard, start in enumerate(ctx.progress(starts, total=len(starts), description="dedup_minhash boilerplate")):
+                    hashes, doc = shingle_hashes(shard_texts(start), config.shingle, config.ngram)
+                    shingle_counts(hashes, doc, doc_source[start : start + config.shard_rows]).write_parquet(
+                        folder / f"counts-{shard:05d}.parquet")
+                boilerplate = boilerplate_shingles(folder, cutoffs)
             for shard, start in enumerate(ctx.progress(starts, total=len(starts), description="dedup_minhash signatures")):
-                texts = [view_text(m, config.view) for m in messages.slice(start, config.shard_rows).to_pylist()]
-                sig, present = signatures(texts, config.shingle, config.ngram, config.num_perm, config.seed)
+                sig, present = signatures(shard_texts(start), config.shingle, config.ngram, config.num_perm, config.seed,
+                                          doc_source[start : start + config.shard_rows], boilerplate)
                 if present.any():
                     write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r)
             scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
             groups = candidate_groups(folder)
-            pairs = candidate_pairs(groups, config.max_bucket)
-            involved = sorted({d for p in pairs for d in p})
+            pairs, large = candidate_pairs(groups, config.max_bucket)
+            involved = sorted({d for p in pairs for d in p} | {d for g in large for d in g})
             sigs = {} if config.verify else load_signatures(folder, involved, config.num_perm)
 
         rows = dict(zip(involved, table.take(pa.array(involved, pa.int64())).select(["messages", "meta"]).to_pylist())) if involved else {}
-        sets: dict[int, set[bytes]] = {}
+        sets: dict[int, set[int]] = {}
         if config.verify and involved:
             sets = dict(zip(involved, shingle_sets([view_text(rows[d]["messages"], config.view) for d in involved],
-                                                   config.shingle, config.ngram)))
+                                                   config.shingle, config.ngram, doc_source[involved], boilerplate)))
 
-        def exact(i: int, k: int) -> float:
-            return jaccard(sets[i], sets[k])
+        def similarity(i: int, k: int) -> float:
+            return jaccard(sets[i], sets[k]) if config.verify else float(np.mean(sigs[i] == sigs[k]))
 
-        def estimated(i: int, k: int) -> float:
-            return float(np.mean(sigs[i] == sigs[k]))
-
-        similarity = exact if config.verify else estimated
-        kept_pairs = [p for p in sorted(pairs) if not config.verify or exact(*p) >= config.threshold]
-        clusters = components(kept_pairs)
+        edges: list[Edge] = [(i, j, s) for i, j in sorted(pairs) if (s := similarity(i, j)) >= config.threshold]
+        for docs in large:
+            edges += leader_edges(docs, lambda d: keeper_key(rows[d], d, config.keeper, config.quality_key),
+                                  similarity, config.threshold, config.max_bucket)
         same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
-        resolution = resolve(clusters, rows, config.keeper, config.quality_key, same_answer)
+        resolution = resolve(edges, rows, config.keeper, config.quality_key, same_answer)
 
         ids = table.column("id").to_pylist()
-        removed = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, similarity)
+        measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
+        removed = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
         drop = np.zeros(n, dtype=bool)
         drop[list(resolution.removed)] = True
         kept = table.filter(pa.array(~drop))
-        kept_index = np.flatnonzero(~drop)
-        position = {int(i): p for p, i in enumerate(kept_index)}
+        position = {int(i): p for p, i in enumerate(np.flatnonzero(~drop))}
         kept = flag_meta(kept, {position[i]: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group")
 
-        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view), similarity(i, k))
-                    for i, k in sorted(resolution.removed.items())[:3]]
+        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
+                     resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]
+        sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
+        spans = boilerplate_spans([view_text(m, config.view) for m in table.take(pa.array(sample, pa.int64())).column("messages").to_pylist()],
+                                  doc_source[sample], boilerplate, config.shingle, config.ngram) if sample else Counter()
         metrics = {
             "view": config.view, "shingle": f"{config.shingle} {config.ngram}-grams", "num_perm": config.num_perm,
             "threshold": config.threshold, "bands": b, "rows": r,
-            "candidate_pairs": len(pairs), "verified_pairs": len(kept_pairs), "clusters": len(clusters),
+            "candidate_pairs": len(pairs), "large_buckets": len(large), "verified_pairs": len(edges),
+            "clusters": resolution.components, "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
             "near_duplicates_removed": len(removed), "flagged_groups": len(set(resolution.flagged.values())),
+            "boilerplate_shingles": {names[c]: int(len(h)) for c, h in sorted(boilerplate.items())},
+            "boilerplate_examples": [shorten(t, 120) for t, _ in spans.most_common(5)],
             "scratch_bytes": scratch_bytes,
         }
-        return StageResult(
-            kept=kept,
-            removed=removed_table(removed, source=table),
-            metrics=metrics,
-            card=example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
-        )
+        card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
+                          split_md(resolution), boilerplate_md(spans, names, boilerplate)])
+        return StageResult(kept=kept, removed=removed_table(removed, source=table), metrics=metrics, card=card)

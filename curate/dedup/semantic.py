@@ -3,9 +3,11 @@
 Inputs are the records and their ``embed`` artifact (so vectors are computed
 once and shared with clustering). K-means (scikit-learn, seeded) splits the
 corpus so only records in one k-means cluster are compared; inside a cluster,
-pairs with cosine >= ``threshold`` are candidates, joined into duplicate
-clusters by connected components, and one record per duplicate cluster is kept
-by the same deterministic policy as MinHash.
+pairs with cosine >= ``threshold`` are edges, and removal is the same greedy
+star clustering around keepers as MinHash (``curate.dedup.clusters``): each
+removed record's cosine to the record its ``duplicate_of`` names is at least
+the threshold (the very value compared is the ``score``), and chains of
+paraphrases are split, not collapsed.
 
 Memory: the vectors (1.5 KB per record, 1.5 GB per million) plus one
 ``block x cluster`` similarity block (``block_rows`` rows at a time), so k-means
@@ -26,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import Field
 
-from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, components, example_pairs_md, flag_meta, removal_rows, resolve
+from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, flag_meta, removal_rows, resolve, split_md
 from curate.dedup.embed import aligned_vectors
 from curate.dedup.views import PROMPT_VIEWS, View, view_text
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
@@ -53,7 +55,7 @@ def similar_pairs(vectors: np.ndarray, labels: np.ndarray, threshold: float, blo
             continue
         x = vectors[members]
         for start in range(0, len(members), block_rows):
-            sims = x[start : start + block_rows] @ x.T
+            sims = (x[start : start + block_rows] @ x.T).astype(np.float64)  # compared as stored: float32 would round 0.95 down
             rows, cols = np.nonzero(sims >= threshold)
             for r, c in zip(rows.tolist(), cols.tolist()):
                 i, j = members[start + r], members[c]
@@ -75,7 +77,7 @@ class SemanticConfig(StageConfig):
 
 class DedupSemantic(Stage):
     name = "dedup_semantic"
-    version = "1"
+    version = "2"
     Config = SemanticConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION
@@ -89,31 +91,30 @@ class DedupSemantic(Stage):
         k = config.clusters or max(1, round(math.sqrt(n)))
         labels = kmeans_labels(vectors, k, config.seed)
         pairs = similar_pairs(vectors, labels, config.threshold, config.block_rows)
-        clusters = components((i, j) for i, j, _ in pairs)
-        involved = sorted({i for c in clusters for i in c})
+        involved = sorted({i for i, j, _ in pairs} | {j for i, j, _ in pairs})
         rows = dict(zip(involved, table.take(pa.array(involved, pa.int64())).select(["messages", "meta"]).to_pylist())) if involved else {}
         same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
-        resolution = resolve(list(ctx.progress(clusters, total=len(clusters), description="dedup_semantic")),
+        resolution = resolve(ctx.progress(pairs, total=len(pairs), description="dedup_semantic"),
                              rows, config.keeper, config.quality_key, same_answer)
 
-        def cosine(i: int, j: int) -> float:
-            return float(vectors[i] @ vectors[j])
-
-        removed = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view, cosine)
+        removed = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view,
+                               "cosine of the embeddings", config.threshold)
         drop = np.zeros(n, dtype=bool)
         drop[list(resolution.removed)] = True
         kept = table.filter(pa.array(~drop))
         position = {int(i): p for p, i in enumerate(np.flatnonzero(~drop))}
         kept = flag_meta(kept, {position[i]: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group")
-        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[j]["messages"], config.view), cosine(i, j))
-                    for i, j in sorted(resolution.removed.items())[:3]]
+        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[j]["messages"], config.view),
+                     resolution.similarity[i]) for i, j in sorted(resolution.removed.items())[:3]]
         return StageResult(
             kept=kept,
             removed=removed_table(removed, source=table),
             metrics={
                 "view": config.view, "threshold": config.threshold, "kmeans_clusters": int(len(np.unique(labels))),
-                "similar_pairs": len(pairs), "duplicate_clusters": len(clusters),
+                "similar_pairs": len(pairs), "duplicate_clusters": resolution.components,
+                "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
                 "semantic_duplicates_removed": len(removed), "flagged_groups": len(set(resolution.flagged.values())),
             },
-            card=example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
+            card="\n".join([example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
+                             split_md(resolution)]),
         )

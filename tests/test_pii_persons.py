@@ -43,7 +43,7 @@ def test_a_name_from_one_turn_is_redacted_in_the_others(analyzer):
             {"role": "assistant", "content": "Sorry to hear that, Wisława. Let me check.", "name": None,
              "tool_calls": None}]
     red = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0]
-    assert red.messages[1]["content"] == "Sorry to hear that, <PERSON>. Let me check."
+    assert red.messages[1]["content"] == "Sorry to hear that, <PERSON_1>. Let me check."
     assert "Wisława" not in json.dumps(red.messages, ensure_ascii=False)
 
 

@@ -102,9 +102,9 @@ def test_every_role_and_json_tool_arguments_and_results_are_redacted_and_stay_js
         if value != PLANTED["API_KEY"]:
             assert value not in dumped
     new_args = json.loads(red.messages[2]["tool_calls"][0]["arguments"])
-    assert new_args == {"customer": {"email": "<EMAIL_ADDRESS>", "card": "<CREDIT_CARD>"}, "note": "refund", "count": 2}
-    assert json.loads(red.messages[3]["content"]) == [{"ssn": "<US_SSN>", "ok": True}]
-    assert red.messages[0]["content"] == "Escalations go to <PHONE_NUMBER>."
+    assert new_args == {"customer": {"email": "<EMAIL_ADDRESS_1>", "card": "<CREDIT_CARD_1>"}, "note": "refund", "count": 2}
+    assert json.loads(red.messages[3]["content"]) == [{"ssn": "<US_SSN_1>", "ok": True}]
+    assert red.messages[0]["content"] == "Escalations go to <PHONE_NUMBER_1>."
     assert red.counts == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 1, "IBAN_CODE": 1, "IP_ADDRESS": 1, "PERSON": 1,
                           "PHONE_NUMBER": 1, "US_SSN": 1}
     assert conv[0]["content"].endswith("4508x769.")  # input is not mutated
@@ -134,7 +134,7 @@ def test_drop_operator_marks_the_record_and_still_redacts_it(analyzer):
     policy = PiiPolicy(operators={"CREDIT_CARD": "drop"})
     red = redact(analyzer, [[msg("user", f"card {PLANTED['CREDIT_CARD']}")], [msg("user", "no secrets here")]], policy)
     assert red[0].drop_entities == ("CREDIT_CARD",) and red[1].drop_entities == ()
-    assert red[0].messages[0]["content"] == "card <CREDIT_CARD>"
+    assert red[0].messages[0]["content"] == "card <CREDIT_CARD_1>"
 
 
 def test_email_validation_never_touches_the_network_or_prints(monkeypatch, capfd, caplog):

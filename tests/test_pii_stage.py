@@ -57,7 +57,7 @@ def written_text(artifact) -> str:
 def test_no_planted_value_appears_anywhere_in_the_artifact(store, records):
     out = run_stage(RedactPii(), PiiPolicy(operators={"IBAN_CODE": "drop"}), {"records": records}, store)
     text = written_text(out)
-    assert "<EMAIL_ADDRESS>" in text  # the check reads real content
+    assert "<EMAIL_ADDRESS_1>" in text  # the check reads real content
     for entity, value in PLANTED.items():
         assert value not in text, f"{entity} leaked"
         assert value not in json.dumps(out.manifest)
@@ -68,16 +68,17 @@ def test_rows_record_entity_counts_and_drop_gives_a_redacted_record(store, recor
     kept = {r["id"]: r for r in store.read(out).to_pylist()}
     assert set(kept) == {"c1", "c2", "c4", "c5"}
     assert json.loads(kept["c1"]["meta"])["pii"] == {"API_KEY": 1, "EMAIL_ADDRESS": 1, "PERSON": 1}
-    assert json.loads(kept["c2"]["meta"]) == {"pii": {"CREDIT_CARD": 1}, "rating": 5}
+    c2_meta = json.loads(kept["c2"]["meta"])
+    assert c2_meta == {"pii": {"CREDIT_CARD": 1}, "pii_language": "en", "raw_digest": c2_meta["raw_digest"], "rating": 5}
     assert json.loads(kept["c4"]["meta"])["pii"] == {}
     assert json.loads(kept["c5"]["meta"])["pii"] == {"EMAIL_ADDRESS": 1, "IP_ADDRESS": 1, "PHONE_NUMBER": 1, "US_SSN": 1}
     tool_args = kept["c5"]["messages"][1]["tool_calls"][0]["arguments"]
-    assert json.loads(tool_args) == {"email": "<EMAIL_ADDRESS>", "phone": "<PHONE_NUMBER>"}
+    assert json.loads(tool_args) == {"email": "<EMAIL_ADDRESS_1>", "phone": "<PHONE_NUMBER_1>"}
     [dropped] = store.read_removed(out).to_pylist()
     assert (dropped["id"], dropped["reason"]) == ("c3", "pii_drop")
     assert "IBAN_CODE" in dropped["detail"]
     record = json.loads(dropped["record"])
-    assert record["messages"][0]["content"] == "My IBAN is <IBAN_CODE>."
+    assert record["messages"][0]["content"] == "My IBAN is <IBAN_CODE_1>."
     assert out.manifest["rows"] == {"in": 5, "kept": 4, "removed": 1, "removed_by_reason": {"pii_drop": 1}}
 
 
@@ -87,7 +88,7 @@ def test_card_reports_counts_policy_and_redacted_examples(store, records):
     assert "| `CREDIT_CARD` | 1 | 1 | placeholder |" in card
     assert "| `EMAIL_ADDRESS` | 2 | 2 | placeholder |" in card
     assert "score_threshold: 0.4" in card
-    assert "Charge card <CREDIT_CARD> please." in card
+    assert "Charge card <CREDIT_CARD_1> please." in card
     assert out.manifest["metrics"]["entities_found"]["EMAIL_ADDRESS"] == 2
 
 

@@ -1,21 +1,38 @@
-"""Applying findings: placeholders, seeded pseudonyms, and JSON-aware redaction.
+"""Applying findings: numbered placeholders, seeded pseudonyms, and JSON-aware redaction.
 
-A conversation is redacted as a batch of *slots* (message contents, and the
-string leaves of JSON tool arguments and tool results), so one ``find_pii``
-call covers a whole shard; a name found in one turn is then redacted in every
-turn of its conversation. JSON stays JSON: keys and structure are kept, only
-string values (and long numbers, which can be card or phone numbers) change.
+A conversation is redacted as a batch of *slots*: every text a later artifact
+can hold. They are each message's ``content`` and ``name``, the arguments of
+its tool calls, the same for a rejected reply kept in ``meta.rejected``, and
+every other value of the source's ``meta`` (extra source keys such as
+``customer_email``, a tool schema). One ``find`` call covers a whole shard of
+conversations; a name found in one slot is then redacted in every slot of its
+conversation.
+
+JSON stays JSON: in tool arguments, tool results and meta, object keys and
+string values are redacted (a key can be an e-mail address as well as a value
+can), long numbers too (card and phone numbers), and a string that itself holds
+JSON is opened; brackets, call names and ids never change.
+
+Placeholders are numbered per conversation and entity: the first distinct
+person is ``<PERSON_1>``, the next ``<PERSON_2>``, and the same value keeps its
+number throughout the conversation ("Ada" after "Ada Lovelace" too), so a
+conversation between two people stays readable and two different values in one
+row never collapse into one. Across rows, redaction can still make two texts
+equal ("trained by OpenAI" / "trained by Meta" when both are redacted); the
+digest of the raw messages (``raw_digest``) lets deduplication tell them apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
 from curate.pii.persons import PERSON, name_tokens, other_mentions
 from curate.pii.policy import PiiPolicy
@@ -25,10 +42,30 @@ _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Robin", "Jamie"
 _LAST = ("Rivera", "Nguyen", "Okafor", "Larsen", "Moreau", "Tanaka", "Kowalski", "Haddad", "Silva", "Novak",
          "Fischer", "Patel", "Lindqvist", "Brennan", "Costa", "Ivanova", "Mensah", "Duarte", "Keller", "Sato")
 _MIN_NUMBER_DIGITS = 7  # JSON numbers shorter than this cannot be a phone or card number
+_WORD = re.compile(r"[^\W\d_]+")
+
+OWN_META_KEYS = frozenset({"pii", "pii_language", "raw_digest"})
+"""Meta keys ``redact_pii`` writes itself; every other meta value came from the source and is redacted."""
+REJECTED = "rejected"
+"""Meta key of a preference row's rejected reply (ShareGPT ``chosen``/``rejected``), redacted as a message."""
 
 
-def placeholder(entity: str) -> str:
-    return f"<{entity}>"
+def placeholder(entity: str, number: int) -> str:
+    return f"<{entity}_{number}>"
+
+
+def raw_digest(messages: Sequence[Mapping[str, Any]]) -> str:
+    """Hex sha256 of the messages' canonical JSON (sorted keys, no spaces), taken before redaction:
+    equal digests mean equal raw conversations, whatever redaction made of them."""
+    canonical = json.dumps(list(messages), ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def conversation_language(messages: Sequence[Mapping[str, Any]]) -> str:
+    """The language of a conversation's prose (``curate.language``): system, user and
+    assistant contents, not tool results, whose JSON says nothing about it."""
+    prose = "\n".join(m.get("content") or "" for m in messages if m.get("role") != "tool")
+    return language_of(prose) if prose.strip() else UNDETERMINED
 
 
 class Pseudonymizer:
@@ -56,15 +93,38 @@ class Pseudonymizer:
         return f"<{entity}_{h.hex()[:8]}>"
 
 
-def redact_text(text: str, findings: Sequence[Finding], policy: PiiPolicy, pseudonym: Pseudonymizer) -> str:
-    """``text`` with each finding replaced per the policy (``drop`` entities get a placeholder)."""
+class Replacer:
+    """What one conversation's findings become: a pseudonym, or ``<ENTITY_n>`` numbered
+    by first appearance in the conversation (a person's words alone, "Ada", reuse the
+    number of the fuller name, "Ada Lovelace", and the other way round)."""
+
+    def __init__(self, policy: PiiPolicy, pseudonym: Pseudonymizer) -> None:
+        self._policy = policy
+        self._pseudonym = pseudonym
+        self._seen: dict[str, list[tuple[str, frozenset[str]]]] = {}
+
+    def number(self, entity: str, value: str) -> int:
+        key = " ".join(value.split()).casefold()
+        words = frozenset(_WORD.findall(key)) if entity == PERSON else frozenset()
+        known = self._seen.setdefault(entity, [])
+        for i, (seen_key, seen_words) in enumerate(known):
+            if seen_key == key or (words and seen_words and (words <= seen_words or seen_words <= words)):
+                return i + 1
+        known.append((key, words))
+        return len(known)
+
+    def __call__(self, entity: str, value: str) -> str:
+        if self._policy.operator_for(entity) == "pseudonym":
+            return self._pseudonym(entity, value)
+        return placeholder(entity, self.number(entity, value))
+
+
+def redact_text(text: str, findings: Sequence[Finding], replace: Callable[[str, str], str]) -> str:
+    """``text`` with each finding replaced by ``replace(entity, value)``."""
     out, last = [], 0
     for f in sorted(findings, key=lambda f: f.start):
         out.append(text[last:f.start])
-        if policy.operator_for(f.entity) == "pseudonym":
-            out.append(pseudonym(f.entity, text[f.start:f.end]))
-        else:
-            out.append(placeholder(f.entity))
+        out.append(replace(f.entity, text[f.start:f.end]))
         last = f.end
     out.append(text[last:])
     return "".join(out)
@@ -82,38 +142,63 @@ def parse_json_container(text: str) -> Any | None:
     return value if isinstance(value, dict | list) else None
 
 
-def json_leaves(value: Any) -> list[str]:
-    """String leaves (and long numbers, as text) in document order; keys are kept as they are."""
-    leaves: list[str] = []
+def _is_long_number(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and len(str(abs(v))) >= _MIN_NUMBER_DIGITS
+
+
+def json_texts(value: Any) -> list[str]:
+    """Every text a JSON value holds, in document order: object keys (each before its
+    value), string leaves, long numbers as text, and the texts of strings that are JSON."""
+    texts: list[str] = []
 
     def walk(v: Any) -> None:
         if isinstance(v, dict):
-            for item in v.values():
+            for k, item in v.items():
+                texts.append(k)
                 walk(item)
         elif isinstance(v, list):
             for item in v:
                 walk(item)
         elif isinstance(v, str):
-            leaves.append(v)
-        elif isinstance(v, int) and not isinstance(v, bool) and len(str(abs(v))) >= _MIN_NUMBER_DIGITS:
-            leaves.append(str(v))
+            nested = parse_json_container(v)
+            if nested is None:
+                texts.append(v)
+            else:
+                walk(nested)
+        elif _is_long_number(v):
+            texts.append(str(v))
 
     walk(value)
-    return leaves
+    return texts
 
 
-def replace_json_leaves(value: Any, replacements: list[str]) -> Any:
-    """A copy of ``value`` with leaves (as ``json_leaves`` orders them) replaced; a changed number becomes a string."""
-    it = iter(replacements)
+def replace_json_texts(value: Any, replacements: Sequence[str]) -> Any:
+    """A copy of ``value`` with its texts (as ``json_texts`` orders them) replaced.
+
+    A changed number becomes a string; a string holding JSON is written back as
+    JSON, unchanged byte for byte when nothing in it changed; a key that would
+    collide with a sibling after redaction gets a ``#n`` suffix, so no value is lost."""
+    it: Iterator[str] = iter(replacements)
 
     def walk(v: Any) -> Any:
         if isinstance(v, dict):
-            return {k: walk(item) for k, item in v.items()}
+            out: dict[str, Any] = {}
+            for k, item in v.items():
+                key = unique = next(it)
+                n = 2
+                while unique in out:
+                    unique, n = f"{key}#{n}", n + 1
+                out[unique] = walk(item)
+            return out
         if isinstance(v, list):
             return [walk(item) for item in v]
         if isinstance(v, str):
-            return next(it)
-        if isinstance(v, int) and not isinstance(v, bool) and len(str(abs(v))) >= _MIN_NUMBER_DIGITS:
+            nested = parse_json_container(v)
+            if nested is None:
+                return next(it)
+            new = walk(nested)
+            return v if new == nested else json.dumps(new, ensure_ascii=False)
+        if _is_long_number(v):
             new = next(it)
             return v if new == str(v) else new
         return v
@@ -121,45 +206,80 @@ def replace_json_leaves(value: Any, replacements: list[str]) -> Any:
     return walk(value)
 
 
+SlotPath = tuple[Any, ...]
+"""Where a slot lives in a conversation's document ``{"messages": [...], "meta": {...}}``."""
+
+
 @dataclass
 class _Slot:
-    """Where one piece of text lives: a message field or a JSON container of leaves."""
+    """One place that holds text: a plain text, or a JSON container and its texts."""
 
-    msg: int
-    field: str  # "content" or "tool_calls.<i>.arguments"
+    path: SlotPath
     container: Any = None  # parsed JSON, or None for plain text
     texts: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class RedactedConversation:
-    messages: list[dict]
-    counts: dict[str, int]
-    """Findings per entity type (never values)."""
-    drop_entities: tuple[str, ...]
-    """Entity types found whose operator is ``drop``; non-empty means remove the record."""
-    changed_texts: tuple[str, ...]
-    """Redacted texts that changed, for card examples."""
+def _text_slot(path: SlotPath, text: str, json_like: bool) -> _Slot:
+    parsed = parse_json_container(text) if json_like or text.lstrip()[:1] in ("{", "[") else None
+    return _Slot(path, parsed, json_texts(parsed) if parsed is not None else [text])
 
 
-def _slots(messages: Sequence[dict]) -> list[_Slot]:
-    slots = []
-    for m, msg in enumerate(messages):
-        content = msg.get("content") or ""
-        parsed = parse_json_container(content) if msg.get("role") == "tool" or content.lstrip()[:1] in ("{", "[") else None
-        slots.append(_Slot(m, "content", parsed, json_leaves(parsed) if parsed is not None else [content]))
-        for c, call in enumerate(msg.get("tool_calls") or []):
-            args = call.get("arguments") or ""
-            parsed = parse_json_container(args)
-            slots.append(_Slot(m, f"tool_calls.{c}.arguments", parsed,
-                               json_leaves(parsed) if parsed is not None else [args]))
+def _message_slots(prefix: SlotPath, msg: Mapping[str, Any]) -> list[_Slot]:
+    slots = [_text_slot((*prefix, "content"), msg.get("content") or "", msg.get("role") == "tool")]
+    if isinstance(msg.get("name"), str) and msg["name"]:
+        slots.append(_Slot((*prefix, "name"), None, [msg["name"]]))
+    for c, call in enumerate(msg.get("tool_calls") or []):
+        slots.append(_text_slot((*prefix, "tool_calls", c, "arguments"), call.get("arguments") or "", True))
     return slots
 
 
-def _names_across_turns(slots: Sequence[_Slot], found: dict[str, list[Finding]],
+def _is_message(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("role"), str) and "content" in value
+
+
+def _document(messages: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy the slots can be written into (the input is never mutated)."""
+    def copy_message(m: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(m, tool_calls=[dict(c) for c in m["tool_calls"]] if m.get("tool_calls") else m.get("tool_calls"))
+
+    meta = dict(meta)
+    if _is_message(meta.get(REJECTED)):
+        meta[REJECTED] = copy_message(meta[REJECTED])
+    return {"messages": [copy_message(m) for m in messages], "meta": meta}
+
+
+def _source_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    rejected_is_message = _is_message(meta.get(REJECTED))
+    return {k: v for k, v in meta.items() if k not in OWN_META_KEYS and not (k == REJECTED and rejected_is_message)}
+
+
+def _slots(doc: Mapping[str, Any]) -> list[_Slot]:
+    slots = [s for m, msg in enumerate(doc["messages"]) for s in _message_slots(("messages", m), msg)]
+    meta = doc["meta"]
+    if _is_message(meta.get(REJECTED)):
+        slots += _message_slots(("meta", REJECTED), meta[REJECTED])
+    source = _source_meta(meta)
+    if source:
+        slots.append(_Slot(("meta", None), source, json_texts(source)))
+    return slots
+
+
+def _write(doc: dict[str, Any], path: SlotPath, value: Any) -> None:
+    if path == ("meta", None):  # the source's meta values, written back beside redact_pii's own keys
+        own = {k: v for k, v in doc["meta"].items() if k not in _source_meta(doc["meta"])}
+        doc["meta"] = {**value, **own}
+        return
+    target: Any = doc
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+
+
+def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding]],
                         policy: PiiPolicy) -> dict[str, list[Finding]]:
-    """Findings per text of one conversation, with each PERSON found in one turn also
-    redacted where its words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada")."""
+    """Findings per text of one conversation, with each PERSON found in one slot also
+    redacted where its words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada",
+    or a message ``name`` of "Ada")."""
     texts = list(dict.fromkeys(t for s in slots for t in s.texts))
     if not (policy.name_gazetteer and PERSON in policy.entities):
         return {t: found[t] for t in texts}
@@ -170,21 +290,38 @@ def _names_across_turns(slots: Sequence[_Slot], found: dict[str, list[Finding]],
     return {t: sorted(found[t] + other_mentions(t, tokens, found[t], score), key=lambda f: f.start) for t in texts}
 
 
+@dataclass(frozen=True)
+class RedactedConversation:
+    messages: list[dict]
+    meta: dict
+    """The input meta with every source value redacted (``meta.rejected`` as a message)."""
+    counts: dict[str, int]
+    """Findings per entity type (never values)."""
+    drop_entities: tuple[str, ...]
+    """Entity types found whose operator is ``drop``; non-empty means remove the record."""
+    changed_texts: tuple[str, ...]
+    """Redacted texts that changed, for card examples."""
+    language: str
+    """The conversation's language (``conversation_language``), which decides whether English NER can apply."""
+
+
 def redact_conversations(
-    conversations: Sequence[Sequence[dict]],
+    conversations: Sequence[Sequence[Mapping[str, Any]]],
     find: Callable[[Sequence[str]], list[list[Finding]]],
     policy: PiiPolicy,
+    metas: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[RedactedConversation]:
-    """Redact every message of every conversation with one batched ``find`` over unique texts."""
+    """Redact every slot of every conversation (and its source ``meta``, when given)
+    with one batched ``find`` over the unique texts."""
     pseudonym = Pseudonymizer(policy.seed)
-    per_conv = [_slots(msgs) for msgs in conversations]
-    unique = list(dict.fromkeys(t for slots in per_conv for s in slots for t in s.texts))
-    found_once = dict(zip(unique, find(unique)))
+    docs = [_document(msgs, meta) for msgs, meta in zip(conversations, metas or [{}] * len(conversations), strict=True)]
+    per_doc = [_slots(doc) for doc in docs]
+    unique = list(dict.fromkeys(t for slots in per_doc for s in slots for t in s.texts))
+    found_once = dict(zip(unique, find(unique), strict=True))
     out = []
-    for msgs, slots in zip(conversations, per_conv):
-        found = _names_across_turns(slots, found_once, policy)
-        new = [dict(m, tool_calls=[dict(c) for c in m["tool_calls"]] if m.get("tool_calls") else m.get("tool_calls"))
-               for m in msgs]
+    for msgs, doc, slots in zip(conversations, docs, per_doc):
+        found = _names_across_slots(slots, found_once, policy)
+        replace = Replacer(policy, pseudonym)
         counts: Counter[str] = Counter()
         changed: list[str] = []
         for slot in slots:
@@ -192,21 +329,19 @@ def redact_conversations(
             for t in slot.texts:
                 findings = found[t]
                 counts.update(f.entity for f in findings)
-                r = redact_text(t, findings, policy, pseudonym) if findings else t
+                r = redact_text(t, findings, replace) if findings else t
                 if findings:
                     changed.append(r)
                 replaced.append(r)
-            if slot.container is not None:
-                value = json.dumps(replace_json_leaves(slot.container, replaced), ensure_ascii=False)
-                if not any(found[t] for t in slot.texts):
-                    continue  # keep the original JSON text byte for byte
+            if not any(found[t] for t in slot.texts):
+                continue  # keep the original text (and JSON) byte for byte
+            if slot.container is None:
+                _write(doc, slot.path, replaced[0])
+            elif slot.path == ("meta", None):
+                _write(doc, slot.path, replace_json_texts(slot.container, replaced))
             else:
-                value = replaced[0]
-            if slot.field == "content":
-                new[slot.msg]["content"] = value
-            else:
-                _, c, _ = slot.field.split(".")
-                new[slot.msg]["tool_calls"][int(c)]["arguments"] = value
+                _write(doc, slot.path, json.dumps(replace_json_texts(slot.container, replaced), ensure_ascii=False))
         drops = tuple(sorted(e for e in counts if policy.operator_for(e) == "drop"))
-        out.append(RedactedConversation(new, dict(sorted(counts.items())), drops, tuple(changed)))
+        out.append(RedactedConversation(doc["messages"], doc["meta"], dict(sorted(counts.items())), drops,
+                                        tuple(changed), conversation_language(msgs)))
     return out

@@ -1,10 +1,24 @@
-"""``redact_pii``: redact PII in every message (all roles, JSON tool calls and results).
+"""``redact_pii``: redact PII in every text a row carries (all roles, names, tool calls, source meta).
 
 A thin adapter over ``curate.pii``: it finds and replaces PII in one batched
-pass, writes per-row entity counts to ``meta.pii`` (types and counts, never
-values), removes records whose policy says ``drop`` (their stored ``record`` is
-the *redacted* row, so no raw value reaches the removed table either), and
-reports counts, policy and redacted examples for the card.
+pass over message contents and ``name`` fields, tool-call arguments and
+results (JSON keys and values), a preference row's ``meta.rejected`` reply and
+every other value the source put in ``meta`` (extra keys such as
+``customer_email`` are kept, their values redacted). Per row it writes to
+``meta``:
+
+* ``pii``: entity counts (types and counts, never values);
+* ``pii_language``: the row's language (``curate.language``), which decides
+  whether English NER can find names in it (``en``) or only the
+  language-independent recognizers apply;
+* ``raw_digest``: hex sha256 of the canonical JSON of the messages *before*
+  redaction, so deduplication can tell rows that were equal from rows that
+  redaction made equal.
+
+Records whose policy says ``drop`` are removed (their stored ``record`` is the
+*redacted* row, so no raw value reaches the removed table either). The card
+reports counts, the policy, rows per language and how many had no name model
+for their language, and redacted examples.
 """
 
 from __future__ import annotations
@@ -12,23 +26,25 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from contextlib import nullcontext
 
 import pyarrow as pa
 
-from curate.pii.analyzer import analyzer_for, find_pii
+from curate import meta as metajson
+from curate.language import UNDETERMINED
+from curate.pii.analyzer import LANGUAGE
+from curate.pii.batch import redact_in_shards
 from curate.pii.policy import PiiPolicy
-from curate.pii.pool import AnalyzerPool
-from curate.pii.redact import redact_conversations
+from curate.pii.redact import raw_digest
 from curate.stage import Stage, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 
-SHARD_ROWS = 256  # rows per find_pii batch: bounds memory, gives progress ticks
+NAME_MODEL_LANGUAGES = frozenset({LANGUAGE})
+"""Languages with a name (NER) model; other rows get the language-independent recognizers only."""
 
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "3"
+    version = "4"
     Config = PiiPolicy
     output_schema = CONVERSATION
 
@@ -38,13 +54,16 @@ class RedactPii(Stage):
         kept, removed = [], []
         totals: Counter[str] = Counter()
         rows_with: Counter[str] = Counter()
+        languages: Counter[str] = Counter()
         examples: list[str] = []
-        for row, red in _redacted(rows, config, ctx):
+        redacted = redact_in_shards([r["messages"] for r in rows], config, [metajson.parse(r["meta"]) for r in rows],
+                                    ctx.progress)
+        for row, red in zip(rows, redacted, strict=True):
             totals.update(red.counts)
             rows_with.update(red.counts.keys())
-            meta = json.loads(row["meta"] or "{}")
-            meta["pii"] = red.counts
-            new = {**row, "messages": red.messages, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)}
+            languages[red.language] += 1
+            meta = {**red.meta, "pii": red.counts, "pii_language": red.language, "raw_digest": raw_digest(row["messages"])}
+            new = {**row, "messages": red.messages, "meta": metajson.dump(meta)}
             if red.drop_entities:
                 removed.append({
                     "id": row["id"], "stage": self.name, "reason": "pii_drop",
@@ -55,11 +74,14 @@ class RedactPii(Stage):
                 continue
             kept.append(new)
             examples.extend(red.changed_texts[: max(0, config.card_examples - len(examples))])
+        no_name_model = sum(n for lang, n in languages.items() if lang not in NAME_MODEL_LANGUAGES | {UNDETERMINED})
         metrics = {
             "entities_found": dict(sorted(totals.items())),
             "rows_with_pii": dict(sorted(rows_with.items())),
             "rows_redacted": sum(1 for r in kept if json.loads(r["meta"])["pii"]),
             "rows_dropped": len(removed),
+            "rows_by_language": dict(languages.most_common()),
+            "rows_without_name_model": no_name_model,
             "policy": {
                 "entities": list(config.entities), "score_threshold": config.score_threshold,
                 "default_operator": config.default_operator, "operators": dict(config.operators),
@@ -70,31 +92,19 @@ class RedactPii(Stage):
             kept=pa.Table.from_pylist(kept, schema=CONVERSATION),
             removed=removed_table(removed),
             metrics=metrics,
-            card=_card(totals, rows_with, config, examples),
+            card=_card(totals, rows_with, config, examples, languages, no_name_model),
         )
 
 
-def _redacted(rows: list[dict], config: PiiPolicy, ctx: StageContext):
-    """(row, RedactedConversation) for every row, a shard of rows per progress tick;
-    the shards go through a process pool when ``config.workers`` > 1."""
-    size = SHARD_ROWS * config.workers
-    shards = [rows[i:i + size] for i in range(0, len(rows), size)]
-    with AnalyzerPool(config) if config.workers > 1 else nullcontext() as pool:
-        if pool is not None:
-            find = pool.find
-        else:
-            analyzer = analyzer_for(config.model, config.extra_patterns, config.name_gazetteer)
-
-            def find(texts):
-                return find_pii(analyzer, texts, config)
-        for shard in ctx.progress(shards, total=len(shards), description="redact_pii"):
-            yield from zip(shard, redact_conversations([r["messages"] for r in shard], find, config))
-
-
-def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, examples: list[str]) -> str:
+def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, examples: list[str],
+          languages: Counter[str], no_name_model: int) -> str:
     lines = ["| entity | found | rows | operator |", "|---|---:|---:|---|"]
     lines += [f"| `{e}` | {totals.get(e, 0)} | {rows_with.get(e, 0)} | {config.operator_for(e)} |"
               for e in sorted(set(config.entities) | set(totals))]
+    shown_languages = ", ".join(f"{lang} {n}" for lang, n in languages.most_common()) or "none"
+    lines += ["", f"Rows by language (`meta.pii_language`): {shown_languages}. "
+              f"Rows with no name model for their language: {no_name_model} (English NER runs on "
+              f"{', '.join(sorted(NAME_MODEL_LANGUAGES))} rows only; the other recognizers run on every row)."]
     shown = [e.replace("\n", " ").replace("`", "'")[:200] for e in examples]
     lines += ["", f"Redacted examples (after redaction, at most {config.card_examples}):", ""]
     lines += [f"- `{e}`" for e in shown] or ["- (no PII found)"]

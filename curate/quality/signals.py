@@ -16,11 +16,17 @@ from functools import lru_cache
 from typing import Any
 
 from curate.language import detect_language
+from curate.script import CJK_CLASS, is_cjk, tokens
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 # A cheap token count that tracks subword tokenizers better than words do:
-# runs of letters/digits, and every other non-space character on its own.
-_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# runs of letters/digits, each CJK character, and every other non-space character on its own.
+_TOKEN = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+|[^\\w\\s]")
+
+CJK_CHARS_PER_WORD = 5 / 3
+"""In CJK text a token is one character and a word is one to a few: repetition
+there counts n-grams of ``round(n * CJK_CHARS_PER_WORD)`` characters (5 for the
+default n=3), so that ordinary text repeats about as little as English does in
+word n-grams (measured on alpaca_zh: char 3-grams p95 0.17, 5-grams 0.08)."""
 
 REFUSAL_PHRASES: tuple[str, ...] = (
     "as an ai language model",
@@ -41,6 +47,9 @@ REFUSAL_PHRASES: tuple[str, ...] = (
     "i don't have personal opinions",
     "my knowledge cutoff",
     "openai's use case policy",
+    # Chinese: "as an AI (assistant)", "as a language model", with or without 一个/一名 ("a").
+    "作为人工智能", "作为一个人工智能", "作为一名人工智能", "作为语言模型", "作为一个语言模型",
+    "作为ai", "作为 ai", "作为一个ai", "作为一个 ai", "作为一名ai", "作为一名 ai",
 )
 """Refusal and boilerplate phrases (lower case), matched after folding case and
 curly quotes. Extend per dataset in the stage config."""
@@ -53,7 +62,8 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """Words of spaced scripts and single CJK characters (``curate.script.tokens``)."""
+    return tokens(text.casefold(), lower=False)
 
 
 def regex_tokens(text: str) -> int:
@@ -73,13 +83,16 @@ def hf_token_counter(path: str) -> TokenCounter:
 
 
 def repetition_ratio(text: str, n: int = 3) -> float:
-    """Share of word n-grams that repeat an earlier n-gram of the same text.
+    """Share of token n-grams that repeat an earlier n-gram of the same text.
 
     0 for text with no repeated phrase, close to 1 for a looping generation
-    ("the the the ..."). Texts shorter than ``n`` words score 0.
+    ("the the the ...", "非常非常非常..."). Texts shorter than ``n`` tokens score 0.
+    Mostly-CJK text counts character n-grams, ``n`` scaled by ``CJK_CHARS_PER_WORD``.
     """
-    tokens = words(text)
-    grams = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    found = words(text)
+    if is_cjk(text):
+        n = round(n * CJK_CHARS_PER_WORD)
+    grams = [tuple(found[i : i + n]) for i in range(len(found) - n + 1)]
     if not grams:
         return 0.0
     return 1.0 - len(Counter(grams)) / len(grams)

@@ -28,7 +28,7 @@ SUMMARISED = ("chars", "words", "tokens", "turns", "answer_prompt_ratio", "repet
 
 class ScoreConfig(StageConfig):
     tokenizer: str = Field("regex", description="'regex' (words and punctuation, no model) or a local Hugging Face tokenizer folder/name, loaded offline.")
-    ngram: int = Field(3, ge=1, description="n of the word n-grams whose repetition is measured.")
+    ngram: int = Field(3, ge=1, description="n of the word n-grams whose repetition is measured (mostly-CJK text: characters, n scaled to 5 for 3).")
     extra_phrases: tuple[str, ...] = Field((), description="More refusal/boilerplate phrases (matched case-insensitively).")
 
 
@@ -64,7 +64,7 @@ def _summary_card(summary: dict[str, Any]) -> str:
 
 class ScoreQuality(Stage):
     name = "score_quality"
-    version = "2"
+    version = "3"  # 3: CJK by character (words, tokens, repetition), Chinese refusal phrases
     Config = ScoreConfig
     output_schema = CONVERSATION
 

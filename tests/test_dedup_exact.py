@@ -45,3 +45,20 @@ def test_conversation_view_flags_records_sharing_a_first_user_turn():
     assert result.kept.num_rows == 3
     metas = [json.loads(m) for m in result.kept.column("meta").to_pylist()]
     assert [m.get("same_prompt_group") for m in metas] == ["a", "a", None]
+
+
+def test_records_that_became_equal_only_through_redaction_are_all_kept():
+    """redact_pii leaves meta.raw_digest: the same placeholder text from different originals is not a copy."""
+    redacted = "Email <EMAIL_ADDRESS> about the invoice."
+    rows = [
+        conversation("ann", redacted, "Done.", meta={"raw_digest": "a" * 64}),
+        conversation("bob", redacted, "Done.", meta={"raw_digest": "b" * 64}),
+        conversation("ann-again", redacted, "Done.", meta={"raw_digest": "a" * 64}),
+        conversation("plain", "Say hi.", "Hi."),
+        conversation("plain-again", "say hi.", "Hi."),
+    ]
+    result = DedupExact().run({"records": conversations_table(rows)}, ExactConfig(), StageContext())
+    assert result.kept.column("id").to_pylist() == ["ann", "bob", "plain"]
+    assert dict(zip(result.removed.column("id").to_pylist(), result.removed.column("duplicate_of").to_pylist())) == {
+        "ann-again": "ann", "plain-again": "plain"}
+    assert result.metrics["equal_only_after_redaction"] == 1

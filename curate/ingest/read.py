@@ -1,15 +1,33 @@
-"""Reading raw files into (reference, value) records, one per line or row.
+"""Reading raw files into (reference, value) records, one per line, element or row.
 
-Bad bytes are the reader's business: a line that is not UTF-8 or not JSON
-becomes a ``RawRecord`` with an ``error`` so the ingest stage can quarantine it
-and go on. A file that cannot be opened at all raises ``UnreadableInput`` with
-a message that names the file and says what to do.
+Bad bytes are the reader's business, and one bad record never costs another:
+
+* the encoding is read from a byte-order mark (UTF-8, UTF-16, UTF-32) or, for
+  files without one, from where the NUL bytes sit around the first character
+  (RFC 8259 text starts with ASCII); UTF-8 bytes that do not decode quarantine
+  only their own line or element (``invalid_utf8``);
+* lines end in LF, CRLF or, in files that hold no LF at all, CR;
+* ``.jsonl`` is one record per line; ``.json`` is a JSON document: an array
+  (each element a record), a single object (pretty-printed or not), objects one
+  after another, or several arrays in a row. A bad element is quarantined and
+  reading picks up at the next element (``invalid_json``); anything after an
+  array's closing bracket is read as more records, or quarantined, never dropped;
+* every parsed record is checked against ``curate.ingest.limits``
+  (``too_deep``, ``too_long``, ``invalid_text``) here, so no consumer of
+  ``read_records`` (ingest, ``build_pairs``) meets a record it cannot encode.
+
+Such records become a ``RawRecord`` with an ``error`` so the stage can
+quarantine them and go on. A file that cannot be opened or decompressed at all
+raises ``UnreadableInput``, one line that names the file and says what to do.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
+import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +35,18 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from curate.ingest.limits import Limits, check
+
 SUFFIXES = (".json", ".jsonl", ".jsonl.gz", ".json.gz", ".parquet")
+RAW_SLICE = 2000  # characters of a bad record's text carried to the quarantine row
+
+# Lone surrogates that ``surrogateescape`` makes of bytes that are not UTF-8.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_BOMS = (  # longest first: the UTF-32-LE mark begins with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 class UnreadableInput(Exception):
@@ -40,7 +69,7 @@ def suffix_of(path: Path) -> str:
     return path.suffix.lower()
 
 
-def read_records(path: Path, shown: str) -> Iterator[RawRecord]:
+def read_records(path: Path, shown: str, limits: Limits = Limits()) -> Iterator[RawRecord]:
     """Yield the records of one file; ``shown`` is the path used in references."""
     suffix = suffix_of(path)
     if suffix not in SUFFIXES:
@@ -48,74 +77,185 @@ def read_records(path: Path, shown: str) -> Iterator[RawRecord]:
             f"{shown}: unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUFFIXES)}"
         )
     if suffix == ".parquet":
-        yield from _read_parquet(path, shown)
-        return
+        records = _read_parquet(path, shown)
+    else:
+        text = decode(_bytes(path, shown, suffix), shown)
+        records = _read_lines(text, shown) if suffix.startswith(".jsonl") else _read_document(text, shown)
+    for record in records:
+        broken = check(record.value, limits) if record.error is None else None
+        if broken is not None:
+            record = RawRecord(record.ref, raw=record.raw, error=(broken[0], f"{record.ref}: {broken[1]}"))
+        yield record if record.error is None else RawRecord(record.ref, raw=_printable(record.raw[:RAW_SLICE * 2]), error=record.error)
+
+
+def _bytes(path: Path, shown: str, suffix: str) -> bytes:
     try:
-        data = gzip.decompress(path.read_bytes()) if suffix.endswith(".gz") else path.read_bytes()
+        data = path.read_bytes()
+        return gzip.decompress(data) if suffix.endswith(".gz") else data
     except FileNotFoundError:
         raise UnreadableInput(f"{shown}: no such file; check the path in flows.yaml or on the command line") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise UnreadableInput(f"{shown}: cannot be read ({exc}); check that it is a complete {suffix} file") from None
-    if suffix.startswith(".json") and not suffix.startswith(".jsonl") and data.lstrip()[:1] == b"[":
-        yield from _read_json_array(data, shown)
-    else:
-        # JSON Lines, and .json files that hold one object per line (common in the wild).
-        yield from _read_lines(data, shown)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise UnreadableInput(f"{shown}: cannot be read ({type(exc).__name__}: {exc}); "
+                              f"check that it is a complete {suffix} file, or re-compress it") from None
 
 
-def _read_lines(data: bytes, shown: str) -> Iterator[RawRecord]:
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        ref = f"{shown}:{number}"
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raw = line.decode("utf-8", errors="replace")
-            yield RawRecord(ref, raw=raw, error=("invalid_utf8", f"line {number}: invalid UTF-8 at byte {exc.start}"))
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield RawRecord(ref, raw=text, error=("invalid_json", f"line {number}: {exc.msg} at column {exc.colno}"))
-            continue
-        yield RawRecord(ref, value=value, raw=text)
+def encoding_of(data: bytes) -> tuple[str, int]:
+    """(codec, length of the byte-order mark) of a JSON text."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec, len(bom)
+    head = data[:4]
+    if len(head) == 4:  # RFC 4627 section 3: where the NULs sit around the first ASCII character
+        if head[:3] == b"\0\0\0":
+            return "utf-32-be", 0
+        if head[1:] == b"\0\0\0":
+            return "utf-32-le", 0
+    if len(head) >= 2:
+        if head[0] == 0 and head[1] != 0:
+            return "utf-16-be", 0
+        if head[0] != 0 and head[1] == 0:
+            return "utf-16-le", 0
+    return "utf-8", 0
 
 
-def _read_json_array(data: bytes, shown: str) -> Iterator[RawRecord]:
-    """Walk a JSON array element by element so each record knows its line."""
-    try:
-        text = data.decode("utf-8")
+def decode(data: bytes, shown: str) -> str:
+    """The file's text. UTF-8 bytes that do not decode become lone surrogates
+    (``surrogateescape``), so the line or element holding them is quarantined
+    and the rest is read; a UTF-16/32 file that does not decode is unreadable."""
+    codec, skip = encoding_of(data)
+    if codec == "utf-8":
+        return data[skip:].decode("utf-8", errors="surrogateescape")
+    try:  # a lone surrogate in UTF-16/32 passes here and is quarantined with its record (invalid_text)
+        return data[skip:].decode(codec, errors="surrogatepass")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raw = data.decode("utf-8", errors="replace")
-        yield RawRecord(f"{shown}:{line}", raw=raw[:2000], error=("invalid_utf8", f"line {line}: invalid UTF-8; the whole JSON array is unusable"))
-        return
-    decoder = json.JSONDecoder()
-    pos = text.index("[") + 1
-    line, counted = 1, 0
+        raise UnreadableInput(f"{shown}: not valid {codec.upper()} at byte {exc.start + skip} "
+                              "(the encoding was read from its byte-order mark or NUL bytes); re-encode it as UTF-8") from None
 
-    def skip(p: int) -> int:
-        while p < len(text) and text[p] in " \t\r\n,":
-            p += 1
-        return p
 
-    pos = skip(pos)
-    while pos < len(text) and text[pos] != "]":
-        line += text.count("\n", counted, pos)
-        counted = pos
+def _newline(text: str) -> str:
+    return "\n" if "\n" in text or "\r" not in text else "\r"
+
+
+def _parse(text: str, ref: str, where: str) -> RawRecord:
+    """One record's text (a line, or an element's slice) parsed, or the reason it is not a record."""
+    bad = _UNDECODABLE.search(text)
+    if bad:
+        return RawRecord(ref, raw=_printable(text), error=("invalid_utf8", f"{where}: invalid UTF-8 at character {bad.start() + 1}"))
+    try:
+        return RawRecord(ref, value=json.loads(text), raw=text)
+    except json.JSONDecodeError as exc:
+        return RawRecord(ref, raw=text, error=("invalid_json", f"{where}: {exc.msg} at column {exc.colno}"))
+    except RecursionError:
+        return RawRecord(ref, raw=text[:RAW_SLICE], error=("too_deep", f"{where}: nested too deep for the JSON parser"))
+
+
+def _read_lines(text: str, shown: str) -> Iterator[RawRecord]:
+    for number, line in enumerate(text.split(_newline(text)), start=1):
+        if line.strip():
+            yield _parse(line, f"{shown}:{number}", f"line {number}")
+
+
+def _printable(text: str) -> str:
+    """Text with undecodable bytes and lone surrogates shown as U+FFFD, so a quarantined record can be written as UTF-8."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+class _Document:
+    """A JSON document walked value by value, each value knowing its line.
+
+    ``raw_decode`` parses one value at a position; on a syntax error the walk
+    re-synchronises at the next line that starts a value at the indentation the
+    bad one started at (pretty-printed arrays, one object per line), or else at
+    the next ``{`` after a comma (arrays on one line), so later records survive.
+    """
+
+    _decoder = json.JSONDecoder()
+
+    def __init__(self, text: str, shown: str):
+        self.text, self.shown, self.newline = text, shown, _newline(text)
+        self._line, self._counted = 1, 0
+
+    def line_at(self, pos: int) -> int:
+        if pos < self._counted:  # only for error positions inside the value just read
+            return self._line - self.text.count(self.newline, pos, self._counted)
+        self._line += self.text.count(self.newline, self._counted, pos)
+        self._counted = pos
+        return self._line
+
+    def skip(self, pos: int, also: str = "") -> int:
+        while pos < len(self.text) and (self.text[pos].isspace() or self.text[pos] in also):
+            pos += 1
+        return pos
+
+    def value(self, pos: int, in_array: bool) -> tuple[RawRecord, int]:
+        """The record starting at ``pos`` and the position after it (after the bad stretch, for an error)."""
+        line = self.line_at(pos)
+        ref, where = f"{self.shown}:{line}", f"line {line}"
         try:
-            value, end = decoder.raw_decode(text, pos)
+            value, end = self._decoder.raw_decode(self.text, pos)
         except json.JSONDecodeError as exc:
-            at = text.count("\n", 0, exc.pos) + 1
-            yield RawRecord(
-                f"{shown}:{line}",
-                raw=text[pos : pos + 2000],
-                error=("invalid_json", f"line {at}: {exc.msg}; the rest of the JSON array from line {line} is unusable"),
-            )
-            return
-        yield RawRecord(f"{shown}:{line}", value=value, raw=text[pos:end])
-        pos = skip(end)
+            end = self.resync(pos, in_array)
+            at = self.line_at(pos) + self.text.count(self.newline, pos, min(exc.pos, end))
+            return RawRecord(ref, raw=_printable(self.text[pos:end][:RAW_SLICE]),
+                             error=("invalid_json", f"{where}: {exc.msg} on line {at}; reading resumes after it")), end
+        except RecursionError:
+            end = self.resync(pos, in_array)
+            return RawRecord(ref, raw=_printable(self.text[pos:end][:RAW_SLICE]),
+                             error=("too_deep", f"{where}: nested too deep for the JSON parser")), end
+        raw = self.text[pos:end]
+        if _UNDECODABLE.search(raw):
+            return _parse(raw, ref, where), end  # names the undecodable byte
+        return RawRecord(ref, value=value, raw=raw), end
+
+    def resync(self, pos: int, in_array: bool) -> int:
+        """Where reading resumes after a bad value at ``pos``: the next value that parses."""
+        text, newline = self.text, self.newline
+        indent = text[text.rfind(newline, 0, pos) + 1 : pos]
+        began_line = not indent.strip()
+        if in_array and not began_line:  # an array on one line: the next element after a comma
+            for match in re.finditer(r",\s*(?=[{\[])", text[pos:]):
+                if self._parses(pos + match.end()):
+                    return pos + match.end()
+        if not began_line:
+            indent = ""
+        i = text.find(newline, pos)
+        while i >= 0:
+            start = i + 1
+            stop = text.find(newline, start)
+            line = text[start : len(text) if stop < 0 else stop]
+            body = line.lstrip()
+            lead = len(line) - len(body)
+            if line.startswith(indent) and lead == len(indent) and body[:1] in ("{", "[") and self._parses(start + lead):
+                return start
+            if in_array and began_line and body[:1] == "]" and lead < len(indent):
+                return start + lead  # the bad value was the array's last: resume at its closing bracket
+            i = stop
+        return len(text)
+
+    def _parses(self, pos: int) -> bool:
+        try:
+            self._decoder.raw_decode(self.text, pos)
+        except (json.JSONDecodeError, RecursionError):
+            return False
+        return True
+
+
+def _read_document(text: str, shown: str) -> Iterator[RawRecord]:
+    """Records of a ``.json`` file: array elements, top-level values, trailing data."""
+    doc = _Document(text, shown)
+    pos = doc.skip(0)
+    while pos < len(text):
+        if text[pos] != "[":
+            record, pos = doc.value(pos, in_array=False)
+            yield record
+            pos = doc.skip(pos)
+            continue
+        pos = doc.skip(pos + 1, ",")
+        while pos < len(text) and text[pos] != "]":
+            record, pos = doc.value(pos, in_array=True)
+            yield record
+            pos = doc.skip(pos, ",")
+        pos = doc.skip(pos + 1)  # past "]": whatever follows is read, not dropped
 
 
 def _read_parquet(path: Path, shown: str) -> Iterator[RawRecord]:

@@ -28,6 +28,8 @@ from pydantic import Field
 from curate.artifacts.store import sha256_of
 from curate.ingest.formats import ADAPTERS, FORMATS, detect, detect_one, units
 from curate.ingest.normalise import content_key, conversation_id, normalise_messages, trim_trailing_user
+from curate.ingest.describe import describe, keys_of, shape
+from curate.ingest.limits import MAX_CHARS, MAX_DEPTH, Limits
 from curate.ingest.read import RawRecord, UnreadableInput, read_records
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION, RecordError
@@ -50,6 +52,11 @@ class Source(StageConfig):
 
 class IngestConfig(StageConfig):
     sources: tuple[Source, ...] = Field(min_length=1)
+    max_depth: int = Field(MAX_DEPTH, ge=8, le=900, description=(
+        "Records nested deeper are quarantined (too_deep); at most 900, below Python's recursion limit."))
+    max_chars: int = Field(MAX_CHARS, ge=1000, le=1_000_000, description=(
+        "Records holding a longer string are quarantined (too_long); at most 1,000,000, the longest text spaCy "
+        "(redact_pii) accepts."))
     root: str = Field(default="", json_schema_extra=EXECUTION, description=ROOT_DOC)
 
 
@@ -84,7 +91,7 @@ def dataset_name(source: Source, path: Path) -> str:
 
 class Ingest(Stage):
     name = "ingest"
-    version = "2"
+    version = "3"
     Config = IngestConfig
     inputs = ()
     output_schema = CONVERSATION
@@ -99,7 +106,7 @@ class Ingest(Stage):
         per_file: list[dict] = []
         for source in config.sources:
             for path in expand(source, config.root):
-                stats = self._ingest_file(path, config.root, source, kept, removed, seen, ctx)
+                stats = self._ingest_file(path, config, source, kept, removed, seen, ctx)
                 per_file.append(stats)
         reasons = Counter(r["reason"] for r in removed)
         metrics = {
@@ -117,15 +124,16 @@ class Ingest(Stage):
             rows_in=sum(f["rows_in"] for f in per_file),
         )
 
-    def _ingest_file(self, path, root, source, kept, removed, seen, ctx) -> dict:
+    def _ingest_file(self, path, config, source, kept, removed, seen, ctx) -> dict:
         shown = str(path)
-        records = read_records(Path(root, path), shown)
+        records = read_records(Path(config.root, path), shown, Limits(config.max_depth, config.max_chars))
         sample = list(itertools.islice(records, DETECT_SAMPLE))
         stats = {"file": shown, "format": source.format, "records": 0, "rows_in": 0, "kept": 0, "quarantined": 0,
                  "trailing_user_turns_trimmed": 0}
 
         def quarantine(ref: str, raw: str, reason: str, detail: str) -> None:
-            rid = hashlib.blake2b(f"{ref}\x00{raw}".encode(), digest_size=8).hexdigest()
+            # The record's ordinal too: elements of a one-line array share a line, and may share their text.
+            rid = hashlib.blake2b(f"{ref}\x00{stats['records']}\x00{raw}".encode(errors="replace"), digest_size=8).hexdigest()
             removed.append({"id": rid, "stage": self.name, "reason": reason, "detail": detail, "source_ref": ref, "record": raw[:RAW_KEEP]})
             stats["quarantined"] += 1
             stats["rows_in"] += 1
@@ -142,13 +150,15 @@ class Ingest(Stage):
                 quarantine(record.ref, record.raw, *record.error)
                 continue
             fmt = file_fmt if source.format != "auto" else _record_format(record.value, file_fmt)
+            if not isinstance(record.value, dict):  # null, 42, "text", [..]: no adapter reads them
+                quarantine(record.ref, _raw(record), "wrong_type", f"{record.ref}: record: expected a JSON object (got {shape(record.value)})")
+                continue
             if fmt is None:
-                keys = sorted(record.value)[:8] if isinstance(record.value, dict) else type(record.value).__name__
                 quarantine(
                     record.ref,
                     _raw(record),
                     "unknown_format",
-                    f"{shown}: no adapter recognises records with keys {keys}; "
+                    f"{record.ref}: no adapter recognises records with {keys_of(record.value)}; "
                     f"set format to one of {', '.join(FORMATS)} for this source",
                 )
                 continue
@@ -156,7 +166,7 @@ class Ingest(Stage):
             try:
                 parts = units(adapter, record.value)
             except RecordError as exc:
-                quarantine(record.ref, _raw(record), exc.reason, f"{record.ref}: {exc}")
+                quarantine(record.ref, _raw(record), exc.reason, f"{record.ref}: {describe(exc)}")
                 continue
             for suffix, unit in parts:
                 ref = record.ref + suffix
@@ -165,7 +175,7 @@ class Ingest(Stage):
                     messages, trimmed = trim_trailing_user(messages)
                     messages = normalise_messages(messages)
                 except RecordError as exc:
-                    quarantine(ref, _raw(record), exc.reason, f"{ref}: {exc}")
+                    quarantine(ref, _raw(record), exc.reason, f"{ref}: {describe(exc)}")
                     continue
                 if trimmed:
                     meta = {**meta, "trailing_user_turn_trimmed": True}

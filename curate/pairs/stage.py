@@ -31,10 +31,13 @@ from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.dedup.views import normalise_for_match, view_text
+from curate.ingest.describe import describe, keys_of
 from curate.ingest.read import read_records
 from curate.ingest.stage import ROOT_DOC, dataset_name, expand, source_files
 from curate.pairs import guards
+from curate.pairs.redact import redact_candidates, redact_removed
 from curate.pairs.sources import ADAPTERS, FORMATS, Candidate, Strategy, detect, ranked_pairs
+from curate.pii.policy import PiiPolicy
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import RecordError, SPLIT_NAMES
 from schemas.records import PREFERENCE_PAIR_SPLIT
@@ -72,6 +75,7 @@ class BuildPairsConfig(StageConfig):
     seed: int = Field(0, description="Seed of that hash.")
     max_chosen_longer_share: float | None = Field(None, gt=0, le=1, description="Length balancing, per source: drop the pairs with the largest chosen/rejected length ratio until at most this share has the longer chosen answer; None reports only.")
     root: str = Field("", json_schema_extra=EXECUTION, description=ROOT_DOC)
+    redact: PiiPolicy | None = Field(None, description="The flow's redact_pii policy, given by the flow when the split input is redacted (pipelines/redaction.py): everything read from the sources is redacted on read with it. Leave it out; a different policy is a config error.")
 
     @model_validator(mode="after")
     def _something_to_read(self):
@@ -84,7 +88,7 @@ class BuildPairsConfig(StageConfig):
 
 class BuildPairs(Stage):
     name = "build_pairs"
-    version = "2"
+    version = "3"
     Config = BuildPairsConfig
     inputs = ("split",)
     output_schema = PREFERENCE_PAIR_SPLIT
@@ -103,6 +107,9 @@ class BuildPairs(Stage):
         for source in config.sources:
             for path in expand(source, config.root):
                 files.append(self._read_file(path, source, config, candidates, removed, ctx))
+        if config.redact is not None:  # before any guard, output or removed row sees the text
+            candidates = redact_candidates(candidates, config.redact, ctx.progress)
+            removed = redact_removed(removed, config.redact, ctx.progress)
         rated = self._from_split(split_table, config, candidates) if config.ratings_key else {}
 
         kept, seen_exact, first_of = [], Counter(), {}
@@ -117,7 +124,7 @@ class BuildPairs(Stage):
             if failed:
                 removed.append({**base, "reason": failed[0], "detail": f"{item['ref']}: {failed[1]}", "score": c.margin, "_source": item["source"]})
                 continue
-            key = guards.pair_key(c.prompt, c.chosen, c.rejected)
+            key = item.get("raw_key") or guards.pair_key(c.prompt, c.chosen, c.rejected)  # raw: redaction makes no duplicate
             if key in first_of:
                 removed.append({**base, "reason": "duplicate_pair", "duplicate_of": first_of[key],
                                 "detail": f"{item['ref']}: same normalised prompt, chosen and rejected as {first_of[key]}", "_source": item["source"]})
@@ -197,7 +204,7 @@ class BuildPairs(Stage):
         min_margin = source.min_margin if source.min_margin is not None else config.min_margin
 
         def drop(ref: str, raw: str, reason: str, detail: str) -> None:
-            rid = hashlib.blake2b(f"{ref}\x00{raw}".encode(), digest_size=8).hexdigest()
+            rid = hashlib.blake2b(f"{ref}\x00{stats['records']}\x00{raw}".encode(errors="replace"), digest_size=8).hexdigest()
             removed.append({"id": rid, "stage": self.name, "reason": reason, "detail": detail, "source_ref": ref, "record": raw[:RAW_KEEP], "_source": name})
             stats["record_level_removed"] += 1
 
@@ -210,13 +217,12 @@ class BuildPairs(Stage):
                 drop(record.ref, raw, *record.error)
                 continue
             if fmt is None:
-                keys = sorted(record.value)[:8] if isinstance(record.value, dict) else type(record.value).__name__
-                drop(record.ref, raw, "unknown_format", f"{shown}: no pair format recognises records with keys {keys}; set format to one of {', '.join(FORMATS)}")
+                drop(record.ref, raw, "unknown_format", f"{record.ref}: no pair format recognises records with {keys_of(record.value)}; set format to one of {', '.join(FORMATS)}")
                 continue
             try:
                 found = ADAPTERS[fmt](record.value, config.pairs_per_prompt)
             except RecordError as exc:
-                drop(record.ref, raw, "unparseable", f"{record.ref}: {exc} [{exc.reason}]")
+                drop(record.ref, raw, "unparseable", f"{record.ref}: {describe(exc)} [{exc.reason}]")
                 continue
             if not found:
                 drop(record.ref, raw, "no_pairs", f"{record.ref}: no two ranked answers to one prompt in this {fmt} record")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from curate.artifacts.names import is_safe_name
 from curate.stage import StageConfig
+from pipelines.redaction import RedactionGap, enforce_redaction
 from pipelines.registry import UnknownStage, stage_class
 from pipelines.runners import RunnerConfig
 from pipelines.safe_yaml import YamlRefused, load_yaml
@@ -169,7 +170,10 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
         if step.step_name in known:
             raise ConfigError(f"{shown}: {where}.name: step name {step.step_name!r} is used twice; give one a `name`")
         resolved.append(ResolvedStep(name=step.step_name, stage=step.stage, config=config, inputs=inputs))
-    return resolved
+    try:
+        return enforce_redaction(resolved)  # no path around redaction (pipelines/redaction.py)
+    except RedactionGap as exc:
+        raise ConfigError(f"{shown}: flows.{flow_name}: {exc}") from None
 
 
 def _with_paths(cls: type, config: dict[str, Any], base: Path) -> dict[str, Any]:

@@ -17,7 +17,7 @@ every other value the source put in ``meta`` (extra keys such as
 
 Records whose policy says ``drop`` are removed (their stored ``record`` is the
 *redacted* row, so no raw value reaches the removed table either). The card
-reports counts, the policy, rows per language and how many had no name model
+reports counts, the policy (with its ``person`` setting), rows per language and how many had no name model
 for their language, and redacted examples.
 """
 
@@ -83,7 +83,7 @@ class RedactPii(Stage):
             "rows_by_language": dict(languages.most_common()),
             "rows_without_name_model": no_name_model,
             "policy": {
-                "entities": list(config.entities), "score_threshold": config.score_threshold,
+                "entities": list(config.entities), "person": config.person, "score_threshold": config.score_threshold,
                 "default_operator": config.default_operator, "operators": dict(config.operators),
                 "allow_list_terms": len(config.allow_list), "extra_patterns": [p.entity for p in config.extra_patterns],
             },
@@ -102,7 +102,8 @@ def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, exam
     lines += [f"| `{e}` | {totals.get(e, 0)} | {rows_with.get(e, 0)} | {config.operator_for(e)} |"
               for e in sorted(set(config.entities) | set(totals))]
     shown_languages = ", ".join(f"{lang} {n}" for lang, n in languages.most_common()) or "none"
-    lines += ["", f"Rows by language (`meta.pii_language`): {shown_languages}. "
+    lines += ["", f"Person policy: `{config.person}` (`private`: names of private people only; `all`: every name "
+              "found; `off`: none).", "", f"Rows by language (`meta.pii_language`): {shown_languages}. "
               f"Rows with no name model for their language: {no_name_model} (English NER runs on "
               f"{', '.join(sorted(NAME_MODEL_LANGUAGES))} rows only; the other recognizers run on every row)."]
     shown = [e.replace("\n", " ").replace("`", "'")[:200] for e in examples]

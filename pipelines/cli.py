@@ -6,8 +6,12 @@ message that says what to do and exit with status 2, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
+from curate.artifacts.names import UnsafeName
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
 from pipelines.config import ConfigError, load_project, resolve_flow
 from pipelines.console import Reporter, summary_table
@@ -44,13 +49,47 @@ def fail(message: str) -> None:
 
 def _store(config: Path, artifacts: Path | None) -> ArtifactStore:
     if artifacts:
-        return ArtifactStore(artifacts)
+        return ArtifactStore(_store_root(artifacts, "--artifacts"))
     if config.is_file():
         try:
-            return ArtifactStore(load_project(config).artifacts_dir)
+            return ArtifactStore(_store_root(load_project(config).artifacts_dir, f"{config}: artifacts_dir"))
         except ConfigError as exc:
             fail(str(exc))
     return ArtifactStore("data/artifacts")
+
+
+def _store_root(root: Path, where: str) -> Path:
+    """An artifacts root that is a folder, or will be made as one."""
+    if root.exists() and not root.is_dir():
+        fail(f"{where} {root} is a file, not a folder; point it at a folder (a missing one is made)")
+    return root
+
+
+def _environment_error(exc: OSError, root: object) -> str:
+    """One line for a failure of the machine, not of the data: where, what, what to do."""
+    where = exc.filename or root
+    reason = exc.strerror or str(exc).splitlines()[0]
+    if exc.errno == errno.ENOSPC or "No space left" in str(exc):
+        return (f"no space left on the device writing {where}; free space there or point artifacts_dir at another disk, "
+                "then run again (finished steps are cache hits)")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write {where} ({reason}); point artifacts_dir (or --artifacts) at a folder you can write"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        return f"{where}: {reason}; artifacts_dir and the folders in it must be folders, not files"
+    return f"{where}: {reason}; check the artifacts folder {root}"
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM as SystemExit while a run lasts, so a stopped run removes its scratch like any other exit."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command()
@@ -68,17 +107,27 @@ def run(
 
     Example: `curate run curation --config flows.yaml`
     """
+    from curate.artifacts.owners import run_scratch
     from pipelines.flows import GateFailed, quiet_prefect, run_flow
+    from pipelines.prefect_server import PrefectUnavailable
 
     quiet_prefect(verbose)
     failures: list[str] = []
+    root: object = config
     try:
         project = load_project(config)
         resolve_flow(project, flow)
-        with Reporter(err, enabled=not no_progress) as reporter:
+        root = project.artifacts_root
+        if not project.artifacts_url:
+            ArtifactStore(_store_root(project.artifacts_dir, f"{config}: artifacts_dir")).sweep()  # crashed runs' scratch
+        with _sigterm_as_exit(), run_scratch(), Reporter(err, enabled=not no_progress) as reporter:
             outcome = run_flow(project, flow, reporter)
-    except (ConfigError, UnreadableInput, ArtifactNotFound) as exc:
+    except (ConfigError, UnreadableInput, ArtifactNotFound, UnsafeName) as exc:
         fail(str(exc))
+    except (OSError, PrefectUnavailable) as exc:
+        if verbose:
+            raise
+        fail(_environment_error(exc, root) if isinstance(exc, OSError) else str(exc))
     except GateFailed as exc:
         outcome, failures = exc.outcome, exc.failures
     out.print(summary_table(flow, outcome))
@@ -111,6 +160,8 @@ def ingest(
         artifact = run_stage(Ingest(), cfg, {}, store)
     except UnreadableInput as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(_environment_error(exc, store.root))
     rows = artifact.rows
     out.print(f"ingest {artifact.version} ({'cache hit' if artifact.cached else 'new'}): "
               f"{rows['in']} records, {rows['kept']} kept, {rows['removed']} quarantined")
@@ -170,7 +221,11 @@ def artifacts_list(
     table = Table()
     for column in ("stage", "version", "created", "in", "kept", "removed", "inputs"):
         table.add_column(column)
-    for a in _store(config, artifacts).list(stage):
+    try:
+        found = _store(config, artifacts).list(stage)
+    except UnsafeName as exc:
+        fail(f"--stage: {exc}; `curate stages` lists the stage names")
+    for a in found:
         r = a.rows
         inputs = ", ".join(f"{i['stage']}/{i['version']}" for i in a.manifest["inputs"]) or "raw files"
         table.add_row(a.stage, a.version, a.manifest["created_at"], str(r["in"]), str(r["kept"]), str(r["removed"]), inputs)

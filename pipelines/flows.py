@@ -87,6 +87,9 @@ def run_flow(project: Project, flow_name: str, reporter: Reporter | None = None)
     preflight(steps, open_store(project.artifacts_root))
     from prefect import flow  # imported late: quiet_prefect must run first
 
+    from pipelines.prefect_server import ensure_prefect_api
+
+    ensure_prefect_api()  # one run at a time starts its temporary server, so concurrent runs all start
     _reporter = reporter
     try:
         with tempfile.TemporaryDirectory(prefix="curate-dask-") as scratch:  # Dask's spill space, if Dask runs

@@ -8,16 +8,17 @@ the same way. Calling it twice for one flow run writes one record.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from curate.artifacts import Artifact
-from curate.runs import RunRecord, record_run
+from curate.runs import RUNS_DIR, RunRecord, record_run
 
 
 def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], root: Path | str,
-                    parameters: dict[str, Any] | None = None) -> RunRecord:
+                    parameters: dict[str, Any] | None = None) -> RunRecord | None:
     now = dt.datetime.now(dt.timezone.utc)
     run_id, started = None, now
     try:
@@ -29,8 +30,14 @@ def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], roo
             started = ctx.flow_run.start_time or ctx.flow_run.expected_start_time or now
     except ImportError:  # recording must never fail a run that has already done its work
         pass
-    record = record_run(root, flow_name, outcome, started_at=started.isoformat(timespec="seconds"),
-                        finished_at=now.isoformat(timespec="seconds"), run_id=run_id, parameters=parameters)
+    try:
+        record = record_run(root, flow_name, outcome, started_at=started.isoformat(timespec="seconds"),
+                            finished_at=now.isoformat(timespec="seconds"), run_id=run_id, parameters=parameters)
+    except OSError as exc:
+        # Every artifact is in place (made or cached); a store we may read but not write must not fail the run.
+        print(f"warning: could not record this run under {Path(root) / RUNS_DIR} ({exc.strerror or exc}); its artifacts "
+              "are in place, but `curate report` will not know this run", file=sys.stderr)
+        return None
     _mirror_to_prefect(record)
     return record
 

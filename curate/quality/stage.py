@@ -28,7 +28,7 @@ SUMMARISED = ("chars", "words", "tokens", "turns", "answer_prompt_ratio", "repet
 
 class ScoreConfig(StageConfig):
     tokenizer: str = Field("regex", description="'regex' (words and punctuation, no model) or a local Hugging Face tokenizer folder/name, loaded offline.")
-    ngram: int = Field(3, ge=1, description="n of the word n-grams whose repetition is measured (mostly-CJK text: characters, n scaled to 5 for 3).")
+    ngram: int = Field(3, ge=1, le=32, description="n of the word n-grams whose repetition is measured (mostly-CJK text: characters, n scaled to 5 for 3).")
     extra_phrases: tuple[str, ...] = Field((), description="More refusal/boilerplate phrases (matched case-insensitively).")
 
 

@@ -38,8 +38,8 @@ class HeldOutTooSmall(ContaminationError):
 
 
 class ContaminationConfig(StageConfig):
-    n: int = Field(13, ge=1, description="n-gram length in words, compared between held-out and train prompts.")
-    n_cjk: int = Field(N_CJK, ge=1, description="n-gram length in characters for rows mostly in Chinese, Japanese or Korean (16: see curate.split.contamination).")
+    n: int = Field(13, ge=1, le=64, description="n-gram length in words, compared between held-out and train prompts.")
+    n_cjk: int = Field(N_CJK, ge=1, le=64, description="n-gram length in characters for rows mostly in Chinese, Japanese or Korean (16: see curate.split.contamination).")
     min_shared: int = Field(1, ge=1, description="A held-out record is contaminated when it shares at least this many n-grams with train.")
     view: View = Field("user_turns", description="Text compared: the prompts (user turns) by default.")
     policy: Literal["report", "fail", "move_to_train", "drop"] = Field("report", description="What to do with contaminated held-out records.")

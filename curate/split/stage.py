@@ -120,8 +120,8 @@ class Split(Stage):
 class MixConfig(StageConfig):
     fraction: float = Field(0.1, ge=0, lt=1, description="Share of the final train split made of general rows (capped by what the general input has).")
     seed: int = Field(0, description="Seed of the general-row sample.")
-    n: int = Field(13, ge=1, description="n-gram length in words: general rows sharing one with a validation/test prompt are not used.")
-    n_cjk: int = Field(N_CJK, ge=1, description="n-gram length in characters for rows mostly in Chinese, Japanese or Korean.")
+    n: int = Field(13, ge=1, le=64, description="n-gram length in words: general rows sharing one with a validation/test prompt are not used.")
+    n_cjk: int = Field(N_CJK, ge=1, le=64, description="n-gram length in characters for rows mostly in Chinese, Japanese or Korean.")
     view: View = Field("user_turns", description="Text compared for that check.")
 
 

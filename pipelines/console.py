@@ -72,16 +72,19 @@ def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
             "removed": r["removed"],
             "reasons": ", ".join(f"{k} {v}" for k, v in reasons[:4]) + (" ..." if len(reasons) > 4 else ""),
             "seconds": artifact.manifest["timings"]["seconds"],
+            "note": artifact.manifest.get("metrics", {}).get("headline", ""),  # one line a stage wants seen (split: held-out sizes)
         })
     return rows
 
 
 def summary_table(flow: str, outcome: list[tuple[str, Artifact]]) -> Table:
     table = Table(title=f"flow {flow}", title_justify="left")
+    rows = summary_rows(outcome)
+    notes = any(row["note"] for row in rows)
     for column, justify in [("step", "left"), ("version", "left"), ("cache", "left"), ("in", "right"), ("kept", "right"),
-                            ("removed", "right"), ("removal reasons", "left"), ("s", "right")]:
-        table.add_column(column, justify=justify, no_wrap=column != "removal reasons")  # type: ignore[arg-type]
-    for row in summary_rows(outcome):
+                            ("removed", "right"), ("removal reasons", "left"), ("s", "right")] + ([("notes", "left")] if notes else []):
+        table.add_column(column, justify=justify, no_wrap=column not in ("removal reasons", "notes"))  # type: ignore[arg-type]
+    for row in rows:
         table.add_row(row["step"], row["version"], row["cache"], str(row["in"]), str(row["kept"]), str(row["removed"]),
-                      row["reasons"], f"{row['seconds']:.1f}")
+                      row["reasons"], f"{row['seconds']:.1f}", *([row["note"]] if notes else []))
     return table

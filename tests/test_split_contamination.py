@@ -139,3 +139,30 @@ def test_chinese_rows_are_compared_by_character(real):
     table = alpaca_rows(real / "alpaca_zh" / "alpaca_zh_demo.json", 200, "alpaca_zh")
     report = run(table).metrics["contamination"]
     assert report["cjk_rows_checked"] == report["held_out_checked"] == 40 and report["too_short_to_check"] < 30
+
+
+def test_run_table_and_report_show_requested_and_achieved_held_out_rows(store):
+    from rich.console import Console
+
+    from curate.artifacts import run_stage
+    from curate.report import build_report
+    from curate.runs import record_run
+    from curate.stage import removed_table
+    from pipelines.console import summary_table
+
+    table, _ = preamble_rows()
+    rows = {"in": table.num_rows, "kept": table.num_rows, "removed": 0, "removed_by_reason": {}}
+    records = store.write("ingest", "v0", table, removed_table([]), {"stage": "ingest", "rows": rows, "timings": {"seconds": 0.0}}, "card")
+    split = run_stage(Split(), SplitConfig(seed=0, contamination=ContaminationConfig(policy="move_to_train")), {"records": records}, store)
+    sizes = split.manifest["metrics"]["held_out_sizes"]
+    console = Console(width=250, record=True)
+    console.print(summary_table("curation", [("ingest", records), ("split", split)]))
+    line = next(row for row in console.export_text().splitlines() if "│ split" in row)
+    assert f"validation {sizes['validation']['achieved']}/20, test {sizes['test']['achieved']}/20; strata" in line
+
+    run = record_run(store.root, "curation", [("ingest", records), ("split", split)],
+                     started_at="2026-12-02T10:00:00+00:00", finished_at="2026-12-02T10:00:00+00:00", run_id="r1")
+    html = build_report(store, run)
+    assert "<th class=n>requested</th><th class=n>achieved</th>" in html
+    assert f"<tr><td>test</td><td class=n>20</td><td class=n>{sizes['test']['achieved']}</td>" in html
+    assert "boilerplate cut out before comparing" in html

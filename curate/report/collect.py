@@ -244,8 +244,10 @@ def _splits(data: ReportData, artifact: Artifact, final: pa.Table) -> None:
         counts[split][stratum] += 1
     order = [x for x in ("train", "validation", "test") if x in counts] + sorted(set(counts) - {"train", "validation", "test"})
     keys = [k for k, _ in Counter(strata).most_common()]
+    metrics = artifact.manifest.get("metrics", {})
     data.splits = {"stratify_by": stratify, "strata": keys, "columns": [(x, dict(counts[x])) for x in order],
-                   "max_deviation_pp": artifact.manifest.get("metrics", {}).get("max_stratum_share_deviation_pp")}
+                   "max_deviation_pp": metrics.get("max_stratum_share_deviation_pp"),
+                   "sizes": metrics.get("held_out_sizes"), "contamination": metrics.get("contamination")}
 
 
 def _quality(data: ReportData, present, main) -> None:

@@ -127,6 +127,7 @@ def render(data: ReportData) -> str:
         dev = sp.get("max_deviation_pp") or {}
         note = f"Share of each {escape(sp['stratify_by'] or 'stratum')} per split" + (
             "; largest deviation from the whole: " + ", ".join(f"{k} {v} pp" for k, v in dev.items()) if dev else "")
+        body += _split_sizes(sp.get("sizes"), sp.get("contamination"))
         sections.append(_section("Split balance by stratum", body, note))
 
     if data.quality:
@@ -156,6 +157,24 @@ def render(data: ReportData) -> str:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Curation report · {escape(run['name'])}</title><style>{CSS}</style></head><body>"
             f"{header}<main>{''.join(sections)}</main></body></html>\n")
+
+
+def _split_sizes(sizes: dict | None, contamination: dict | None) -> str:
+    """Requested vs achieved rows per split, and what the contamination check took and cut out as boilerplate."""
+    if not sizes:
+        return ""
+    rows = "".join(f"<tr><td>{escape(x)}</td><td class=n>{s['requested']:,}</td><td class=n>{s['achieved']:,}</td>"
+                   f"<td class=n>{'–' if s['percent_of_target'] is None else str(s['percent_of_target']) + '%'}</td>"
+                   f"<td class=n>{s['taken_by_contamination']:,}</td></tr>" for x, s in sizes.items())
+    body = ("<table><tr><th>split</th><th class=n>requested</th><th class=n>achieved</th><th class=n>of target</th>"
+            f"<th class=n>taken by contamination</th></tr>{rows}</table>")
+    if contamination:
+        bp = contamination.get("boilerplate") or {}
+        cut = (f"; boilerplate cut out before comparing: {bp['ngrams']:,} n-grams in {bp['rows_with_boilerplate']:,} rows"
+               + (f", most often <code>{escape(bp['passages'][0]['text'])}</code>" if bp.get("passages") else "")) if bp.get("ngrams") else ""
+        body += (f"<p class=muted>Contamination check (policy {escape(contamination['policy'])}): "
+                 f"{contamination['moved_to_train']:,} moved to train, {contamination.get('dropped', 0):,} dropped{cut}.</p>")
+    return body
 
 
 def _score(value: float | None) -> str:

@@ -7,7 +7,8 @@ import json
 import random
 
 import pytest
-from tests.conftest import conversation, conversations_table
+import yaml
+from tests.conftest import ROOT, conversation, conversations_table
 
 from curate.artifacts import run_stage
 from curate.dedup.clusters import components, jaccard
@@ -60,33 +61,37 @@ def test_planted_near_duplicates_are_removed_and_linked_to_their_original():
     assert result.kept.column("id").to_pylist() == ["orig", "tree"]
 
 
-def test_a_chain_is_split_so_no_row_is_removed_as_a_copy_of_a_row_it_is_not_near():
+def chain() -> list[str]:
+    """A~B, B~C, C~D at Jaccard 0.83; A~C and B~D at 0.68, A~D at 0.56 (conversation view)."""
     a = PARAGRAPH
     b = edit(a, [50, 58])
     c = edit(b, [4, 12], "kiwi")
-    assert sim(a, b) >= 0.7 and sim(b, c) >= 0.7 and sim(a, c) < 0.7  # A~B, B~C, not A~C
-    rows = [conversation("A", "q", a), conversation("B", "q", b), conversation("C", "q", c), conversation("T", "q", OTHER)]
+    return [a, b, c, edit(c, [30, 38], "plum")]
+
+
+def test_a_chain_is_split_so_no_row_is_removed_as_a_copy_of_a_row_it_is_not_near():
+    rows = [conversation(name, "q", text) for name, text in zip("ABCD", chain())] + [conversation("T", "q", OTHER)]
+    views = {r["id"]: view_text(r["messages"], "conversation") for r in rows}
+    assert sim(views["A"], views["C"]) < 0.7 and sim(views["B"], views["D"]) < 0.7 <= sim(views["C"], views["D"])
     result = run(rows, keeper="first_seen")
-    assert result.removed.column("id").to_pylist() == ["B"]
-    assert result.removed.column("duplicate_of").to_pylist() == ["A"]
-    views = [view_text(r["messages"], "conversation") for r in rows]
-    assert result.removed.column("score").to_pylist() == [pytest.approx(sim(views[0], views[1]))]
-    assert result.kept.column("id").to_pylist() == ["A", "C", "T"]  # C is near B only, and B is gone
+    removed = {r["id"]: r for r in result.removed.to_pylist()}
+    # B takes both its neighbours; D was near C only, and C is gone, so D stays: nothing is removed as a copy of a far row.
+    assert {i: r["duplicate_of"] for i, r in removed.items()} == {"A": "B", "C": "B"}
+    assert all(r["score"] == pytest.approx(sim(views[i], views["B"])) and r["score"] >= 0.7 for i, r in removed.items())
+    assert all(f"{r['score']:.3f} >= 0.7" in r["detail"] for r in removed.values())
+    assert result.kept.column("id").to_pylist() == ["B", "D", "T"]
     assert result.metrics["clusters"] == 1 and result.metrics["chains_broken"] == 1
     assert "chains broken" in result.card
     assert components([(0, 1), (1, 2), (5, 6)]) == [[0, 1, 2], [5, 6]]
 
 
-def test_a_keeper_in_the_middle_of_a_chain_takes_both_ends():
-    a = PARAGRAPH
-    b = edit(a, [50, 58])
-    c = edit(b, [4, 12], "kiwi")
-    rows = [conversation("A", "q", a), conversation("B", "q", b, meta={"quality": {"score": 1}}), conversation("C", "q", c)]
-    result = run(rows, keeper="highest_quality")
-    removed = {r["id"]: r for r in result.removed.to_pylist()}
-    assert set(removed) == {"A", "C"} and {r["duplicate_of"] for r in removed.values()} == {"B"}
-    assert all(r["score"] >= 0.7 and f"{r['score']:.3f} >= 0.7" in r["detail"] for r in removed.values())
-    assert result.metrics["chains_broken"] == 0
+def test_the_row_that_takes_the_most_copies_is_kept_and_the_policy_breaks_ties():
+    a, b, c, _ = chain()
+    rows = [conversation("A", "q", a, meta={"quality": {"score": 1}}), conversation("B", "q", b), conversation("C", "q", c)]
+    result = run(rows, keeper="highest_quality")  # A is best, but only B is within reach of both ends
+    assert dict(zip(result.removed.column("id").to_pylist(), result.removed.column("duplicate_of").to_pylist())) == {"A": "B", "C": "B"}
+    pair = run(rows[:2], keeper="highest_quality")  # a tie: the policy decides
+    assert pair.removed.column("id").to_pylist() == ["B"] and pair.metrics["chains_broken"] == 0
 
 
 def test_shingles_shared_by_most_rows_of_a_source_do_not_make_duplicates():
@@ -215,3 +220,27 @@ def test_quality_key_is_a_dotted_path_and_anything_unreadable_ranks_last(meta, k
     from curate.dedup.clusters import _quality
 
     assert _quality(json.dumps(meta), key) == expected
+
+
+def test_chinese_copies_with_one_character_in_a_hundred_edited_are_found(shared_datasets):
+    """Word shingles on unspaced Chinese were whole clauses; curate.script cuts CJK text by character.
+    (bench/dedup/cjk_recall.py measures recall on 100 rows.)"""
+    rng = random.Random(0)
+
+    def edit(prompt: str, answer: str, rate: float = 0.01) -> tuple[str, str]:
+        chars = list(prompt + "\0" + answer)
+        for i in rng.sample([i for i, c in enumerate(chars) if c.isalpha()], max(1, round(rate * len(chars)))):
+            chars[i] = "错"
+        return tuple("".join(chars).split("\0"))
+
+    steps = yaml.safe_load((ROOT / "flows.yaml").read_text())["flows"]["curation"]["steps"]
+    config = MinhashConfig(**next(s["config"] for s in steps if s["stage"] == "dedup_minhash"))
+    records = json.loads((shared_datasets / "real" / "alpaca_zh" / "alpaca_zh_demo.json").read_text())[:8]
+    rows = []
+    for n, r in enumerate(records):
+        rows.append(conversation(f"o{n}", r["instruction"] + r["input"], r["output"]))
+        rows.append(conversation(f"c{n}", *edit(r["instruction"] + r["input"], r["output"])))
+    result = DedupMinhash().run({"records": conversations_table(rows)}, config, StageContext())
+    links = dict(zip(result.removed.column("id").to_pylist(), result.removed.column("duplicate_of").to_pylist()))
+    assert all(copy == f"c{original[1:]}" for copy, original in links.items())  # each copy linked to its own original
+    assert len(links) >= 7  # one pair is at Jaccard 0.77 (a short program), which LSH catches about 3 times in 4

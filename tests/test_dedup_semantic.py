@@ -93,17 +93,17 @@ def unit(angle_degrees: float) -> list[float]:
 
 
 def test_a_chain_of_paraphrases_is_split_so_every_removal_is_within_the_threshold_of_its_keeper():
-    """A~B and B~C at cosine 0.96, A~C at 0.84: only B goes, as a duplicate of A (cosine 0.96)."""
-    rows = [conversation(c, f"question {c}", f"answer {c}") for c in "ABCD"]
-    angles = {"A": 0.0, "B": 16.26, "C": 32.52, "D": 90.0}
+    """A~B, B~C, C~D at cosine 0.96, A~C and B~D at 0.84: B takes A and C; D, near C only, stays."""
+    rows = [conversation(c, f"question {c}", f"answer {c}") for c in "ABCDE"]
+    angles = {"A": 0.0, "B": 16.26, "C": 32.52, "D": 48.78, "E": 90.0}
     embeddings = pa.Table.from_pylist([{"id": c, "vector": unit(a)} for c, a in angles.items()], schema=embeddings_schema(384))
     result = DedupSemantic().run({"records": conversations_table(rows), "embeddings": embeddings},
                                  SemanticConfig(view="conversation", threshold=0.95, clusters=1, keeper="first_seen"),
                                  StageContext())
-    assert result.removed.column("id").to_pylist() == ["B"]
-    assert result.removed.column("duplicate_of").to_pylist() == ["A"]
-    assert result.removed.column("score").to_pylist()[0] == pytest.approx(0.96, abs=1e-3)
-    assert result.kept.column("id").to_pylist() == ["A", "C", "D"]
+    assert result.removed.column("id").to_pylist() == ["A", "C"]
+    assert result.removed.column("duplicate_of").to_pylist() == ["B", "B"]
+    assert result.removed.column("score").to_pylist() == pytest.approx([0.96, 0.96], abs=1e-3)
+    assert result.kept.column("id").to_pylist() == ["B", "D", "E"]
     assert result.metrics["chains_broken"] == 1 and "chains broken" in result.card
 
 

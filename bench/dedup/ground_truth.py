@@ -41,8 +41,9 @@ def prf(predicted: set, truth: set) -> tuple[float, float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threshold", type=float, default=MinhashConfig().threshold)
+    ap.add_argument("--boilerplate-share", type=float, default=MinhashConfig().boilerplate_share)
     args = ap.parse_args()
-    config = MinhashConfig(threshold=args.threshold, keeper="first_seen")
+    config = MinhashConfig(threshold=args.threshold, keeper="first_seen", boilerplate_share=args.boilerplate_share)
     table = build()
     rows = table.to_pylist()
     ids = [r["id"] for r in rows]
@@ -72,7 +73,9 @@ def main() -> None:
     print(f"corpus: {len(rows)} records ({sum(k == 'original' for k in kinds.values())} Alpaca originals, "
           f"{sum(k != 'original' for k in kinds.values())} planted copies); view=conversation, "
           f"{config.shingle} {config.ngram}-grams, num_perm={config.num_perm}, threshold={config.threshold}, "
-          f"bands x rows = {result.metrics['bands']} x {result.metrics['rows']}, verify={config.verify}; stage {seconds:.2f} s")
+          f"bands x rows = {result.metrics['bands']} x {result.metrics['rows']}, verify={config.verify}, "
+          f"boilerplate_share={config.boilerplate_share} (boilerplate shingles found: {result.metrics['boilerplate_shingles']}), "
+          f"chains broken: {result.metrics['chains_broken']}; stage {seconds:.2f} s")
     print(f"\n| level | precision | recall | F1 | predicted | truth |\n|---|---:|---:|---:|---:|---:|")
     print(f"| pairs | {pp:.4f} | {pr:.4f} | {pf:.4f} | {len(pred_pairs)} | {len(truth_pairs)} |")
     print(f"| clusters | {cp:.4f} | {cr:.4f} | {cf:.4f} | {len(pred_clusters)} | {len(truth_clusters)} |")

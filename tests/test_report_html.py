@@ -4,6 +4,7 @@ without console errors."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shutil
@@ -154,3 +155,27 @@ def test_report_renders_in_headless_chromium_without_console_errors(store, two_r
     shot = tmp_path / "report.png"
     chromium(page, tmp_path / "profile2", screenshot=shot)
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def test_the_cluster_legend_counts_every_row_even_when_the_map_draws_a_sample(store, tmp_path, monkeypatch):
+    from collections import Counter
+
+    from curate.cluster.stage import Cluster, ClusterConfig
+    from curate.dedup.embed import Embed, EmbedConfig
+    collect_module = importlib.import_module("curate.report.collect")  # the package exports a function of that name
+
+    prompts = [f"How do I bake bread with recipe number {i}?" for i in range(7)] + [
+        f"How do I sort a Python list of {i} items?" for i in range(5)]
+    source = write_source(tmp_path / "topics.jsonl", [(p, "An answer.") for p in prompts])
+    ingest = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(source), name="topics"),)), {}, store)
+    embed = run_stage(Embed(), EmbedConfig(backend="torch"), {"records": ingest}, store)
+    cluster = run_stage(Cluster(), ClusterConfig(k=2), {"records": ingest, "embeddings": embed}, store)
+    run = record_run(store.root, "curation", [("ingest", ingest), ("embed", embed), ("cluster", cluster)],
+                     started_at="2026-11-03T10:00:00+00:00", finished_at="2026-11-03T10:00:00+00:00", run_id="run3")
+    monkeypatch.setattr(collect_module, "MAX_POINTS", 4)  # draw 1 row in 3
+    cm = collect(store, run).cluster_map
+    truth = Counter(json.loads(m)["cluster"] for m in store.read(cluster).column("meta").to_pylist())
+    assert len(cm["points"]) == 4 and cm["sampled_every"] == 3
+    assert cm["sizes"] == dict(truth) and sum(cm["sizes"].values()) == 12
+    html = build_report(store, run)
+    assert all(f"{cm['labels'][c]} ({n})" in html for c, n in truth.items())

@@ -211,6 +211,14 @@ def _cluster_map(data: ReportData, present, final: pa.Table, texts: dict[str, st
     rows = [(cid, m) for cid, m in zip(ids, metas, strict=True) if cid in index]
     if len(rows) < 3:
         return
+    # The legend names and counts every row's cluster; only the points drawn are sampled.
+    labels: dict[int, str] = {}
+    sizes: Counter[int | None] = Counter()
+    for _, m in rows:
+        c = _cluster_of(m)
+        sizes[c] += 1
+        if c is not None:
+            labels.setdefault(c, str(m.get("cluster_label") or f"cluster {c}"))
     step = max(1, -(-len(rows) // MAX_POINTS))
     rows = rows[::step]  # every k-th row: deterministic, spreads over sources in input order
     x = matrix[[index[cid] for cid, _ in rows]].astype(np.float64)
@@ -218,18 +226,18 @@ def _cluster_map(data: ReportData, present, final: pa.Table, texts: dict[str, st
     _, sv, vt = np.linalg.svd(x, full_matrices=False)
     xy = x @ vt[:2].T
     explained = (sv[:2] ** 2 / max(float((sv ** 2).sum()), 1e-12)).tolist()
-    labels: dict[int, str] = {}
     points = []
     for (cid, m), (px, py) in zip(rows, xy, strict=True):
-        c = m.get("cluster")
-        c = int(c) if isinstance(c, (int, float)) else None
-        if c is not None:
-            labels.setdefault(c, str(m.get("cluster_label") or f"cluster {c}"))
+        c = _cluster_of(m)
         label = f"[{labels[c]}] " if c is not None else ""
         points.append({"x": float(px), "y": float(py), "group": c, "title": label + shorten(texts.get(cid, ""), 240)})
-    sizes = Counter(p["group"] for p in points)
     data.cluster_map = {"points": points, "labels": dict(sorted(labels.items())), "sizes": dict(sizes),
                         "explained": explained, "sampled_every": step, "total": len(ids)}
+
+
+def _cluster_of(meta: dict) -> int | None:
+    c = meta.get("cluster")
+    return int(c) if isinstance(c, (int, float)) else None
 
 
 def _splits(data: ReportData, artifact: Artifact, final: pa.Table) -> None:

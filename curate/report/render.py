@@ -118,7 +118,8 @@ def render(data: ReportData) -> str:
         legend = svg.legend([(c, f"{lbl} ({sizes.get(c, 0)})") for c, lbl in cm["labels"].items()] or [(None, "no cluster labels")])
         ev = " + ".join(f"{100 * e:.0f}%" for e in cm["explained"])
         note = (f"PCA of the embeddings ({ev} of variance); hover a point for its (redacted) prompt. "
-                + (f"Every {cm['sampled_every']}th of {cm['total']:,} rows shown." if cm["sampled_every"] > 1 else f"All {len(cm['points']):,} rows shown."))
+                + (f"{len(cm['points']):,} of {cm['total']:,} rows drawn (1 in {cm['sampled_every']}); the legend counts them all."
+                   if cm["sampled_every"] > 1 else f"All {len(cm['points']):,} rows shown."))
         sections.append(_section("Cluster map", svg.scatter(cm["points"], width=1100, height=520) + legend, note, wide=True))
 
     if data.splits:

@@ -15,7 +15,7 @@ import typer
 def report(
     run: Annotated[Optional[str], typer.Argument(help="Run: `<flow>/<name>`, a name or run-id prefix; default the latest run of --flow.")] = None,
     flow: Annotated[str, typer.Option("--flow", help="Flow whose runs RUN is looked up in.")] = "curation",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write; default <artifacts>/_reports/<flow>/<run>.html.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write; default ARTIFACTS/_reports/FLOW/RUN.html in the artifact root.")] = None,
     config: Annotated[Path, typer.Option("--config", "-c", help="The flows file.")] = Path("flows.yaml"),
     artifacts: Annotated[Optional[Path], typer.Option("--artifacts", help="Artifact root; defaults to artifacts_dir in flows.yaml.")] = None,
 ) -> None:

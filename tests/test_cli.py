@@ -72,3 +72,17 @@ def test_a_bad_config_is_one_message_and_exit_2(tmp_path):
 def test_unknown_artifact_says_how_to_find_one(tmp_path):
     result = runner.invoke(app, ["artifacts", "show", "abc", "--artifacts", str(tmp_path)])
     assert result.exit_code == 2 and "curate artifacts list" in result.output
+
+
+@pytest.mark.parametrize("path", ALL, ids=[" ".join(p) for p in ALL])
+def test_every_option_help_is_shown_whole(path):
+    """Help is rendered as Markdown, which swallows <placeholders>: every word of an option's help must reach the screen."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    shown = " ".join(re.findall(r"\w+", runner.invoke(app, [*path, "--help"], env={"COLUMNS": "240"}).output))
+    for param in command.params:
+        words = " ".join(re.findall(r"\w+", getattr(param, "help", None) or ""))
+        assert words in shown, f"{param.name}: help {param.help!r} is not shown whole"

@@ -183,13 +183,33 @@ def stages() -> None:
         doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()
         inputs = ", ".join(cls.inputs) or "raw files"
         out.print(f"[bold]{stage_name}[/] v{cls.version} (inputs: {inputs}) {escape(doc[0]) if doc else ''}")
-        for key, field in cls.Config.model_fields.items():
-            if field.is_required():
-                default = "required"
-            else:
-                value = field.get_default(call_default_factory=True)
-                default = f"default {json.dumps(value, default=str)}"
-            out.print(f"    {key}: {_type_name(field.annotation)} ({default}) {escape(field.description or '')}", highlight=False)
+        _print_fields(cls.Config, "    ")
+
+
+def _print_fields(model: type, pad: str) -> None:
+    """A config's keys with type, default and description; a key holding a config
+    (``sources: [{path, name, format}]``) lists that config's keys below it."""
+    for key, field in model.model_fields.items():
+        if field.is_required():
+            default = "required"
+        else:
+            value = field.get_default(call_default_factory=True)
+            default = f"default {json.dumps(value, default=str)}"
+        out.print(f"{pad}{key}: {_type_name(field.annotation)} ({default}) {escape(field.description or '')}", highlight=False)
+        nested = _nested_model(field.annotation)
+        if nested is not None:
+            _print_fields(nested, pad + "    ")
+
+
+def _nested_model(annotation) -> type | None:
+    """The config class inside ``Source``, ``tuple[Source, ...]``, ``Source | None``, if any."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((found for arg in typing.get_args(annotation) if (found := _nested_model(arg)) is not None), None)
 
 
 def _type_name(annotation) -> str:
@@ -269,11 +289,29 @@ def artifacts_lineage(
         artifact = store.find(version)
     except ArtifactNotFound as exc:
         fail(str(exc))
-    for depth, a in store.lineage(artifact):
-        pad = "  " * depth
-        out.print(f"{pad}{a.stage}/{a.version}  kept {a.rows['kept']} of {a.rows['in']}", highlight=False)
+    for line in lineage_lines(store.lineage(artifact)):
+        out.print(line, highlight=False)
+
+
+def lineage_lines(walk) -> Iterator[str]:
+    """An artifact's lineage as an indented tree, each artifact's subtree once:
+    a flow's steps share inputs (every step descends from ingest), so a later
+    mention refers back instead of printing the same subtree again."""
+    shown: set[str] = set()
+    skip_below: int | None = None
+    for depth, a in walk:
+        if skip_below is not None and depth > skip_below:
+            continue
+        skip_below = None
+        pad, name = "  " * depth, f"{a.stage}/{a.version}"
+        if name in shown:
+            yield f"{pad}{name}  (inputs shown above)" if a.manifest.get("inputs") or a.manifest.get("external") else f"{pad}{name}"
+            skip_below = depth
+            continue
+        shown.add(name)
+        yield f"{pad}{name}  kept {a.rows['kept']} of {a.rows['in']}"
         for e in a.manifest.get("external", []):
-            out.print(f"{pad}  <- {e['path']} (sha256 {e['sha256'][:16]})", highlight=False)
+            yield f"{pad}  <- {e['path']} (sha256 {e['sha256'][:16]})"
 
 
 from pipelines.cli_compare import compare  # noqa: E402  (commands kept in their own modules)

@@ -86,3 +86,30 @@ def test_every_option_help_is_shown_whole(path):
     for param in command.params:
         words = " ".join(re.findall(r"\w+", getattr(param, "help", None) or ""))
         assert words in shown, f"{param.name}: help {param.help!r} is not shown whole"
+
+
+def test_stages_lists_the_keys_of_nested_configs():
+    result = runner.invoke(app, ["stages"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index(next(line for line in lines if line.startswith("    sources: ") and "Source" in line))
+    assert lines[at + 1].startswith("        path: str (required)") and "flows.yaml" in lines[at + 1]
+    pairs = lines[lines.index(next(line for line in lines if line.startswith("build_pairs"))):]
+    assert any(line.startswith("        path: str") for line in pairs)
+
+
+def test_lineage_prints_a_shared_input_once_and_refers_back(tmp_path):
+    from curate.artifacts import ArtifactStore, run_stage
+    from curate.ingest import Ingest, IngestConfig, Source
+    from curate.split.stage import MixConfig, MixGeneral, Split, SplitConfig
+
+    raw = tmp_path / "a.jsonl"
+    raw.write_text("".join(json.dumps({"instruction": f"question {i}?", "output": f"answer {i}"}) + "\n" for i in range(6)))
+    store = ArtifactStore(tmp_path / "arts")
+    ingest = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(raw)),)), {}, store)
+    split = run_stage(Split(), SplitConfig(), {"records": ingest}, store)
+    mixed = run_stage(MixGeneral(), MixConfig(), {"records": split, "general": ingest}, store)
+    result = runner.invoke(app, ["artifacts", "lineage", mixed.version, "--artifacts", str(tmp_path / "arts")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"ingest/{ingest.version}") == 2 and result.output.count(str(raw)) == 1
+    assert f"ingest/{ingest.version}  (inputs shown above)" in result.output

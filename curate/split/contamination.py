@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -45,53 +45,51 @@ of 20,000 sampled rows, so the estimate is steady, and memory does not grow with
 the input (every row up to this size is read, so small sets are exact)."""
 
 _CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")
+_ANY_CJK = re.compile(f"[{CJK_CLASS}]")
 
 
 def gram_length(text: str, n: int = N_WORDS, n_cjk: int = N_CJK) -> int:
     """Tokens per n-gram for this text: ``n_cjk`` characters when it is mostly CJK, else ``n`` words."""
-    return n_cjk if is_cjk(text) else n
+    # A text without one CJK character is not CJK: one search instead of counting every letter.
+    return n_cjk if _ANY_CJK.search(text) and is_cjk(text) else n
 
 
 def _windows(toks: Sequence[str], k: int) -> list[Gram]:
     return [tuple(toks[i:i + k]) for i in range(len(toks) - k + 1)]
 
 
-def _covered(windows: Sequence[Gram], k: int, boilerplate: frozenset[Gram] | set[Gram]) -> list[bool]:
-    covered = [False] * (len(windows) + k - 1 if windows else 0)
-    for i, gram in enumerate(windows):
-        if gram in boilerplate:
-            covered[i:i + k] = [True] * k
-    return covered
+def cut(text: str, k: int, boilerplate: frozenset[Gram] | set[Gram] | Mapping[Gram, int] = frozenset()) -> tuple[set[Gram], list[str]]:
+    """(the ``k``-token n-grams of ``text`` lying wholly outside boilerplate, the boilerplate passages as text).
+
+    A window that is boilerplate marks its ``k`` tokens; marked runs are the
+    passages, and only windows between them are compared."""
+    toks = tokens(text)
+    windows = _windows(toks, k)
+    hits = [i for i, gram in enumerate(windows) if gram in boilerplate] if boilerplate else []
+    if not hits:
+        return set(windows), []
+    spans = [[hits[0], hits[0] + k]]
+    for i in hits[1:]:
+        if i <= spans[-1][1]:
+            spans[-1][1] = i + k
+        else:
+            spans.append([i, i + k])
+    kept: set[Gram] = set()
+    start = 0
+    for a, b in [*spans, [len(toks), len(toks)]]:
+        kept.update(windows[start:max(start, a - k + 1)])
+        start = b
+    return kept, [gram_text(toks[a:b]) for a, b in spans]
 
 
 def ngrams(text: str, n: int = N_WORDS, n_cjk: int = N_CJK, boilerplate: frozenset[Gram] | set[Gram] = frozenset()) -> set[Gram]:
     """The n-grams of ``text`` that are compared: full-length, outside every boilerplate span."""
-    k = gram_length(text, n, n_cjk)
-    windows = _windows(tokens(text), k)
-    if not boilerplate or not windows:
-        return set(windows)
-    covered = _covered(windows, k, boilerplate)
-    run, out = 0, set()
-    for i, c in enumerate(covered):  # a window ending at i is kept when its k tokens are all uncovered
-        run = 0 if c else run + 1
-        if run >= k:
-            out.add(windows[i - k + 1])
-    return out
+    return cut(text, gram_length(text, n, n_cjk), boilerplate)[0]
 
 
 def boilerplate_spans(text: str, boilerplate: frozenset[Gram] | set[Gram], n: int = N_WORDS, n_cjk: int = N_CJK) -> list[str]:
     """The boilerplate passages of ``text``, as text (for the card)."""
-    k = gram_length(text, n, n_cjk)
-    toks = tokens(text)
-    covered = _covered(_windows(toks, k), k, boilerplate)
-    spans, start = [], None
-    for i, c in enumerate([*covered, False]):
-        if c and start is None:
-            start = i
-        elif not c and start is not None:
-            spans.append(gram_text(toks[start:i]))
-            start = None
-    return spans
+    return cut(text, gram_length(text, n, n_cjk), boilerplate)[1]
 
 
 def gram_text(gram: Sequence[str]) -> str:
@@ -112,14 +110,15 @@ def sample_rows(rows: int, seed: int = 0, sample: int = BOILERPLATE_SAMPLE) -> l
 
 
 def find_boilerplate(texts: Sequence[str], max_rows: int, n: int = N_WORDS, n_cjk: int = N_CJK,
-                     seed: int = 0, sample: int = BOILERPLATE_SAMPLE) -> dict[Gram, int]:
+                     seed: int = 0, sample: int = BOILERPLATE_SAMPLE, lengths: Sequence[int] | None = None) -> dict[Gram, int]:
     """n-grams in more than ``max_rows`` of ``texts`` -> rows holding them (estimated
-    from ``sample_rows`` when there are more than ``sample`` texts)."""
+    from ``sample_rows`` when there are more than ``sample`` texts). ``lengths``:
+    each text's ``gram_length``, when the caller has them."""
     rows = sample_rows(len(texts), seed, sample)
     scale = len(texts) / len(rows) if rows else 1.0
     df: Counter[Gram] = Counter()
     for i in rows:
-        df.update(ngrams(texts[i], n, n_cjk))
+        df.update(set(_windows(tokens(texts[i]), lengths[i] if lengths is not None else gram_length(texts[i], n, n_cjk))))
     return {g: round(c * scale) for g, c in df.items() if c * scale > max_rows}
 
 

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from curate.dedup.views import View
 from curate.split.contamination import (
-    N_CJK, Gram, boilerplate_limit, boilerplate_spans, find_boilerplate, gram_length, ngrams, sample_rows, shared_with,
+    N_CJK, Gram, boilerplate_limit, cut, find_boilerplate, gram_length, shared_with,
 )
 from curate.stage import StageConfig, StageFailed
 from schemas import SPLIT_NAMES
@@ -88,14 +88,19 @@ def check_contamination(splits: Sequence[str], texts: Sequence[str], ids: Sequen
     the scan repeats until no held-out record overlaps train.
     """
     n, n_cjk = config.n, config.n_cjk
+    lengths = [gram_length(text, n, n_cjk) for text in texts]
     limit = boilerplate_limit(len(texts), config.boilerplate_share, config.boilerplate_min_rows)
-    frequent = find_boilerplate(texts, limit, n, n_cjk, seed)
-    boilerplate = frozenset(frequent)
+    frequent = find_boilerplate(texts, limit, n, n_cjk, seed, lengths=lengths)
     splits = list(splits)
     index: dict[Gram, str] = {}
     held: dict[int, set[Gram]] = {}
+    passages: Counter[str] = Counter()
+    with_boilerplate = 0
     for i, text in enumerate(texts):
-        grams = ngrams(text, n, n_cjk, boilerplate)
+        grams, spans = cut(text, lengths[i], frequent)
+        if spans:
+            with_boilerplate += 1
+            passages.update({shorten(span, 120) for span in spans})  # shortened: variants of one preamble count together
         if splits[i] == "train":
             for gram in grams:
                 index.setdefault(gram, ids[i])
@@ -115,7 +120,7 @@ def check_contamination(splits: Sequence[str], texts: Sequence[str], ids: Sequen
             if splits[i] != "train" and ids[i] not in findings:
                 shared, total, other, example = shared_with(grams, index)
                 if shared >= config.min_shared:
-                    new[ids[i]] = Finding(i, splits[i], shared, total, other, example, gram_length(texts[i], n, n_cjk), scan)
+                    new[ids[i]] = Finding(i, splits[i], shared, total, other, example, lengths[i], scan)
         findings.update(new)
         if config.policy != "move_to_train" or not new:
             break
@@ -131,34 +136,17 @@ def check_contamination(splits: Sequence[str], texts: Sequence[str], ids: Sequen
     report = {
         "n": n, "n_cjk": n_cjk, "policy": config.policy,
         "held_out_checked": len(held),
-        "cjk_rows_checked": sum(1 for i in held if gram_length(texts[i], n, n_cjk) == n_cjk != n),
+        "cjk_rows_checked": sum(1 for i in held if lengths[i] == n_cjk != n),
         "too_short_to_check": sum(1 for grams in held.values() if not grams),
         "contaminated_by_split": {x: sum(1 for f in first if f.split == x) for x in HELD_OUT},
         "moved_to_train": len(moved),
-        "boilerplate": boilerplate_report(texts, frequent, limit, config, seed),
+        "boilerplate": {"share": config.boilerplate_share, "more_than_rows": limit, "ngrams": len(frequent),
+                        "rows_with_boilerplate": with_boilerplate,
+                        "passages": [{"text": text, "rows": c} for text, c in passages.most_common(5)]},
         "examples": [{"id": rid, "split": f.split, "shared": f.shared, "ngrams": f.ngrams, "train_id": f.train_id, "example": f.example}
                      for rid, f in list(findings.items())[:5]],
     }
     return Outcome(splits, findings, moved, report)
-
-
-def boilerplate_report(texts: Sequence[str], frequent: Mapping[Gram, int], limit: int, config: ContaminationConfig, seed: int,
-                       top: int = 5) -> dict:
-    """What was cut out as boilerplate: the limit, how many n-grams, and the
-    passages most often cut (shortened), with the rows holding each."""
-    out = {"share": config.boilerplate_share, "more_than_rows": limit, "ngrams": len(frequent)}
-    if not frequent:
-        return {**out, "rows_with_boilerplate": 0, "passages": []}
-    rows = sample_rows(len(texts), seed)
-    scale = len(texts) / len(rows)
-    passages: Counter[str] = Counter()
-    touched = 0
-    for i in rows:
-        spans = boilerplate_spans(texts[i], frequent.keys(), config.n, config.n_cjk)
-        touched += bool(spans)
-        passages.update(set(spans))
-    return {**out, "rows_with_boilerplate": round(touched * scale),
-            "passages": [{"text": shorten(text, 120), "rows": round(c * scale)} for text, c in passages.most_common(top)]}
 
 
 def held_out_sizes(splits: Sequence[str], targets: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, dict]:

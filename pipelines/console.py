@@ -1,8 +1,9 @@
-"""What a person sees while a flow runs: a progress bar per stage and one summary table."""
+"""What a person sees while a flow runs: a progress bar (or plain lines) per stage and one summary table."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -11,13 +12,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from curate.artifacts import Artifact
-from curate.stage import no_progress
 
 T = TypeVar("T")
 
 
 class Reporter:
-    """Progress bars for stages; safe to call from Prefect's worker threads."""
+    """Progress bars for stages on a terminal; plain lines elsewhere (a log, CI,
+    ``--no-progress``), so a long run is never silent for minutes. Safe to call
+    from Prefect's worker threads."""
+
+    interval = 30.0
+    """Seconds between two plain progress lines of one stage."""
 
     def __init__(self, console: Console | None = None, enabled: bool = True):
         self.console = console or Console(stderr=True)
@@ -39,9 +44,29 @@ class Reporter:
         if self._started:
             self._progress.stop()
 
+    def say(self, message: str) -> None:
+        """One plain line (time-stamped when there are no bars to show the time)."""
+        stamp = "" if self.enabled else time.strftime("%H:%M:%S ")
+        with self._lock:
+            self.console.print(f"{stamp}{message}", markup=False, highlight=False, soft_wrap=True)
+
+    def step_started(self, step: str) -> None:
+        if not self.enabled:
+            self.say(f"{step}: running")
+
+    def step_finished(self, step: str, artifact: Artifact, seconds: float) -> None:
+        if self.enabled:
+            return
+        r = artifact.rows
+        if artifact.cached:
+            self.say(f"{step}: cache hit {artifact.stage}/{artifact.version}, {r['kept']} of {r['in']} rows kept")
+        else:
+            self.say(f"{step}: new {artifact.stage}/{artifact.version} in {seconds:.1f} s, {r['kept']} of {r['in']} rows kept, "
+                     f"{r['removed']} removed")
+
     def progress_for(self, step: str):
         if not self.enabled:
-            return no_progress
+            return self._plain_progress(step)
 
         def progress(items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]:
             if total is None and hasattr(items, "__len__"):
@@ -53,6 +78,21 @@ class Reporter:
                 self._progress.advance(task)
             with self._lock:
                 self._progress.update(task, completed=self._progress.tasks[task].completed, total=self._progress.tasks[task].completed)
+
+        return progress
+
+    def _plain_progress(self, step: str):
+        def progress(items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]:
+            if total is None and hasattr(items, "__len__"):
+                total = len(items)  # type: ignore[arg-type]
+            last, done = time.monotonic(), 0
+            for item in items:
+                yield item
+                done += 1
+                if time.monotonic() - last >= self.interval:
+                    last = time.monotonic()
+                    share = f" ({100 * done / total:.0f}%)" if total else ""
+                    self.say(f"{step}: {description or step} {done:,}{f' of {total:,}' if total else ''}{share}")
 
         return progress
 
@@ -71,7 +111,8 @@ def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
             "kept": r["kept"],
             "removed": r["removed"],
             "reasons": ", ".join(f"{k} {v}" for k, v in reasons[:4]) + (" ..." if len(reasons) > 4 else ""),
-            "seconds": artifact.manifest["timings"]["seconds"],
+            # Seconds spent in this run: a cache hit spent none (its manifest keeps what computing it took).
+            "seconds": 0.0 if artifact.cached else artifact.manifest["timings"]["seconds"],
             "note": artifact.manifest.get("metrics", {}).get("headline", ""),  # one line a stage wants seen (split: held-out sizes)
         })
     return rows

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tempfile
+import time
 import warnings
 
 from curate.artifacts import Artifact, ArtifactStore, run_stage
@@ -131,6 +132,9 @@ def _run_steps(flow_name: str, project: Project, parameters: dict | None = None)
     for step in resolve_flow(project, flow_name):
         inputs = {name: done[source] if source in done else store.find(source.removeprefix(PINNED))
                   for name, source in step.inputs.items()}
+        if _reporter:
+            _reporter.step_started(step.name)
+        started = time.perf_counter()
         if runner.shards > 1 and step.stage in runner.sharded_stages:
             # The step runs here (reads inputs, writes the artifact); its row shards go to the task runner.
             stage = Sharded(stage_class(step.stage)(), runner.shards, prefect_map_shards)
@@ -141,6 +145,8 @@ def _run_steps(flow_name: str, project: Project, parameters: dict | None = None)
             artifact = step_task(flow_name, step, inputs, store)
         done[step.name] = artifact
         outcome.append((step.name, artifact))
+        if _reporter:
+            _reporter.step_finished(step.name, artifact, time.perf_counter() - started)
     record_flow_run(flow_name, outcome, store.root, parameters)
     create_table_artifact(table=summary_rows(outcome), key=artifact_key(flow_name, "summary").removesuffix("-card"),
                           description=f"Rows through each step of flow {flow_name}")

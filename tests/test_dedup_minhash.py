@@ -244,3 +244,24 @@ def test_chinese_copies_with_one_character_in_a_hundred_edited_are_found(shared_
     links = dict(zip(result.removed.column("id").to_pylist(), result.removed.column("duplicate_of").to_pylist()))
     assert all(copy == f"c{original[1:]}" for copy, original in links.items())  # each copy linked to its own original
     assert len(links) >= 7  # one pair is at Jaccard 0.77 (a short program), which LSH catches about 3 times in 4
+
+
+def test_template_chats_asking_about_different_companies_are_not_duplicates(shared_datasets):
+    """FastChat's dummy chats: one answer template, questions differing by a name ("trained by OpenAI?" vs "by Meta?")."""
+    import re
+
+    from curate.ingest.stage import Ingest, IngestConfig, Source
+
+    raw = shared_datasets / "real" / "fastchat" / "data_dummy_conversation.json"
+    records = Ingest().run({}, IngestConfig(sources=(Source(path=str(raw), name="fastchat"),)), StageContext()).kept
+    result = DedupMinhash().run({"records": records}, MinhashConfig(), StageContext())
+    users = {r["id"]: [m["content"] for m in r["messages"] if m["role"] == "user"] for r in records.to_pylist()}
+    named = re.compile(r"(trained|created) by|APIs")
+    checked = 0
+    for r in result.removed.to_pylist():
+        question = users[r["id"]][0]
+        if named.search(question):
+            assert question in users[r["duplicate_of"]], (question, users[r["duplicate_of"]])
+            checked += 1
+    assert checked > 50
+    assert result.metrics["boilerplate_shingles"]["fastchat"] > 20

@@ -128,3 +128,16 @@ def test_embed_strips_a_shared_tool_preamble_and_embeds_the_question_alone(store
     sims_stripped, sims_whole = same(embedded) @ same(embedded).T, same(whole) @ same(whole).T
     off_diagonal = ~np.eye(len(rows), dtype=bool)
     assert (sims_whole[off_diagonal] >= 0.95).sum() > 5 * max(1, (sims_stripped[off_diagonal] >= 0.95).sum())
+
+
+def test_the_embedded_first_turn_is_the_first_that_is_not_boilerplate():
+    from curate.dedup.views import line_key, stripped_view
+
+    greeting = frozenset({line_key("What is up?"), line_key("Hello! How can I help you today?")})
+    chat = conversation("x", "What is up?", "Hello! How can I help you today?")["messages"]
+    chat += conversation("y", "Are you trained by Meta?", "No.")["messages"]
+    assert stripped_view(chat, "first_user", greeting) == "Are you trained by Meta?"
+    assert stripped_view(chat[:2], "first_user", greeting) == "What is up?"  # nothing else: kept whole
+    tool = conversation("t", "toolformer: enabled\nwikipedia(query)\nWho wrote Hamlet?", "wikipedia('Hamlet')")["messages"]
+    assert stripped_view(tool, "first_user", frozenset({line_key("toolformer: enabled"), line_key("wikipedia(query)")})) == "Who wrote Hamlet?"
+    assert stripped_view(tool, "first_user", frozenset()) == tool[0]["content"]

@@ -3,7 +3,8 @@
     .venv/bin/python bench/dedup/ground_truth.py [--threshold 0.7]
 
 Truth: two records are duplicates when the exact Jaccard of their shingle sets
-(the stage's own shingles, view ``conversation``) reaches the threshold; it is
+(the stage's own shingles, view ``conversation``, less the boilerplate shingles,
+recomputed in memory by ``corpus_shingle_sets``) reaches the threshold; it is
 computed for every pair inside a planted family and for every pair the stage
 reports (so a natural near-duplicate between unrelated Alpaca rows is not
 counted as a false positive). Truth clusters are connected components of
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import build  # noqa: E402
 
 from curate.dedup.clusters import components, jaccard  # noqa: E402
-from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingle_sets  # noqa: E402
+from curate.dedup.minhash import DedupMinhash, MinhashConfig, corpus_shingle_sets  # noqa: E402
 from curate.dedup.views import view_text  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
@@ -47,7 +48,8 @@ def main() -> None:
     table = build()
     rows = table.to_pylist()
     ids = [r["id"] for r in rows]
-    sets = dict(zip(ids, shingle_sets([view_text(r["messages"], config.view) for r in rows], config.shingle, config.ngram)))
+    sets = dict(zip(ids, corpus_shingle_sets([view_text(r["messages"], config.view) for r in rows], [r["source"] for r in rows],
+                                             config.shingle, config.ngram, config.boilerplate_share, config.boilerplate_min_rows)))
     fam = defaultdict(list)
     for r in rows:
         fam[json.loads(r["meta"])["family"]].append(r["id"])

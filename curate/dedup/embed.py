@@ -12,8 +12,10 @@ folder, offline. Any other value of ``model`` is a local folder path.
 Boilerplate is not meaning: lines that more than ``boilerplate_share`` of one
 source's rows repeat (a tool preamble, a system prompt, a template line) are
 stripped from the embedded view (``curate.dedup.views.boilerplate_lines``), so
-the vector says what a row asks, not which template it came from. Semantic
-dedup and clustering both read these vectors. A view that is nothing but
+the vector says what a row asks, not which template it came from; a first user
+turn that is all boilerplate gives way to the next user turn that is not
+(``stripped_view``). Semantic
+dedup and clustering both read these vectors. A record that is nothing but
 boilerplate is embedded whole.
 
 Backends: ``onnx-int8`` (default) exports the model once to ONNX, quantizes
@@ -48,7 +50,7 @@ from curate.dedup.views import (
     View,
     boilerplate_examples,
     boilerplate_lines,
-    strip_lines,
+    stripped_view,
     view_text,
 )
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
@@ -153,21 +155,21 @@ class Embed(Stage):
         sources = table.column("source")
         starts = range(0, table.num_rows, config.chunk_rows)
 
-        def chunk(start: int) -> tuple[list[str], list[str]]:
-            return ([view_text(m, config.view) for m in messages.slice(start, config.chunk_rows).to_pylist()],
-                    sources.slice(start, config.chunk_rows).to_pylist())
+        def chunk(start: int) -> tuple[list[list[dict]], list[str], list[str]]:
+            rows = messages.slice(start, config.chunk_rows).to_pylist()
+            return rows, [view_text(m, config.view) for m in rows], sources.slice(start, config.chunk_rows).to_pylist()
 
         found: dict[str, frozenset[int]] = {}
         if config.boilerplate_share < 1:
-            found = boilerplate_lines((pair for start in starts for pair in zip(*chunk(start))),
+            found = boilerplate_lines((pair for start in starts for pair in zip(*chunk(start)[1:])),
                                       config.boilerplate_share, config.boilerplate_min_rows)
         parts, examples, stripped = [], [], 0
         for start in ctx.progress(starts, total=len(starts), description="embed"):
-            texts, names = chunk(start)
+            rows, texts, names = chunk(start)
             if found:
                 if len(examples) < 8:
                     examples += boilerplate_examples(texts, names, found, 8 - len(examples))
-                clean = [strip_lines(t, found.get(s, frozenset())) for t, s in zip(texts, names)]
+                clean = [stripped_view(m, config.view, found.get(s, frozenset())) for m, s in zip(rows, names)]
                 stripped += sum(a != b for a, b in zip(clean, texts))
                 texts = clean
             parts.append(encode(texts, config.model, config.batch_size, config.normalize, config.backend))

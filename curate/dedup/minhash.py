@@ -299,6 +299,25 @@ def shingle_sets(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_sour
     return out
 
 
+def corpus_shingle_sets(texts: Sequence[str], sources: Sequence[str], unit: Unit = "word", n: int = 3,
+                        share: float = BOILERPLATE_SHARE, min_rows: int = BOILERPLATE_MIN_ROWS) -> list[set[int]]:
+    """The stage's shingle sets of a whole (small) corpus, boilerplate found in
+    memory rather than through scratch shards: for benchmarks and checks that
+    recompute the stage's similarity independently of its LSH path."""
+    names = sorted(set(sources))
+    doc_source = np.array([names.index(s) for s in sources], dtype=np.int32)
+    cutoffs = boilerplate_cutoffs(Counter(sources), share, min_rows)
+    boilerplate: dict[int, np.ndarray] = {}
+    if share < 1:
+        hashes, doc = shingle_hashes(texts, unit, n)
+        counts = shingle_counts(hashes, doc, doc_source)
+        for (code,), part in counts.partition_by("source", as_dict=True).items():
+            common = part.filter(pl.col("rows") >= cutoffs[names[code]])["hash"].to_numpy()
+            if len(common):
+                boilerplate[int(code)] = np.sort(common)
+    return shingle_sets(texts, unit, n, doc_source, boilerplate)
+
+
 def shingles(text: str, unit: Unit = "word", n: int = 3) -> set[int]:
     """:func:`shingle_sets` of one text, without boilerplate."""
     return shingle_sets([text], unit, n)[0]

@@ -110,13 +110,30 @@ def boilerplate_lines(rows: Iterable[tuple[str, str]], share: float = BOILERPLAT
     return {s: frozenset(k) for s, k in found.items()}
 
 
-def strip_lines(text: str, keys: frozenset[int]) -> str:
-    """``text`` without its boilerplate lines; a text that is nothing but boilerplate is kept whole,
-    so two such texts still compare as equal."""
+def strip_lines(text: str, keys: frozenset[int], whole_if_empty: bool = True) -> str:
+    """``text`` without its boilerplate lines. A text that is nothing but
+    boilerplate is kept whole (``whole_if_empty``), so two such texts still
+    compare as equal; else it becomes empty."""
     if not keys:
         return text
     kept = "\n".join(line for line in text.split("\n") if line_key(line) not in keys)
-    return kept if kept.strip() else text
+    return kept if kept.strip() or not whole_if_empty else text
+
+
+def stripped_view(messages: list[dict], view: View, keys: frozenset[int]) -> str:
+    """The view without boilerplate lines: the part of a record that says something.
+
+    For ``first_user``, a first turn that is all boilerplate (template chats
+    open with the same "What is up?" and ask their real question next) gives way
+    to the first user turn that is not; only a record with none is kept whole."""
+    text = strip_lines(view_text(messages, view), keys, whole_if_empty=False)
+    if text.strip() or not keys:
+        return text or view_text(messages, view)
+    if view == "first_user":
+        for m in messages:
+            if m["role"] == "user" and (turn := strip_lines(m["content"], keys, whole_if_empty=False)).strip():
+                return turn
+    return view_text(messages, view)
 
 
 def boilerplate_examples(texts: Sequence[str], sources: Sequence[str], found: Mapping[str, frozenset[int]],

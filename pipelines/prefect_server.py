@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def ensure_prefect_api() -> None:
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return
+    # The server's own log follows the client's: a run that fails fast stops the server while it is still
+    # flushing events, and its cancelled-flush tracebacks would bury the one-line error.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"))
     timeout = max(START_TIMEOUT_S, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
     home = Path(PREFECT_HOME.value())
     with file_lock(home / "curate-server-start.lock"):

@@ -28,7 +28,7 @@ class YamlRefused(ValueError):
     """A document refused before it was built: the message is one line, with a line number."""
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser: 100x the pure-Python one on a long scalar
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         first: dict[Any, int] = {}
         for key_node, _ in node.value:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import logging
 import socket
+from pathlib import Path
 
 import pytest
 
 from curate.pii import PiiPolicy, find_pii, nlp_engine, redact_conversations, tuned_analyzer
 from curate.pii.analyzer import analyzer_for
+from curate.pii.redact import raw_digest
 
 PLANTED = {
     "PERSON": "Margaret Thornbury",
@@ -39,9 +41,9 @@ def msg(role: str, content: str, tool_calls=None) -> dict:
     return {"role": role, "content": content, "name": None, "tool_calls": tool_calls}
 
 
-def redact(analyzer, conversations, policy: PiiPolicy | None = None):
+def redact(analyzer, conversations, policy: PiiPolicy | None = None, metas=None):
     policy = policy or PiiPolicy()
-    return redact_conversations(conversations, lambda texts: find_pii(analyzer, texts, policy), policy)
+    return redact_conversations(conversations, lambda texts: find_pii(analyzer, texts, policy), policy, metas)
 
 
 @pytest.mark.parametrize("entity", sorted(PLANTED))
@@ -161,3 +163,114 @@ def test_email_validation_never_touches_the_network_or_prints(monkeypatch, capfd
     out, err = capfd.readouterr()
     assert out == "" and err == ""
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_placeholders_are_numbered_per_conversation_and_a_value_keeps_its_number(analyzer):
+    conv = [
+        msg("user", "I'm Margaret Thornbury and my colleague is Dmitri Okonkwo-Hale."),
+        msg("assistant", "Thanks, Margaret. I will write to Dmitri Okonkwo-Hale and to margaret.thornbury@globex-mail.com."),
+        msg("user", "Also copy dmitri.hale@globex-mail.com."),
+    ]
+    [red] = redact(analyzer, [conv])
+    texts = [m["content"] for m in red.messages]
+    assert texts[0] == "I'm <PERSON_1> and my colleague is <PERSON_2>."
+    assert texts[1] == "Thanks, <PERSON_1>. I will write to <PERSON_2> and to <EMAIL_ADDRESS_1>."
+    assert texts[2] == "Also copy <EMAIL_ADDRESS_2>."
+    [again] = redact(analyzer, [conv[2:]])  # numbering starts again in every conversation
+    assert again.messages[0]["content"] == "Also copy <EMAIL_ADDRESS_1>."
+
+
+def test_json_keys_holding_pii_are_redacted_and_the_call_keeps_its_name_id_and_shape(analyzer):
+    args = json.dumps({"recipients": {PLANTED["EMAIL_ADDRESS"]: "to", "ops@globex-mail.com": "cc"}, "subject": "hi"})
+    conv = [msg("assistant", "", tool_calls=[{"id": "call_7", "name": "send_email", "arguments": args}])]
+    [red] = redact(analyzer, [conv])
+    call = red.messages[0]["tool_calls"][0]
+    assert (call["id"], call["name"]) == ("call_7", "send_email")
+    assert json.loads(call["arguments"]) == {"recipients": {"<EMAIL_ADDRESS_1>": "to", "<EMAIL_ADDRESS_2>": "cc"},
+                                             "subject": "hi"}
+    assert red.counts == {"EMAIL_ADDRESS": 2}
+
+
+def test_names_meta_extras_and_the_rejected_reply_are_redacted_and_counted(analyzer):
+    conv = [msg("user", f"Card {PLANTED['CREDIT_CARD']} was charged twice."),
+            {**msg("assistant", "I have refunded it."), "name": PLANTED["EMAIL_ADDRESS"]}]
+    tools = json.dumps([{"name": "refund", "description": f"Escalate to {PLANTED['PHONE_NUMBER']}"}])
+    meta = {"customer_email": PLANTED["EMAIL_ADDRESS"], "tools": tools, "rating": 4,
+            "rejected": {**msg("assistant", f"Your SSN {PLANTED['US_SSN']} is on file; mail {PLANTED['EMAIL_ADDRESS']}.")}}
+    [red] = redact(analyzer, [conv], metas=[meta])
+    assert red.messages[1]["name"] == "<EMAIL_ADDRESS_1>"
+    assert red.meta["customer_email"] == "<EMAIL_ADDRESS_1>"  # the same value has the same number everywhere
+    assert red.meta["rejected"]["content"] == "Your SSN <US_SSN_1> is on file; mail <EMAIL_ADDRESS_1>."
+    assert json.loads(red.meta["tools"]) == [{"name": "refund", "description": "Escalate to <PHONE_NUMBER_1>"}]
+    assert red.meta["rating"] == 4
+    assert red.counts == {"CREDIT_CARD": 1, "EMAIL_ADDRESS": 3, "PHONE_NUMBER": 1, "US_SSN": 1}
+    assert meta["customer_email"] == PLANTED["EMAIL_ADDRESS"]  # the input is not mutated
+
+
+def test_raw_digest_is_taken_from_the_raw_messages_and_tells_apart_rows_redaction_made_equal(analyzer):
+    a = [msg("user", "Write to margaret.thornbury@globex-mail.com")]
+    b = [msg("user", "Write to dmitri.hale@globex-mail.com")]
+    red_a, red_b = redact(analyzer, [a, b])
+    assert red_a.messages == red_b.messages  # redaction alone cannot keep them apart...
+    assert raw_digest(a) != raw_digest(b) and raw_digest(a) == raw_digest([dict(m) for m in a])  # ...the digest does
+    assert len(raw_digest(a)) == 64
+
+
+def test_a_chinese_row_is_recorded_as_chinese_and_keeps_its_email_redacted(analyzer):
+    conv = [msg("user", "请把报告发给王小明，邮箱是 wang.xiaoming@globex-mail.com，谢谢。"), msg("assistant", "好的，已经发送。")]
+    [red] = redact(analyzer, [conv])
+    assert red.language == "zh"
+    assert "<EMAIL_ADDRESS_1>" in red.messages[0]["content"] and "globex" not in red.messages[0]["content"]
+
+
+def ingested(shared: Path, rel: str, limit: int) -> list[dict]:
+    """The first ``limit`` rows of a shared set as the ingest stage makes them."""
+    from curate.ingest.stage import Ingest, IngestConfig, Source
+    from curate.stage import StageContext
+
+    result = Ingest().run({}, IngestConfig(sources=(Source(path=str(shared / rel), name=Path(rel).parent.name),)),
+                          StageContext())
+    return result.kept.to_pylist()[:limit]
+
+
+@pytest.mark.slow
+def test_redaction_makes_no_two_distinct_real_rows_identical(shared_datasets, analyzer):
+    """FastChat's template rows ("Are you trained by OpenAI?" / "...by Meta?") and Toolformer's rows that
+    share one long tool preamble: rows that differ before redaction still differ after it."""
+    rows = (ingested(shared_datasets, "real/fastchat/data_dummy_conversation.json", 200)
+            + ingested(shared_datasets, "real/toolformer/toolformer-dedupe-only-dataset.json", 100))
+    assert len(rows) == 300
+    red = redact(analyzer, [r["messages"] for r in rows], metas=[json.loads(r["meta"]) for r in rows])
+    raw_by_redacted: dict[str, set[str]] = {}
+    for row, out in zip(rows, red):
+        raw_by_redacted.setdefault(json.dumps(out.messages, sort_keys=True), set()).add(raw_digest(row["messages"]))
+    assert sum(1 for r, o in zip(rows, red) if o.messages != r["messages"]) > 0  # the check sees real redactions
+    assert [len(d) for d in raw_by_redacted.values() if len(d) > 1] == []
+
+
+def _shape(value):
+    """A JSON value's structure: keys, list lengths and leaf types (a redacted leaf is a string)."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return "leaf"
+
+
+@pytest.mark.slow
+def test_real_tool_calls_keep_their_name_id_and_json_shape(shared_datasets, analyzer):
+    """Glaive's function calls: redaction may replace an e-mail inside an argument, never the call around it."""
+    rows = ingested(shared_datasets, "sharegpt/glaive_toolcall_en_demo.json", 150)
+    red = redact(analyzer, [r["messages"] for r in rows], metas=[json.loads(r["meta"]) for r in rows])
+    calls = broken = 0
+    for row, out in zip(rows, red):
+        for before, after in zip(row["messages"], out.messages, strict=True):
+            for c0, c1 in zip(before["tool_calls"] or [], after["tool_calls"] or [], strict=True):
+                calls += 1
+                a0, a1 = json.loads(c0["arguments"]), json.loads(c1["arguments"])
+                if (c0["name"], c0["id"], _shape(a0)) != (c1["name"], c1["id"], _shape(a1)):
+                    broken += 1
+        tools = json.loads(row["meta"]).get("tools")
+        if isinstance(tools, str):
+            assert _shape(json.loads(out.meta["tools"])) == _shape(json.loads(tools))
+    assert calls > 100 and broken == 0

@@ -1,6 +1,6 @@
 """Held-out sizes on public data nobody here wrote: ingest -> split, with boilerplate ignored or not.
 
-    .venv/bin/python bench/split_cluster/real_sets.py [--policy move_to_train] [--seed 0]
+    .venv/bin/python bench/split_cluster/real_sets.py [--policy move_to_train] [--seed 0] [--sweep]
 
 Ingests the English and Chinese sets of ``../shared/datasets/real/`` (lima,
 toolformer, fastchat, alpaca_libre, alpaca_zh), each alone and all together
@@ -10,6 +10,8 @@ Each split runs twice in the same process: ``boilerplate off``
 and ``defaults``. The floor is off for the first so its sizes can be printed;
 prints rows taken by contamination, requested vs achieved validation/test rows,
 the largest stratum-share deviation and the top boilerplate passage.
+``--sweep`` then splits toolformer at several ``boilerplate_share`` values, to
+show how wide the range of shares that works is.
 """
 
 from __future__ import annotations
@@ -56,10 +58,21 @@ def run(table: pa.Table, label: str, policy: str, seed: int, stratify_by: str | 
               f"boilerplate n-grams {bp['ngrams']:5}  cjk rows checked {c['cjk_rows_checked']:4}  {time.perf_counter() - started:.1f} s{top}")
 
 
+def sweep(table: pa.Table, policy: str, seed: int) -> None:
+    for share in (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2):
+        config = SplitConfig(seed=seed, contamination=ContaminationConfig(policy=policy, boilerplate_share=share, floor=0.0))
+        m = Split().run({"records": table}, config, StageContext()).metrics
+        c, test = m["contamination"], m["held_out_sizes"]["test"]
+        print(f"toolformer boilerplate_share {share:<5}: n-grams in more than {c['boilerplate']['more_than_rows']:4} rows cut "
+              f"({c['boilerplate']['ngrams']:3} n-grams), moved {c['moved_to_train']:4}, dropped {c['dropped']:4}, "
+              f"test {test['achieved']}/{test['requested']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--policy", default="move_to_train", choices=("move_to_train", "drop"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sweep", action="store_true", help="also split toolformer at several boilerplate_share values")
     args = parser.parse_args()
     if not REAL.is_dir():
         sys.exit(f"{REAL} is absent: this benchmark reads the public sets beside the checkout")
@@ -67,6 +80,8 @@ def main() -> None:
     for name, table in tables.items():
         run(table, name, args.policy, args.seed, None)
     run(pa.concat_tables(tables.values()), "all (mixed)", args.policy, args.seed, "source")
+    if args.sweep:
+        sweep(tables["toolformer"], args.policy, args.seed)
 
 
 if __name__ == "__main__":

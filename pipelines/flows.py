@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import tempfile
 import time
 import warnings
+from functools import partial
 
 from curate.artifacts import Artifact, ArtifactStore, run_stage
 from curate.artifacts.sharded import Sharded
 from curate.stage import StageContext
 from pipelines.config import PINNED, Project, ResolvedStep, resolve_flow
 from pipelines.console import Reporter, summary_rows
+from pipelines.prepare import prepare
 from pipelines.registry import stage_class
 from pipelines.run_log import record_flow_run
 from pipelines.runners import make_task_runner, open_store, prefect_map_shards
@@ -86,6 +89,7 @@ def run_flow(project: Project, flow_name: str, reporter: Reporter | None = None)
     global _reporter
     steps = resolve_flow(project, flow_name)
     preflight(steps, open_store(project.artifacts_root))
+    prepare(steps, reporter.say if reporter else partial(print, file=sys.stderr))
     from prefect import flow  # imported late: quiet_prefect must run first
 
     from pipelines.prefect_server import ensure_prefect_api

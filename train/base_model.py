@@ -49,6 +49,11 @@ def resolve_base_model(name: str = DEFAULT_BASE_MODEL, models_dir: Path | None =
     return name
 
 
+def is_prepared(name: str = DEFAULT_BASE_MODEL, models_dir: Path | None = None) -> bool:
+    """False while resolving ``name`` would first build a folder (the default model on a fresh machine)."""
+    return name != DEFAULT_BASE_MODEL or (Path(models_dir or default_models_dir()) / DEFAULT_BASE_MODEL / PROVENANCE).is_file()
+
+
 def ensure_smollm2(models_dir: Path) -> Path:
     """The cached safetensors copy of the GGUF SmolLM2, built once."""
     final = Path(models_dir) / DEFAULT_BASE_MODEL

@@ -53,15 +53,24 @@ def max_seq_length(model_dir: Path) -> int:
     return int(json.loads(config.read_text()).get("max_seq_length", 512)) if config.exists() else 512
 
 
+def export_path(model_dir: Path, quantize: bool = True) -> Path:
+    """Where ``export`` puts the ONNX file of ``model_dir``; it exists once exported."""
+    return _in(cache_root() / f"{model_dir.parent.name}-{model_dir.name}-onnx-{model_hash(model_dir)}", quantize)
+
+
+def _in(folder: Path, quantize: bool) -> Path:
+    return folder / ("model-int8-pc.onnx" if quantize else "model.onnx")
+
+
 def export(model_dir: Path, quantize: bool = True) -> Path:
     """The ONNX file for ``model_dir`` (int8 when ``quantize``), exported on first use.
 
     Written to a temporary name and renamed, so a concurrent or interrupted
     export never leaves a half file in the cache.
     """
-    folder = cache_root() / f"{model_dir.parent.name}-{model_dir.name}-onnx-{model_hash(model_dir)}"
-    fp32, int8 = folder / "model.onnx", folder / "model-int8-pc.onnx"
-    target = int8 if quantize else fp32
+    target = export_path(model_dir, quantize)
+    folder = target.parent
+    fp32, int8 = _in(folder, quantize=False), _in(folder, quantize=True)
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,7 @@ class FilterConfig(QualityThresholds):
 
 class FilterQuality(Stage):
     name = "filter_quality"
-    version = "1"
+    version = "2"  # 2: rows not scored upstream are scored as score_quality 3 scores them (CJK)
     Config = FilterConfig
     output_schema = CONVERSATION
 

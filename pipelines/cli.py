@@ -109,7 +109,7 @@ def run(
     """
     from curate.artifacts.owners import run_scratch
     from pipelines.flows import GateFailed, quiet_prefect, run_flow
-    from pipelines.prefect_server import PrefectUnavailable
+    from pipelines.prefect_server import PrefectUnavailable, ensure_prefect_api
 
     quiet_prefect(verbose)
     failures: list[str] = []
@@ -120,6 +120,7 @@ def run(
         root = project.artifacts_root
         if not project.artifacts_url:
             ArtifactStore(_store_root(project.artifacts_dir, f"{config}: artifacts_dir")).sweep()  # crashed runs' scratch
+        ensure_prefect_api()  # before run_scratch: the server outlives this run's temp folder
         with _sigterm_as_exit(), run_scratch(), Reporter(err, enabled=not no_progress) as reporter:
             outcome = run_flow(project, flow, reporter)
     except (ConfigError, UnreadableInput, ArtifactNotFound, UnsafeName) as exc:

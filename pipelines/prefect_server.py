@@ -52,7 +52,7 @@ def ensure_prefect_api() -> None:
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
     )
 
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value() or SubprocessASGIServer().running:
         return
     # The server's own log follows the client's: a run that fails fast stops the server while it is still
     # flushing events, and its cancelled-flush tracebacks would bury the one-line error.

@@ -171,3 +171,28 @@ def test_a_stage_reads_its_inputs_files_and_names_their_versions(store, raw):
 def test_stages_without_files_get_no_files_folder(store, raw):
     _, deduped = ingest_and_dedup(store, raw)
     assert not deduped.files_dir.exists() and "files" not in deduped.manifest
+
+
+class QuotesNothing(Stage):
+    """Removes a row whose text holds a planted secret; its detail describes it by shape only."""
+
+    name, version, Config = "quotes_nothing", "1", StageConfig
+
+    def run(self, inputs, config, ctx):
+        table = inputs["records"]
+        first = table.column("id")[0].as_py()
+        removed = removed_table([{"id": first, "stage": self.name, "reason": "too_long", "detail": "answer of 9 characters"}],
+                                source=table)
+        return StageResult(kept=table.slice(1), removed=removed)
+
+
+def test_cards_never_quote_a_removed_rows_record(store, tmp_path):
+    raw = tmp_path / "secret.jsonl"
+    raw.write_text(json.dumps({"instruction": "mail thea.m@x.io", "output": "call 4155550142"}) + "\n"
+                   + json.dumps({"instruction": "hello", "output": "hi"}) + "\n")
+    ingested = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(raw)),)), {}, store)
+    artifact = run_stage(QuotesNothing(), StageConfig(), {"records": ingested}, store)
+    assert "thea.m@x.io" in store.read_removed(artifact).column("record")[0].as_py()  # kept for review, in Parquet
+    card = store.read_card(artifact)  # also the Prefect markdown artifact's text
+    assert "too_long" in card and "answer of 9 characters" in card
+    assert "thea.m@x.io" not in card and "4155550142" not in card

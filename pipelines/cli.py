@@ -22,6 +22,7 @@ from rich.markup import escape
 from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
 from curate.artifacts.names import UnsafeName
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
+from curate.stage import StageFailed
 from pipelines.config import ConfigError, load_project, resolve_flow
 from pipelines.console import Reporter, summary_table
 
@@ -123,7 +124,7 @@ def run(
         ensure_prefect_api()  # before run_scratch: the server outlives this run's temp folder
         with _sigterm_as_exit(), run_scratch(), Reporter(err, enabled=not no_progress) as reporter:
             outcome = run_flow(project, flow, reporter)
-    except (ConfigError, UnreadableInput, ArtifactNotFound, UnsafeName) as exc:
+    except (ConfigError, UnreadableInput, ArtifactNotFound, UnsafeName, StageFailed) as exc:
         fail(str(exc))
     except (OSError, PrefectUnavailable) as exc:
         if verbose:

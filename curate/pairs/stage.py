@@ -38,7 +38,7 @@ from curate.pairs import guards
 from curate.pairs.redact import redact_candidates, redact_removed
 from curate.pairs.sources import ADAPTERS, FORMATS, Candidate, Strategy, detect, ranked_pairs
 from curate.pii.policy import PiiPolicy
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageFailed, StageResult, removed_table
 from schemas import RecordError, SPLIT_NAMES
 from schemas.records import PREFERENCE_PAIR_SPLIT
 
@@ -46,7 +46,7 @@ DETECT_SAMPLE = 50
 RAW_KEEP = 4000
 
 
-class NoPairsKept(RuntimeError):
+class NoPairsKept(StageFailed):
     """The step kept no pair: a DPO step downstream would train on nothing, so the run stops and says why."""
 
 

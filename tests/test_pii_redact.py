@@ -274,3 +274,27 @@ def test_real_tool_calls_keep_their_name_id_and_json_shape(shared_datasets, anal
         if isinstance(tools, str):
             assert _shape(json.loads(out.meta["tools"])) == _shape(json.loads(tools))
     assert calls > 100 and broken == 0
+
+
+def test_build_pairs_redacts_its_sources_on_read_and_pii_alone_never_makes_a_duplicate(tmp_path):
+    """build_pairs after redaction reads its own file: the flow gives it the redact_pii policy, and
+    prompt, chosen and rejected are redacted as one conversation (one number per value across them)."""
+    from curate.pairs.stage import BuildPairs, BuildPairsConfig
+    from curate.stage import StageContext
+    from schemas import SPLIT_CONVERSATION
+
+    rows = [{"prompt": f"Reply to {email} about the refund.", "chosen": f"Dear customer, I wrote to {email}.",
+             "rejected": f"Card {PLANTED['CREDIT_CARD']} is charged.", "score_chosen": 8, "score_rejected": 2}
+            for email in (PLANTED["EMAIL_ADDRESS"], "dmitri.hale@globex-mail.com")]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + '{"prompt": "Call +1-984-182-0190", "chosen": \n')
+    config = BuildPairsConfig(sources=[{"path": str(path)}], redact=PiiPolicy())
+    result = BuildPairs().run({"split": SPLIT_CONVERSATION.empty_table()}, config, StageContext())
+    kept = result.kept.to_pylist()
+    assert len(kept) == 2  # the two pairs differ only in an e-mail address: not duplicates
+    for pair in kept:
+        assert pair["prompt"][0]["content"] == "Reply to <EMAIL_ADDRESS_1> about the refund."
+        assert pair["chosen"][0]["content"] == "Dear customer, I wrote to <EMAIL_ADDRESS_1>."
+        assert pair["rejected"][0]["content"] == "Card <CREDIT_CARD_1> is charged."
+    [broken] = result.removed.to_pylist()
+    assert broken["record"] == '{"prompt": "Call <PHONE_NUMBER_1>", "chosen": '

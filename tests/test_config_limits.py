@@ -138,3 +138,15 @@ def test_artifacts_dir_that_is_a_file_is_one_line_and_exit_2(flows, tmp_path):
     assert result.exit_code == 2 and "is a file, not a folder" in result.output and "Traceback" not in result.output
     listed = CliRunner().invoke(app, ["artifacts", "list", "--artifacts", str(tmp_path / "chat.jsonl")])
     assert listed.exit_code == 2 and "is a file, not a folder" in listed.output
+
+
+def test_split_ratios_are_weights_as_documented(flows):
+    """Decided: ratios are relative weights (the field says "normalised to sum 1"),
+    so 0.9/0.9/0.9 is three equal splits, not an error; negative or all-zero are errors."""
+    from curate.split.stage import SplitConfig
+
+    assert "normalised to sum 1" in SplitConfig.model_fields["ratios"].description
+    text = GOOD + "      - stage: split\n        config: {ratios: {train: 0.9, validation: 0.9, test: 0.9}}\n"
+    assert load_project(flows(text)).flows["tiny"].steps[1].config["ratios"]["test"] == 0.9
+    message, _, _ = refused(flows(text.replace("test: 0.9", "test: -0.9")))
+    assert "ratios must be non-negative" in message

@@ -38,7 +38,7 @@ from curate.dedup.embed import Embed, aligned_vectors  # noqa: E402
 from curate.dedup.exact import DedupExact  # noqa: E402
 from curate.dedup.minhash import DedupMinhash, corpus_shingle_sets  # noqa: E402
 from curate.dedup.semantic import DedupSemantic  # noqa: E402
-from curate.dedup.views import normalise_for_match, view_text  # noqa: E402
+from curate.dedup.views import boilerplate_lines, normalise_for_match, stripped_view, view_text  # noqa: E402
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
@@ -109,24 +109,39 @@ def below_semantic(records, embeddings, removed, threshold: float) -> int:
     return sum(float(vectors[where[r["id"]]] @ vectors[where[r["duplicate_of"]]]) < threshold for r in removed.to_pylist())
 
 
+def display_texts(table, view: str, share: float) -> dict[str, str]:
+    """Each record's view without the lines its source repeats (``stripped_view``), so a
+    judge reads what differs, not the tool preamble every row of the set starts with."""
+    messages = table.column("messages").to_pylist()
+    sources = table.column("source").to_pylist()
+    found = boilerplate_lines(((view_text(m, view), s) for m, s in zip(messages, sources)), share)
+    return {cid: stripped_view(m, view, found.get(s, frozenset()))
+            for cid, m, s in zip(table.column("id").to_pylist(), messages, sources)}
+
+
 def sample_md(results: list[dict], n: int, seed: int, configs: dict) -> str:
-    """N seeded random removals per method, both texts in the view the method compared."""
+    """N seeded random removals per method, both texts in the view the method compared,
+    less the lines repeated by many rows of their source (the similarity shown is the stage's)."""
     rng = random.Random(seed)
     views = {"exact": "conversation", "minhash": configs["dedup_minhash"].view, "semantic": configs["dedup_semantic"].view}
-    lines = [f"Drawn by `bench/dedup/real_sets.py --sample {n} --seed {seed}`.", ""]
+    lines = [f"Drawn by `bench/dedup/real_sets.py --sample {n} --seed {seed}`; texts in the method's view, without the "
+             "lines that more than 5% of their set's rows repeat (tool preambles, greetings), shortened to 300 characters.", ""]
     for method, view in views.items():
         pool = []
         for res in results:
-            text = texts_by_id(res["records"], view)
-            pool += [(res["name"], r, text) for r in res[method].removed.to_pylist()]
+            text = display_texts(res["records"], view, configs["dedup_minhash"].boilerplate_share)
+            whole = texts_by_id(res["records"], view)
+            pool += [(res["name"], r, text, whole) for r in res[method].removed.to_pylist()]
         picked = sorted(rng.sample(range(len(pool)), min(n, len(pool))))
         lines += [f"## {method} ({len(pool)} removals, {len(picked)} drawn; view {view})", ""]
         for k, i in enumerate(picked, 1):
-            name, r, text = pool[i]
-            lines += [f"### {method} {k}: {name}, similarity {r['score']:.3f}", "",
-                      f"- removed `{r['id']}`: {shorten(text[r['id']], 300)}",
-                      f"- kept `{r['duplicate_of']}`: {shorten(text[r['duplicate_of']], 300)}",
-                      "- verdict: ", ""]
+            name, r, text, whole = pool[i]
+            lines += [f"### {method} {k}: {name}, similarity {r['score']:.3f}", ""]
+            for role, cid in (("removed", r["id"]), ("kept", r["duplicate_of"])):
+                lines.append(f"- {role} `{cid}`: {shorten(text[cid], 300)}")
+                if text[cid] != whole[cid]:
+                    lines.append(f"  - whole, last 300 characters: …{' '.join(whole[cid].split())[-299:]}")
+            lines += ["- verdict: ", ""]
     return "\n".join(lines)
 
 

@@ -4,10 +4,13 @@ Two analyzers share one spaCy model: ``default_analyzer`` is presidio's stock
 registry (the benchmark's baseline) and ``tuned_analyzer`` swaps in the
 recognizers of ``curate.pii.recognizers`` and ``curate.pii.persons``.
 ``find_pii`` batches the spaCy work through ``nlp.pipe`` (presidio's per-record
-``analyze`` pays the pipeline overhead once per text), skips NER for texts that
-cannot hold a name, merges overlapping spans of one type, resolves overlapping
-spans of different types by ``ENTITY_PRIORITY``, and makes PERSON findings
-consistent across the text (``refine_persons``).
+``analyze`` pays the pipeline overhead once per text), runs the NER only on
+English prose (``curate.language``; code, URLs, paths and calls blanked, see
+``curate.pii.regions``) that has a capital letter, keeps only structured
+identifiers inside those regions, merges overlapping spans of one type, resolves
+overlapping spans of different types by ``ENTITY_PRIORITY``, and makes PERSON
+findings consistent across the text (``refine_persons``), keeping under the
+default ``person: private`` policy only private people's names (``curate.pii.private``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
@@ -24,14 +28,24 @@ from spacy.tokens import Doc
 
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
+from curate.language import detect_language
+from curate.script import is_cjk
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
+    ADDRESS_ENTITY,
+    PHONE_ENTITY,
+    SECRET_ENTITY,
+    STRUCTURED_ENTITIES,
+    MeaningfulIpRecognizer,
     SecretTokenRecognizer,
     StreetAddressRecognizer,
     TunedCreditCardRecognizer,
     TunedPhoneRecognizer,
+    has_known_key_prefix,
+    phone_formatted,
 )
+from curate.pii.regions import CALL, CODE, PATH, URL, Region, masked, region_at, structural_regions
 
 LANGUAGE = "en"
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION"})
@@ -40,7 +54,6 @@ NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATIO
 # match context words, for which the lower-cased token is a good stand-in.
 NER_COMPONENT = "ner"
 LEMMA_COMPONENT = "llm_curate_lower_lemma"
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @Language.component(LEMMA_COMPONENT)
@@ -79,10 +92,10 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=engine)
     # PhoneRecognizer (libphonenumber over 8 regions) cost 1/4 of analysis time and
     # found nothing TunedPhoneRecognizer misses on the benchmark sets.
-    for name in ("EmailRecognizer", "CreditCardRecognizer", "PhoneRecognizer"):
+    for name in ("EmailRecognizer", "CreditCardRecognizer", "PhoneRecognizer", "IpRecognizer"):
         registry.remove_recognizer(name)
     for recognizer in (OfflineEmailRecognizer(), TunedCreditCardRecognizer(), TunedPhoneRecognizer(),
-                       SecretTokenRecognizer(), StreetAddressRecognizer()):
+                       SecretTokenRecognizer(), StreetAddressRecognizer(), MeaningfulIpRecognizer()):
         registry.add_recognizer(recognizer)
     if policy.name_gazetteer:
         registry.remove_recognizer("SpacyRecognizer")
@@ -131,25 +144,78 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def _needs_ner(text: str, entities: Sequence[str]) -> bool:
-    # A name needs letters; texts of digits and punctuation (ids, amounts, most
-    # JSON leaves) can only hold pattern entities, so the tokenizer is enough.
-    return bool(NER_ENTITIES.intersection(entities)) and _LETTER.search(text) is not None
+LANGUAGE_INDEPENDENT_EXCLUDED = NER_ENTITIES | {PERSON, ADDRESS_ENTITY}
+"""Entities found only in English text: the NER's, and names and street addresses, whose
+recognizers read English cues and layouts. Every other recognizer is a pattern with a
+checksum or a fixed shape and runs on every language."""
+OTHER_LANGUAGE_CONFIDENCE = 0.9
+"""How sure ``curate.language`` must be that a text is not English before only the
+language-independent recognizers run on it; CJK text is judged by script (always sure)."""
+MIN_LETTERS_TO_JUDGE = 20
+_CAPITALISED_WORD = re.compile(r"\b[^\W\d_a-z][\w'’-]*")
+_LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
+_CAPITAL = re.compile(r"[^\W\d_a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one text is analysed: its structural regions, whether it is English, what to look for."""
+
+    regions: list[Region]
+    entities: list[str]
+    ner: bool
+
+
+def _plan(text: str, entities: Sequence[str]) -> _Plan:
+    regions = structural_regions(text)
+    english = _english_or_unsure(text)
+    wanted = list(entities) if english else [e for e in entities if e not in LANGUAGE_INDEPENDENT_EXCLUDED]
+    # The NER only matters where a name can stand: English prose (code, URLs and calls are
+    # blanked for it) with a capital letter; all-lower-case names are found by the name cues.
+    ner = english and bool(NER_ENTITIES.intersection(wanted)) and _CAPITAL.search(masked(text, regions)) is not None
+    return _Plan(regions, wanted, ner)
+
+
+def _english_or_unsure(text: str) -> bool:
+    """Whether English recognizers may apply: the text is English, or too short or unsure to say.
+
+    Names confuse the identifier ("Write to Wisława Szczepańska in Toronto." is 96% Polish), so it
+    reads the text without its capitalised words; what is left must be a confident other language
+    with some words to it. CJK text is judged by script (``curate.language``)."""
+    if is_cjk(text[:4000]):
+        return False
+    rest = _CAPITALISED_WORD.sub(" ", text[:4000])
+    if len(_LOWER_LETTERS.findall(rest)) < MIN_LETTERS_TO_JUDGE:
+        return True
+    language, probability = detect_language(rest)
+    return language == LANGUAGE or probability < OTHER_LANGUAGE_CONFIDENCE
+
+
+def searched_entities(policy: PiiPolicy) -> list[str]:
+    """The policy's entities, without PERSON when ``person`` is ``off``."""
+    return [e for e in policy.entities if not (e == PERSON and policy.person == "off")]
 
 
 def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) -> list[list[Finding]]:
-    """Findings for each text, overlaps resolved, in text order."""
+    """Findings for each text, overlaps resolved, in text order.
+
+    Structure first: code, URLs, paths and calls (``curate.pii.regions``) are hidden from
+    the NER and keep everything but the structured identifiers inside them. Then language:
+    a text that is not English gets the language-independent recognizers only."""
     engine = analyzer.nlp_engine
-    entities = list(policy.entities)
+    entities = searched_entities(policy)
+    plans = [_plan(t, entities) if t and t.strip() else None for t in texts]
     artifacts: list = [None] * len(texts)
-    ner_idx = [i for i, t in enumerate(texts) if t and _needs_ner(t, entities)]
-    for i, (_, art) in zip(ner_idx, engine.process_batch([texts[i] for i in ner_idx], LANGUAGE,
-                                                          batch_size=policy.batch_size, n_process=policy.n_process)):
+    ner_idx = [i for i, p in enumerate(plans) if p is not None and p.ner]
+    ner_texts = [masked(texts[i], plans[i].regions) for i in ner_idx]
+    for i, (_, art) in zip(ner_idx, engine.process_batch(ner_texts, LANGUAGE, batch_size=policy.batch_size,
+                                                          n_process=policy.n_process)):
         artifacts[i] = art
     nlp = engine.nlp[LANGUAGE] if isinstance(engine, SpacyNlpEngine) else None
     out: list[list[Finding]] = []
     for i, text in enumerate(texts):
-        if not text or not text.strip():
+        plan = plans[i]
+        if plan is None or not plan.entities:
             out.append([])
             continue
         art = artifacts[i]
@@ -158,11 +224,34 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
             # is SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
             art = engine._doc_to_nlp_artifact(nlp.make_doc(text), LANGUAGE)
         results: list[RecognizerResult] = analyzer.analyze(
-            text=text, language=LANGUAGE, entities=entities, nlp_artifacts=art,
+            text=text, language=LANGUAGE, entities=plan.entities, nlp_artifacts=art,
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
         )
-        findings = resolve_overlaps([Finding(r.entity_type, r.start, r.end, r.score) for r in results])
-        if policy.name_gazetteer and PERSON in entities:
-            findings = [f for f in refine_persons(text, findings) if text[f.start:f.end] not in policy.allow_list]
+        findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
+        findings = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
+        if policy.name_gazetteer and PERSON in plan.entities:
+            doc = getattr(art, "tokens", None)
+            ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner and doc is not None else []
+            findings = [f for f in refine_persons(text, findings, private=policy.person == "private",
+                                                  ner_spans=ner_spans)
+                        if text[f.start:f.end] not in policy.allow_list
+                        and allowed_in_structure(text, f, plan.regions)]
         out.append(findings)
     return out
+
+
+def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:
+    """Whether a finding may be replaced where it stands: anywhere in prose; inside code, a URL,
+    a path or a call only as a whole structured identifier (a phone there needs a phone's
+    format, a key in a URL or path a known prefix), and never across a region's edge."""
+    region = region_at(regions, f.start, f.end)
+    if region is None:
+        return True
+    if f.start < region.start or f.end > region.end or f.entity not in STRUCTURED_ENTITIES:
+        return False
+    span = text[f.start:f.end]
+    if f.entity == PHONE_ENTITY:
+        return region.kind in (CODE, CALL) and phone_formatted(span)
+    if f.entity == SECRET_ENTITY and region.kind in (URL, PATH):
+        return has_known_key_prefix(span)
+    return True

@@ -43,6 +43,7 @@ from curate.pii.names import (
     preload_lexicons,
     usually_lower_case,
 )
+from curate.pii.private import private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 
 PERSON = "PERSON"
@@ -68,6 +69,11 @@ CUE_PATTERNS = (
     re.compile(rf"\b(?:my name is|call me|i am called|(?:maiden|last|first|family)[ ]name(?:[ ]is|\?|:))[ ]+"
                rf"(?P<name>{_LOWER_WORD}(?:[ ]{_LOWER_WORD})?)"),
 )
+# The cues that say the name is a private person's (``cued_spans``): introductions, greetings and
+# sign-offs, form fields, kin. Titles and speech verbs announce public figures as often ("Sir Isaac
+# Newton", "said Blatter"), so they find names but do not make them private.
+PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[4], CUE_PATTERNS[7])
+PERSON_CUES = (CUE_PATTERNS[0], CUE_PATTERNS[5], CUE_PATTERNS[6])
 # "Ubul: What a wife." A line opened by one capitalised word and a colon is a speaker in a transcript.
 _SPEAKER = re.compile(rf"(?m)^[ \t>]*(?P<name>{_CAP}):")
 _RUN = re.compile(rf"{_CAP}(?:[ ](?:(?:{_INITIAL}|{_PARTICLE})[ ])*{_CAP}){{0,4}}")
@@ -88,6 +94,18 @@ _IMPERATIVE = re.compile(r"[ \t]+(?:the|a|an|your|my|our|their|this|that|these|t
                          r"one|two|up|out|off|in|on|with|to|into|over|more|less)\b")
 _PLACE_PREPOSITION = re.compile(r"\b(?:to|from|in|at|near)[ \t]+$")
 _FIRM = re.compile(rf"\b(?P<a>{_CAP}), (?P<b>{_CAP}) and (?P<c>{_CAP})\b")
+
+
+def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(private, person) spans: those a private-person cue announces ("my name is X", "Dear X",
+    "Regards,\\nX", "Name: X", "my son X", the speakers of a transcript of two or more speaker
+    lines), and those a title or a speech verb marks as some person ("Mr. X", "says X")."""
+    private = [(m.start("name"), m.end("name")) for pattern in PRIVATE_CUES for m in pattern.finditer(text)]
+    speakers = [m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in FIELD_LABELS]
+    if len(speakers) >= 2:
+        private += [(m.start("name"), m.end("name")) for m in speakers]
+    person = [(m.start("name"), m.end("name")) for pattern in PERSON_CUES for m in pattern.finditer(text)]
+    return private, person
 
 
 def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) -> RecognizerResult:
@@ -320,9 +338,12 @@ def _lower_case_names(text: str):
         i = j + 1
 
 
-def refine_persons(text: str, findings: Sequence[Finding]) -> list[Finding]:
+def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = False,
+                   ner_spans: Sequence[tuple[int, int, str]] = ()) -> list[Finding]:
     """One text's resolved findings with PERSON spans trimmed, firms removed, other
-    mentions and list members of found names added; sorted by start."""
+    mentions and list members of found names added; sorted by start. With ``private``,
+    names that are not a private person's (``curate.pii.private``) go before the others
+    are looked for, so a public figure's surname is not redacted at its next mention."""
     kept: list[Finding] = []
     for f in findings:
         if f.entity != PERSON:
@@ -331,6 +352,8 @@ def refine_persons(text: str, findings: Sequence[Finding]) -> list[Finding]:
         f = _trim(text, f)
         if f is not None and not _in_firm(text, f):
             kept.append(f)
+    if private:
+        kept = private_persons(text, kept, *cued_spans(text), ner_spans)
     persons = [f for f in kept if f.entity == PERSON]
     if not persons:
         return sorted(kept, key=lambda f: f.start)

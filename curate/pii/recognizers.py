@@ -16,11 +16,18 @@ IBAN (mod-97), SSN, IP and email validation come from presidio itself.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer.predefined_recognizers import IpRecognizer
 
 SECRET_ENTITY = "API_KEY"
+PHONE_ENTITY = "PHONE_NUMBER"
+STRUCTURED_ENTITIES = frozenset({"EMAIL_ADDRESS", PHONE_ENTITY, "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS",
+                                 SECRET_ENTITY, "CRYPTO"})
+"""Identifiers with a fixed shape (and most with a checksum): secrets wherever they stand,
+so they are replaced inside code, URLs and tool calls too (``curate.pii.regions``)."""
 
 
 def luhn_valid(digits: str) -> bool:
@@ -82,13 +89,37 @@ _OTHER_ID_BEFORE = re.compile(r"(?i:licen[cs]e|passport|account|acct|order|invoi
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?)[ ]?\d{1,5}$", re.IGNORECASE)
 
 
+# "(1824-1907)", "1939–1945": two years, a life or a period, never a phone.
+_YEAR_RANGE = re.compile(r"^(?:1[0-9]|20)\d\d[ ]?[-–—/][ ]?(?:1[0-9]|20)?\d\d$")
+# Layouts only a phone number has: an international prefix, an area code in brackets, the
+# North American 3-3-4, or a trunk 0 followed by groups ("0490 75 40 81", "01.84.17.61.18").
+_PHONE_FORMAT = re.compile(r"^(?:(?:\+|00)\d|\(\d{2,4}\)[ .-]?\d|\d{3}([-.])\d{3}\1\d{4}(?!\d)|"
+                           r"0\d{1,4}(?:[ .-]\d{2,4}){2,4}$)")
+# Words that say a number is a phone number, read in the 50 characters before it (the line
+# before included: "Phone:\n467 3395") or the 15 after it ("416 60 039 office", "...1693-Fax").
+_PHONE_CONTEXT = re.compile(r"(?i:\b(?:phone|phones|telephone|tel|ph|call|calls|called|calling|mobile|cell|"
+                            r"cellphone|fax|desk|office|home|work|contact|reach|text|texts|sms|whatsapp|signal|"
+                            r"dial|hotline|landline|ring|number|nr|messages|answering|registered)\b)")
+
+
+def phone_formatted(text: str) -> bool:
+    """Whether a number is laid out as only a phone number is (see ``_PHONE_FORMAT``)."""
+    return bool(_PHONE_FORMAT.match(_EXTENSION.sub("", text)))
+
+
+def phone_context(text: str, start: int, end: int) -> bool:
+    """Whether the words around ``text[start:end]`` say it is a phone number."""
+    return bool(_PHONE_CONTEXT.search(text, max(0, start - 50), start)
+                or _PHONE_CONTEXT.search(text, end, min(len(text), end + 15)))
+
+
 def phone_number_plausible(text: str) -> bool:
-    """Reject digit runs that are something else: dates, SSNs, IPs, bare counts."""
+    """Reject digit runs that are something else: dates, year ranges, SSNs, IPs, bare counts."""
     body = _EXTENSION.sub("", text)
     digits = re.sub(r"\D", "", body)
     if not 7 <= len(digits) <= 15:
         return False
-    if any(p.match(body) for p in (_DATE_LIKE, _SSN_LIKE, _IP_LIKE, _POSTCODE_LIKE)):
+    if any(p.match(body) for p in (_DATE_LIKE, _SSN_LIKE, _IP_LIKE, _POSTCODE_LIKE, _YEAR_RANGE)):
         return False
     if re.fullmatch(r"\d+\.\d+", body):
         return False  # "408142.36": a decimal amount
@@ -98,7 +129,12 @@ def phone_number_plausible(text: str) -> bool:
 
 
 class TunedPhoneRecognizer(PatternRecognizer):
-    """Phone layouts by format: international prefixes, trunk ``(0)``, extensions."""
+    """Phone layouts by format: international prefixes, trunk ``(0)``, extensions.
+
+    A number is a phone when it has a phone's shape *and* says so: a layout only phones
+    have (``phone_formatted``), or a phone word around it (``phone_context``). Instruction
+    data is full of digit runs that have the shape alone: constants in code (``2166136261``),
+    table widths (``10 25 20 20``), ids, years."""
 
     CONTEXT = ["phone", "call", "tel", "telephone", "mobile", "cell", "fax", "number", "contact", "reach"]
 
@@ -115,7 +151,8 @@ class TunedPhoneRecognizer(PatternRecognizer):
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         return [r for r in results
                 if not (_TWO_GROUPS.match(text[r.start:r.end]) and _WORD_AFTER.match(text, r.end))
-                and not _OTHER_ID_BEFORE.search(text, max(0, r.start - 30), r.start)]
+                and not _OTHER_ID_BEFORE.search(text, max(0, r.start - 30), r.start)
+                and (phone_formatted(text[r.start:r.end]) or phone_context(text, r.start, r.end))]
 
 
 SECRET_PATTERNS = [
@@ -131,6 +168,14 @@ SECRET_PATTERNS = [
             r"(?=[A-Za-z0-9/+]{0,39}\d)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])", 0.7),
     Pattern("private key block", r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----", 0.95),
 ]
+
+
+_KNOWN_KEY_PREFIX = re.compile("|".join(p.regex for p in SECRET_PATTERNS if p.name != "aws secret access key"))
+
+
+def has_known_key_prefix(text: str) -> bool:
+    """Whether a secret is one of the prefixed credential shapes, not only a high-entropy token."""
+    return _KNOWN_KEY_PREFIX.match(text) is not None
 
 
 class SecretTokenRecognizer(PatternRecognizer):
@@ -204,3 +249,24 @@ class StreetAddressRecognizer(PatternRecognizer):
                          patterns=[Pattern("street address", _STREET_ADDRESS, 0.6),
                                    Pattern("street corner", r"(?<=\bcorner of )[^\n,]+? and [^\n,.]+", 0.5)],
                          global_regex_flags=re.MULTILINE)
+
+
+class MeaningfulIpRecognizer(IpRecognizer):
+    """presidio's IP patterns, keeping addresses that can point at someone's machine:
+    not loopback, unspecified, multicast, link-local or reserved IPv4 ones, nor netmasks
+    ("255.255.255.0"), and an IPv6 address must be written with at least three groups
+    (C++ ``add::`` and ``std::`` are not addresses)."""
+
+    def validate_result(self, pattern_text: str) -> bool:
+        body = pattern_text.split("/", 1)[0].split("%", 1)[0]
+        try:
+            address = ipaddress.ip_address(body)
+        except ValueError:
+            return False
+        if address.version == 6 and len([g for g in body.split(":") if g]) < 3:
+            return False
+        if body.startswith("255.") or body.startswith("0."):
+            return False
+        # (IPv6 "reserved" covers most unassigned space, where synthetic and future addresses live.)
+        return not (address.is_loopback or address.is_unspecified or address.is_multicast
+                    or address.is_link_local or (address.version == 4 and address.is_reserved))

@@ -1,0 +1,191 @@
+"""Benchmark: what ``redact_pii`` (default policy) changes on public instruction data nobody here wrote.
+
+Not a test. Run from the repository root:
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/real_sets.py [--workers 2] [--limit N] [--sample 320] [--seed 13]
+
+It ingests the English real sets (``../shared/datasets/real/{lima,toolformer,fastchat,alpaca_libre}``,
+``alpaca/alpaca_en_demo.json``, ``sharegpt/glaive_toolcall_en_demo.json``) with the ``ingest`` stage,
+runs the ``redact_pii`` stage on each and prints rows changed (count and %), spans per entity per
+1,000 rows and rows/s (stage time only; the worker pool's start-up is timed apart). With
+``--zh`` it also runs ``real/alpaca_zh`` and prints the rows changed by non-structured entities.
+
+It then writes a seeded random sample of redacted spans to ``bench/pii/judged_spans.jsonl``
+(set, row id, entity, span text, about 120 characters of context on each side, ``verdict: null``)
+for judging by hand; ``bench/pii/precision.py`` computes precision from the judged file. The
+spans are found by the stage's own functions (``redact_conversations`` over the same pool), so
+they are the spans the stage replaced, names repeated across turns included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from contextlib import nullcontext
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: curate, bench
+
+import pyarrow as pa  # noqa: E402
+
+from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
+from curate.pii.policy import PiiPolicy  # noqa: E402
+from curate.pii.pool import AnalyzerPool  # noqa: E402
+from curate.pii.stage import RedactPii  # noqa: E402
+from curate.stage import StageContext  # noqa: E402
+from schemas import CONVERSATION  # noqa: E402
+
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+ENGLISH_SETS = {
+    "lima": "real/lima/lima.json",
+    "toolformer": "real/toolformer/toolformer-dedupe-only-dataset.json",
+    "fastchat": "real/fastchat/data_dummy_conversation.json",
+    "alpaca_libre": "real/alpaca_libre/alpaca_libre_tasks_v2.jsonl",
+    "alpaca_en_demo": "alpaca/alpaca_en_demo.json",
+    "glaive_toolcall": "sharegpt/glaive_toolcall_en_demo.json",
+}
+CHINESE_SETS = {"alpaca_zh": "real/alpaca_zh/alpaca_zh_demo.json"}
+STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
+CONTEXT = 120
+OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
+
+
+def ingested(name: str, rel: str, limit: int | None) -> list[dict]:
+    """The set's rows as the ``ingest`` stage makes them (quarantined upstream errors left out)."""
+    path = DATASETS / rel
+    result = Ingest().run({}, IngestConfig(sources=(Source(path=str(path), name=name),)), StageContext())
+    return result.kept.to_pylist()[:limit]
+
+
+def row_texts(row: dict) -> list[str]:
+    """The texts ``redact_pii`` analyses in one row: message contents and tool-call arguments,
+    JSON ones as their string leaves."""
+    raw = [m.get("content") or "" for m in row["messages"]]
+    raw += [c.get("arguments") or "" for m in row["messages"] for c in (m.get("tool_calls") or [])]
+    out: list[str] = []
+    for t in raw:
+        out.extend(_json_strings(t))
+    return list(dict.fromkeys(t for t in out if t.strip()))
+
+
+def _json_strings(text: str) -> list[str]:
+    if text.lstrip()[:1] not in ("{", "["):
+        return [text]
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return [text]
+    out: list[str] = []
+
+    def walk(v) -> None:
+        if isinstance(v, dict):
+            for item in v.values():
+                walk(item)
+        elif isinstance(v, list):
+            for item in v:
+                walk(item)
+        elif isinstance(v, str):
+            out.append(v)
+
+    walk(value)
+    return out
+
+
+def spans_of(name: str, rows: list[dict], find) -> list[dict]:
+    """Every span ``find`` reports in the set's texts, with about ``CONTEXT`` characters each side.
+    (The stage also redacts a found name where it recurs in another turn; those repeats are left out.)"""
+    texts, owner = [], {}
+    for row in rows:
+        for t in row_texts(row):
+            if t not in owner:
+                owner[t] = row["id"]
+                texts.append(t)
+    spans = []
+    for text, found in zip(texts, find(texts)):
+        for f in found:
+            spans.append({"set": name, "id": owner[text], "entity": f.entity, "span": text[f.start:f.end],
+                          "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT]})
+    return spans
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=None, help="rows per set")
+    ap.add_argument("--sample", type=int, default=320, help="spans written for judging (0: none)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--zh", action="store_true", help="also run the Chinese set")
+    ap.add_argument("--dump", type=Path, default=None, help="write every span here (for development)")
+    args = ap.parse_args()
+    sets = dict(ENGLISH_SETS, **(CHINESE_SETS if args.zh else {}))
+    missing = [rel for rel in sets.values() if not (DATASETS / rel).exists()]
+    if missing:
+        sys.exit(f"skipped: {DATASETS} lacks {missing} (the shared datasets are not on this machine)")
+    rows = {name: ingested(name, rel, args.limit) for name, rel in sets.items()}
+    english = [r for name in ENGLISH_SETS for r in rows[name]]
+    policy = PiiPolicy(workers=args.workers)
+    t0 = time.perf_counter()
+    result = RedactPii().run({"records": pa.Table.from_pylist(english, schema=CONVERSATION)}, policy, StageContext())
+    secs = time.perf_counter() - t0
+    out = result.kept.to_pylist()
+    removed = Counter(json.loads(r["record"])["source"] for r in result.removed.to_pylist())
+    print(f"redact_pii (default policy, workers={args.workers}) on {len(english)} English rows: {secs:.1f} s, "
+          f"{len(english) / secs:.0f} rows/s (worker start-up included)")
+    print(f"{'set':<16}{'rows':>6}{'changed':>9}{'%':>7}  spans per 1,000 rows")
+    _print_sets({name: rows[name] for name in ENGLISH_SETS}, out, removed)
+    if args.zh:
+        zh = [r for name in CHINESE_SETS for r in rows[name]]
+        zh_out = RedactPii().run({"records": pa.Table.from_pylist(zh, schema=CONVERSATION)},
+                                 policy, StageContext()).kept.to_pylist()
+        _print_sets({name: rows[name] for name in CHINESE_SETS}, zh_out, Counter())
+        loose = sum(1 for r in zh_out if set(_counts(r)) - STRUCTURED)
+        print(f"{'':<16}rows changed by non-structured entities: {loose} ({100 * loose / len(zh):.2f}%)")
+    if not (args.sample or args.dump):
+        return
+    with AnalyzerPool(policy) if args.workers > 1 else nullcontext() as pool:
+        find = pool.find if pool is not None else _in_process(policy)
+        spans = [s for name in ENGLISH_SETS for s in spans_of(name, rows[name], find)]
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
+    if args.sample:
+        sample = random.Random(args.seed).sample(spans, min(args.sample, len(spans)))
+        sample.sort(key=lambda s: (s["set"], s["entity"], s["id"]))
+        OUT.write_text("".join(json.dumps({**s, "verdict": None, "why": ""}, ensure_ascii=False) + "\n"
+                               for s in sample))
+        print(f"{len(sample)} of {len(spans)} spans (seed {args.seed}) written to {OUT}")
+
+
+def _counts(row: dict) -> dict[str, int]:
+    return json.loads(row["meta"] or "{}").get("pii") or {}
+
+
+def _print_sets(sets: dict[str, list[dict]], out: list[dict], removed: Counter) -> None:
+    by_set: dict[str, list[dict]] = {}
+    for r in out:
+        by_set.setdefault(r["source"], []).append(r)
+    for name, original in sets.items():
+        counts = [_counts(r) for r in by_set.get(name, [])]
+        changed = sum(1 for c in counts if c) + removed.get(name, 0)
+        per_entity = Counter()
+        for c in counts:
+            per_entity.update(c)
+        n = max(1, len(original))
+        per_k = ", ".join(f"{e} {1000 * k / n:.1f}" for e, k in per_entity.most_common())
+        print(f"{name:<16}{len(original):>6}{changed:>9}{100 * changed / n:>6.1f}%  {per_k or '-'}")
+
+
+def _in_process(policy: PiiPolicy):
+    from curate.pii.analyzer import analyzer_for, find_pii
+
+    analyzer = analyzer_for(policy.model, policy.extra_patterns, policy.name_gazetteer)
+    return lambda texts: find_pii(analyzer, texts, policy)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Whether a found name belongs to a private person: the ``person: private`` policy.
+
+On instruction and chat data most capitalised names are not private people:
+encyclopaedic answers name public figures ("Albert Einstein", "Christopher Nolan"),
+tasks name places, products, subjects and tools ("New York City", "OpenMeteo API",
+"Math"). Redacting them damages the data and protects nobody. A name found by the
+recognizers is kept as PERSON when the text marks it private, and dropped when the
+text or English itself marks it public or not a person:
+
+* private: a cue announces it ("my name is", "Dear", "Regards,", "Name:", a title,
+  "my son", a transcript speaker), or the same text holds contact details (e-mail,
+  phone, street address, SSN, card, IBAN): a text that carries someone's phone number
+  is about that someone. Private evidence wins over everything below.
+* not a person: a lone place ("London"), an ALL-CAPS word ("FIFA"), a word English
+  writes lower-case ("Math", "Module"), or a capitalised run that is a place or holds
+  such a word ("New York City", "Command Module", "Bell Pepper Stir Fry").
+* public: a surname English text knows well that is not a common one
+  (``names.is_notable``: "Einstein", "Orwell", "Snape"), a role before it ("physicist",
+  "President", "Senator"), life years after it ("(1879-1955)") or "was a ... physicist".
+
+A name with neither kind of evidence is kept: an unknown name in a sentence is most
+likely someone private, which is what synthetic PII sets (synth_dataset_v2) are made of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from curate.pii.finding import Finding
+from curate.pii.names import everyday_word, is_first_name, is_known_name, is_notable, is_place, name_shaped, well_known
+
+PERSON = "PERSON"
+CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE"})
+
+# Roles that make whoever holds them public ("President Lincoln", "physicist Richard Feynman"). Jobs that
+# private people hold as often ("producer", "player", "author") are left out.
+_ROLES = (
+    "president|vice[- ]president|senator|congressman|congresswoman|governor|chancellor|prime minister|"
+    "king|queen|prince|princess|emperor|empress|pharaoh|pope|saint|st|sir|lord|general|admiral|chief justice|"
+    "physicist|chemist|mathematician|astronomer|philosopher|novelist|poet|playwright|composer|painter|sculptor|"
+    "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess"
+)
+_ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
+_ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
+_LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
+_WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
+_INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+NOT_PERSON_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "GPE", "LOC", "NORP", "LAW", "LANGUAGE"})
+"""spaCy labels that say a span is not a person; the name recognizers find names the NER calls these
+("Harry Potter" the book, "Microsoft"), which the ``private`` policy leaves unless a cue marks them."""
+# Single names of gods and scripture figures: public whoever writes them.
+PUBLIC_SINGLE_NAMES = frozenset("""
+zeus hera apollo athena artemis ares hermes hades poseidon aphrodite dionysus hephaestus demeter gaia gaea
+cronus kronos uranus odin thor loki freya freyja frigg baldur tyr janus jupiter juno minerva vulcan osiris
+isis ra horus anubis set brahma vishnu shiva krishna ganesh ganesha lakshmi buddha jesus christ allah
+muhammad mohammed moses abraham isaac jacob ezekiel isaiah jeremiah elijah noah adam eve satan lucifer
+""".split())
+
+
+def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
+                    titled: Sequence[tuple[int, int]] = (),
+                    ner_spans: Sequence[tuple[int, int, str]] = ()) -> list[Finding]:
+    """``findings`` without the PERSON spans that are not a private person's name.
+
+    ``cued`` holds the ``(start, end)`` spans that a private-person cue announces, ``titled``
+    those a title or a speech verb marks as a person (see ``persons.cued_spans``),
+    ``ner_spans`` the NER's ``(start, end, label)`` entities. A text that names someone public and
+    nobody private ("Albert Einstein ... Neville ... Tor") is about the public world: its other
+    unmarked names (characters, first names of public people) are left too."""
+    if any(f.entity in CONTACT_ENTITIES for f in findings):
+        return list(findings)
+    verdicts = {}
+    for f in findings:
+        if f.entity == PERSON and not _overlaps(f, cued):
+            verdicts[f] = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
+    public_text = not cued and PUBLIC in verdicts.values()
+    return [f for f in findings
+            if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+
+
+PUBLIC, THING, UNMARKED = "public", "thing", "unmarked"
+
+
+def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < f.end and f.start < e for s, e in spans)
+
+
+def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int, str]], titled: bool) -> str:
+    """Without a cue or contact details: ``PUBLIC``, ``THING`` (a place or a thing), or ``UNMARKED``.
+    A ``titled`` name ("Mr. Matthews", "says Iwase") is a person, though maybe a public one."""
+    span = text[start:end]
+    if not any(c.isupper() for c in span):
+        return UNMARKED  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
+    words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(span)]
+    words = [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
+    if not words:
+        return THING
+    if not titled and (not_a_person(text, start, end, words) or (
+            any(s <= start and end <= e and label in NOT_PERSON_LABELS for s, e, label in ner_spans)
+            and not any(is_known_name(w) or name_shaped(w) for w in words))):
+        return THING  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
+    if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
+        return PUBLIC
+    line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
+    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span):
+        return PUBLIC
+    after = text[end:end + 120]
+    return PUBLIC if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) else UNMARKED
+
+
+def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Whether the span, read with the capitalised words around it, names a place or a thing."""
+    if not text[:start].strip() and not text[end:].strip(" .\n"):
+        return True  # a bare value ("Christopher Nolan" as a JSON leaf, a title on its own): no sign of anyone private
+    if len(words) == 1:
+        word = words[0]
+        if word.isupper():
+            return True  # "FIFA", "NASA": an acronym
+        if is_place(word) and (not is_first_name(word) or well_known(word)):
+            return True  # "London", "China" (a rarer place that is also a first name needs more)
+        if everyday_word(word):
+            return True  # "Math", "Unforgivable", "Module", "Boss" (even where some locale has it as a name)
+    elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
+            everyday_word(words[-1]) and not is_first_name(words[-1])):
+        return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
+    if any(w.lower() in _call_names(text) for w in words):
+        return True  # "Wolfram Alpha: wolfram('...')": the name of a tool the text calls
+    left, right, _ = _capitalised_around(text, start, end)
+    around = [*left, *words, *right]
+    if len(around) > len(words) and any(is_place(" ".join(around[i:j]))
+                                        for i in range(len(left) + 1) for j in range(len(left) + len(words), len(around) + 1)
+                                        if j - i > len(words)):
+        return True  # "New York City", "San Francisco"
+    # A capitalised everyday word or acronym after the name makes it a title or a thing: "OpenMeteo API",
+    # "Unforgivable Curses", "Wolfram Alpha"
+    return any((everyday_word(w) or (w.isupper() and len(w) > 1)) and not is_first_name(w)
+               and not _INITIAL_OR_SUFFIX.fullmatch(w) for w in right)
+
+
+_CALL_NAME = re.compile(r"\b([A-Za-z_]\w*)\(")
+
+
+def _call_names(text: str) -> frozenset[str]:
+    return frozenset(m.group(1).lower() for m in _CALL_NAME.finditer(text)) if "(" in text else frozenset()
+
+
+_CAP_BEFORE = re.compile(r"([^\W\d_a-z][\w'’-]*)[ ]$")
+_CAP_AFTER = re.compile(r"[ ]([^\W\d_a-z][\w'’-]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]|^[ \t]*[-*\d.)]+)[ \t]*$")
+
+
+def _capitalised_around(text: str, start: int, end: int) -> tuple[list[str], list[str], int]:
+    """The capitalised words that touch the span on its left and right (same line, single spaces),
+    and where the left ones start."""
+    left: list[str] = []
+    pos = start
+    while len(left) < 4 and (m := _CAP_BEFORE.search(text, max(0, pos - 40), pos)):
+        left.insert(0, m.group(1))
+        pos = m.start()
+    left_start = pos
+    right: list[str] = []
+    pos = end
+    while len(right) < 4 and (m := _CAP_AFTER.match(text, pos)):
+        right.append(m.group(1))
+        pos = m.end()
+    return left, right, left_start

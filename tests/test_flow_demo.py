@@ -105,6 +105,22 @@ def test_second_run_is_all_cache_hits_with_the_same_versions(project, first_run)
     assert all(state == "hit" for _, state in after.values())
 
 
+def test_running_from_another_folder_reuses_every_artifact(project, first_run):
+    """Versions come from content: `-c elsewhere/flows.yaml` finds the same versions, all cache hits."""
+    result, home = first_run
+    elsewhere = curate("run", "--no-progress", "-c", f"{project.name}/flows.yaml", cwd=project.parent, home=home)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    before, after = versions(result.stdout), versions(elsewhere.stdout)
+    assert {k: v for k, (v, _) in before.items()} == {k: v for k, (v, _) in after.items()}
+    assert all(state == "hit" for _, state in after.values())
+    assert not (project.parent / "data").exists(), "artifacts land beside flows.yaml, not in the working directory"
+
+
+def test_without_a_terminal_the_run_prints_a_line_per_step(first_run):
+    result, _ = first_run
+    assert "ingest: running" in result.stderr and "dedup_exact: new dedup_exact/" in result.stderr
+
+
 def test_changing_one_stage_config_reversions_it_and_downstream_only(project, first_run):
     from pipelines.config import load_project, resolve_flow
 

@@ -10,9 +10,10 @@ A run record is that answer, one small JSON file per finished flow run:
 File names sort by start time, so "latest" and "previous" are a directory
 listing. Flow names become folder names, so they are checked as one plain path
 segment (``curate.artifacts.names``) when written and when read back: a record
-whose ``flow`` is ``../../x`` is refused, not followed out of the store. A run id (Prefect's flow run id when there is one) makes each record
-unique and lets a second call for the same run be a no-op. Nothing here knows
-Prefect or the clock: callers pass times and ids in.
+whose ``flow`` is ``../../x`` is refused, not followed out of the store.
+A run id (Prefect's flow run id when there is one) makes each record unique
+and lets a second call for the same run be a no-op. Nothing here knows Prefect
+or the clock: callers pass times and ids in.
 """
 
 from __future__ import annotations

@@ -80,7 +80,8 @@ def test_a_duplicate_key_names_the_key_and_both_lines(flows):
 
 
 def test_a_merge_key_may_be_overridden(flows):
-    text = GOOD.replace("config: {sources: [{path: chat.jsonl}]}", "config: {<<: {sources: [{path: nope.jsonl}]}, sources: [{path: chat.jsonl}]}")
+    merged = "config: {<<: {sources: [{path: nope.jsonl}]}, sources: [{path: chat.jsonl}]}"
+    text = GOOD.replace("config: {sources: [{path: chat.jsonl}]}", merged)
     assert load_project(flows(text)).flows["tiny"].steps[0].config["sources"] == [{"path": "chat.jsonl"}]
 
 

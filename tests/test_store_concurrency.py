@@ -172,7 +172,8 @@ def test_concurrent_runs_on_one_store_all_succeed_with_identical_artifacts(tmp_p
     for p, (stdout, stderr) in zip(procs, outputs):
         assert p.returncode == 0, stderr[-3000:]
         assert "Traceback" not in stderr
-    tables = [re.findall(r"│ (\w+)\s+│ ([0-9a-f]{12}) │ \w+\s+│\s+(\d+) │\s+(\d+) │\s+(\d+) │", out) for out, _ in outputs]
+    row = re.compile(r"│ (\w+)\s+│ ([0-9a-f]{12}) │ \w+\s+│\s+(\d+) │\s+(\d+) │\s+(\d+) │")  # step, version, in, kept, removed
+    tables = [row.findall(out) for out, _ in outputs]
     assert len(tables[0]) == 3 and all(t == tables[0] for t in tables)
     store = ArtifactStore(artifacts)
     assert sorted((a.stage, a.version) for a in store.list()) == sorted((s, v) for s, v, *_ in tables[0])

@@ -158,7 +158,8 @@ class ArtifactStore(StoreQueries):
         this code. Live runs' scratch stays. Returns what was removed."""
         removed: list[Path] = []
         try:
-            folders = [self.root / safe_name(stage, "stage")] if stage else [p for p in self.root.iterdir() if is_safe_name(p.name)]
+            folders = ([self.root / safe_name(stage, "stage")] if stage
+                       else [p for p in self.root.iterdir() if is_safe_name(p.name)])
         except OSError:  # no store yet, or not readable: nothing to sweep
             return removed
         for folder in folders:

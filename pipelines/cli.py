@@ -191,12 +191,14 @@ def stages() -> None:
 def _print_fields(model: type, pad: str) -> None:
     """A config's keys with type, default and description; a key holding a config
     (``sources: [{path, name, format}]``) lists that config's keys below it."""
+    from pydantic import BaseModel
+
     for key, field in model.model_fields.items():
         if field.is_required():
             default = "required"
         else:
             value = field.get_default(call_default_factory=True)
-            default = f"default {json.dumps(value, default=str)}"
+            default = "defaults below" if isinstance(value, BaseModel) else f"default {json.dumps(value, default=str)}"
         out.print(f"{pad}{key}: {_type_name(field.annotation)} ({default}) {escape(field.description or '')}", highlight=False)
         nested = _nested_model(field.annotation)
         if nested is not None:

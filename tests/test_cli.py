@@ -96,6 +96,7 @@ def test_stages_lists_the_keys_of_nested_configs():
     assert lines[at + 1].startswith("        path: str (required)") and "flows.yaml" in lines[at + 1]
     pairs = lines[lines.index(next(line for line in lines if line.startswith("build_pairs"))):]
     assert any(line.startswith("        path: str") for line in pairs)
+    assert any(line.startswith("    contamination: ContaminationConfig (defaults below)") for line in lines)
 
 
 def test_lineage_prints_a_shared_input_once_and_refers_back(tmp_path):

@@ -131,7 +131,7 @@ def trainer_arguments(config: TrainConfig, device: Device, scratch: Path, has_ev
         "data_seed": config.seed,
         "use_cpu": not device.on_gpu,
         "bf16": device.on_gpu,
-        "gradient_checkpointing": device.on_gpu,
+        "activation_checkpointing": device.on_gpu,  # transformers 5 name; `gradient_checkpointing` warns each run
         "report_to": [],
         "disable_tqdm": True,
         "dataloader_num_workers": 0,

@@ -11,7 +11,7 @@ import pytest
 
 from curate.artifacts.runner import run_stage
 from curate.pairs import guards
-from curate.pairs.sources import alpaca, hh, oasst, pairwise, ranked_pairs, trl
+from curate.pairs.sources import FORMATS, alpaca, hh, oasst, pairwise, ranked_pairs, trl
 from curate.pairs.stage import BuildPairs, BuildPairsConfig, NoPairsKept
 from curate.stage import StageContext, removed_table
 from schemas import SPLIT_CONVERSATION
@@ -305,3 +305,24 @@ def test_demo_pairs_file_plants_one_of_each_drop_reason():
     result = BuildPairs().run({"split": EMPTY_SPLIT}, BuildPairsConfig(sources=[{"path": str(path)}], min_margin=1), StageContext())
     assert sorted(reasons(result)) == ["duplicate_pair", "empty_answer", "identical_answers", "margin_below_min", "tie"]
     assert result.kept.num_rows == 25
+
+
+ODD_RECORDS = [None, 42, "text", [1, 2], {}, {"chosen": [1], "rejected": {"a": 1}}, {"prompt": {"role": ["x"]}, "chosen": "a", "rejected": "b"},
+               {"message_tree_id": "t", "prompt": {"role": "prompter", "text": "q", "replies": 5}},
+               {"prompt": "p", "responses": [{"content": "a", "rating": "high"}, 7]},
+               {"instruction": "i", "output": [1, "b"]}, {"instruction": "i", "output_1": "a", "output_2": "b", "preference": "NaN"},
+               {"conversations": [{"from": ["human"], "value": "q"}], "chosen": "a", "rejected": "b"}]
+
+
+@pytest.mark.parametrize("fmt", ["auto", *FORMATS])
+def test_hostile_records_are_removed_with_reasons_in_every_pair_format(tmp_path, fmt):
+    good = {"prompt": "hi", "chosen": "hello", "rejected": "go away"}
+    path = write_jsonl(tmp_path / "odd.jsonl", [json.dumps(r) for r in ODD_RECORDS] + ["{broken", json.dumps(good)])
+    cfg = BuildPairsConfig(sources=[{"path": path, "format": fmt}])
+    try:
+        result = BuildPairs().run({"split": EMPTY_SPLIT}, cfg, StageContext())
+    except NoPairsKept as err:  # formats that cannot read the one good trl row keep nothing, and say so
+        assert fmt not in ("auto", "trl") and "kept 0 pairs" in str(err)
+        return
+    assert result.rows_in == result.kept.num_rows + result.removed.num_rows
+    assert result.kept.num_rows == 1 and result.removed.num_rows == len(ODD_RECORDS) + 1

@@ -39,7 +39,9 @@ def normalise_text(text: str) -> str:
 
 
 def canonical_role(role: Any, field: str) -> str:
-    key = role.strip().lower() if isinstance(role, str) else role
+    if not isinstance(role, str):
+        raise RecordError("wrong_type", field, role, "a role is text")
+    key = role.strip().lower()
     if key not in ROLE_ALIASES:
         raise RecordError(
             "unknown_role", field, role, f"unknown role; expected one of {', '.join(sorted(ROLE_ALIASES))}"

@@ -6,7 +6,8 @@ Bad bytes are the reader's business, and one bad record never costs another:
   files without one, from where the NUL bytes sit around the first character
   (RFC 8259 text starts with ASCII); UTF-8 bytes that do not decode quarantine
   only their own line or element (``invalid_utf8``);
-* lines end in LF, CRLF or, in files that hold no LF at all, CR;
+* lines end in LF, CRLF or CR, mixed as they may be (raw CR and LF cannot sit
+  inside a JSON string, so reading every one as a line end changes no record);
 * ``.jsonl`` is one record per line; ``.json`` is a JSON document: an array
   (each element a record), a single object (pretty-printed or not), objects one
   after another, or several arrays in a row. A bad element is quarantined and
@@ -43,6 +44,8 @@ RAW_SLICE = 2000  # characters of a bad record's text carried to the quarantine 
 # Lone surrogates that ``surrogateescape`` makes of bytes that are not UTF-8.
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_LINE_END = re.compile("\r\n?")
+_FIRST_KEY = re.compile(r'\{[^"{}\[\],:]{0,8}("(?:[^"\\\x00-\x1f]|\\.)*")\s*:')  # a few stray characters may precede the key
 _BOMS = (  # longest first: the UTF-32-LE mark begins with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -124,16 +127,14 @@ def decode(data: bytes, shown: str) -> str:
     and the rest is read; a UTF-16/32 file that does not decode is unreadable."""
     codec, skip = encoding_of(data)
     if codec == "utf-8":
-        return data[skip:].decode("utf-8", errors="surrogateescape")
-    try:  # a lone surrogate in UTF-16/32 passes here and is quarantined with its record (invalid_text)
-        return data[skip:].decode(codec, errors="surrogatepass")
-    except UnicodeDecodeError as exc:
-        raise UnreadableInput(f"{shown}: not valid {codec.upper()} at byte {exc.start + skip} "
-                              "(the encoding was read from its byte-order mark or NUL bytes); re-encode it as UTF-8") from None
-
-
-def _newline(text: str) -> str:
-    return "\n" if "\n" in text or "\r" not in text else "\r"
+        text = data[skip:].decode("utf-8", errors="surrogateescape")
+    else:
+        try:  # a lone surrogate in UTF-16/32 passes here and is quarantined with its record (invalid_text)
+            text = data[skip:].decode(codec, errors="surrogatepass")
+        except UnicodeDecodeError as exc:
+            raise UnreadableInput(f"{shown}: not valid {codec.upper()} at byte {exc.start + skip} (the encoding was "
+                                  "read from its byte-order mark or NUL bytes); re-encode it as UTF-8") from None
+    return _LINE_END.sub("\n", text)
 
 
 def _parse(text: str, ref: str, where: str) -> RawRecord:
@@ -150,7 +151,7 @@ def _parse(text: str, ref: str, where: str) -> RawRecord:
 
 
 def _read_lines(text: str, shown: str) -> Iterator[RawRecord]:
-    for number, line in enumerate(text.split(_newline(text)), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             yield _parse(line, f"{shown}:{number}", f"line {number}")
 
@@ -164,21 +165,24 @@ class _Document:
     """A JSON document walked value by value, each value knowing its line.
 
     ``raw_decode`` parses one value at a position; on a syntax error the walk
-    re-synchronises at the next line that starts a value at the indentation the
-    bad one started at (pretty-printed arrays, one object per line), or else at
-    the next ``{`` after a comma (arrays on one line), so later records survive.
+    re-synchronises at the earliest of: the next line that starts a value at
+    the indentation the bad one started at (pretty-printed arrays, one object
+    per line), and, in an array, the next object after ``,`` or ``[`` that shares
+    a key with the last good record (arrays on one line, appended arrays). So
+    later records survive, and objects nested in the bad one are not taken for records.
     """
 
     _decoder = json.JSONDecoder()
 
     def __init__(self, text: str, shown: str):
-        self.text, self.shown, self.newline = text, shown, _newline(text)
+        self.text, self.shown = text, shown
         self._line, self._counted = 1, 0
+        self.keys: frozenset = frozenset()  # keys of the last good object: what a record here looks like
 
     def line_at(self, pos: int) -> int:
         if pos < self._counted:  # only for error positions inside the value just read
-            return self._line - self.text.count(self.newline, pos, self._counted)
-        self._line += self.text.count(self.newline, self._counted, pos)
+            return self._line - self.text.count("\n", pos, self._counted)
+        self._line += self.text.count("\n", self._counted, pos)
         self._counted = pos
         return self._line
 
@@ -195,7 +199,7 @@ class _Document:
             value, end = self._decoder.raw_decode(self.text, pos)
         except json.JSONDecodeError as exc:
             end = self.resync(pos, in_array)
-            at = self.line_at(pos) + self.text.count(self.newline, pos, min(exc.pos, end))
+            at = self.line_at(pos) + self.text.count("\n", pos, min(exc.pos, end))
             return RawRecord(ref, raw=_printable(self.text[pos:end][:RAW_SLICE]),
                              error=("invalid_json", f"{where}: {exc.msg} on line {at}; reading resumes after it")), end
         except RecursionError:
@@ -205,39 +209,70 @@ class _Document:
         raw = self.text[pos:end]
         if _UNDECODABLE.search(raw):
             return _parse(raw, ref, where), end  # names the undecodable byte
+        if isinstance(value, dict) and value:
+            self.keys = frozenset(value)
         return RawRecord(ref, value=value, raw=raw), end
 
     def resync(self, pos: int, in_array: bool) -> int:
-        """Where reading resumes after a bad value at ``pos``: the next value that parses."""
-        text, newline = self.text, self.newline
-        indent = text[text.rfind(newline, 0, pos) + 1 : pos]
+        """Where reading resumes after a bad value at ``pos``: the earliest next value that parses
+        and looks like a record; failing that, in an array, any object after a comma."""
+        keys = self.keys or self._first_key(pos)
+        like_a_record = self._next_element(pos, keys) if in_array and keys else None
+        found = [p for p in (self._next_line(pos, in_array), like_a_record) if p]
+        if found:
+            return min(found)
+        return (self._next_element(pos, frozenset()) if in_array else None) or len(self.text)
+
+    def _first_key(self, pos: int) -> frozenset:
+        """The first key of the (bad) object at or just after ``pos`` (junk may precede its brace):
+        what a record looks like before any good one was read."""
+        brace = self.text.find("{", pos, pos + 200)
+        match = _FIRST_KEY.match(self.text, brace) if brace >= 0 else None
+        try:
+            return frozenset([json.loads(match.group(1))]) if match else frozenset()
+        except json.JSONDecodeError:  # a bad escape in the key
+            return frozenset()
+
+    def _next_line(self, pos: int, in_array: bool) -> int | None:
+        """The next line that begins a value no deeper than the bad one began its line (pretty-printed
+        arrays, one object per line), or an array's closing bracket when the bad value was its last."""
+        text = self.text
+        indent = text[text.rfind("\n", 0, pos) + 1 : pos]
         began_line = not indent.strip()
-        if in_array and not began_line:  # an array on one line: the next element after a comma
-            for match in re.finditer(r",\s*(?=[{\[])", text[pos:]):
-                if self._parses(pos + match.end()):
-                    return pos + match.end()
         if not began_line:
             indent = ""
-        i = text.find(newline, pos)
+        i = text.find("\n", pos)
         while i >= 0:
             start = i + 1
-            stop = text.find(newline, start)
+            stop = text.find("\n", start)
             line = text[start : len(text) if stop < 0 else stop]
             body = line.lstrip()
             lead = len(line) - len(body)
-            if line.startswith(indent) and lead == len(indent) and body[:1] in ("{", "[") and self._parses(start + lead):
-                return start
+            if lead <= len(indent) and body[:1] in ("{", "[") and self._parses(start + lead):
+                return start  # not indented deeper than the bad value, so not nested in it
             if in_array and began_line and body[:1] == "]" and lead < len(indent):
-                return start + lead  # the bad value was the array's last: resume at its closing bracket
+                return start + lead
             i = stop
-        return len(text)
+        return None
 
-    def _parses(self, pos: int) -> bool:
+    def _next_element(self, pos: int, keys: frozenset) -> int | None:
+        """The next object after a comma or an opening bracket (arrays on one line, appended arrays)."""
+        for match in re.finditer(r"[,\[]\s*(?=\{)", self.text[pos + 1 :]):
+            if self._parses(pos + 1 + match.end(), keys):
+                return pos + 1 + match.end()
+        return None
+
+    def _parses(self, pos: int, keys: frozenset = frozenset()) -> bool:
+        """A value parses at ``pos``; with ``keys``, an object sharing a key with them and
+        followed by ``,`` or ``]`` (an element of this array, not an object nested in the bad one)."""
         try:
-            self._decoder.raw_decode(self.text, pos)
+            value, end = self._decoder.raw_decode(self.text, pos)
         except (json.JSONDecodeError, RecursionError):
             return False
-        return True
+        if not keys:
+            return True
+        after = self.skip(end)
+        return isinstance(value, dict) and not keys.isdisjoint(value) and self.text[after : after + 1] in (",", "]")
 
 
 def _read_document(text: str, shown: str) -> Iterator[RawRecord]:

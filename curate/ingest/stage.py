@@ -198,11 +198,9 @@ class Ingest(Stage):
 
 
 def _record_format(value: Any, file_fmt: str | None) -> str | None:
-    """A record's adapter: the file's format when the record has its shape,
-    else the format this record alone has (files that mix layouts), else the
-    file's format, whose adapter then says what is missing."""
-    if file_fmt is not None and ADAPTERS[file_fmt].matches(value):
-        return file_fmt
+    """A record's adapter: the most specific layout the record has (so files that
+    mix layouts are read record by record), else the file's format, whose
+    adapter then says what the record lacks."""
     return detect_one(value) or file_fmt
 
 

@@ -179,7 +179,10 @@ def oasst(row: Any, strategy: Strategy = "best_vs_worst") -> list[Candidate]:
     def walk(node: dict, path: list[dict], where: str) -> None:
         role = canonical_role(node.get("role"), f"{where}.role")
         path = path + [_msg(role, node.get("text"), f"{where}.text")]
-        replies = [(i, r) for i, r in enumerate(node.get("replies") or []) if isinstance(r, dict) and not r.get("deleted")]
+        children = node.get("replies") or []
+        if not isinstance(children, list):
+            raise RecordError("wrong_type", f"{where}.replies", children, "expected a list of replies")
+        replies = [(i, r) for i, r in enumerate(children) if isinstance(r, dict) and not r.get("deleted")]
         ranked = [(i, r) for i, r in replies if r.get("role") == "assistant" and isinstance(r.get("rank"), int | float)]
         if role == "user" and len(ranked) >= 2:
             scores = [-float(r["rank"]) for _, r in ranked]  # rank 0 is best

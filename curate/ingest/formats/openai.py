@@ -26,7 +26,7 @@ def _content(value: Any, field: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        parts = [p.get("text", "") for p in value if isinstance(p, dict) and p.get("type") == "text"]
+        parts = [p.get("text", "") for p in value if isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text", ""), str)]
         if len(parts) == len(value):
             return "\n".join(parts)
     raise RecordError("wrong_type", field, value, "expected text or a list of text parts")
@@ -40,7 +40,8 @@ def _calls(value: Any, field: str) -> list[dict] | None:
         fn = need(call, "function", dict, f"{field}[{i}].function")
         arguments = fn.get("arguments", "{}")
         text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
-        calls.append({"id": call.get("id"), "name": need(fn, "name", str, f"{field}[{i}].function.name"), "arguments": text})
+        calls.append({"id": need(call, "id", str, f"{field}[{i}].id", default=None),
+                      "name": need(fn, "name", str, f"{field}[{i}].function.name"), "arguments": text})
     return calls
 
 

@@ -298,3 +298,12 @@ def test_build_pairs_redacts_its_sources_on_read_and_pii_alone_never_makes_a_dup
         assert pair["rejected"][0]["content"] == "Card <CREDIT_CARD_1> is charged."
     [broken] = result.removed.to_pylist()
     assert broken["record"] == '{"prompt": "Call <PHONE_NUMBER_1>", "chosen": '
+
+
+def test_a_name_found_word_by_word_in_another_slot_is_one_placeholder(analyzer):
+    conv = [msg("user", "Hi, my name is Rosalind Featherstonehaugh."),
+            msg("assistant", "", tool_calls=[{"id": "c1", "name": "lookup",
+                                              "arguments": json.dumps({"who": "Featherstonehaugh  Rosalind"})}])]
+    [red] = redact(analyzer, [conv])
+    assert red.messages[0]["content"] == "Hi, my name is <PERSON_1>."
+    assert json.loads(red.messages[1]["tool_calls"][0]["arguments"]) == {"who": "<PERSON_1>"}

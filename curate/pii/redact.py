@@ -287,7 +287,22 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     if not tokens:
         return {t: found[t] for t in texts}
     score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
-    return {t: sorted(found[t] + other_mentions(t, tokens, found[t], score), key=lambda f: f.start) for t in texts}
+    return {t: _join_names(t, sorted(found[t] + other_mentions(t, tokens, found[t], score), key=lambda f: f.start))
+            for t in texts}
+
+
+def _join_names(text: str, findings: list[Finding]) -> list[Finding]:
+    """PERSON findings with only spaces between them are one name: "Michael Jackson" found word by
+    word in a tool argument becomes one ``<PERSON_1>``, as it is where it was found whole."""
+    out: list[Finding] = []
+    for f in findings:
+        last = out[-1] if out else None
+        if (last is not None and last.entity == f.entity == PERSON and f.start > last.end
+                and text[last.end:f.start].isspace()):
+            out[-1] = Finding(PERSON, last.start, f.end, min(last.score, f.score))
+        else:
+            out.append(f)
+    return out
 
 
 @dataclass(frozen=True)

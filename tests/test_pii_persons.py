@@ -121,3 +121,46 @@ def test_findings_do_not_depend_on_the_hash_seed():
         outputs.append(done.stdout.strip().splitlines()[-1])
     assert len(set(outputs)) == 1
     assert ["PERSON", 20, 26] in json.loads(outputs[0])[0]  # "Labrie"
+
+
+# The `person` policy on instruction data (issue 13): public figures, places, products,
+# subjects and tool names stay under the default `private`; private people's names go.
+
+@pytest.mark.parametrize("text", [
+    "Albert Einstein developed the theory of relativity.",
+    "Tom Hanks starred in Forrest Gump.",
+    "The physicist Richard Feynman said so.",
+    "Charles Darwin (1809-1882) was an English naturalist.",
+    "What's the weather like in New York City today?",
+    "Calculate the distance between two given cities.\n\nNew York, San Francisco",
+    "I love London in the spring. Math is hard, and Fibonacci numbers are fun.",
+    "Useful for when you want to get weather information from the OpenMeteo API.",
+    "I watch YouTube on my Smart TV.",
+    "To find the distance between Earth and Mars, we can use Wolfram Alpha: wolfram('distance Earth Mars').",
+])
+def test_public_figures_places_products_and_tools_are_kept_by_default(analyzer, text):
+    assert persons(analyzer, text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Hi, my name is Bonifacy Kaczmarek and I need help with my order.", "Bonifacy Kaczmarek"),
+    ("Dear Anna,\nthanks for the update.\nBest regards,\nMilo Trzaska", "Milo Trzaska"),
+    ("Hello Megan, your ticket 4411 is resolved.", "Megan"),
+    ("Name: Leigha Mackay\nDate: 1985-11-18", "Leigha Mackay"),
+    ("Please send the invoice to Jan Kowalczyk, jan.k@example.org.", "Jan Kowalczyk"),
+    ("Albert Smith called again about the refund.", "Albert Smith"),   # nothing says public: kept as private
+])
+def test_private_names_are_redacted_by_default(analyzer, text, name):
+    assert name in persons(analyzer, text)
+
+
+def test_a_private_cue_or_contact_details_make_even_a_known_name_private(analyzer):
+    assert "Tom Hanks" in persons(analyzer, "Hi, my name is Tom Hanks and my phone is 555-867-5309.")
+
+
+def test_policy_all_keeps_todays_behaviour_and_off_finds_no_person(analyzer):
+    text = "Albert Einstein developed the theory of relativity. Write to jo@example.org."
+    found = [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy(person="all"))[0]]
+    assert ("PERSON", "Albert Einstein") in found
+    off = find_pii(analyzer, ["Hi, my name is Bonifacy Kaczmarek, jo@example.org"], PiiPolicy(person="off"))[0]
+    assert [f.entity for f in off] == ["EMAIL_ADDRESS"]

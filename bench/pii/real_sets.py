@@ -5,16 +5,18 @@ Not a test. Run from the repository root:
     HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/real_sets.py [--workers 2] [--limit N] [--sample 320] [--seed 13]
 
 It ingests the English real sets (``../shared/datasets/real/{lima,toolformer,fastchat,alpaca_libre}``,
-``alpaca/alpaca_en_demo.json``, ``sharegpt/glaive_toolcall_en_demo.json``) with the ``ingest`` stage,
-runs the ``redact_pii`` stage on each and prints rows changed (count and %), spans per entity per
-1,000 rows and rows/s (stage time only; the worker pool's start-up is timed apart). With
-``--zh`` it also runs ``real/alpaca_zh`` and prints the rows changed by non-structured entities.
+``alpaca/alpaca_en_demo.json``, ``sharegpt/glaive_toolcall_en_demo.json``) with the ``ingest`` stage
+and analyses every text ``redact_pii`` analyses (message contents, tool-call arguments and JSON
+string leaves) with the stage's default policy through its worker pool (``workers``). It prints,
+per set, rows changed (count and %: a row changes exactly when one of its texts has a finding),
+spans per entity per 1,000 rows and rows/s (analysis time; the pool's start-up is timed apart).
+The stage also redacts a found name where it recurs in another turn of the same row; those
+repeats change no extra row and are not counted as spans here. With ``--zh`` it also runs
+``real/alpaca_zh`` and prints the rows changed by non-structured entities.
 
-It then writes a seeded random sample of redacted spans to ``bench/pii/judged_spans.jsonl``
-(set, row id, entity, span text, about 120 characters of context on each side, ``verdict: null``)
-for judging by hand; ``bench/pii/precision.py`` computes precision from the judged file. The
-spans are found by the stage's own functions (``redact_conversations`` over the same pool), so
-they are the spans the stage replaced, names repeated across turns included.
+It then writes a seeded random sample of the spans to ``bench/pii/judged_spans.jsonl`` (set, row
+id, entity, span text, about 120 characters of context on each side, ``verdict: null``) for
+judging by hand; ``bench/pii/precision.py`` computes precision per entity from the judged file.
 """
 
 from __future__ import annotations
@@ -32,14 +34,10 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: curate, bench
 
-import pyarrow as pa  # noqa: E402
-
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.pool import AnalyzerPool  # noqa: E402
-from curate.pii.stage import RedactPii  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
-from schemas import CONVERSATION  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 ENGLISH_SETS = {
@@ -117,7 +115,7 @@ def spans_of(name: str, rows: list[dict], find) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--limit", type=int, default=None, help="rows per set")
+    ap.add_argument("--limit", type=int, default=None, help="first N rows of each set")
     ap.add_argument("--sample", type=int, default=320, help="spans written for judging (0: none)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--zh", action="store_true", help="also run the Chinese set")
@@ -128,29 +126,32 @@ def main() -> None:
     if missing:
         sys.exit(f"skipped: {DATASETS} lacks {missing} (the shared datasets are not on this machine)")
     rows = {name: ingested(name, rel, args.limit) for name, rel in sets.items()}
-    english = [r for name in ENGLISH_SETS for r in rows[name]]
     policy = PiiPolicy(workers=args.workers)
     t0 = time.perf_counter()
-    result = RedactPii().run({"records": pa.Table.from_pylist(english, schema=CONVERSATION)}, policy, StageContext())
-    secs = time.perf_counter() - t0
-    out = result.kept.to_pylist()
-    removed = Counter(json.loads(r["record"])["source"] for r in result.removed.to_pylist())
-    print(f"redact_pii (default policy, workers={args.workers}) on {len(english)} English rows: {secs:.1f} s, "
-          f"{len(english) / secs:.0f} rows/s (worker start-up included)")
-    print(f"{'set':<16}{'rows':>6}{'changed':>9}{'%':>7}  spans per 1,000 rows")
-    _print_sets({name: rows[name] for name in ENGLISH_SETS}, out, removed)
-    if args.zh:
-        zh = [r for name in CHINESE_SETS for r in rows[name]]
-        zh_out = RedactPii().run({"records": pa.Table.from_pylist(zh, schema=CONVERSATION)},
-                                 policy, StageContext()).kept.to_pylist()
-        _print_sets({name: rows[name] for name in CHINESE_SETS}, zh_out, Counter())
-        loose = sum(1 for r in zh_out if set(_counts(r)) - STRUCTURED)
-        print(f"{'':<16}rows changed by non-structured entities: {loose} ({100 * loose / len(zh):.2f}%)")
-    if not (args.sample or args.dump):
-        return
     with AnalyzerPool(policy) if args.workers > 1 else nullcontext() as pool:
         find = pool.find if pool is not None else _in_process(policy)
-        spans = [s for name in ENGLISH_SETS for s in spans_of(name, rows[name], find)]
+        find(["Warm up, John Smith, john@example.com."] * max(1, args.workers))
+        print(f"analyzer ({args.workers} worker processes) started in {time.perf_counter() - t0:.1f} s")
+        print(f"{'set':<16}{'rows':>6}{'changed':>9}{'%':>7}{'rows/s':>8}  spans per 1,000 rows")
+        spans: list[dict] = []
+        english_rows = english_s = 0.0
+        for name in sets:
+            t1 = time.perf_counter()
+            found = spans_of(name, rows[name], find)
+            secs = time.perf_counter() - t1
+            n = max(1, len(rows[name]))
+            changed = len({s["id"] for s in found})
+            per_entity = Counter(s["entity"] for s in found)
+            per_k = ", ".join(f"{e} {1000 * k / n:.1f}" for e, k in per_entity.most_common())
+            print(f"{name:<16}{len(rows[name]):>6}{changed:>9}{100 * changed / n:>6.1f}%{n / secs:>8.0f}  {per_k or '-'}")
+            if name in CHINESE_SETS:
+                loose = len({s["id"] for s in found if s["entity"] not in STRUCTURED})
+                print(f"{'':<16}rows changed by non-structured entities: {loose} ({100 * loose / n:.2f}%)")
+                continue
+            english_rows += len(rows[name])
+            english_s += secs
+            spans += found
+        print(f"{'English sets':<16}{int(english_rows):>6}{'':>16}{english_rows / english_s:>8.0f}")
     if args.dump:
         args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
     if args.sample:
@@ -159,25 +160,6 @@ def main() -> None:
         OUT.write_text("".join(json.dumps({**s, "verdict": None, "why": ""}, ensure_ascii=False) + "\n"
                                for s in sample))
         print(f"{len(sample)} of {len(spans)} spans (seed {args.seed}) written to {OUT}")
-
-
-def _counts(row: dict) -> dict[str, int]:
-    return json.loads(row["meta"] or "{}").get("pii") or {}
-
-
-def _print_sets(sets: dict[str, list[dict]], out: list[dict], removed: Counter) -> None:
-    by_set: dict[str, list[dict]] = {}
-    for r in out:
-        by_set.setdefault(r["source"], []).append(r)
-    for name, original in sets.items():
-        counts = [_counts(r) for r in by_set.get(name, [])]
-        changed = sum(1 for c in counts if c) + removed.get(name, 0)
-        per_entity = Counter()
-        for c in counts:
-            per_entity.update(c)
-        n = max(1, len(original))
-        per_k = ", ".join(f"{e} {1000 * k / n:.1f}" for e, k in per_entity.most_common())
-        print(f"{name:<16}{len(original):>6}{changed:>9}{100 * changed / n:>6.1f}%  {per_k or '-'}")
 
 
 def _in_process(policy: PiiPolicy):

@@ -29,7 +29,8 @@ from spacy.tokens import Doc
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
-from curate.script import is_cjk
+from curate.script import cjk_share
+from curate.pii.names import name_candidate
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
@@ -114,6 +115,7 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
 def analyzer_for(model: str, extra_patterns: tuple[ExtraPattern, ...] = (), name_gazetteer: bool = True) -> AnalyzerEngine:
     """The tuned analyzer for a policy's recognizer settings, built once per process
     (loading spaCy and the name and place lists costs seconds)."""
+    detect_language("Loading the language identifier now, not inside the first batch.")
     return tuned_analyzer(nlp_engine(model), PiiPolicy(model=model, extra_patterns=extra_patterns,
                                                        name_gazetteer=name_gazetteer))
 
@@ -152,6 +154,11 @@ OTHER_LANGUAGE_CONFIDENCE = 0.9
 """How sure ``curate.language`` must be that a text is not English before only the
 language-independent recognizers run on it; CJK text is judged by script (always sure)."""
 MIN_LETTERS_TO_JUDGE = 20
+CJK_SHARE_NOT_ENGLISH = 0.1
+"""A text with this share of CJK letters is not English prose, though Latin names and product
+words make up most of its letters ("这里是一份哈利波特系列角色的名称列表：1. Harry Potter 2. ...")."""
+_NEWLINE = re.compile(r"[^\n]+")
+_DIGIT = re.compile(r"\d")
 _CAPITALISED_WORD = re.compile(r"\b[^\W\d_a-z][\w'’-]*")
 _LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
 _CAPITAL = re.compile(r"[^\W\d_a-z]")
@@ -159,21 +166,34 @@ _CAPITAL = re.compile(r"[^\W\d_a-z]")
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How one text is analysed: its structural regions, whether it is English, what to look for."""
+    """How one text is analysed: its structural regions, what to look for, and the text the NER
+    reads (``None``: no NER), in which everything it need not read is blanked."""
 
     regions: list[Region]
     entities: list[str]
-    ner: bool
+    ner_text: str | None
 
 
-def _plan(text: str, entities: Sequence[str]) -> _Plan:
+def _plan(text: str, entities: Sequence[str], person: str) -> _Plan:
     regions = structural_regions(text)
     english = _english_or_unsure(text)
     wanted = list(entities) if english else [e for e in entities if e not in LANGUAGE_INDEPENDENT_EXCLUDED]
-    # The NER only matters where a name can stand: English prose (code, URLs and calls are
-    # blanked for it) with a capital letter; all-lower-case names are found by the name cues.
-    ner = english and bool(NER_ENTITIES.intersection(wanted)) and _CAPITAL.search(masked(text, regions)) is not None
-    return _Plan(regions, wanted, ner)
+    if not (english and NER_ENTITIES.intersection(wanted)):
+        return _Plan(regions, wanted, None)
+    # The NER only matters where a name can stand: English prose, with code, URLs and calls
+    # blanked; under ``private`` only lines holding a word that could be a private person's name.
+    ner_text = masked(text, regions)
+    if person == "private":
+        ner_text = _NEWLINE.sub(lambda line: line.group() if _has_name_candidate(line.group())
+                                else " " * len(line.group()), ner_text)
+    return _Plan(regions, wanted, ner_text if _CAPITAL.search(ner_text) else None)
+
+
+def _has_name_candidate(line: str) -> bool:
+    """Whether a line holds a capitalised word that may be a private person's name: a listed or
+    name-shaped word, or one English text rarely writes, and not an everyday word ("The", "Python",
+    "Einstein" and "London" are not candidates; "Megan" and "Kaczmarek" are)."""
+    return any(name_candidate(m.group()) for m in _CAPITALISED_WORD.finditer(line))
 
 
 def _english_or_unsure(text: str) -> bool:
@@ -181,8 +201,8 @@ def _english_or_unsure(text: str) -> bool:
 
     Names confuse the identifier ("Write to Wisława Szczepańska in Toronto." is 96% Polish), so it
     reads the text without its capitalised words; what is left must be a confident other language
-    with some words to it. CJK text is judged by script (``curate.language``)."""
-    if is_cjk(text[:4000]):
+    with some words to it. Text with some CJK is not English (``CJK_SHARE_NOT_ENGLISH``)."""
+    if cjk_share(text[:4000]) >= CJK_SHARE_NOT_ENGLISH:
         return False
     rest = _CAPITALISED_WORD.sub(" ", text[:4000])
     if len(_LOWER_LETTERS.findall(rest)) < MIN_LETTERS_TO_JUDGE:
@@ -204,10 +224,10 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     a text that is not English gets the language-independent recognizers only."""
     engine = analyzer.nlp_engine
     entities = searched_entities(policy)
-    plans = [_plan(t, entities) if t and t.strip() else None for t in texts]
+    plans = [_plan(t, entities, policy.person) if t and t.strip() else None for t in texts]
     artifacts: list = [None] * len(texts)
-    ner_idx = [i for i, p in enumerate(plans) if p is not None and p.ner]
-    ner_texts = [masked(texts[i], plans[i].regions) for i in ner_idx]
+    ner_idx = [i for i, p in enumerate(plans) if p is not None and p.ner_text is not None]
+    ner_texts = [plans[i].ner_text for i in ner_idx]
     for i, (_, art) in zip(ner_idx, engine.process_batch(ner_texts, LANGUAGE, batch_size=policy.batch_size,
                                                           n_process=policy.n_process)):
         artifacts[i] = art
@@ -220,9 +240,10 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
             continue
         art = artifacts[i]
         if art is None and nlp is not None:
-            # Tokens only (no NER): presidio reads tokens for context words. This
-            # is SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
-            art = engine._doc_to_nlp_artifact(nlp.make_doc(text), LANGUAGE)
+            # Tokens only (no NER): presidio reads tokens for context words, which only the
+            # pattern entities use, and all of those but e-mails hold digits. This is
+            # SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
+            art = engine._doc_to_nlp_artifact(nlp.make_doc(text if _DIGIT.search(text) else ""), LANGUAGE)
         results: list[RecognizerResult] = analyzer.analyze(
             text=text, language=LANGUAGE, entities=plan.entities, nlp_artifacts=art,
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
@@ -231,7 +252,7 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
         findings = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
         if policy.name_gazetteer and PERSON in plan.entities:
             doc = getattr(art, "tokens", None)
-            ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner and doc is not None else []
+            ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner_text and doc is not None else []
             findings = [f for f in refine_persons(text, findings, private=policy.person == "private",
                                                   ner_spans=ner_spans)
                         if text[f.start:f.end] not in policy.allow_list

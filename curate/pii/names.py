@@ -194,6 +194,16 @@ def everyday_word(word: str) -> bool:
     return lower > EVERYDAY_LOG_PROB and lower > probs.get(word.capitalize(), _RARE_LOG_PROB)
 
 
+def name_candidate(word: str) -> bool:
+    """Whether a capitalised word may be part of a private person's name: a listed or name-shaped
+    word, or one English text rarely writes ("Kaczmarek"), and not an everyday word ("The", "Add").
+    Lines without one need no NER under the ``private`` policy."""
+    if len(word) < 2 or everyday_word(word):
+        return False
+    return is_known_name(word) or name_shaped(word) or \
+        _cased_log_probs().get(word.capitalize(), _RARE_LOG_PROB) < NOTABLE_LOG_PROB
+
+
 WELL_KNOWN_LOG_PROB = -12.5
 
 

@@ -1,0 +1,131 @@
+"""PII detection on real instruction data nobody here wrote (``../shared/datasets/real``, issue 13).
+
+Tool calls keep their syntax, URLs stay as written, numbers that are years or
+constants are not phones, and Chinese text gets no English name model. Each
+real-data test reads a few dozen rows of a shared set and skips when it is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from curate.ingest.stage import Ingest, IngestConfig, Source
+from curate.pii import PiiPolicy, find_pii
+from curate.pii.analyzer import analyzer_for
+from curate.stage import StageContext
+
+STRUCTURED = {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"}
+CALL = re.compile(r"\b[a-z_]\w*\((?:'[^'\n]*'|\"[^\"\n]*\"|[^()\n])*\)")
+URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return analyzer_for(PiiPolicy().model)
+
+
+def rows_of(shared, rel: str, limit: int | None = None) -> list[dict]:
+    path = shared / rel
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    kept = Ingest().run({}, IngestConfig(sources=(Source(path=str(path)),)), StageContext()).kept.to_pylist()
+    return kept[:limit]
+
+
+def redacted(analyzer, texts: list[str], policy: PiiPolicy | None = None) -> list[str]:
+    """Each text with its findings replaced by ``<ENTITY>`` (as a placeholder operator writes them)."""
+    out = []
+    for text, found in zip(texts, find_pii(analyzer, texts, policy or PiiPolicy())):
+        for f in sorted(found, key=lambda f: -f.start):
+            text = text[:f.start] + f"<{f.entity}>" + text[f.end:]
+        out.append(text)
+    return out
+
+
+def test_toolformer_calls_keep_their_name_brackets_and_arguments(analyzer, shared_datasets):
+    rows = [r for r in rows_of(shared_datasets, "real/toolformer/toolformer-dedupe-only-dataset.json", 400)
+            if CALL.search(r["messages"][-1]["content"])][:60]
+    answers = [r["messages"][-1]["content"] for r in rows]
+    assert any("wikipedia('" in a for a in answers)  # the check reads real calls
+    for before, after in zip(answers, redacted(analyzer, answers)):
+        for call in CALL.findall(before):
+            assert call in after, (call, after)
+
+
+def test_a_call_naming_a_public_figure_is_not_touched(analyzer):
+    text = "Albert Einstein was born in Ulm: wikipedia('Albert Einstein')."
+    assert redacted(analyzer, [text], PiiPolicy(person="all"))[0].endswith("wikipedia('Albert Einstein').")
+    assert redacted(analyzer, [text])[0] == text
+
+
+def test_glaive_tool_calls_stay_valid_json_with_the_same_function_and_keys(shared_datasets):
+    from curate.pii.stage import RedactPii
+    from tests.conftest import conversations_table
+
+    rows = rows_of(shared_datasets, "sharegpt/glaive_toolcall_en_demo.json", 40)
+    calls = [(m, c) for r in rows for m in r["messages"] for c in (m.get("tool_calls") or [])]
+    assert calls  # the check reads real tool calls
+    out = RedactPii().run({"records": conversations_table(rows)}, PiiPolicy(), StageContext()).kept.to_pylist()
+    for before, after in zip(rows, out):
+        for m0, m1 in zip(before["messages"], after["messages"]):
+            for c0, c1 in zip(m0.get("tool_calls") or [], m1.get("tool_calls") or []):
+                assert c1["name"] == c0["name"]
+                assert json.loads(c1["arguments"]).keys() == json.loads(c0["arguments"]).keys()
+
+
+def test_urls_are_unchanged_unless_they_hold_an_email_or_key(analyzer, shared_datasets):
+    texts = [m["content"] for r in rows_of(shared_datasets, "real/lima/lima.json") for m in r["messages"]
+             if URL.search(m["content"])][:40]
+    assert len(texts) >= 20
+    for before, after in zip(texts, redacted(analyzer, texts, PiiPolicy(person="all"))):
+        for url in URL.findall(before):
+            if "@" not in url:
+                assert url in after, (url, after)
+    text = "See https://example.org/wiki/New_York_City or mail mailto:ada.k@example.org."
+    assert redacted(analyzer, [text], PiiPolicy(person="all"))[0] == (
+        "See https://example.org/wiki/New_York_City or mail mailto:<EMAIL_ADDRESS>.")
+
+
+@pytest.mark.parametrize("text", [
+    "Johannes Brahms (1833-1897) was a German composer.",
+    "The war lasted from 1939–1945.",
+    "uint32_t hash = 2166136261;\nhash ^= byte; hash *= 16777619;",
+    ".. list-table:: Results\n   :widths: 10 25 20 20\n   :header-rows: 1",
+    "Install version 1.2.3 or 2.10.4 of the package; the build took 4102 seconds.",
+    "Order 4411208 shipped in 1824 boxes.",
+])
+def test_year_ranges_versions_and_code_constants_are_not_phone_numbers(analyzer, text):
+    assert [f for f in find_pii(analyzer, [text], PiiPolicy())[0] if f.entity == "PHONE_NUMBER"] == []
+
+
+@pytest.mark.parametrize("text, phone", [
+    ("Call me on 0490 75 40 81 tomorrow.", "0490 75 40 81"),
+    ("Phone:\n467 3395", "467 3395"),
+    ("Reach the office at +41 (0)96 471 07 95.", "+41 (0)96 471 07 95"),
+    ("They're not answering at 78 651 450", "78 651 450"),
+])
+def test_phone_numbers_need_their_shape_and_a_word_or_layout_that_says_phone(analyzer, text, phone):
+    assert ("PHONE_NUMBER", phone) in [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]]
+
+
+def test_an_api_key_shape_in_a_url_path_is_not_a_key_but_a_prefixed_key_is(analyzer):
+    path = "https://example.org/files/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd/view"
+    assert find_pii(analyzer, [f"Download it from {path}"], PiiPolicy())[0] == []
+    text = "Set OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz123456 before running."
+    assert [f.entity for f in find_pii(analyzer, [text], PiiPolicy())[0]] == ["API_KEY"]
+
+
+def test_chinese_text_gets_only_the_language_independent_recognizers(analyzer):
+    text = "我叫李明，在 Apple 和 Microsoft 工作过，邮箱是 liming@example.com，电话 +86 138 0013 8000。"
+    found = [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy(person="all"))[0]]
+    assert found == [("EMAIL_ADDRESS", "liming@example.com"), ("PHONE_NUMBER", "+86 138 0013 8000")]
+
+
+def test_real_chinese_rows_get_no_name_findings(analyzer, shared_datasets):
+    rows = rows_of(shared_datasets, "real/alpaca_zh/alpaca_zh_demo.json", 150)
+    texts = [m["content"] for r in rows for m in r["messages"] if m["content"].strip()]
+    found = find_pii(analyzer, texts, PiiPolicy(person="all"))
+    assert [text[f.start:f.end] for text, doc in zip(texts, found) for f in doc if f.entity not in STRUCTURED] == []

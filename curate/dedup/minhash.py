@@ -247,9 +247,8 @@ def drop_boilerplate(hashes: np.ndarray, doc: np.ndarray, doc_source: np.ndarray
 
 def shingle_counts(hashes: np.ndarray, doc: np.ndarray, doc_source: np.ndarray) -> pl.DataFrame:
     """``(source, hash, rows)``: in how many texts each shingle occurs, per source."""
-    frame = pl.DataFrame({"doc": doc, "hash": hashes}).unique()
-    return (frame.with_columns(source=pl.Series(doc_source[frame["doc"].to_numpy()], dtype=pl.Int32))
-            .group_by("source", "hash").len("rows"))
+    return (pl.DataFrame({"source": doc_source[doc].astype(np.int32), "hash": hashes, "doc": doc})
+            .group_by("source", "hash").agg(rows=pl.col("doc").n_unique()))
 
 
 def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:

@@ -265,3 +265,13 @@ def test_template_chats_asking_about_different_companies_are_not_duplicates(shar
             checked += 1
     assert checked > 50
     assert result.metrics["boilerplate_shingles"]["fastchat"] > 20
+
+
+def test_a_bucket_larger_than_max_bucket_is_verified_against_its_leaders():
+    rows = [conversation(f"x{i}", "q", edit(PARAGRAPH, [30 + 3 * i])) for i in range(6)] + [conversation("t", "q", OTHER)]
+    views = {r["id"]: view_text(r["messages"], "conversation") for r in rows}
+    result = run(rows, keeper="first_seen", max_bucket=2)
+    assert result.metrics["large_buckets"] > 0
+    removed = result.removed.to_pylist()
+    assert len(removed) >= 4 and "t" not in {r["id"] for r in removed}
+    assert all(r["score"] == pytest.approx(sim(views[r["id"]], views[r["duplicate_of"]])) and r["score"] >= 0.7 for r in removed)

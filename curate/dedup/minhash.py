@@ -130,11 +130,6 @@ def char_text(toks: Sequence[str]) -> str:
     return _CJK_GAP.sub("", " ".join(toks))
 
 
-def shingle_text(text: str) -> str:
-    """The normalised text shingles are cut from (see :func:`clean_tokens`)."""
-    return " ".join(clean_tokens([text])[0])
-
-
 def _mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser: spreads small integers (code points) over 64 bits."""
     x = x.astype(np.uint64)

@@ -110,14 +110,9 @@ def boilerplate_lines(rows: Iterable[tuple[str, str]], share: float = BOILERPLAT
     return {s: frozenset(k) for s, k in found.items()}
 
 
-def strip_lines(text: str, keys: frozenset[int], whole_if_empty: bool = True) -> str:
-    """``text`` without its boilerplate lines. A text that is nothing but
-    boilerplate is kept whole (``whole_if_empty``), so two such texts still
-    compare as equal; else it becomes empty."""
-    if not keys:
-        return text
-    kept = "\n".join(line for line in text.split("\n") if line_key(line) not in keys)
-    return kept if kept.strip() or not whole_if_empty else text
+def strip_lines(text: str, keys: frozenset[int]) -> str:
+    """``text`` without the lines whose ``line_key`` is in ``keys`` (possibly nothing left)."""
+    return "\n".join(line for line in text.split("\n") if line_key(line) not in keys) if keys else text
 
 
 def stripped_view(messages: list[dict], view: View, keys: frozenset[int]) -> str:
@@ -126,12 +121,12 @@ def stripped_view(messages: list[dict], view: View, keys: frozenset[int]) -> str
     For ``first_user``, a first turn that is all boilerplate (template chats
     open with the same "What is up?" and ask their real question next) gives way
     to the first user turn that is not; only a record with none is kept whole."""
-    text = strip_lines(view_text(messages, view), keys, whole_if_empty=False)
+    text = strip_lines(view_text(messages, view), keys)
     if text.strip() or not keys:
         return text or view_text(messages, view)
     if view == "first_user":
         for m in messages:
-            if m["role"] == "user" and (turn := strip_lines(m["content"], keys, whole_if_empty=False)).strip():
+            if m["role"] == "user" and (turn := strip_lines(m["content"], keys)).strip():
                 return turn
     return view_text(messages, view)
 

@@ -29,7 +29,7 @@ import gzip
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,8 +72,11 @@ def suffix_of(path: Path) -> str:
     return path.suffix.lower()
 
 
-def read_records(path: Path, shown: str, limits: Limits = Limits()) -> Iterator[RawRecord]:
-    """Yield the records of one file; ``shown`` is the path used in references."""
+def read_records(path: Path, shown: str, limits: Limits = Limits(),
+                 is_record: Callable[[Any], bool] | None = None) -> Iterator[RawRecord]:
+    """Yield the records of one file; ``shown`` is the path used in references. ``is_record``
+    says whether a value has a known record layout: after a bad element, reading resumes at
+    the next one that has (not at an object nested in the bad one)."""
     suffix = suffix_of(path)
     if suffix not in SUFFIXES:
         raise UnreadableInput(
@@ -83,7 +86,7 @@ def read_records(path: Path, shown: str, limits: Limits = Limits()) -> Iterator[
         records = _read_parquet(path, shown)
     else:
         text = decode(_bytes(path, shown, suffix), shown)
-        records = _read_lines(text, shown) if suffix.startswith(".jsonl") else _read_document(text, shown)
+        records = _read_lines(text, shown) if suffix.startswith(".jsonl") else _read_document(text, shown, is_record)
     for record in records:
         broken = check(record.value, limits) if record.error is None else None
         if broken is not None:
@@ -98,7 +101,8 @@ def _bytes(path: Path, shown: str, suffix: str) -> bytes:
     except FileNotFoundError:
         raise UnreadableInput(f"{shown}: no such file; check the path in flows.yaml or on the command line") from None
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        raise UnreadableInput(f"{shown}: cannot be read ({type(exc).__name__}: {exc}); "
+        kind = "corrupt gzip data" if isinstance(exc, zlib.error) else type(exc).__name__
+        raise UnreadableInput(f"{shown}: cannot be read ({kind}: {exc}); "
                               f"check that it is a complete {suffix} file, or re-compress it") from None
 
 
@@ -174,8 +178,8 @@ class _Document:
 
     _decoder = json.JSONDecoder()
 
-    def __init__(self, text: str, shown: str):
-        self.text, self.shown = text, shown
+    def __init__(self, text: str, shown: str, is_record: Callable[[Any], bool] | None = None):
+        self.text, self.shown, self.is_record = text, shown, is_record
         self._line, self._counted = 1, 0
         self.keys: frozenset = frozenset()  # keys of the last good object: what a record here looks like
 
@@ -214,14 +218,24 @@ class _Document:
         return RawRecord(ref, value=value, raw=raw), end
 
     def resync(self, pos: int, in_array: bool) -> int:
-        """Where reading resumes after a bad value at ``pos``: the earliest next value that parses
-        and looks like a record; failing that, in an array, any object after a comma."""
+        """Where reading resumes after a bad value at ``pos``.
+
+        First choice, the earliest of: the next line that begins a value no deeper than the bad
+        one (pretty-printed arrays, one object per line) and the next object after a comma or
+        bracket that has a known record layout (``is_record``). Else the next object that shares
+        a key with the last good record (or with the bad one's first key), else any object, else
+        the end. Outside an array too: junk that starts with a comma is what is left of an
+        array a bad value broke."""
+        line = self._next_line(pos, in_array)
+        known = self._next_element(pos, self.is_record) if self.is_record else None
+        if line or known:
+            return min(p for p in (line, known) if p)
         keys = self.keys or self._first_key(pos)
-        like_a_record = self._next_element(pos, keys) if in_array and keys else None
-        found = [p for p in (self._next_line(pos, in_array), like_a_record) if p]
-        if found:
-            return min(found)
-        return (self._next_element(pos, frozenset()) if in_array else None) or len(self.text)
+        if keys:
+            shared = self._next_element(pos, lambda v: isinstance(v, dict) and not keys.isdisjoint(v))
+            if shared:
+                return shared
+        return self._next_element(pos, None) or len(self.text)
 
     def _first_key(self, pos: int) -> frozenset:
         """The first key of the (bad) object at or just after ``pos`` (junk may precede its brace):
@@ -255,42 +269,45 @@ class _Document:
             i = stop
         return None
 
-    def _next_element(self, pos: int, keys: frozenset) -> int | None:
-        """The next object after a comma or an opening bracket (arrays on one line, appended arrays)."""
+    def _next_element(self, pos: int, accept: Callable[[Any], bool] | None) -> int | None:
+        """The next object after a comma or an opening bracket (arrays on one line, appended arrays)
+        that parses and, with ``accept``, is accepted and followed by ``,`` or ``]`` (an element of
+        this array, not an object nested in the bad one)."""
         for match in re.finditer(r"[,\[]\s*(?=\{)", self.text[pos + 1 :]):
-            if self._parses(pos + 1 + match.end(), keys):
-                return pos + 1 + match.end()
+            start = pos + 1 + match.end()
+            try:
+                value, end = self._decoder.raw_decode(self.text, start)
+            except (json.JSONDecodeError, RecursionError):
+                continue
+            after = self.skip(end)
+            if accept is None or (accept(value) and self.text[after : after + 1] in (",", "]")):
+                return start
         return None
 
-    def _parses(self, pos: int, keys: frozenset = frozenset()) -> bool:
-        """A value parses at ``pos``; with ``keys``, an object sharing a key with them and
-        followed by ``,`` or ``]`` (an element of this array, not an object nested in the bad one)."""
+    def _parses(self, pos: int) -> bool:
         try:
-            value, end = self._decoder.raw_decode(self.text, pos)
+            self._decoder.raw_decode(self.text, pos)
         except (json.JSONDecodeError, RecursionError):
             return False
-        if not keys:
-            return True
-        after = self.skip(end)
-        return isinstance(value, dict) and not keys.isdisjoint(value) and self.text[after : after + 1] in (",", "]")
+        return True
 
 
-def _read_document(text: str, shown: str) -> Iterator[RawRecord]:
+def _read_document(text: str, shown: str, is_record: Callable[[Any], bool] | None = None) -> Iterator[RawRecord]:
     """Records of a ``.json`` file: array elements, top-level values, trailing data."""
-    doc = _Document(text, shown)
+    doc = _Document(text, shown, is_record)
     pos = doc.skip(0)
     while pos < len(text):
         if text[pos] != "[":
             record, pos = doc.value(pos, in_array=False)
             yield record
-            pos = doc.skip(pos)
+            pos = doc.skip(pos, ",")  # commas between top-level values mean nothing: what is left of a broken array
             continue
         pos = doc.skip(pos + 1, ",")
         while pos < len(text) and text[pos] != "]":
             record, pos = doc.value(pos, in_array=True)
             yield record
             pos = doc.skip(pos, ",")
-        pos = doc.skip(pos + 1)  # past "]": whatever follows is read, not dropped
+        pos = doc.skip(pos + 1, ",")  # past "]": whatever follows is read, not dropped
 
 
 def _read_parquet(path: Path, shown: str) -> Iterator[RawRecord]:

@@ -126,7 +126,8 @@ class Ingest(Stage):
 
     def _ingest_file(self, path, config, source, kept, removed, seen, ctx) -> dict:
         shown = str(path)
-        records = read_records(Path(config.root, path), shown, Limits(config.max_depth, config.max_chars))
+        records = read_records(Path(config.root, path), shown, Limits(config.max_depth, config.max_chars),
+                               is_record=lambda value: detect_one(value) is not None)
         sample = list(itertools.islice(records, DETECT_SAMPLE))
         stats = {"file": shown, "format": source.format, "records": 0, "rows_in": 0, "kept": 0, "quarantined": 0,
                  "trailing_user_turns_trimmed": 0}

@@ -193,7 +193,7 @@ class BuildPairs(Stage):
 
     def _read_file(self, path: Path, source: PairSource, config: BuildPairsConfig, candidates: list, removed: list, ctx) -> dict:
         shown, name = str(path), dataset_name(source, path)  # type: ignore[arg-type]
-        records = read_records(Path(config.root, path), shown)
+        records = read_records(Path(config.root, path), shown, is_record=lambda value: detect(value) is not None)
         sample = list(itertools.islice(records, DETECT_SAMPLE))
         fmt = source.format
         if fmt == "auto":

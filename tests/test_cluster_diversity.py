@@ -132,7 +132,7 @@ def test_a_record_without_embedding_is_an_error_naming_it():
 def test_labels_ignore_redaction_placeholders():
     from curate.cluster.labels import ctfidf_terms
 
-    texts = ["email <EMAIL_ADDRESS> about the pasta recipe", "call <PERSON> about pasta sauce",
+    texts = ["email <EMAIL_ADDRESS_1> about the pasta recipe", "call <PERSON_2> about pasta sauce",
              "python list sort <PERSON>", "python dict keys <EMAIL_ADDRESS>"]
     terms = ctfidf_terms(texts, [0, 0, 1, 1], top_n=4)
     assert all("person" not in t and "email_address" not in t for ts in terms.values() for t in ts)

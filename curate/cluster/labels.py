@@ -18,7 +18,7 @@ import numpy as np
 
 from curate.script import CJK_CLASS, tokens
 
-PLACEHOLDER = re.compile(r"<[A-Z_]+>")
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")  # <PERSON>, <PERSON_1>: redaction placeholders are not topics
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _CJK = re.compile(f"[{CJK_CLASS}]")
 

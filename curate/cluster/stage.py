@@ -44,7 +44,7 @@ class ClusterConfig(StageConfig):
 
 class Cluster(Stage):
     name = "cluster"
-    version = "3"  # 3: labels from curate.script tokens (CJK bigrams)
+    version = "4"  # 4: numbered redaction placeholders are not label terms
     Config = ClusterConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION

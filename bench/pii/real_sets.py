@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
+import hashlib
 import sys
 import time
 from collections import Counter
@@ -155,11 +155,18 @@ def main() -> None:
     if args.dump:
         args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
     if args.sample:
-        sample = random.Random(args.seed).sample(spans, min(args.sample, len(spans)))
+        # The spans whose keyed hash is lowest: a change that removes some spans keeps the
+        # rest of the sample (and their verdicts) and draws the next ones in their place.
+        sample = sorted(spans, key=lambda s: _draw_key(args.seed, s))[:args.sample]
         sample.sort(key=lambda s: (s["set"], s["entity"], s["id"]))
         OUT.write_text("".join(json.dumps({**s, "verdict": None, "why": ""}, ensure_ascii=False) + "\n"
                                for s in sample))
         print(f"{len(sample)} of {len(spans)} spans (seed {args.seed}) written to {OUT}")
+
+
+def _draw_key(seed: int, span: dict) -> bytes:
+    key = "\0".join((str(seed), span["set"], span["id"], span["entity"], span["span"], span["before"]))
+    return hashlib.blake2b(key.encode(), digest_size=8).digest()
 
 
 def _in_process(policy: PiiPolicy):

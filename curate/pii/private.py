@@ -105,6 +105,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
         return THING  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
         return PUBLIC
+    if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
+        return PUBLIC  # "wikipedia('Isaac Newton')", "Find the Wikipedia text for Isaac Newton": a subject, not a person's data
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
     if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span):
         return PUBLIC
@@ -139,6 +141,15 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     # "Unforgivable Curses", "Wolfram Alpha"
     return any((everyday_word(w) or (w.isupper() and len(w) > 1)) and not is_first_name(w)
                and not _INITIAL_OR_SUFFIX.fullmatch(w) for w in right)
+
+
+_ENCYCLOPAEDIC = re.compile(r"(?i:\bwikipedia\b|\bencyclop(?:a)?edia\b)")
+_CALL_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*\(([^()\n]*)\)")
+
+
+def _in_call_argument(text: str, span: str) -> bool:
+    """Whether the name is (part of) an argument of a call in the same text: a tool's search subject."""
+    return "(" in text and any(span in m.group(1) for m in _CALL_ARGUMENT.finditer(text))
 
 
 _CALL_NAME = re.compile(r"\b([A-Za-z_]\w*)\(")

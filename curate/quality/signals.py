@@ -82,12 +82,19 @@ def hf_token_counter(path: str) -> TokenCounter:
     return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
-def repetition_ratio(text: str, n: int = 3) -> float:
-    """Share of token n-grams that repeat an earlier n-gram of the same text.
+LOOP_REPEATS = 3
+"""A phrase said this many times is a loop; said twice it is an echo or a refrain."""
 
-    0 for text with no repeated phrase, close to 1 for a looping generation
-    ("the the the ...", "非常非常非常..."). Texts shorter than ``n`` tokens score 0.
-    Mostly-CJK text counts character n-grams, ``n`` scaled by ``CJK_CHARS_PER_WORD``.
+
+def repetition_ratio(text: str, n: int = 3) -> float:
+    """Share of token n-grams that belong to a phrase said three or more times.
+
+    Close to 1 for a looping generation ("the the the ...", "非常非常非常..."), 0 for
+    text that says a phrase once or twice: an answer that echoes its question
+    once ("The integral of sin(x) from 0 to pi is wolfram('integral of sin(x)
+    from 0 to pi')", as tool-call data does) or a refrain is normal writing, not
+    a loop. Texts shorter than ``n`` tokens score 0. Mostly-CJK text counts
+    character n-grams, ``n`` scaled by ``CJK_CHARS_PER_WORD``.
     """
     found = words(text)
     if is_cjk(text):
@@ -95,7 +102,7 @@ def repetition_ratio(text: str, n: int = 3) -> float:
     grams = [tuple(found[i : i + n]) for i in range(len(found) - n + 1)]
     if not grams:
         return 0.0
-    return 1.0 - len(Counter(grams)) / len(grams)
+    return sum(c for c in Counter(grams).values() if c >= LOOP_REPEATS) / len(grams)
 
 
 def refusal_phrases(text: str, phrases: Sequence[str] = REFUSAL_PHRASES) -> list[str]:

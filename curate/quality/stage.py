@@ -64,7 +64,7 @@ def _summary_card(summary: dict[str, Any]) -> str:
 
 class ScoreQuality(Stage):
     name = "score_quality"
-    version = "3"  # 3: CJK by character (words, tokens, repetition), Chinese refusal phrases
+    version = "4"  # 4: repetition counts phrases said 3+ times (an echo is not a loop)
     Config = ScoreConfig
     output_schema = CONVERSATION
 
@@ -85,7 +85,7 @@ class FilterConfig(QualityThresholds):
 
 class FilterQuality(Stage):
     name = "filter_quality"
-    version = "2"  # 2: rows not scored upstream are scored as score_quality 3 scores them (CJK)
+    version = "3"  # 3: rows not scored upstream are scored as score_quality 4 scores them
     Config = FilterConfig
     output_schema = CONVERSATION
 

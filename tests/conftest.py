@@ -49,6 +49,15 @@ def shared_datasets() -> Path:
     return SHARED
 
 
+@pytest.fixture
+def real(shared_datasets) -> Path:
+    """``../shared/datasets/real``: unedited public files, for checks on data nobody here wrote."""
+    path = shared_datasets / "real"
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent: the real public datasets are only beside the checkout in dev sessions")
+    return path
+
+
 @pytest.fixture(scope="session")
 def prefect_home(tmp_path_factory):
     """A private Prefect home and quiet settings for tests that run real flows."""

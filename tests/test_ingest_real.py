@@ -12,14 +12,6 @@ from curate.ingest import Ingest, IngestConfig, Source
 from curate.stage import StageContext
 
 
-@pytest.fixture
-def real(shared_datasets):
-    path = shared_datasets / "real"
-    if not path.is_dir():
-        pytest.skip(f"{path} is absent: the real public datasets are only beside the checkout in dev sessions")
-    return path
-
-
 def ingest(path):
     result = Ingest().run({}, IngestConfig(sources=(Source(path=str(path)),)), StageContext())
     assert result.rows_in == result.kept.num_rows + result.removed.num_rows

@@ -100,14 +100,6 @@ def test_requested_and_achieved_sizes_are_in_metrics_card_and_headline():
     assert "Largest stratum-share deviation" in result.card
 
 
-@pytest.fixture
-def real(shared_datasets):
-    path = shared_datasets / "real"
-    if not path.is_dir():
-        pytest.skip(f"{path} is absent: the real public datasets are only beside the checkout in dev sessions")
-    return path
-
-
 def alpaca_rows(path, limit: int, source: str) -> pa.Table:
     data = json.loads(path.read_text())[:limit]
     return conversations_table([conversation(f"{source}{i:04d}", (r["instruction"] + ("\n\n" + r["input"] if r.get("input") else "")).strip(),

@@ -14,7 +14,7 @@ The stage also redacts a found name where it recurs in another turn of the same 
 repeats change no extra row and are not counted as spans here. With ``--zh`` it also runs
 ``real/alpaca_zh`` and prints the rows changed by non-structured entities.
 
-It then writes a seeded random sample of the spans to ``bench/pii/judged_spans.jsonl`` (set, row
+It then writes a seeded sample of the spans (lowest keyed hash, so a code change that removes spans keeps the other verdicts) to ``bench/pii/judged_spans.jsonl`` (set, row
 id, entity, span text, about 120 characters of context on each side, ``verdict: null``) for
 judging by hand; ``bench/pii/precision.py`` computes precision per entity from the judged file.
 """

@@ -164,3 +164,15 @@ def test_policy_all_keeps_todays_behaviour_and_off_finds_no_person(analyzer):
     assert ("PERSON", "Albert Einstein") in found
     off = find_pii(analyzer, ["Hi, my name is Bonifacy Kaczmarek, jo@example.org"], PiiPolicy(person="off"))[0]
     assert [f.entity for f in off] == ["EMAIL_ADDRESS"]
+
+
+@pytest.mark.parametrize("text", ['"Hello My name is John"', "Hi, My name is John Smith.", "Thanks All for coming."])
+def test_a_word_after_a_greeting_is_not_a_name_unless_it_is_one(analyzer, text):
+    # alpaca_libre and alpaca_en_demo (real data) write "Hello My name is John": "My" is no one
+    assert "My" not in persons(analyzer, text) and "All" not in persons(analyzer, text)
+    assert persons(analyzer, text) in ([], ["John"], ["John Smith"])
+
+
+def test_a_capitalised_word_ending_in_ut_is_not_a_glued_street(analyzer):
+    # "Output 1 for proper noun" (alpaca_libre, real data) read as a street like "Kossuthút 1"
+    assert entities(analyzer, "Output 1 for proper noun, 2 for common noun.") == []

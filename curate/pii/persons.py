@@ -54,11 +54,14 @@ _PARTICLE = r"(?:van|von|der|den|de|la|le|du|di|da|del|dos|das|ten|ter|bin|al|be
 _NAME = rf"{_CAP}(?:[ ](?:{_INITIAL}|{_PARTICLE})){{0,2}}(?:[ ]{_CAP}){{0,2}}"
 _KIN = r"(?:kid|kids|son|daughter|wife|husband|mother|father|mom|mum|dad|brother|sister|friend|boss|partner|baby)"
 _LOWER_WORD = r"[^\W\d_A-Z][^\W\d_]+"
+# Words a greeting or sign-off is followed by that are not names: "Hello My name is John", "Hi All", "Thanks Team".
+_NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|Here|Everyone|Everybody|All|Team|Guys|"
+                       r"Folks|Again|So|And|For|To|In)")
 # Phrases that announce a name, whatever the name is.
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
     re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
-               rf"cheers|thanks|best|yours|dear|hi|hello|hey)[,:]?\s+)(?P<name>{_NAME})"),
+               rf"cheers|thanks|best|yours|dear|hi|hello|hey)[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer|author)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio

@@ -212,7 +212,7 @@ except ImportError:  # pragma: no cover - faker is a dependency; the hand list s
 STREET_TYPES = frozenset(w.lower() for w in _EN_STREET.split("|")) | frozenset(
     "strasse straße gasse weg platz allee utca út kapu tér ulica".split())
 _EU_SUFFIX = (r"(?:stra(?:ss|ß)e|str\.|gasse|weg|platz|allee|ring|gade|vej|gatan|gata|vägen|väg|veien|vegur|"
-              r"katu|tie|kuja|polku|laan|straat|plein|utca|út|kapu|tér|ulica|ul\.|ulice|náměstí|ut|sokak|caddesi)")
+              r"katu|tie|kuja|polku|laan|straat|plein|utca|út|kapu|tér|ulica|ul\.|ulice|náměstí|sokak|caddesi)")
 STREET_PREFIXES = ("Cité", "Cite", "Via", "Viale", "Piazza", "Rua", "Avenida", "Av.", "Rue", "Avenue", "Boulevard", "Bd",
                    "Chemin", "Calle", "Carrer", "Paseo", "Plaza", "Parque", "Camino", "Travessa", "Largo", "Strada",
                    "Ulica", "ul.", "Odos", "Leoforos")

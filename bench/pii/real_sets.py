@@ -159,9 +159,22 @@ def main() -> None:
         # rest of the sample (and their verdicts) and draws the next ones in their place.
         sample = sorted(spans, key=lambda s: _draw_key(args.seed, s))[:args.sample]
         sample.sort(key=lambda s: (s["set"], s["entity"], s["id"]))
-        OUT.write_text("".join(json.dumps({**s, "verdict": None, "why": ""}, ensure_ascii=False) + "\n"
-                               for s in sample))
+        judged = _judged(OUT)  # verdicts already given for a span carry over; new spans come unjudged
+        OUT.write_text("".join(json.dumps({**s, **judged.get(_span_key(s), {"verdict": None, "why": ""})},
+                                          ensure_ascii=False) + "\n" for s in sample))
         print(f"{len(sample)} of {len(spans)} spans (seed {args.seed}) written to {OUT}")
+
+
+def _span_key(span: dict) -> tuple[str, ...]:
+    return span["set"], span["id"], span["entity"], span["span"], span["before"]
+
+
+def _judged(path: Path) -> dict[tuple[str, ...], dict]:
+    """``{span key: {"verdict", "why"}}`` of the judged lines already in ``path``."""
+    if not path.exists():
+        return {}
+    lines = (json.loads(line) for line in path.read_text().splitlines() if line.strip())
+    return {_span_key(d): {"verdict": d["verdict"], "why": d.get("why", "")} for d in lines if d.get("verdict") is not None}
 
 
 def _draw_key(seed: int, span: dict) -> bytes:

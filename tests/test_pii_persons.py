@@ -176,3 +176,10 @@ def test_a_word_after_a_greeting_is_not_a_name_unless_it_is_one(analyzer, text):
 def test_a_capitalised_word_ending_in_ut_is_not_a_glued_street(analyzer):
     # "Output 1 for proper noun" (alpaca_libre, real data) read as a street like "Kossuthút 1"
     assert entities(analyzer, "Output 1 for proper noun, 2 for common noun.") == []
+
+
+def test_an_ai_assistant_naming_itself_is_not_a_private_person(analyzer):
+    # FastChat's identity data (real): 72 of 500 rows lost "Vicuna" to <PERSON_1>
+    assert persons(analyzer, "My name is Vicuna, and I'm a language model developed by LMSYS.") == []
+    assert persons(analyzer, "You can call me Vicuna; I was trained by LMSYS researchers as a language model.") == []
+    assert persons(analyzer, "Hi, my name is Maria Lopez and I was trained by my father as a carpenter.") == ["Maria Lopez"]

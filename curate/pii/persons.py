@@ -43,7 +43,7 @@ from curate.pii.names import (
     preload_lexicons,
     usually_lower_case,
 )
-from curate.pii.private import private_persons
+from curate.pii.private import ai_self_name, private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 
 PERSON = "PERSON"
@@ -103,7 +103,8 @@ def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     """(private, person) spans: those a private-person cue announces ("my name is X", "Dear X",
     "Regards,\\nX", "Name: X", "my son X", the speakers of a transcript of two or more speaker
     lines), and those a title or a speech verb marks as some person ("Mr. X", "says X")."""
-    private = [(m.start("name"), m.end("name")) for pattern in PRIVATE_CUES for m in pattern.finditer(text)]
+    private = [(m.start("name"), m.end("name")) for pattern in PRIVATE_CUES for m in pattern.finditer(text)
+               if not ai_self_name(text, m.start("name"))]
     speakers = [m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in FIELD_LABELS]
     if len(speakers) >= 2:
         private += [(m.start("name"), m.end("name")) for m in speakers]

@@ -84,6 +84,16 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
 
 PUBLIC, THING, UNMARKED = "public", "thing", "unmarked"
 
+_SELF_INTRODUCTION = re.compile(r"(?i:\b(?:my name is|my name's|call me|i am called|i am|i'm)[ ]+)$")
+_AI_SELF = re.compile(r"(?i:\b(?:language model|ai assistant|ai model|an ai\b|chatbot|virtual assistant))")
+
+
+def ai_self_name(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is an AI assistant naming itself ("My name is Vicuna, and I'm a language
+    model developed by LMSYS", FastChat's identity data): a product's name, not a private person's."""
+    line_before = text[max(0, start - 40):start].rsplit("\n", 1)[-1]
+    return bool(_SELF_INTRODUCTION.search(line_before)) and bool(_AI_SELF.search(text))
+
 
 def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < f.end and f.start < e for s, e in spans)
@@ -93,6 +103,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     """Without a cue or contact details: ``PUBLIC``, ``THING`` (a place or a thing), or ``UNMARKED``.
     A ``titled`` name ("Mr. Matthews", "says Iwase") is a person, though maybe a public one."""
     span = text[start:end]
+    if ai_self_name(text, start):
+        return THING
     if not any(c.isupper() for c in span):
         return UNMARKED  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
     words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(span)]

@@ -12,6 +12,7 @@ as "用 Python 写一个函数" is handled without choosing one rule per row.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Regex character class (no brackets) of Han (with extensions), kana, bopomofo and Hangul.
 CJK_CLASS = (
@@ -24,7 +25,9 @@ CJK_CLASS = (
     "\uf900-\ufaff"  # Han compatibility
     "\U00020000-\U0002ebef"  # Han extensions B-F
 )
-_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
+CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
+"""One CJK character (``CJK_CHAR.fullmatch(token)``: is this token a CJK character?)."""
+_CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")
 _TOKEN = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -43,8 +46,10 @@ def tokens(text: str, *, lower: bool = True) -> list[str]:
 
 def cjk_share(text: str) -> float:
     """Share of the letters in ``text`` that are CJK characters (0.0 with no letters)."""
+    if not CJK_CHAR.search(text):
+        return 0.0  # most text: one search instead of counting every letter
     letters = len(_LETTER.findall(text))
-    return len(_CJK_CHAR.findall(text)) / letters if letters else 0.0
+    return len(CJK_CHAR.findall(text)) / letters if letters else 0.0
 
 
 def is_cjk(text: str) -> bool:
@@ -58,3 +63,8 @@ def ngrams(text: str, n: int, *, lower: bool = True) -> list[tuple[str, ...]]:
     if len(toks) < n:
         return [tuple(toks)] if toks else []
     return [tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+
+
+def join_tokens(toks: Sequence[str]) -> str:
+    """Tokens back as readable text: words spaced, CJK characters not (they never were)."""
+    return _CJK_GAP.sub("", " ".join(toks))

@@ -1,6 +1,6 @@
 """Tokens that work on every script: CJK characters one by one, other scripts by word."""
 
-from curate.script import cjk_share, is_cjk, ngrams, tokens
+from curate.script import cjk_share, is_cjk, join_tokens, ngrams, tokens
 
 
 def test_spaced_scripts_split_into_lower_case_words():
@@ -26,3 +26,7 @@ def test_ngrams_slide_over_tokens_and_short_texts_give_one_gram():
     assert ngrams("天气很好", 2) == [("天", "气"), ("气", "很"), ("很", "好")]
     assert ngrams("a b", 3) == [("a", "b")]
     assert ngrams("", 3) == []
+
+
+def test_joined_tokens_read_as_text_spaced_only_between_words():
+    assert join_tokens(tokens("用 Python 写一个函数")) == "用 python 写一个函数"

@@ -16,11 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from curate.script import CJK_CLASS, tokens
+from curate.script import CJK_CHAR, tokens
 
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")  # <PERSON>, <PERSON_1>: redaction placeholders are not topics
 _PUNCTUATION = re.compile(r"[^\w\s]+")
-_CJK = re.compile(f"[{CJK_CLASS}]")
 
 CJK_FUNCTION_CHARS = frozenset("的了是在和与或及并而也都就这那个我你他她它们吗呢吧啊之其为以于把被将对从给一二三四五六七八九十")
 """Particles, pronouns, prepositions and numerals: a CJK bigram holding one
@@ -47,15 +46,15 @@ def label_terms(text: str) -> list[str]:
     for phrase in _PUNCTUATION.split(PLACEHOLDER.sub(" , ", text)):
         previous: str | None = None
         for token in tokens(phrase):
-            if _CJK.fullmatch(token):
-                if previous and _CJK.fullmatch(previous) and not CJK_FUNCTION_CHARS & {previous, token}:
+            if CJK_CHAR.fullmatch(token):
+                if previous and CJK_CHAR.fullmatch(previous) and not CJK_FUNCTION_CHARS & {previous, token}:
                     out.append(previous + token)
                 previous = token
                 continue
             keep = len(token) > 1 and token[0].isalpha() and token not in ENGLISH_STOP_WORDS
             if keep:
                 out.append(token)
-                if previous and not _CJK.fullmatch(previous):
+                if previous and not CJK_CHAR.fullmatch(previous):
                     out.append(f"{previous} {token}")
             previous = token if keep else None
     return out
@@ -98,7 +97,7 @@ def _merged(ranked: list[str], text: str, top_n: int) -> list[str]:
         if len(chosen) == top_n:
             break
         for i, other in enumerate(chosen):
-            if not (_CJK.match(term) and _CJK.match(other)):
+            if not (CJK_CHAR.match(term) and CJK_CHAR.match(other)):
                 continue
             longer = other + term[1:] if other[-1] == term[0] else term + other[1:] if term[-1] == other[0] else None
             if longer and text.count(longer) >= MERGE_SHARE * min(text.count(term), text.count(other)):

@@ -58,7 +58,6 @@ before the stage returns; it is working space, never an artifact.
 from __future__ import annotations
 
 import itertools
-import re
 import tempfile
 import unicodedata
 from collections import Counter
@@ -96,13 +95,12 @@ from curate.dedup.views import (
     boilerplate_cutoffs,
     view_text,
 )
-from curate.script import CJK_CLASS, tokens
+from curate.script import join_tokens, tokens
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 
 Unit = Literal["word", "char"]
 
-_CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")
 _BAND_MIX_SEED = 0x5EED
 _GRAM_SEED = 0x6A4D
 BATCH_DOCS = 4096
@@ -127,7 +125,7 @@ def clean_tokens(texts: Sequence[str]) -> list[list[str]]:
 def char_text(toks: Sequence[str]) -> str:
     """The string character shingles are cut from: tokens joined by one space,
     with no space between two CJK characters (they were never spaced)."""
-    return _CJK_GAP.sub("", " ".join(toks))
+    return join_tokens(toks)
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:

@@ -27,13 +27,12 @@ split stage applies the policy.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from curate.script import CJK_CLASS, is_cjk, tokens
+from curate.script import is_cjk, join_tokens, tokens
 
 Gram = tuple[str, ...]
 
@@ -44,14 +43,11 @@ BOILERPLATE_SAMPLE = 20_000
 of 20,000 sampled rows, so the estimate is steady, and memory does not grow with
 the input (every row up to this size is read, so small sets are exact)."""
 
-_CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")
-_ANY_CJK = re.compile(f"[{CJK_CLASS}]")
 
 
 def gram_length(text: str, n: int = N_WORDS, n_cjk: int = N_CJK) -> int:
     """Tokens per n-gram for this text: ``n_cjk`` characters when it is mostly CJK, else ``n`` words."""
-    # A text without one CJK character is not CJK: one search instead of counting every letter.
-    return n_cjk if _ANY_CJK.search(text) and is_cjk(text) else n
+    return n_cjk if is_cjk(text) else n
 
 
 def _windows(toks: Sequence[str], k: int) -> list[Gram]:
@@ -94,7 +90,7 @@ def boilerplate_spans(text: str, boilerplate: frozenset[Gram] | set[Gram], n: in
 
 def gram_text(gram: Sequence[str]) -> str:
     """An n-gram as readable text: words spaced, CJK characters not."""
-    return _CJK_GAP.sub("", " ".join(gram))
+    return join_tokens(gram)
 
 
 def boilerplate_limit(rows: int, share: float, min_rows: int) -> int:

@@ -32,6 +32,8 @@ import pkgutil
 import re
 from functools import lru_cache
 
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+"""A word of a name: letters, joined by apostrophes or hyphens ("O'Brien", "Jean-Luc"), no digits."""
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ɏ'’-]{2,}$")
 # Name-list entries that are also everyday capitalised words (sentence starts,
 # months, headings): alone they are too weak to redact; with a neighbouring

@@ -31,6 +31,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from curate.pii.finding import Finding
 from curate.pii.names import (
+    WORD,
     FIELD_LABELS,
     ORG_DESIGNATORS,
     TITLES,
@@ -80,7 +81,6 @@ PERSON_CUES = (CUE_PATTERNS[0], CUE_PATTERNS[5], CUE_PATTERNS[6])
 # "Ubul: What a wife." A line opened by one capitalised word and a colon is a speaker in a transcript.
 _SPEAKER = re.compile(rf"(?m)^[ \t>]*(?P<name>{_CAP}):")
 _RUN = re.compile(rf"{_CAP}(?:[ ](?:(?:{_INITIAL}|{_PARTICLE})[ ])*{_CAP}){{0,4}}")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w.]*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _POSSESSIVE_OR_JUNK = re.compile(r"(?:['’]s|['’]|[\s>:;,\"(]+)$")
@@ -134,7 +134,7 @@ def not_a_name_here(text: str, start: int, end: int, *, cued: bool = False) -> b
     or a field, not a person. A ``cued`` span ("Name: Leigha Mackay") is not
     second-guessed for looking like a place."""
     span = text[start:end]
-    words = _WORD.findall(span)
+    words = WORD.findall(span)
     if not words or any(c.isdigit() for c in span):
         return True
     last = words[-1]
@@ -177,7 +177,7 @@ def _supported(text: str, start: int, end: int) -> bool:
     """Whether a PERSON guess of the NER has evidence beyond the model."""
     if not_a_name_here(text, start, end):
         return False
-    words = _WORD.findall(text[start:end])
+    words = WORD.findall(text[start:end])
     capitalised = [w for w in words if w[0].isupper()]
     if not capitalised:
         # "silvana" in lower-case text needs a listed name and no place; in text that
@@ -241,7 +241,7 @@ class NameRecognizer(EntityRecognizer):
         for start, end, words in _capitalised_runs(text):
             cut = _cut_before_non_name(text, start, end)
             if cut < end:
-                end, words = cut, _WORD.findall(text[start:cut])
+                end, words = cut, WORD.findall(text[start:cut])
             if not words or not_a_name_here(text, start, end) or (len(words) > 1 and is_place(" ".join(words))):
                 continue  # ... or a place of several words ("Los Angeles", "San Luis Obispo")
             known = [w for w in words if is_known_name(w)]
@@ -266,7 +266,7 @@ def _plausible_cued_name(name: str) -> bool:
 
 def _cut_before_non_name(text: str, start: int, end: int) -> int:
     """End of the span before its first unit, organisation or street word ("Barbara Yudina| Apt. 675")."""
-    for m in _WORD.finditer(text, start, end):
+    for m in WORD.finditer(text, start, end):
         word = m.group()
         if m.start() > start and (word.lower() in _UNITS or word.lower() in ORG_DESIGNATORS or _street_word(word)):
             return len(text[:m.start()].rstrip(" \t"))
@@ -402,7 +402,7 @@ def name_tokens(text: str, findings: Sequence[Finding]) -> set[str]:
     for f in findings:
         if f.entity != PERSON:
             continue
-        for w in _WORD.findall(text[f.start:f.end]):
+        for w in WORD.findall(text[f.start:f.end]):
             if (len(w) >= 3 and "'" not in w and "’" not in w and not is_common(w)
                     and w.lower() not in STOP_WORDS and w.lower() not in TITLES
                     and (w[0].isupper() or not cased)                            # "mustard" of "Dijon mustard"
@@ -433,7 +433,7 @@ def _list_members(text: str, persons: Sequence[Finding], taken: Sequence[Finding
     """Members of a list ("A, B, C and D") whose other members are mostly names."""
     added: list[Finding] = []
     for m in _LIST.finditer(text):
-        items = [(i.start() + m.start(), i.end() + m.start()) for i in _WORD.finditer(m.group())
+        items = [(i.start() + m.start(), i.end() + m.start()) for i in WORD.finditer(m.group())
                  if i.group() != "and"]
         named = [(s, e) for s, e in items if any(p.start <= s and e <= p.end for p in persons)]
         if len(named) < 2 or 2 * len(named) < len(items):

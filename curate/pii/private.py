@@ -28,7 +28,16 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.names import everyday_word, is_first_name, is_known_name, is_notable, is_place, name_shaped, well_known
+from curate.pii.names import (
+    WORD,
+    everyday_word,
+    is_first_name,
+    is_known_name,
+    is_notable,
+    is_place,
+    name_shaped,
+    well_known,
+)
 
 PERSON = "PERSON"
 CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE"})
@@ -46,7 +55,6 @@ _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
 _LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 NOT_PERSON_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "GPE", "LOC", "NORP", "LAW", "LANGUAGE"})
@@ -107,7 +115,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
         return THING
     if not any(c.isupper() for c in span):
         return UNMARKED  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
-    words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(span)]
+    words = [re.sub(r"['’]s$", "", w) for w in WORD.findall(span)]
     words = [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
     if not words:
         return THING
@@ -173,7 +181,6 @@ def _call_names(text: str) -> frozenset[str]:
 
 _CAP_BEFORE = re.compile(r"([^\W\d_a-z][\w'’-]*)[ ]$")
 _CAP_AFTER = re.compile(r"[ ]([^\W\d_a-z][\w'’-]*)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]|^[ \t]*[-*\d.)]+)[ \t]*$")
 
 
 def _capitalised_around(text: str, start: int, end: int) -> tuple[list[str], list[str], int]:

@@ -35,8 +35,13 @@ def cache_root() -> Path:
     return Path(os.environ.get("LLM_CURATE_MODEL_CACHE") or Path(__file__).resolve().parents[2] / "data" / "models")
 
 
+@functools.lru_cache(maxsize=8)
 def model_hash(model_dir: Path) -> str:
-    """sha256 over the files that decide the outputs, first 16 hex digits."""
+    """sha256 over the files that decide the outputs, first 16 hex digits.
+
+    Once per folder and process: ``curate run`` asks before its first step
+    (is the ONNX export there?) and the embed step asks again, and a model
+    folder (an installed package) does not change under a running flow."""
     digest = hashlib.sha256()
     for name in MODEL_FILES:
         path = model_dir / name

@@ -18,6 +18,7 @@ STAGES: dict[str, str] = {
     "embed": "curate.dedup.embed:Embed",
     "dedup_semantic": "curate.dedup.semantic:DedupSemantic",
     "score_quality": "curate.quality.stage:ScoreQuality",
+    "score_ifd": "train.ifd.stage:ScoreIfd",
     "filter_quality": "curate.quality.stage:FilterQuality",
     "cluster": "curate.cluster.stage:Cluster",
     "split": "curate.split.stage:Split",

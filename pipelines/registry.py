@@ -21,6 +21,7 @@ STAGES: dict[str, str] = {
     "score_ifd": "train.ifd.stage:ScoreIfd",
     "filter_quality": "curate.quality.stage:FilterQuality",
     "cluster": "curate.cluster.stage:Cluster",
+    "select": "curate.select.stage:Select",
     "split": "curate.split.stage:Split",
     "mix_general": "curate.split.stage:MixGeneral",
     "build_pairs": "curate.pairs.stage:BuildPairs",

@@ -94,3 +94,85 @@ def test_select_per_cluster_spreads_the_budget():
     records, embeddings, _ = _candidates(90)
     result = _select(records, embeddings, budget=30, per_cluster=True, max_cosine=None, max_ifd=None)
     assert sorted(result.metrics["per_cluster"].values()) == [10, 10, 10]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A real Llama of a few hundred thousand parameters with a BPE trained on the test's words."""
+    from train.tiny import save_tiny_model
+
+    words = ["What is the capital of France?", "The capital of France is Paris.", "Name a primary colour.",
+             "Red is a primary colour.", "And another one?", "Blue is another."]
+    return save_tiny_model(tmp_path_factory.mktemp("tiny") / "model", words * 20)
+
+
+def _mean_loss_by_hand(model, tokenizer, chat) -> tuple[float, int]:
+    """Plain forward with labels on the template's assistant tokens: HF's mean cross-entropy, and the count."""
+    import torch
+
+    out = tokenizer.apply_chat_template(chat, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+    labels = [t if m else -100 for t, m in zip(out["input_ids"], out["assistant_masks"])]
+    with torch.no_grad():
+        loss = model(input_ids=torch.tensor([out["input_ids"]]), labels=torch.tensor([labels])).loss.item()
+    return loss, sum(1 for x in labels[1:] if x != -100)
+
+
+def test_score_ifd_equals_the_ratio_computed_by_hand_and_keeps_the_quality_signals(tiny_model):
+    from train.chat_template import to_chat
+    from train.ifd.stage import ScoreIfd, ScoreIfdConfig, load_scorer
+
+    model, tokenizer = load_scorer(str(tiny_model), "cpu")
+    single = conversation("one", "What is the capital of France?", "The capital of France is Paris.",
+                          meta={"quality": {"score": 0.7}})
+    multi = conversation("two", "Name a primary colour.", "Red is a primary colour.")
+    multi["messages"] += [{"role": "user", "content": "And another one?", "name": None, "tool_calls": None},
+                          {"role": "assistant", "content": "Blue is another.", "name": None, "tool_calls": None}]
+    result = ScoreIfd().run({"records": conversations_table([single, multi])}, ScoreIfdConfig(base_model=str(tiny_model), device="cpu", batch_size=2), StageContext())
+    quality = {r["id"]: json.loads(r["meta"])["quality"] for r in result.kept.to_pylist()}
+
+    chat = to_chat(single["messages"])
+    conditioned, _ = _mean_loss_by_hand(model, tokenizer, chat)
+    alone, _ = _mean_loss_by_hand(model, tokenizer, chat[1:])
+    assert quality["one"]["ifd"] == pytest.approx(conditioned / alone, abs=1e-4)
+    assert quality["one"]["ifd_loss_conditioned"] == pytest.approx(conditioned, abs=1e-4)
+    assert quality["one"]["score"] == 0.7  # score_quality's signals stay
+
+    # Two turns: the whole conversation's assistant tokens in one pass; each answer alone; token-weighted means.
+    chat = to_chat(multi["messages"])
+    conditioned, _ = _mean_loss_by_hand(model, tokenizer, chat)
+    alone = [_mean_loss_by_hand(model, tokenizer, [m]) for m in chat if m["role"] == "assistant"]
+    alone_mean = sum(loss * n for loss, n in alone) / sum(n for _, n in alone)
+    assert quality["two"]["ifd_turns"] == 2
+    assert quality["two"]["ifd"] == pytest.approx(conditioned / alone_mean, abs=1e-4)
+    assert result.metrics["scored"] == 2 and result.metrics["multi_turn_rows"] == 1
+
+
+def _split_rows(rows: list[dict]) -> pa.Table:
+    from schemas import SPLIT_CONVERSATION
+
+    return pa.Table.from_pylist([{**r, "split": "train"} for r in rows], schema=SPLIT_CONVERSATION)
+
+
+def test_an_over_long_row_is_dropped_with_its_reason_or_truncated_and_counted():
+    from train.chat_template import prepare_tokenizer
+    from train.sft import plan_sft, token_summary
+    from train.tiny import tiny_tokenizer
+
+    short = conversation("short", "Say hi.", "Hi.")
+    long = conversation("long", "Say hi.", "Hi. " * 200)
+    late = conversation("late", "word " * 300, "Too late to learn anything.")
+    tokenizer = prepare_tokenizer(tiny_tokenizer([m["content"] for r in (short, long, late) for m in r["messages"]]))
+    table = _split_rows([short, long, late])
+
+    dropped = plan_sft(table, tokenizer, max_length=64)
+    assert [r["id"] for r in dropped.train] == ["short"]
+    reasons = {r["id"]: r["reason"] for r in dropped.removed}
+    assert reasons == {"long": "over_max_length", "late": "over_max_length"}
+    assert "max_length=64" in next(r["detail"] for r in dropped.removed if r["id"] == "long")
+
+    cut = plan_sft(table, tokenizer, max_length=64, over_length="truncate")
+    assert [r["id"] for r in cut.train] == ["short", "long"]
+    # No assistant token within max_length after truncation: never reaches the trainer.
+    assert {r["id"]: r["reason"] for r in cut.removed} == {"late": "no_assistant_tokens_within_max_length"}
+    summary = token_summary(cut, 64)["train"]
+    assert summary["rows"] == 2 and summary["truncated"] == 1 and summary["tokens"] <= 2 * 64

@@ -20,6 +20,8 @@ from pydantic import Field
 from curate.stage import StageConfig
 from train.base_model import DEFAULT_BASE_MODEL
 
+OverLength = Literal["drop", "truncate"]
+
 
 class TrainConfig(StageConfig):
     quantization: Literal["none", "nf4"] = Field(
@@ -55,6 +57,9 @@ class TrainSFTConfig(TrainConfig):
         "all-linear", description="Module names to adapt, or `all-linear` (every linear layer but the LM head).",
     )
     packing: bool = Field(False, description="Pack examples into `max_length` blocks (trl best-fit decreasing).")
+    over_length: OverLength = Field(
+        "drop", description="A row longer than `max_length` tokens (training chat template): `drop` it with reason over_max_length, or `truncate` it (counted in the card).",
+    )
 
 
 

@@ -27,7 +27,7 @@ from train.common import (
     Device, TrainOutcome, callbacks, finish, library_versions, load_model, load_tokenizer, lora_config, log, pick_device,
     trainer_arguments,
 )
-from train.config import TrainSFTConfig
+from train.config import OverLength, TrainSFTConfig
 from train.records import TRAINING_EXAMPLE
 
 USED_SPLITS = ("train", "validation")
@@ -41,8 +41,15 @@ class SFTPlan:
     removed: list[dict[str, Any]]  # {"id", "reason", "detail"} for removed_table()
 
 
-def plan_sft(table: pa.Table, tokenizer: Any, max_length: int, progress: Progress = no_progress) -> SFTPlan:
-    """Sort split rows into train / validation / not used, and count tokens with the training template."""
+def plan_sft(table: pa.Table, tokenizer: Any, max_length: int, progress: Progress = no_progress,
+             over_length: OverLength = "drop") -> SFTPlan:
+    """Sort split rows into train / validation / not used, and count tokens with the training template.
+
+    A row longer than ``max_length`` is removed (``over_max_length``) rather than
+    silently cut by the trainer, unless ``over_length="truncate"``: then it
+    trains on its first ``max_length`` tokens, counted as ``truncated``. Either
+    way a row none of whose assistant tokens fall within ``max_length`` never
+    reaches the trainer (it would carry no loss)."""
     plan = SFTPlan([], [], TRAINING_EXAMPLE.empty_table(), [])
     used = []
     rows = table.select(["id", "messages", "split"]).to_pylist()
@@ -58,6 +65,11 @@ def plan_sft(table: pa.Table, tokenizer: Any, max_length: int, progress: Progres
             continue
         encoded = tokenizer.apply_chat_template(chat, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
         mask = encoded["assistant_masks"]
+        if len(mask) > max_length and over_length == "drop":
+            plan.removed.append({"id": row["id"], "reason": "over_max_length", "score": float(len(mask)),
+                                 "detail": f"{len(mask)} tokens with the training chat template > max_length={max_length} "
+                                           "(over_length: truncate trains on the first max_length tokens instead)"})
+            continue
         loss_tokens = sum(mask[:max_length])
         if loss_tokens == 0:
             plan.removed.append({"id": row["id"], "reason": "no_assistant_tokens_within_max_length",
@@ -68,6 +80,18 @@ def plan_sft(table: pa.Table, tokenizer: Any, max_length: int, progress: Progres
         (plan.train if row["split"] == "train" else plan.validation).append({"id": row["id"], "messages": chat})
     plan.used = pa.Table.from_pylist(used, schema=TRAINING_EXAMPLE)
     return plan
+
+
+def token_summary(plan: SFTPlan, max_length: int) -> dict[str, Any]:
+    """Tokens each used split holds as the trainer sees them (after truncation), for metrics and the card."""
+    out: dict[str, Any] = {}
+    for row in plan.used.to_pylist():
+        split = out.setdefault(row["split"], {"rows": 0, "tokens": 0, "loss_tokens": 0, "truncated": 0})
+        split["rows"] += 1
+        split["tokens"] += min(row["tokens"], max_length)
+        split["loss_tokens"] += row["loss_tokens"]
+        split["truncated"] += row["truncated"]
+    return out
 
 
 def build_sft_trainer(
@@ -107,7 +131,7 @@ def run_sft(
     log.info(device.describe())
     model_path = resolve_base_model(config.base_model, models_dir)
     tokenizer = load_tokenizer(model_path)
-    plan = plan_sft(table, tokenizer, config.max_length, progress)
+    plan = plan_sft(table, tokenizer, config.max_length, progress, config.over_length)
     if not plan.train:
         raise ValueError("train_sft: no usable rows with split == 'train' (see the removed rows' reasons)")
     output_dir = Path(output_dir)
@@ -119,8 +143,11 @@ def run_sft(
         "method": "SFT",
         "datasets": dict(datasets or {}),
         "examples": {"train": len(plan.train), "validation": len(plan.validation), "not_used": len(plan.removed)},
+        "tokens": token_summary(plan, config.max_length),
         "base_model": {"id": config.base_model, "path": model_path, "weights_sha256": weights_hash(model_path)},
         "device": device.describe(),
         "libraries": library_versions(),
     }
-    return finish(trainer, tokenizer, config, output_dir, scratch, lineage, "SFT"), plan
+    outcome = finish(trainer, tokenizer, config, output_dir, scratch, lineage, "SFT")
+    outcome.metrics["tokens_per_split"] = lineage["tokens"]
+    return outcome, plan

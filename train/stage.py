@@ -43,7 +43,7 @@ def _card(outcome_metrics: Mapping[str, Any], lineage: Mapping[str, Any]) -> str
 
 class TrainSFT(Stage):
     name = "train_sft"
-    version = "1"
+    version = "2"  # 2: rows over max_length are dropped (over_max_length) unless over_length: truncate
     Config = TrainSFTConfig
     inputs = ("records",)
     output_schema = TRAINING_EXAMPLE
@@ -61,7 +61,14 @@ class TrainSFT(Stage):
         )
         removed = [{**r, "stage": self.name} for r in plan.removed]
         return StageResult(kept=plan.used, removed=removed_table(removed, source=table), metrics=outcome.metrics,
-                           card=_card(outcome.metrics, outcome.lineage))
+                           card=_card(outcome.metrics, outcome.lineage) + _tokens_card(outcome.metrics["tokens_per_split"], config))
+
+
+def _tokens_card(tokens: Mapping[str, Mapping[str, int]], config: TrainSFTConfig) -> str:
+    lines = ["", f"### Tokens (training chat template, max_length {config.max_length}, over_length: {config.over_length})", "",
+             "| split | rows | tokens | loss tokens | truncated |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {split} | {t['rows']} | {t['tokens']} | {t['loss_tokens']} | {t['truncated']} |" for split, t in sorted(tokens.items())]
+    return "\n".join(lines) + "\n"
 
 
 class TrainDPO(Stage):

@@ -319,12 +319,14 @@ def lineage_lines(walk) -> Iterator[str]:
 
 
 from pipelines.cli_compare import compare  # noqa: E402  (commands kept in their own modules)
+from pipelines.cli_decontaminate import decontaminate  # noqa: E402
 from pipelines.cli_report import report  # noqa: E402
 from pipelines.cli_serve import serve  # noqa: E402
 
 app.command()(report)
 app.command()(serve)
 app.command()(compare)
+app.command()(decontaminate)
 
 
 def main() -> None:

@@ -177,12 +177,13 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
 
 
 def _with_paths(cls: type, config: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Source paths (any stage's ``sources: [{path: ...}]``) are relative to
+    """Source paths (any stage's ``sources: [{path: ...}]``, ``eval_sets``) are relative to
     flows.yaml and stay as written, so the version (which holds them) is the same
     from any working directory; the stage reads them under ``root``, the
     directory of flows.yaml, an execution-only field left out of the version."""
     root = config.get("root", "")
-    if "root" not in cls.Config.model_fields or not isinstance(config.get("sources"), list) or not isinstance(root, str):
+    if ("root" not in cls.Config.model_fields or not isinstance(root, str)
+            or not any(isinstance(config.get(key), list) for key in ("sources", "eval_sets"))):
         return config
     return {**config, "root": str(base / root)}
 

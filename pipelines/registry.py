@@ -21,6 +21,7 @@ STAGES: dict[str, str] = {
     "score_ifd": "train.ifd.stage:ScoreIfd",
     "filter_quality": "curate.quality.stage:FilterQuality",
     "cluster": "curate.cluster.stage:Cluster",
+    "decontaminate": "curate.decontam.stage:Decontaminate",
     "select": "curate.select.stage:Select",
     "split": "curate.split.stage:Split",
     "mix_general": "curate.split.stage:MixGeneral",

@@ -1,0 +1,203 @@
+"""The benchmark index: hashed n-grams of every benchmark item, and what names each item.
+
+Holds no benchmark text: per indexed field (an item's question stem, prompt,
+MT-Bench turn) the benchmark, item id, field name, token count, number of
+distinct n-grams and the hash of the whole normalised field; per n-gram its
+64-bit hash and the fields it occurs in. A field shorter than ``n`` tokens (a
+PIQA goal, a short MMLU stem) is indexed as one gram of its own length, so it
+matches when the row holds it whole. A multiple-choice item's options are kept
+apart (one hashed gram list per option) and read only to confirm a short stem.
+
+On disk (``curate/decontam/index/``): ``benchmarks.json`` (parameters, the
+version, the input files' hashes, the field table) and ``benchmarks.bin``
+(little-endian arrays). Both are a pure function of the inputs and parameters,
+so ``scripts/build_benchmark_index.py`` rebuilds them byte for byte; the
+version (sha256 of the inputs' hashes and the parameters) enters the
+``decontaminate`` step's fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from curate.decontam.benchmarks import Item
+from curate.decontam.normalise import TokenHashes, gram_hashes, sequence_hash, tokens_of
+
+FORMAT = 1
+DEFAULT_N = 8
+SHORT_MIN = 3
+"""Fields shorter than this many tokens ("sofa", "Microphone") are never indexed: they name nothing."""
+
+FILTER_BITS = 23
+SHIPPED = Path(__file__).resolve().parent / "index"
+_ARRAYS = (("keys", "<u8"), ("offsets", "<u4"), ("postings", "<u4"), ("grams", "<u4"), ("token_counts", "<u4"),
+           ("whole", "<u8"), ("option_field", "<u4"), ("option_offsets", "<u4"), ("option_keys", "<u8"),
+           ("option_lengths", "<u2"))
+
+
+@dataclass
+class Index:
+    """Sorted unique gram ``keys`` with ``postings[offsets[k]:offsets[k+1]]`` the
+    fields holding key k; per field ``grams``, ``token_counts``, ``whole`` and the
+    naming columns; options as ``option_keys[option_offsets[o]:option_offsets[o+1]]``
+    for option o of field ``option_field[o]``, ``option_lengths[o]`` its gram length."""
+
+    n: int
+    version: str
+    benchmark: list[str]
+    item_id: list[str]
+    field: list[str]
+    keys: np.ndarray
+    offsets: np.ndarray
+    postings: np.ndarray
+    grams: np.ndarray
+    token_counts: np.ndarray
+    whole: np.ndarray
+    option_field: np.ndarray
+    option_offsets: np.ndarray
+    option_keys: np.ndarray
+    option_lengths: np.ndarray
+
+    _filter: np.ndarray | None = None
+
+    def maybe(self, grams: np.ndarray) -> np.ndarray:
+        """A cheap first test: False where a gram is certainly not a key. A bitmap over
+        the top ``FILTER_BITS`` bits (1 MiB, so it stays in cache; about 9% of other
+        grams pass), so ``searchsorted`` over the keys sees few."""
+        shift = np.uint64(64 - FILTER_BITS)
+        if self._filter is None:
+            slots = np.unique(self.keys >> shift)
+            self._filter = np.zeros(1 << (FILTER_BITS - 3), np.uint8)
+            np.bitwise_or.at(self._filter, slots >> np.uint64(3), (np.uint8(1) << (slots & np.uint64(7)).astype(np.uint8)))
+        slot = grams >> shift
+        return (self._filter[slot >> np.uint64(3)] >> (slot & np.uint64(7)).astype(np.uint8)) & np.uint8(1) == 1
+
+    @property
+    def short_lengths(self) -> list[int]:
+        """Gram lengths a row must be hashed at, besides n: those of the short fields."""
+        return sorted({int(t) for t in np.unique(self.token_counts) if SHORT_MIN <= t < self.n})
+
+    def options_of(self, field_index: int) -> list[tuple[int, np.ndarray]]:
+        """(gram length, gram hashes) of each option of a field's item."""
+        found = np.flatnonzero(self.option_field == field_index)
+        return [(int(self.option_lengths[o]), self.option_keys[self.option_offsets[o]:self.option_offsets[o + 1]])
+                for o in found]
+
+
+def _grams_of(toks: list[str], hashes: TokenHashes, n: int) -> tuple[int, np.ndarray]:
+    """(gram length, distinct gram hashes) of one text: its n-grams, or itself whole when shorter."""
+    flat = np.array([hashes[t] for t in toks], np.uint64)
+    size = min(n, len(toks))
+    grams, _ = gram_hashes(flat, np.array([len(toks)]), size)
+    return size, np.unique(grams)
+
+
+def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str, str]] = ()) -> Index:
+    """Index ``items``; ``inputs`` are (name, sha256) of the files they came from, for the version."""
+    hashes = TokenHashes()
+    benchmark, item_id, field, grams, counts, whole = [], [], [], [], [], []
+    gram_keys, gram_fields = [], []
+    option_field, option_keys, option_lengths = [], [], []
+    items = list(items)
+    texts = [t for item in items for t in item.fields.values()] + [o for item in items for o in item.options]
+    tokenised = iter(tokens_of(texts))
+    field_tokens = [[next(tokenised) for _ in item.fields] for item in items]
+    option_tokens = [[next(tokenised) for _ in item.options] for item in items]
+    for item, per_field, per_option in zip(items, field_tokens, option_tokens):
+        for name, toks in zip(item.fields, per_field):
+            if len(toks) < SHORT_MIN:
+                continue
+            index = len(field)
+            _, keys = _grams_of(toks, hashes, n)
+            benchmark.append(item.benchmark)
+            item_id.append(item.item_id)
+            field.append(name)
+            grams.append(len(keys))
+            counts.append(len(toks))
+            whole.append(sequence_hash([hashes[t] for t in toks]))
+            gram_keys.append(keys)
+            gram_fields.append(np.full(len(keys), index, np.uint32))
+            if name == "question":
+                for option_toks in per_option:
+                    if option_toks:
+                        length, keys = _grams_of(option_toks, hashes, n)
+                        option_field.append(index)
+                        option_lengths.append(length)
+                        option_keys.append(keys)
+    all_keys = np.concatenate(gram_keys) if gram_keys else np.empty(0, np.uint64)
+    all_fields = np.concatenate(gram_fields) if gram_fields else np.empty(0, np.uint32)
+    order = np.lexsort((all_fields, all_keys))
+    all_keys, all_fields = all_keys[order], all_fields[order]
+    keys, starts = np.unique(all_keys, return_index=True)
+    sizes = [len(k) for k in option_keys]
+    index = Index(
+        n=n, version="", benchmark=benchmark, item_id=item_id, field=field,
+        keys=keys, offsets=np.append(starts, len(all_keys)).astype(np.uint32), postings=all_fields,
+        grams=np.array(grams, np.uint32), token_counts=np.array(counts, np.uint32), whole=np.array(whole, np.uint64),
+        option_field=np.array(option_field, np.uint32),
+        option_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.uint32),
+        option_keys=np.concatenate(option_keys) if option_keys else np.empty(0, np.uint64),
+        option_lengths=np.array(option_lengths, np.uint16),
+    )
+    index.version = _version(index, inputs)
+    return index
+
+
+def _version(index: Index, inputs: Iterable[tuple[str, str]]) -> str:
+    """sha256 of the inputs' hashes, the parameters and the content itself, so a change
+    of normalisation or hashing that alters any gram is a new version too."""
+    digest = hashlib.sha256(json.dumps({"format": FORMAT, "n": index.n, "short_min": SHORT_MIN, "inputs": sorted(inputs)},
+                                       sort_keys=True).encode())
+    for name, dtype in _ARRAYS:
+        digest.update(np.ascontiguousarray(getattr(index, name), dtype=dtype).tobytes())
+    digest.update(json.dumps([index.benchmark, index.item_id, index.field]).encode())
+    return digest.hexdigest()
+
+
+def save(index: Index, folder: Path, inputs: list[tuple[str, str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "benchmarks.bin", "wb") as f:
+        for name, dtype in _ARRAYS:
+            array = np.ascontiguousarray(getattr(index, name), dtype=dtype)
+            f.write(array.tobytes())
+    header = {
+        "format": FORMAT, "n": index.n, "short_min": SHORT_MIN, "version": index.version,
+        "inputs": [{"path": p, "sha256": h} for p, h in sorted(inputs)],
+        "lengths": {name: int(getattr(index, name).shape[0]) for name, _ in _ARRAYS},
+        "benchmarks": sorted(set(index.benchmark)),
+        "fields": {"benchmark": index.benchmark, "item_id": index.item_id, "field": index.field},
+    }
+    (folder / "benchmarks.json").write_text(json.dumps(header, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def load(folder: Path = SHIPPED) -> Index:
+    header = json.loads((folder / "benchmarks.json").read_text(encoding="utf-8"))
+    raw = (folder / "benchmarks.bin").read_bytes()
+    arrays, at = {}, 0
+    for name, dtype in _ARRAYS:
+        count = header["lengths"][name]
+        arrays[name] = np.frombuffer(raw, dtype=dtype, count=count, offset=at).astype(dtype[1:], copy=False)
+        at += count * np.dtype(dtype).itemsize
+    f = header["fields"]
+    return Index(n=header["n"], version=header["version"], benchmark=f["benchmark"], item_id=f["item_id"], field=f["field"],
+                 **arrays)
+
+
+def index_version(folder: Path = SHIPPED) -> str:
+    """The shipped index's version, read without loading its arrays."""
+    return json.loads((folder / "benchmarks.json").read_text(encoding="utf-8"))["version"]
+
+
+def build_from_folder(root: Path, n: int = DEFAULT_N) -> tuple[Index, list[tuple[str, str]]]:
+    """The index of the 13 benchmarks under ``root``, and its inputs as (path relative to root, sha256)."""
+    from curate.artifacts.store import sha256_of
+    from curate.decontam.benchmarks import benchmark_files, benchmark_items
+
+    inputs = [(p.relative_to(root).as_posix(), sha256_of(p)) for p in benchmark_files(root)]
+    return build(benchmark_items(root), n, inputs), inputs

@@ -1,0 +1,169 @@
+"""Score rows against benchmark indexes: which item a row holds, and how much of it.
+
+For every row, the texts of its views (each message apart, so no n-gram spans
+two turns) are hashed at ``n`` and at each short-field length; all grams of a
+batch are looked up in one ``searchsorted`` over the index's sorted keys, and
+only rows with a hit go on to Python. A field's ``coverage`` is the share of
+its distinct n-grams found in the row (1.0 when a short field is found whole):
+extra text around a benchmark item (a "Question:" prefix, a chat template, the
+answer) never lowers it, while a rephrasing that breaks most n-grams does.
+
+The rule: a field of at least ``2n`` tokens matches at ``coverage >= threshold``.
+A brief field (fewer than ``2n`` tokens: "What is the capital of Australia?",
+"Who are you?") is also a phrase anyone may write, so it needs more: the
+matched run must make up at least ``LINE_SHARE`` of the lines it is on (the
+question asked, perhaps after "Question:", with its answer on the next line,
+not a phrase inside a sentence about something else) and ``BRIEF_COVERAGE`` of its n-grams found, or, for a multiple-choice stem, half of the item's
+options must be in the row. A field shorter than ``n`` tokens is one gram,
+found whole or not; a multiple-choice stem that short ("Which of the
+following is true?") names no item without its options. A longer stem matches
+without its options, so reordered or dropped options do not hide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from curate.decontam.index import Index
+from curate.decontam.normalise import Grams, TokenHashes, tokens_of
+
+OPTION_SHARE = 0.5
+LINE_SHARE = 0.5
+BRIEF_COVERAGE = 0.75
+"""A brief field has few n-grams (one to eight): half of them is a phrase, not the item."""
+MATCHED_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    benchmark: str
+    item_id: str
+    field: str
+    coverage: float
+    matched: str
+    """The row's normalised tokens that matched, shortened to ``MATCHED_CHARS``."""
+    exact: bool
+    """The whole normalised field is in the row as one run of tokens."""
+
+
+def _shorten(text: str, limit: int = MATCHED_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+class Matcher:
+    def __init__(self, indexes: Sequence[Index], threshold: float, benchmarks: frozenset[str] | None = None):
+        self.indexes = list(indexes)
+        self.threshold = threshold
+        self.hashes = TokenHashes()
+        self.allowed = [None if benchmarks is None else np.array([b in benchmarks for b in ix.benchmark]) for ix in indexes]
+
+    def match(self, rows: Sequence[Sequence[str]]) -> list[Hit | None]:
+        """The best hit of each row (its view texts), or None."""
+        texts = [t for texts in rows for t in texts]
+        seg_row = np.repeat(np.arange(len(rows)), [len(texts) for texts in rows])
+        best: list[Hit | None] = [None] * len(rows)
+        if not texts:
+            return best
+        flat, lengths, words = self.hashes.batch(texts)
+        grams = Grams(flat, lengths)
+        self._texts = texts
+        for ix, allowed in zip(self.indexes, self.allowed):
+            for hit in self._match_index(ix, allowed, grams, seg_row, words):
+                current = best[hit.row]
+                if current is None or hit.coverage > current.coverage:
+                    best[hit.row] = hit
+        return best
+
+    def _match_index(self, ix: Index, allowed, grams: Grams, seg_row, words) -> list[Hit]:
+        found_gram, found_pos, found_len = [], [], []
+        ends = grams.ends
+        for length in [ix.n, *ix.short_lengths]:
+            hashes, starts = grams.of_length(length)
+            maybe = np.flatnonzero(ix.maybe(hashes))
+            hashes, starts = hashes[maybe], starts[maybe]
+            at = np.searchsorted(ix.keys, hashes)
+            at[at == len(ix.keys)] = 0
+            where = np.flatnonzero(ix.keys[at] == hashes)
+            if len(where):
+                segments = np.searchsorted(ends, starts[where], side="right")
+                found_gram.append(at[where])
+                found_pos.append(np.column_stack([seg_row[segments], starts[where]]))
+                found_len.append(np.full(len(where), length))
+        if not found_gram:
+            return []
+        key = np.concatenate(found_gram)
+        rows_pos = np.concatenate(found_pos)
+        length = np.concatenate(found_len)
+        counts = (ix.offsets[key + 1] - ix.offsets[key]).astype(np.int64)
+        expanded = np.repeat(np.arange(len(key)), counts)
+        first = np.repeat(ix.offsets[key].astype(np.int64) - np.cumsum(counts) + counts, counts)
+        fields = ix.postings[np.arange(len(expanded)) + first].astype(np.int64)
+        if allowed is not None:
+            keep = allowed[fields]
+            expanded, fields = expanded[keep], fields[keep]
+        if not len(fields):
+            return []
+        # one cell per (row, field); a gram said twice in a row counts once
+        cell = rows_pos[expanded, 0].astype(np.int64) * len(ix.field) + fields
+        order = np.lexsort((key[expanded], cell))
+        cell, gram, at = cell[order], key[expanded][order], expanded[order]
+        cell_start = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+        distinct = np.r_[True, (cell[1:] != cell[:-1]) | (gram[1:] != gram[:-1])]
+        matched = np.add.reduceat(distinct.astype(np.int64), cell_start)
+        cells = cell[cell_start]
+        cell_fields = cells % len(ix.field)
+        coverage = matched / ix.grams[cell_fields]
+        lo_all = np.minimum.reduceat(rows_pos[at, 1], cell_start)
+        stop_all = np.maximum.reduceat(rows_pos[at, 1] + length[at], cell_start)
+        hits = []
+        for c in np.flatnonzero(coverage >= self.threshold):
+            r, f = int(cells[c] // len(ix.field)), int(cell_fields[c])
+            lo, stop = int(lo_all[c]), int(stop_all[c])
+            size = int(ix.token_counts[f])
+            if size < 2 * ix.n:
+                if coverage[c] < BRIEF_COVERAGE:
+                    continue
+                asked = self._line_share(ends, lo, stop) >= LINE_SHARE and not (size < ix.n and self._has_options(ix, f))
+                if not asked and not self._options_confirm(ix, f, grams, seg_row, r):
+                    continue
+            hits.append(Hit(r, ix.benchmark[f], ix.item_id[f], ix.field[f], round(float(coverage[c]), 4),
+                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=bool(coverage[c] >= 1.0)))
+        return hits
+
+    def _line_share(self, ends: np.ndarray, lo: int, stop: int) -> float:
+        """Share of the tokens on the lines a matched run [lo, stop) touches that the run covers."""
+        segment = int(np.searchsorted(ends, lo, side="right"))
+        seg_lo = int(ends[segment - 1]) if segment else 0
+        stop = min(stop, int(ends[segment]))
+        line_ends = np.cumsum([len(t) for t in tokens_of(self._texts[segment].splitlines())]) + seg_lo
+        first = int(np.searchsorted(line_ends, lo, side="right"))
+        last = int(np.searchsorted(line_ends, stop - 1, side="right"))
+        context = int(line_ends[last]) - (int(line_ends[first - 1]) if first else seg_lo)
+        return (stop - lo) / context
+
+    @staticmethod
+    def _has_options(ix: Index, field: int) -> bool:
+        return bool(len(ix.option_field)) and bool((ix.option_field == field).any())
+
+    def _options_confirm(self, ix: Index, field: int, grams: Grams, seg_row, row: int) -> bool:
+        """Half of the item's options are in the row (each by half of its grams, or whole when short)."""
+        options = ix.options_of(field)
+        if not options:
+            return False
+        segs = np.flatnonzero(seg_row == row)
+        lo = int(grams.ends[segs[0] - 1]) if segs[0] else 0
+        hi = int(grams.ends[segs[-1]])
+        present = {}
+        found = 0
+        for length, keys in options:
+            if length not in present:
+                hashes, starts = grams.of_length(length)
+                present[length] = np.unique(hashes[(starts >= lo) & (starts < hi)])
+            share = np.isin(keys, present[length]).mean() if len(keys) else 0.0
+            found += share >= OPTION_SHARE
+        return found >= OPTION_SHARE * len(options)
+

@@ -1,0 +1,153 @@
+"""``decontaminate``: remove (or flag) rows that hold a benchmark item.
+
+Reads the shipped benchmark index (``curate/decontam/index``, built by
+``scripts/build_benchmark_index.py``) plus any user eval sets named in the
+config, and checks every row's user and assistant turns with ``match.Matcher``.
+The index's version and the eval files' hashes are external inputs, so a new
+index or an edited eval set re-versions the step. Policy ``drop`` removes a
+row with reason ``benchmark_contamination`` (detail: benchmark, item id,
+field, the matched text; ``score`` the item's n-gram coverage); ``flag`` keeps
+it with the same facts in ``meta.benchmark_contamination``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+from pydantic import Field, field_validator
+
+from curate import meta as metajson
+from curate.decontam.benchmarks import BENCHMARKS, eval_files, read_eval_set
+from curate.decontam.index import DEFAULT_N, SHIPPED, Index, build, index_version, load
+from curate.decontam.match import Hit, Matcher
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageFailed, StageResult, removed_table
+from curate.artifacts.store import sha256_of
+from schemas import CONVERSATION
+
+REASON = "benchmark_contamination"
+META_KEY = "benchmark_contamination"
+BATCH = 2000
+EXAMPLES_PER_BENCHMARK = 3
+
+
+class EvalSet(StageConfig):
+    path: str = Field(description="A JSONL, CSV or Parquet file of eval items, or a folder of them; relative to flows.yaml.")
+    name: str | None = Field(default=None, description="Name hits report as the benchmark; defaults to the file or folder name.")
+    text_field: str = Field("text", min_length=1, description="The field (column) holding each item's text.")
+
+
+class DecontaminateConfig(StageConfig):
+    benchmarks: tuple[str, ...] = Field(BENCHMARKS, description="Shipped benchmarks to check against (default all 13).")
+    eval_sets: tuple[EvalSet, ...] = Field((), description="Your own eval sets, checked as well.")
+    views: tuple[Literal["user", "assistant", "system"], ...] = Field(
+        ("user", "assistant"), min_length=1, description="Turns checked: user prompts, and assistant turns, where a model's copy of a question lands.")
+    n: int = Field(DEFAULT_N, ge=4, le=16, description="n-gram length; the shipped index is built at 8 (scripts/build_benchmark_index.py --n).")
+    threshold: float = Field(0.3, gt=0, le=1, description="Share of an item's n-grams a row must hold to match it.")
+    policy: Literal["drop", "flag"] = Field("drop", description="drop: remove matching rows; flag: keep them, marked in meta.benchmark_contamination.")
+    root: str = Field(default="", json_schema_extra=EXECUTION, description="Directory eval set paths start at (flows.yaml's).")
+
+    @field_validator("benchmarks")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(BENCHMARKS))
+        if unknown:
+            raise ValueError(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        return value
+
+
+def eval_set_name(spec: EvalSet) -> str:
+    return spec.name or Path(spec.path).name.split(".")[0]
+
+
+def eval_indexes(config: DecontaminateConfig) -> list[Index]:
+    """An in-memory index per user eval set (raises ``UnreadableInput`` naming a bad file)."""
+    return [build(read_eval_set(Path(config.root, s.path), eval_set_name(s), s.text_field, shown=s.path), config.n)
+            for s in config.eval_sets]
+
+
+def view_texts(messages: list[dict], views: tuple[str, ...]) -> list[str]:
+    return [m["content"] for m in messages if m["role"] in views and m["content"]]
+
+
+def detail(hit: Hit) -> str:
+    how = "whole item" if hit.exact else f"{hit.coverage:.0%} of its n-grams"
+    return f"{hit.benchmark} item {hit.item_id} ({hit.field}, {how}): \"{hit.matched}\""
+
+
+class Decontaminate(Stage):
+    name = "decontaminate"
+    version = "1"
+    Config = DecontaminateConfig
+    output_schema = CONVERSATION
+
+    def external_inputs(self, config: DecontaminateConfig) -> list[dict[str, Any]]:
+        """The shipped index (by its version) and every eval file (by its bytes); reading
+        the eval sets here makes a missing, empty or malformed one stop the run before
+        anything is written."""
+        eval_indexes(config)
+        shipped = [{"path": "curate/decontam/index", "sha256": index_version(), "bytes": sum(p.stat().st_size for p in SHIPPED.iterdir())}]
+        files = [{"path": str(Path(s.path, f.relative_to(Path(config.root, s.path))) if Path(config.root, s.path).is_dir() else s.path),
+                  "sha256": sha256_of(f), "bytes": f.stat().st_size}
+                 for s in config.eval_sets for f in eval_files(Path(config.root, s.path))]
+        return shipped + files
+
+    def run(self, inputs: Mapping[str, pa.Table], config: DecontaminateConfig, ctx: StageContext) -> StageResult:
+        table = inputs["records"]
+        shipped = load()
+        if shipped.n != config.n:
+            raise StageFailed(f"decontaminate: n={config.n} but the shipped index is built at n={shipped.n}; set n: {shipped.n}, "
+                              f"or rebuild it with `scripts/build_benchmark_index.py --n {config.n}`")
+        allowed = frozenset(config.benchmarks) | {eval_set_name(s) for s in config.eval_sets}
+        matcher = Matcher([shipped, *eval_indexes(config)], config.threshold, allowed)
+        messages = table.column("messages").to_pylist()
+        hits: list[Hit | None] = []
+        batches = range(0, len(messages), BATCH)
+        for start in ctx.progress(batches, total=len(batches), description="decontaminate"):
+            hits.extend(matcher.match([view_texts(m, config.views) for m in messages[start:start + BATCH]]))
+        ids = table.column("id").to_pylist()
+        found = [(i, h) for i, h in enumerate(hits) if h is not None]
+        if config.policy == "drop":
+            keep = pa.array([h is None for h in hits], pa.bool_())
+            kept = table.filter(keep)
+            removed = removed_table([{"id": ids[i], "stage": self.name, "reason": REASON, "detail": detail(h), "score": h.coverage}
+                                     for i, h in found], source=table)
+        else:
+            kept = metajson.with_updates(table, [{META_KEY: _meta(h)} if h else {} for h in hits])
+            removed = removed_table([])
+        by_benchmark = Counter(h.benchmark for _, h in found)
+        examples: dict[str, list[dict]] = {}
+        for i, h in found:
+            shown = examples.setdefault(h.benchmark, [])
+            if len(shown) < EXAMPLES_PER_BENCHMARK:
+                shown.append({"id": ids[i], **_meta(h)})
+        metrics = {
+            "policy": config.policy, "n": config.n, "threshold": config.threshold, "views": list(config.views),
+            "index_version": shipped.version[:12], "benchmarks_checked": sorted(allowed),
+            "rows_with_hits": len(found), "benchmark_hits": dict(sorted(by_benchmark.items())),
+            "exact_hits": sum(h.exact for _, h in found), "examples": examples,
+        }
+        return StageResult(kept=kept, removed=removed, metrics=metrics, card=_card(metrics))
+
+
+def _meta(hit: Hit) -> dict[str, Any]:
+    return {"benchmark": hit.benchmark, "item_id": hit.item_id, "field": hit.field, "coverage": hit.coverage,
+            "exact": hit.exact, "matched": hit.matched}
+
+
+def _card(metrics: dict[str, Any]) -> str:
+    action = "removed" if metrics["policy"] == "drop" else "flagged (kept, `meta.benchmark_contamination`)"
+    lines = [f"### Benchmark contamination\n",
+             f"{metrics['rows_with_hits']} rows {action}: they hold an item of a benchmark ({metrics['n']}-gram coverage "
+             f">= {metrics['threshold']}, or the whole item), in the {' and '.join(metrics['views'])} turns. Index "
+             f"`{metrics['index_version']}`; checked: {', '.join(metrics['benchmarks_checked'])}.\n"]
+    if metrics["benchmark_hits"]:
+        lines += ["| benchmark | rows | example (item, coverage, matched text) |", "|---|---|---|"]
+        for bench, count in sorted(metrics["benchmark_hits"].items(), key=lambda kv: -kv[1]):
+            ex = metrics["examples"][bench][0]
+            matched = ex["matched"].replace("|", "\\|")
+            lines.append(f"| {bench} | {count} | {ex['item_id']} ({ex['coverage']:.2f}): {matched} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,70 @@
+"""``curate decontaminate FILE...``: audit any dataset for benchmark items, writing nothing.
+
+Hooked into ``pipelines/cli.py`` with ``app.command()(decontaminate)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def decontaminate(
+    paths: Annotated[list[Path], typer.Argument(help="Dataset files in any format ingest reads (.json, .jsonl, .jsonl.gz, .parquet).")],
+    eval_set: Annotated[Optional[list[Path]], typer.Option("--eval", help="Your own eval set: a JSONL/CSV/Parquet file or a folder; repeat for more.")] = None,
+    text_field: Annotated[str, typer.Option("--text-field", help="The field of each eval record that holds its text.")] = "text",
+    benchmark: Annotated[Optional[list[str]], typer.Option("--benchmark", "-b", help="Only this shipped benchmark; repeat for more (default all 13).")] = None,
+    views: Annotated[str, typer.Option("--views", help="Turns to check, comma-separated: user, assistant, system.")] = "user,assistant",
+    threshold: Annotated[float, typer.Option("--threshold", help="Share of an item's 8-grams a row must hold.")] = 0.3,
+    format: Annotated[str, typer.Option("--format", "-f", help="Record layout of the files (ingest's formats); default auto.")] = "auto",
+    show: Annotated[int, typer.Option("--show", help="Hits printed, at most.")] = 50,
+) -> None:
+    """Check dataset files against the shipped benchmark index (and your eval sets), print the rows that hold a
+    benchmark item, and write nothing. Exits 1 when a row holds one, 0 when none does.
+
+    Example: `curate decontaminate data/demo/alpaca.json --eval my_evals.jsonl`
+    """
+    from curate.decontam.stage import Decontaminate, DecontaminateConfig, EvalSet, detail
+    from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
+    from curate.stage import StageContext
+    from pipelines.cli import err, fail, out
+
+    try:
+        ingest_config = IngestConfig(sources=tuple(Source(path=str(p), format=format) for p in paths))
+        config = DecontaminateConfig(
+            benchmarks=tuple(benchmark) if benchmark else DecontaminateConfig().benchmarks, policy="flag", threshold=threshold,
+            views=tuple(v.strip() for v in views.split(",") if v.strip()),
+            eval_sets=tuple(EvalSet(path=str(p), text_field=text_field) for p in eval_set or ()))
+    except ValueError as exc:  # pydantic names the bad value
+        fail(str(exc).replace("\n", "; "))
+    stage = Decontaminate()
+    try:
+        stage.external_inputs(config)  # a missing, empty or malformed eval set stops here, before any reading
+        rows = Ingest().run({}, ingest_config, StageContext())
+    except UnreadableInput as exc:
+        fail(str(exc))
+    result = stage.run({"records": rows.kept}, config, StageContext())
+    hits = [(r["source_ref"], r["meta"]) for r in result.kept.select(["source_ref", "meta"]).to_pylist()
+            if "benchmark_contamination" in (r["meta"] or "")]
+    from curate import meta as metajson
+    from curate.decontam.match import Hit
+
+    found = []
+    for ref, meta in hits:
+        m = metajson.parse(meta).get("benchmark_contamination")
+        if m:
+            found.append((ref, Hit(0, m["benchmark"], m["item_id"], m["field"], m["coverage"], m["matched"], m["exact"])))
+    quarantined = rows.removed.num_rows
+    out.print(f"{rows.kept.num_rows} rows checked ({quarantined} records ingest could not read), {len(found)} hold a benchmark item; "
+              f"index {result.metrics['index_version']}", highlight=False)
+    for name, count in Counter(h.benchmark for _, h in found).most_common():
+        out.print(f"  {name}: {count}", highlight=False)
+    for ref, hit in found[:show]:
+        out.print(f"{ref}: {detail(hit)} (coverage {hit.coverage:.2f})", highlight=False, markup=False)
+    if len(found) > show:
+        err.print(f"... and {len(found) - show} more (--show N prints more)")
+    if found:
+        raise typer.Exit(1)

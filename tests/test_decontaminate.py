@@ -169,3 +169,15 @@ def test_the_shipped_index_is_the_one_the_script_builds(tmp_path, items):
     for name in ("benchmarks.json", "benchmarks.bin"):
         assert (tmp_path / name).read_bytes() == (SHIPPED / name).read_bytes(), (
             f"{name} differs: rebuild with `.venv/bin/python scripts/build_benchmark_index.py`")
+
+
+def test_the_report_has_a_contamination_section(items):
+    from curate.report.collect import ReportData
+    from curate.report.render import render
+
+    result = run([conversation("a", items["gsm8k"][0].fields["question"], "18")])
+    run_info = {"flow": "curation", "name": "r1", "started_at": "t0", "finished_at": "t1", "computed": 1, "cached": 0}
+    html = render(ReportData(run=run_info, contamination=[{"step": "decontaminate", **{
+        k: result.metrics[k] for k in ("policy", "benchmark_hits", "examples")}}]))
+    assert "<h2>Benchmark contamination</h2>" in html and "<code>test/0</code> 1.00 janet s ducks" in html
+    assert "### Benchmark contamination" in result.card and "| gsm8k | 1 | test/0 (1.00)" in result.card

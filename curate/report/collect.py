@@ -5,7 +5,7 @@ hold, never from a stage name list. PII counts come from any step whose
 metrics have ``entities_found``; duplicate clusters from removed rows with a
 ``duplicate_of``; the cluster map from a step whose rows carry a ``vector``
 plus ``meta.cluster`` on the conversations; split balance from a ``split``
-column; quality distributions from numeric ``meta.quality`` values. A run
+column; benchmark contamination from a step whose metrics have ``benchmark_hits``; quality distributions from numeric ``meta.quality`` values. A run
 without a stage simply has no such section.
 
 Text shown to people is redacted: when the run has a PII step, a conversation's
@@ -49,6 +49,7 @@ class ReportData:
     splits: dict[str, Any] | None = None
     quality: dict[str, list[float]] = field(default_factory=dict)
     changes: dict[str, Any] | None = None
+    contamination: list[dict[str, Any]] = field(default_factory=list)
 
 
 def shorten(text: str, limit: int = TEXT_CHARS) -> str:
@@ -121,6 +122,9 @@ def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | b
     texts = _text_lookup(store, present, pii_at)
 
     _duplicates(data, store, present, pii_at, texts)
+    # Benchmark contamination from any step whose metrics count hits per benchmark (decontaminate).
+    data.contamination = [{"step": s.step, **{k: a.manifest["metrics"][k] for k in ("policy", "benchmark_hits", "examples")}}
+                          for s, a in present if "benchmark_hits" in a.manifest.get("metrics", {})]
     final = _read(last, ["id", "meta"] + (["split"] if "split" in _names(last) else [])) if main else None
     if final is not None:
         _cluster_map(data, present, final, texts)

@@ -131,6 +131,15 @@ def render(data: ReportData) -> str:
         body += _split_sizes(sp.get("sizes"), sp.get("contamination"))
         sections.append(_section("Split balance by stratum", body, note))
 
+    for dc in data.contamination:
+        hits = sorted(dc["benchmark_hits"].items(), key=lambda kv: -kv[1])
+        body = ("<table><tr><th>benchmark</th><th class=n>rows</th><th>examples: item, coverage, matched text (normalised)</th></tr>"
+                + "".join(f"<tr><td>{escape(b)}</td><td class=n>{n:,}</td><td>"
+                          + "<br>".join(f"<code>{escape(e['item_id'])}</code> {e['coverage']:.2f} {escape(e['matched'])}" for e in dc["examples"].get(b, []))
+                          + "</td></tr>" for b, n in hits) + "</table>") if hits else '<p class="muted">No row holds a benchmark item.</p>'
+        action = "removed" if dc["policy"] == "drop" else "flagged in meta.benchmark_contamination"
+        sections.append(_section("Benchmark contamination", body, f"Rows of step {escape(dc['step'])} holding a benchmark item, {action}.", wide=True))
+
     if data.quality:
         cells = "".join(f"<div><h3>{escape(k)}</h3>{svg.histogram({k: v}, width=260, height=120, bins=20, colours=('#3ca951',))}</div>"
                         for k, v in data.quality.items())

@@ -53,11 +53,10 @@ def pick_device(device: str) -> str:
 @functools.lru_cache(maxsize=2)
 def load_scorer(base_model: str, device: str) -> tuple[Any, Any]:
     """Model (fp32, eval mode, on ``device``) and training-template tokenizer, once per process."""
+    import torch
     from transformers import AutoModelForCausalLM
 
     from train.common import load_tokenizer
-
-    import torch
 
     path = resolve_base_model(base_model)
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).to(device).eval()

@@ -18,7 +18,7 @@ def decontaminate(
     text_field: Annotated[str, typer.Option("--text-field", help="The field of each eval record that holds its text.")] = "text",
     benchmark: Annotated[Optional[list[str]], typer.Option("--benchmark", "-b", help="Only this shipped benchmark; repeat for more (default all 13).")] = None,
     views: Annotated[str, typer.Option("--views", help="Turns to check, comma-separated: user, assistant, system.")] = "user,assistant",
-    threshold: Annotated[float, typer.Option("--threshold", help="Share of an item's 8-grams a row must hold.")] = 0.3,
+    threshold: Annotated[float, typer.Option("--threshold", help="Share of an item's 8-grams a row must hold.")] = 0.4,
     format: Annotated[str, typer.Option("--format", "-f", help="Record layout of the files (ingest's formats); default auto.")] = "auto",
     show: Annotated[int, typer.Option("--show", help="Hits printed, at most.")] = 50,
 ) -> None:

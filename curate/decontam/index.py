@@ -35,6 +35,9 @@ SHORT_MIN = 3
 """Fields shorter than this many tokens ("sofa", "Microphone") are never indexed: they name nothing."""
 
 FILTER_BITS = 23
+COMMON = 4
+"""An n-gram found in more than this many fields is a benchmark's template ("write a python
+function to check if a given number", BBH's task preambles), not evidence of one item."""
 SHIPPED = Path(__file__).resolve().parent / "index"
 _ARRAYS = (("keys", "<u8"), ("offsets", "<u4"), ("postings", "<u4"), ("grams", "<u4"), ("token_counts", "<u4"),
            ("whole", "<u8"), ("option_field", "<u4"), ("option_offsets", "<u4"), ("option_keys", "<u8"),
@@ -65,6 +68,17 @@ class Index:
     option_lengths: np.ndarray
 
     _filter: np.ndarray | None = None
+    _distinct: np.ndarray | None = None
+
+    @property
+    def distinct_grams(self) -> np.ndarray:
+        """Per field, its n-grams that are not ``COMMON``, or all of them when every one is:
+        the denominator of coverage (``match`` counts the numerator the same way)."""
+        if self._distinct is None:
+            rare = np.repeat(np.diff(self.offsets.astype(np.int64)) <= COMMON, np.diff(self.offsets.astype(np.int64)))
+            counted = np.bincount(self.postings[rare], minlength=len(self.field))
+            self._distinct = np.where(counted > 0, counted, self.grams)
+        return self._distinct
 
     def maybe(self, grams: np.ndarray) -> np.ndarray:
         """A cheap first test: False where a gram is certainly not a key. A bitmap over

@@ -4,7 +4,9 @@ For every row, the texts of its views (each message apart, so no n-gram spans
 two turns) are hashed at ``n`` and at each short-field length; all grams of a
 batch are looked up in one ``searchsorted`` over the index's sorted keys, and
 only rows with a hit go on to Python. A field's ``coverage`` is the share of
-its distinct n-grams found in the row (1.0 when a short field is found whole):
+its distinct n-grams found in the row (1.0 when a short field is found whole),
+leaving out n-grams the index holds for more than ``COMMON`` fields (a
+benchmark's template; unless that is all the field has):
 extra text around a benchmark item (a "Question:" prefix, a chat template, the
 answer) never lowers it, while a rephrasing that breaks most n-grams does.
 
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from curate.decontam.index import Index
+from curate.decontam.index import COMMON, Index
 from curate.decontam.normalise import Grams, TokenHashes, tokens_of
 
 OPTION_SHARE = 0.5
@@ -113,10 +115,13 @@ class Matcher:
         cell, gram, at = cell[order], key[expanded][order], expanded[order]
         cell_start = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
         distinct = np.r_[True, (cell[1:] != cell[:-1]) | (gram[1:] != gram[:-1])]
-        matched = np.add.reduceat(distinct.astype(np.int64), cell_start)
+        rare = (ix.offsets[gram + 1] - ix.offsets[gram]) <= COMMON
+        matched_all = np.add.reduceat(distinct.astype(np.int64), cell_start)
+        matched_rare = np.add.reduceat((distinct & rare).astype(np.int64), cell_start)
         cells = cell[cell_start]
         cell_fields = cells % len(ix.field)
-        coverage = matched / ix.grams[cell_fields]
+        templated = ix.distinct_grams[cell_fields] == ix.grams[cell_fields]  # no rare gram: count them all
+        coverage = np.where(templated, matched_all, matched_rare) / ix.distinct_grams[cell_fields]
         lo_all = np.minimum.reduceat(rows_pos[at, 1], cell_start)
         stop_all = np.maximum.reduceat(rows_pos[at, 1] + length[at], cell_start)
         hits = []

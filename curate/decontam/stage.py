@@ -46,7 +46,7 @@ class DecontaminateConfig(StageConfig):
     views: tuple[Literal["user", "assistant", "system"], ...] = Field(
         ("user", "assistant"), min_length=1, description="Turns checked: user prompts, and assistant turns, where a model's copy of a question lands.")
     n: int = Field(DEFAULT_N, ge=4, le=16, description="n-gram length; the shipped index is built at 8 (scripts/build_benchmark_index.py --n).")
-    threshold: float = Field(0.3, gt=0, le=1, description="Share of an item's n-grams a row must hold to match it.")
+    threshold: float = Field(0.4, gt=0, le=1, description="Share of an item's n-grams a row must hold to match it.")
     policy: Literal["drop", "flag"] = Field("drop", description="drop: remove matching rows; flag: keep them, marked in meta.benchmark_contamination.")
     root: str = Field(default="", json_schema_extra=EXECUTION, description="Directory eval set paths start at (flows.yaml's).")
 

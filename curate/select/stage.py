@@ -121,11 +121,12 @@ class Select(Stage):
 
 def _card(metrics: Mapping[str, Any], config: SelectConfig) -> str:
     diversity = f"cosine below {config.max_cosine} to every selected row" if config.max_cosine is not None else "no diversity check"
+    order = " (highest first)" if config.by != RANDOM and config.descending else ""
+    ceiling = (f"Removed before ranking for IFD above {config.max_ifd}: {metrics['ifd_above_max']}."
+               if config.max_ifd is not None else "No IFD ceiling.")
     lines = ["### Selection", "",
              f"{metrics['selected']} of {metrics['eligible']} eligible rows selected (budget {metrics['budget']}) by "
-             f"`{config.by}`{' (highest first)' if config.by != RANDOM and config.descending else ''}, {diversity}"
-             f"{', spread over clusters' if config.per_cluster else ''}. "
-             f"Removed before ranking for IFD above {config.max_ifd}: {metrics['ifd_above_max']}. "
+             f"`{config.by}`{order}, {diversity}{', spread over clusters' if config.per_cluster else ''}. {ceiling} "
              f"Passed over as too similar to a selected row: {metrics['too_similar']}."]
     if metrics["selected_score_mean"] is not None:
         lines.append(f"Mean `{config.by}` of the selected rows: {metrics['selected_score_mean']}.")

@@ -146,6 +146,13 @@ def test_score_ifd_equals_the_ratio_computed_by_hand_and_keeps_the_quality_signa
     assert quality["two"]["ifd"] == pytest.approx(conditioned / alone_mean, abs=1e-4)
     assert result.metrics["scored"] == 2 and result.metrics["multi_turn_rows"] == 1
 
+    # No answer token within max_length: no score (not a made-up one), and said in the metrics.
+    late = conversation("late", "What is the capital of France? " * 10, "Paris.")
+    cut = ScoreIfd().run({"records": conversations_table([single, late])},
+                         ScoreIfdConfig(base_model=str(tiny_model), max_length=40), StageContext())
+    ifds = [json.loads(m)["quality"]["ifd"] for m in cut.kept.column("meta").to_pylist()]
+    assert ifds[0] is not None and ifds[1] is None and cut.metrics["unscored"] == 1
+
 
 def _split_rows(rows: list[dict]) -> pa.Table:
     from schemas import SPLIT_CONVERSATION

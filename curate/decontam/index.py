@@ -35,6 +35,7 @@ SHORT_MIN = 3
 """Fields shorter than this many tokens ("sofa", "Microphone") are never indexed: they name nothing."""
 
 FILTER_BITS = 23
+BUCKET_BITS = 22
 COMMON = 4
 """An n-gram found in more than this many fields is a benchmark's template ("write a python
 function to check if a given number", BBH's task preambles), not evidence of one item."""
@@ -69,6 +70,31 @@ class Index:
 
     _filter: np.ndarray | None = None
     _distinct: np.ndarray | None = None
+    _buckets: np.ndarray | None = None
+    _bucket_size: int = 0
+
+    def find(self, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``grams`` that are keys, their key index). The bitmap drops most
+        grams; the rest go to a bucket table over the top ``BUCKET_BITS`` bits (about 0.2
+        keys a bucket), three memory reads each instead of a binary search's twenty."""
+        where = np.flatnonzero(self.maybe(grams))
+        if self._buckets is None:
+            counts = np.bincount((self.keys >> np.uint64(64 - BUCKET_BITS)).astype(np.int64), minlength=1 << BUCKET_BITS)
+            self._buckets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self._bucket_size = int(counts.max()) if len(counts) else 0
+        wanted = grams[where]
+        bucket = (wanted >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+        at, end = self._buckets[bucket], self._buckets[bucket + 1]
+        index = np.full(len(wanted), -1, np.int64)
+        for _ in range(self._bucket_size):
+            open_ = np.flatnonzero((at < end) & (index < 0))
+            if not len(open_):
+                break
+            same = self.keys[at[open_]] == wanted[open_]
+            index[open_[same]] = at[open_[same]]
+            at[open_] += 1
+        found = index >= 0
+        return where[found], index[found]
 
     @property
     def distinct_grams(self) -> np.ndarray:

@@ -30,10 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from curate.decontam.index import COMMON, Index
-from curate.decontam.normalise import Grams, TokenHashes, tokens_of
+from curate.decontam.normalise import Grams, TokenHashes
 
 OPTION_SHARE = 0.5
 LINE_SHARE = 0.5
+SHORT_LINE = 32
+"""A field shorter than n is looked for only from lines of at most this many tokens: it must
+make up half of its lines, or sit near its options; long prose lines are skipped for speed."""
 BRIEF_COVERAGE = 0.75
 """A brief field has few n-grams (one to eight): half of them is a phrase, not the item."""
 MATCHED_CHARS = 160
@@ -70,9 +73,8 @@ class Matcher:
         best: list[Hit | None] = [None] * len(rows)
         if not texts:
             return best
-        flat, lengths, words = self.hashes.batch(texts)
-        grams = Grams(flat, lengths)
-        self._texts = texts
+        flat, lengths, line_lengths, words = self.hashes.batch(texts)
+        grams = Grams(flat, lengths, line_lengths)
         for ix, allowed in zip(self.indexes, self.allowed):
             for hit in self._match_index(ix, allowed, grams, seg_row, words):
                 current = best[hit.row]
@@ -84,15 +86,11 @@ class Matcher:
         found_gram, found_pos, found_len = [], [], []
         ends = grams.ends
         for length in [ix.n, *ix.short_lengths]:
-            hashes, starts = grams.of_length(length)
-            maybe = np.flatnonzero(ix.maybe(hashes))
-            hashes, starts = hashes[maybe], starts[maybe]
-            at = np.searchsorted(ix.keys, hashes)
-            at[at == len(ix.keys)] = 0
-            where = np.flatnonzero(ix.keys[at] == hashes)
+            hashes, starts = grams.of_length(length) if length == ix.n else grams.in_short_lines(length, SHORT_LINE)
+            where, at = ix.find(hashes)
             if len(where):
                 segments = np.searchsorted(ends, starts[where], side="right")
-                found_gram.append(at[where])
+                found_gram.append(at)
                 found_pos.append(np.column_stack([seg_row[segments], starts[where]]))
                 found_len.append(np.full(len(where), length))
         if not found_gram:
@@ -132,23 +130,12 @@ class Matcher:
             if size < 2 * ix.n:
                 if coverage[c] < BRIEF_COVERAGE:
                     continue
-                asked = self._line_share(ends, lo, stop) >= LINE_SHARE and not (size < ix.n and self._has_options(ix, f))
+                asked = _line_share(grams, lo, stop) >= LINE_SHARE and not (size < ix.n and self._has_options(ix, f))
                 if not asked and not self._options_confirm(ix, f, grams, seg_row, r):
                     continue
             hits.append(Hit(r, ix.benchmark[f], ix.item_id[f], ix.field[f], round(float(coverage[c]), 4),
                             _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=bool(coverage[c] >= 1.0)))
         return hits
-
-    def _line_share(self, ends: np.ndarray, lo: int, stop: int) -> float:
-        """Share of the tokens on the lines a matched run [lo, stop) touches that the run covers."""
-        segment = int(np.searchsorted(ends, lo, side="right"))
-        seg_lo = int(ends[segment - 1]) if segment else 0
-        stop = min(stop, int(ends[segment]))
-        line_ends = np.cumsum([len(t) for t in tokens_of(self._texts[segment].splitlines())]) + seg_lo
-        first = int(np.searchsorted(line_ends, lo, side="right"))
-        last = int(np.searchsorted(line_ends, stop - 1, side="right"))
-        context = int(line_ends[last]) - (int(line_ends[first - 1]) if first else seg_lo)
-        return (stop - lo) / context
 
     @staticmethod
     def _has_options(ix: Index, field: int) -> bool:
@@ -172,3 +159,12 @@ class Matcher:
             found += share >= OPTION_SHARE
         return found >= OPTION_SHARE * len(options)
 
+
+def _line_share(grams: Grams, lo: int, stop: int) -> float:
+    """Share of the tokens on the lines a matched run [lo, stop) touches that the run covers."""
+    message_end = int(grams.ends[np.searchsorted(grams.ends, lo, side="right")])
+    stop = min(stop, message_end)
+    first = int(np.searchsorted(grams.line_ends, lo, side="right"))
+    last = int(np.searchsorted(grams.line_ends, stop - 1, side="right"))
+    context = int(grams.line_ends[last]) - (int(grams.line_ends[first - 1]) if first else 0)
+    return (stop - lo) / context

@@ -29,7 +29,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_DIGIT_GROUP = r"(\d)[,_'](\d{3})"
 _ASCII_SPACE = np.zeros(256, bool)
 _ASCII_SPACE[[b for b in range(128) if not chr(b).isalnum()]] = True
 MULTIPLIER = 0x9E3779B97F4A7C15
@@ -38,14 +37,40 @@ _M = np.uint64(MULTIPLIER)
 _M_INVERSE = np.uint64(pow(MULTIPLIER, -1, 1 << 64))
 
 
-def split(texts: Sequence[str]) -> pa.ListArray:
+_DIGIT = np.zeros(256, bool)
+_DIGIT[ord("0"):ord("9") + 1] = True
+_GROUP_MARK = np.zeros(256, bool)
+_GROUP_MARK[[ord(","), ord("_"), ord("'")]] = True
+
+
+def _drop_digit_groups(raw: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Delete each comma, underscore or apostrophe that has a digit before it and exactly three
+    digits after it inside the same text ("1,000,000" -> "1000000", "1,2345" kept)."""
+    marks = np.flatnonzero(_GROUP_MARK[raw])
+    if not len(marks):
+        return raw, offsets
+    end = offsets[np.searchsorted(offsets, marks, side="right")]
+    start = offsets[np.searchsorted(offsets, marks, side="right") - 1]
+    padded = np.concatenate([raw, np.zeros(5, np.uint8)])
+    ok = (marks > start) & _DIGIT[padded[np.maximum(marks - 1, 0)]] & (marks + 3 < end)
+    for k in (1, 2, 3):
+        ok &= _DIGIT[padded[marks + k]]
+    ok &= (marks + 4 >= end) | ~_DIGIT[padded[marks + 4]]
+    drop = marks[ok]
+    if not len(drop):
+        return raw, offsets
+    return np.delete(raw, drop), offsets - np.searchsorted(drop, offsets)
+
+
+def split(texts: Sequence[str] | pa.Array) -> pa.ListArray:
     """Tokens of each text, as an Arrow list array."""
-    array = pc.utf8_lower(pc.utf8_normalize(pa.array(texts, pa.large_string()), form="NFKC"))
-    for _ in range(2):  # "1,000,000": each pass joins every other group
-        array = pc.replace_substring_regex(array, pattern=_DIGIT_GROUP, replacement=r"\1\2")
+    array = texts.cast(pa.large_string()) if isinstance(texts, pa.Array) else pa.array(texts, pa.large_string())
+    array = pc.utf8_lower(pc.utf8_normalize(array, form="NFKC"))
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     validity, offsets, data = array.buffers()
-    raw = np.frombuffer(data, np.uint8).copy() if data is not None else np.zeros(0, np.uint8)
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    offsets = np.frombuffer(offsets, np.int64)[array.offset:array.offset + len(array) + 1]
+    raw, offsets = _drop_digit_groups(raw, offsets)
     space = _ASCII_SPACE[raw] & (raw < 128)
     lead2 = np.flatnonzero((raw[:-1] == 0xC2) & (raw[1:] >= 0xA0) & (raw[1:] <= 0xBF)
                            | (raw[:-1] == 0xC3) & ((raw[1:] == 0x97) | (raw[1:] == 0xB7)))
@@ -54,9 +79,8 @@ def split(texts: Sequence[str]) -> pa.ListArray:
     for lead, width in ((lead2, 2), (lead3, 3)):
         for k in range(width):
             space[lead + k] = True
-    raw[space] = 0x20
-    spaced = pa.LargeStringArray.from_buffers(len(array), offsets, pa.py_buffer(raw.tobytes()), validity,
-                                              offset=array.offset)
+    raw = np.where(space, np.uint8(0x20), raw)
+    spaced = pa.LargeStringArray.from_buffers(len(array), pa.py_buffer(offsets.tobytes()), pa.py_buffer(raw.tobytes()), validity)
     return pc.ascii_split_whitespace(pc.ascii_trim_whitespace(spaced))
 
 
@@ -80,18 +104,24 @@ class TokenHashes(dict):
         value = self[token] = token_hash(token)
         return value
 
-    def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
-        """(token hashes of all texts laid end to end, tokens per text, the tokens themselves)."""
-        lists = split(texts)
+    def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
+        """(token hashes of all texts laid end to end, tokens per text, tokens per line, the tokens).
+
+        Texts are split into lines first (a line break is a token boundary anyway),
+        so the same pass gives the line boundaries the match rules read."""
+        lines = pc.split_pattern(pa.array(texts, pa.large_string()), pattern="\n")
+        line_parent = pc.list_parent_indices(lines).to_numpy()
+        lists = split(pc.list_flatten(lines))
         words = pc.list_flatten(lists)
         parents = pc.list_parent_indices(lists)
-        if pc.any(pc.equal(words, "")).as_py():  # a text with no token splits into [""]
+        if pc.any(pc.equal(words, "")).as_py():  # a line with no token splits into [""]
             keep = pc.not_equal(words, "")
             words, parents = words.filter(keep), parents.filter(keep)
-        lengths = np.bincount(parents.to_numpy(), minlength=len(texts)).astype(np.int64)
+        line_lengths = np.bincount(parents.to_numpy(), minlength=len(line_parent)).astype(np.int64)
+        lengths = np.bincount(line_parent, weights=line_lengths, minlength=len(texts)).astype(np.int64)
         encoded = pc.dictionary_encode(words)
         table = np.fromiter(map(self.__getitem__, encoded.dictionary.to_pylist()), np.uint64, len(encoded.dictionary))
-        return table[encoded.indices.to_numpy(zero_copy_only=False)], lengths, words
+        return table[encoded.indices.to_numpy(zero_copy_only=False)], lengths, line_lengths, words
 
 
 def sequence_hash(hashes: Sequence[int]) -> int:
@@ -110,15 +140,18 @@ class Grams:
     M^(a+L-1)·(S[a+L] − S[a]) = sum of flat[a+k]·M^(L-1-k): one subtraction and
     one product per gram, whatever L."""
 
-    def __init__(self, flat: np.ndarray, lengths: np.ndarray):
+    def __init__(self, flat: np.ndarray, lengths: np.ndarray, line_lengths: np.ndarray | None = None):
         size = len(flat)
         self.ends = np.cumsum(lengths)
         self.segment_end = np.repeat(self.ends, lengths)
+        line_lengths = lengths if line_lengths is None else line_lengths
+        self.line_ends = np.cumsum(line_lengths)
+        self._line_size = np.repeat(line_lengths, line_lengths)
         inverse = np.full(size, _M_INVERSE, np.uint64)
         power = np.full(size, _M, np.uint64)
         if size:
             inverse[0] = power[0] = 1
-        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._cache: dict = {}
         with np.errstate(over="ignore"):
             self.prefix = np.concatenate([[np.uint64(0)], np.cumsum(flat * np.cumprod(inverse), dtype=np.uint64)])
             self.power = np.cumprod(power)
@@ -128,6 +161,17 @@ class Grams:
         if n not in self._cache:
             self._cache[n] = self._of_length(n)
         return self._cache[n]
+
+    def in_short_lines(self, n: int, longest: int) -> tuple[np.ndarray, np.ndarray]:
+        """(hashes, flat start) of every n-gram that starts on a line of at most ``longest`` tokens
+        (and ends inside the same text: a short item broken over lines is still found)."""
+        key = (n, longest)
+        if key not in self._cache:
+            starts = np.flatnonzero(self._line_size <= longest)
+            starts = starts[starts + n <= self.segment_end[starts]]
+            with np.errstate(over="ignore"):
+                self._cache[key] = (self.power[starts + n - 1] * (self.prefix[starts + n] - self.prefix[starts]), starts)
+        return self._cache[key]
 
     def _of_length(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         count = len(self.segment_end) - n + 1

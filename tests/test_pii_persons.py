@@ -183,3 +183,30 @@ def test_an_ai_assistant_naming_itself_is_not_a_private_person(analyzer):
     assert persons(analyzer, "My name is Vicuna, and I'm a language model developed by LMSYS.") == []
     assert persons(analyzer, "You can call me Vicuna; I was trained by LMSYS researchers as a language model.") == []
     assert persons(analyzer, "Hi, my name is Maria Lopez and I was trained by my father as a carpenter.") == ["Maria Lopez"]
+
+
+def test_contact_details_make_only_the_names_beside_them_private(analyzer):
+    # A LIMA travel answer lists a museum's address; the public names paragraphs away stayed
+    # redacted because the text held "contact details" somewhere.
+    text = ("The Godfather is a 1972 film directed by Francis Ford Coppola and starring Marlon Brando.\n\n"
+            "Visit the museum at 320 Lexington Ave, New York, NY 10016.")
+    assert persons(analyzer, text) == []
+    assert "Milo Trzaska" in persons(analyzer, "Milo Trzaska lives at 24 Clarke Avenue, Springfield.")
+
+
+def test_best_is_a_sign_off_only_where_a_letter_ends(analyzer):
+    # toolformer (real): "Who won the Oscar for Best Actor in 2021?" lost "Actor" to <PERSON>
+    assert not any("Actor" in name for name in persons(analyzer, "Who won the Oscar for Best Actor in 2021?"))
+    assert "Milo Trzaska" in persons(analyzer, "See you soon.\nBest,\nMilo Trzaska")
+
+
+@pytest.mark.parametrize("text", [
+    "The Boston Tea Party occurred on December 16th, 1773 in Boston Harbor, Massachusetts.",
+    'According to the article "10 Ways to Reduce Stress" by Healthline, walk more.',
+    "Hugo was born on 26 February 1802, but he was premature.",
+    "The code will always be 8352 on any Silent Hill 3 game.",
+    "Brother of Judas Maccabeus (cf. 2 Maccabees 8:22).",
+])
+def test_years_counts_dates_and_citations_are_not_street_addresses(analyzer, text):
+    # Each from lima, alpaca_libre or alpaca_en_demo (real data), redacted as STREET_ADDRESS before
+    assert "STREET_ADDRESS" not in [e for e, _ in entities(analyzer, text)]

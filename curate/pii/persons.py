@@ -62,7 +62,7 @@ _NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|H
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
     re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
-               rf"cheers|thanks|best|yours|dear|hi|hello|hey)[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
+               rf"cheers|thanks|best(?=,|[ \t]*\n)|yours|dear|hi|hello|hey)[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer|author)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio

@@ -8,9 +8,10 @@ recognizers is kept as PERSON when the text marks it private, and dropped when t
 text or English itself marks it public or not a person:
 
 * private: a cue announces it ("my name is", "Dear", "Regards,", "Name:", a title,
-  "my son", a transcript speaker), or the same text holds contact details (e-mail,
-  phone, street address, SSN, card, IBAN): a text that carries someone's phone number
-  is about that someone. Private evidence wins over everything below.
+  "my son", a transcript speaker), or contact details (e-mail, phone, street address,
+  SSN, card, IBAN) sit in the name's paragraph, close by: a form, a signature block or a
+  table row that carries a phone number is about its named person. Private evidence wins
+  over everything below.
 * not a person: a lone place ("London"), an ALL-CAPS word ("FIFA"), a word English
   writes lower-case ("Math", "Module"), or a capitalised run that is a place or holds
   such a word ("New York City", "Command Module", "Bell Pepper Stir Fry").
@@ -79,11 +80,10 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
     ``ner_spans`` the NER's ``(start, end, label)`` entities. A text that names someone public and
     nobody private ("Albert Einstein ... Neville ... Tor") is about the public world: its other
     unmarked names (characters, first names of public people) are left too."""
-    if any(f.entity in CONTACT_ENTITIES for f in findings):
-        return list(findings)
+    contacts = [f for f in findings if f.entity in CONTACT_ENTITIES]
     verdicts = {}
     for f in findings:
-        if f.entity == PERSON and not _overlaps(f, cued):
+        if f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
             verdicts[f] = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
     public_text = not cued and PUBLIC in verdicts.values()
     return [f for f in findings
@@ -101,6 +101,20 @@ def ai_self_name(text: str, start: int) -> bool:
     model developed by LMSYS", FastChat's identity data): a product's name, not a private person's."""
     line_before = text[max(0, start - 40):start].rsplit("\n", 1)[-1]
     return bool(_SELF_INTRODUCTION.search(line_before)) and bool(_AI_SELF.search(text))
+
+
+CONTACT_REACH = 300
+"""Characters between a name and a contact detail that make the detail the name's: a form, a
+signature block, a table row. Farther, or past a blank line, the detail belongs to someone or
+something else (an encyclopaedic answer that also lists a museum's address)."""
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _near(text: str, name: Finding, contact: Finding) -> bool:
+    """Whether ``contact`` sits in the name's paragraph, within ``CONTACT_REACH`` characters."""
+    start, end = min(name.start, contact.start), max(name.end, contact.end)
+    return (min(abs(contact.start - name.end), abs(name.start - contact.end)) <= CONTACT_REACH
+            and not _PARAGRAPH_BREAK.search(text, start, end))
 
 
 def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:

@@ -220,13 +220,20 @@ _EU_PREFIX = "(?i:" + "|".join(re.escape(p) for p in STREET_PREFIXES) + ")"
 _W = r"[^\W_][\w'’.-]*"
 _CAPW = r"[^\W\d_a-z][\w'’.-]*"
 _HOUSE = r"\d{1,6}[A-Za-z]?(?:[ ]\d{1,6})?"
+# A street's name is names and ordinals ("24 Clarke Avenue", "228 W 10th St"); a number followed by
+# "in", "on any" or nothing before the street word is a year, a count or a title ("1773 in Boston
+# Harbor", "8352 on any Silent Hill", "10 Ways to Reduce Stress").
+_FUNCTION_WORD = r"(?i:in|on|of|at|to|for|by|with|from|and|or|the|a|an|any|all|some|is|was|are|were|ways|years|days)"
+# "7 September 2013" is a date, not "6750 Koskikatu 25".
+_MONTH = (r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|"
+          r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
 _STREET_CORE = (
-    rf"(?:{_HOUSE}[ ]+(?:{_W}[ ]+){{0,4}}?(?:{_EN_STREET})\b\.?"                     # 24 Clarke Avenue
+    rf"(?:{_HOUSE}[ ]+(?:(?!{_FUNCTION_WORD}[ ]){_W}[ ]+){{1,4}}?(?:{_EN_STREET})\b\.?"  # 24 Clarke Avenue
     rf"|(?:{_HOUSE}[ ]+)?{_EU_PREFIX}(?:[ ]+{_W}){{1,4}}?[ ]+\d{{1,5}}[A-Za-z]?\b"         # Rue de Virton 38
     rf"|{_HOUSE}[ ]+{_EU_PREFIX}(?:[ ]+{_W}){{1,3}}"                                   # 36 rue de pologne
     rf"|(?:{_HOUSE}[ ]+)?{_CAPW}[ ]+(?:u\.|utca|út|kapu|ul\.|str\.?|sokak)[ ]+\d{{1,5}}\b\.?"  # Piroska u. 97.
     rf"|(?:{_HOUSE}[ ]+)?(?:{_CAPW}[ ]+){{0,2}}{_CAPW}{_EU_SUFFIX}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"  # Friedhofstrasse 33
-    rf"|{_HOUSE}[ ]+(?:{_CAPW}[ ]+){{0,2}}{_CAPW}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"         # 6750 Koskikatu 25
+    rf"|{_HOUSE}[ ]+(?!{_MONTH}\b)(?:{_CAPW}[ ]+){{0,2}}{_CAPW}[ ]+\d{{1,5}}[A-Za-z]?\b(?![.:]\d)\.?"  # 6750 Koskikatu 25, not "2 Maccabees 8:22"
     rf"|\bPSC[ ]\d+,[ ]Box[ ]\d+"                                                      # US military
     rf"|\bUS(?:S|NS|NV|CGC)[ ]{_CAPW}(?:[ \t]*\n?[ \t]*FPO[ ]A[AEP][ ]\d{{5}})?"            # USNS Møller, FPO AA 85844
     rf"|\b(?:P\.?O\.?[ ]?Box|Postbox)[ ]\d+)"

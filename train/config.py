@@ -34,7 +34,7 @@ class TrainConfig(StageConfig):
     max_steps: int | None = Field(None, ge=1, le=10_000_000, description="Stop after this many optimizer steps (overrides epochs).")
     per_device_batch_size: int = Field(4, ge=1, le=4096)
     gradient_accumulation_steps: int = Field(4, ge=1, le=4096)
-    max_length: int = Field(1024, ge=8, le=131_072, description="Tokens per example; longer ones are truncated (and counted).")
+    max_length: int = Field(1024, ge=8, le=131_072, description="Tokens per example with the chat template; SFT drops or truncates longer ones (`over_length`), and counts them.")
     eval_steps: int = Field(50, ge=1, description="Evaluate on the validation rows every N optimizer steps.")
     logging_steps: int = Field(10, ge=1)
     early_stopping_patience: int | None = Field(

@@ -52,7 +52,8 @@ class Hit:
     matched: str
     """The row's normalised tokens that matched, shortened to ``MATCHED_CHARS``."""
     exact: bool
-    """The whole normalised field is in the row as one run of tokens."""
+    """The whole normalised field is in the row as one run of tokens (its whole-field hash,
+    read where the first matched gram starts)."""
 
 
 def _shorten(text: str, limit: int = MATCHED_CHARS) -> str:
@@ -133,8 +134,9 @@ class Matcher:
                 asked = _line_share(grams, lo, stop) >= LINE_SHARE and not (size < ix.n and self._has_options(ix, f))
                 if not asked and not self._options_confirm(ix, f, grams, seg_row, r):
                     continue
+            exact = bool(coverage[c] >= 1.0) and grams.run_hash(lo, size) == int(ix.whole[f])
             hits.append(Hit(r, ix.benchmark[f], ix.item_id[f], ix.field[f], round(float(coverage[c]), 4),
-                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=bool(coverage[c] >= 1.0)))
+                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=exact))
         return hits
 
     @staticmethod

@@ -173,6 +173,13 @@ class Grams:
                 self._cache[key] = (self.power[starts + n - 1] * (self.prefix[starts + n] - self.prefix[starts]), starts)
         return self._cache[key]
 
+    def run_hash(self, start: int, size: int) -> int:
+        """The hash of the ``size`` tokens from flat position ``start`` (``sequence_hash`` of them)."""
+        if start + size > len(self.power):
+            return -1
+        with np.errstate(over="ignore"):
+            return int(self.power[start + size - 1] * (self.prefix[start + size] - self.prefix[start]))
+
     def _of_length(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         count = len(self.segment_end) - n + 1
         if count <= 0:

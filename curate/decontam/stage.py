@@ -80,7 +80,7 @@ def detail(hit: Hit) -> str:
 
 class Decontaminate(Stage):
     name = "decontaminate"
-    version = "1"
+    version = "2"
     Config = DecontaminateConfig
     output_schema = CONVERSATION
 

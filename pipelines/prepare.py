@@ -32,7 +32,7 @@ class Preparation:
 def needed(steps: Sequence[ResolvedStep]) -> list[Preparation]:
     """What the steps' stages would build on first use and is not built yet, each once."""
     from curate.dedup.embed import EmbedConfig, model_path
-    from train.base_model import is_prepared, resolve_base_model
+    from curate.base_model import is_prepared, resolve_base_model
 
     found: dict[str, Preparation] = {}
     for step in steps:

@@ -30,10 +30,10 @@ flows:
 @pytest.fixture
 def fresh_machine(tmp_path, monkeypatch):
     """Model caches in empty folders, as on a machine that never ran a flow."""
-    import train.base_model
+    import curate.base_model
 
     monkeypatch.setenv("LLM_CURATE_MODEL_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(train.base_model, "default_models_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr(curate.base_model, "default_models_dir", lambda: tmp_path / "models")
     (tmp_path / "flows.yaml").write_text(textwrap.dedent(FLOW))
     (tmp_path / "a.jsonl").write_text('{"instruction": "q", "output": "a"}\n')
     return load_project(tmp_path / "flows.yaml")

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import Field
 
 from curate.stage import StageConfig
-from train.base_model import DEFAULT_BASE_MODEL
+from curate.base_model import DEFAULT_BASE_MODEL
 
 OverLength = Literal["drop", "truncate"]
 

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from curate.stage import Progress, no_progress
-from train.base_model import resolve_base_model, weights_hash
+from curate.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
     train_with_progress,

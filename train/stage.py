@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from curate.stage import Stage, StageContext, StageResult, removed_table
-from train.base_model import resolve_base_model, weights_hash
+from curate.base_model import resolve_base_model, weights_hash
 from train.config import TrainDPOConfig, TrainSFTConfig
 from train.records import TRAINING_EXAMPLE
 

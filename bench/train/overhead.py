@@ -2,7 +2,7 @@
 
 Not a test: a measurement (issue #7, "no more than 5% overhead against plain
 trl"). Both paths train the default base model (SmolLM2-135M-Instruct, the
-folder ``train.base_model.resolve_base_model()`` builds under ``data/models/``)
+folder ``curate.base_model.resolve_base_model()`` builds under ``data/models/``)
 with the same LoRA, schedule, batch, max_length, seed, chat template (with
 ``{% generation %}`` markers, ``assistant_only_loss=True``), on the same
 examples in the same order, each in its own subprocess so peak RSS is per path.
@@ -231,7 +231,7 @@ def main() -> None:
 
     sys.path.insert(0, str(REPO))
     from schemas import SPLIT_CONVERSATION
-    from train.base_model import resolve_base_model
+    from curate.base_model import resolve_base_model
     from train.chat_template import CHATML_TRAINING_TEMPLATE, to_chat
 
     n = a.steps * SETTINGS["per_device_batch_size"] * SETTINGS["gradient_accumulation_steps"]

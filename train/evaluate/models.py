@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from train.base_model import resolve_base_model
+from curate.base_model import resolve_base_model
 
 
 @dataclass(frozen=True)

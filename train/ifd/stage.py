@@ -28,7 +28,7 @@ from pydantic import Field
 from curate import meta as metajson
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
-from train.base_model import DEFAULT_BASE_MODEL, resolve_base_model
+from curate.base_model import DEFAULT_BASE_MODEL, resolve_base_model
 from train.ifd.scorer import score_rows
 from train.stage import base_model_input
 

@@ -45,10 +45,10 @@ def needed(steps: Sequence[ResolvedStep]) -> list[Preparation]:
                 found.setdefault(f"onnx {folder}", Preparation(
                     f"the embedding model {config.model} for ONNX Runtime (export, int8 quantization)",
                     partial(onnx_encoder.export, folder)))
-        base = getattr(config, "base_model", None)
-        if isinstance(base, str) and not is_prepared(base):
-            found.setdefault(f"base {base}", Preparation(
-                f"the base model {base} (GGUF weights to a safetensors folder)", partial(resolve_base_model, base)))
+        for base in (getattr(config, "base_model", None), getattr(config, "known_names", None)):
+            if isinstance(base, str) and not is_prepared(base):
+                found.setdefault(f"base {base}", Preparation(
+                    f"the base model {base} (GGUF weights to a safetensors folder)", partial(resolve_base_model, base)))
     return list(found.values())
 
 

@@ -210,3 +210,31 @@ def test_best_is_a_sign_off_only_where_a_letter_ends(analyzer):
 def test_years_counts_dates_and_citations_are_not_street_addresses(analyzer, text):
     # Each from lima, alpaca_libre or alpaca_en_demo (real data), redacted as STREET_ADDRESS before
     assert "STREET_ADDRESS" not in [e for e, _ in entities(analyzer, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Michael Jordan has more championships than LeBron James.",
+    "Pick a scene from Star Wars, and rewrite it in the style of Stephen King.",
+    "The Dark Knight is a 2008 film directed by Christopher Nolan.",
+])
+def test_public_figures_with_ordinary_names_are_kept(analyzer, text):
+    # lima, alpaca_libre, glaive (real data): every word is a common first name or surname, so
+    # only the language model's memory of public text tells these from a private person
+    assert persons(analyzer, text) == []
+
+
+def test_the_language_model_tells_a_public_full_name_from_an_invented_one():
+    from curate.pii.notability import publicly_known
+
+    model = PiiPolicy().known_names
+    assert publicly_known(model, ["LeBron", "James"]) and publicly_known(model, ["Stephen", "King"])
+    assert not publicly_known(model, ["Janet", "Burns"])  # synth_dataset_v2's invented name
+    assert not publicly_known(model, ["David", "Brown"])  # a common pair is not a famous one
+    assert not publicly_known(model, ["Wisława", "Szczepańska"])  # a rare first name lifts its language's surnames
+    assert "Janet Burns" in persons(analyzer_for(PiiPolicy().model), "Janet Burns called again about the refund.")
+
+
+def test_without_the_language_model_ordinary_full_names_are_presumed_private(analyzer):
+    text = "Michael Jordan has more championships than anyone."
+    found = find_pii(analyzer, [text], PiiPolicy(known_names=None))[0]
+    assert [text[f.start:f.end] for f in found if f.entity == "PERSON"] == ["Michael Jordan"]

@@ -254,7 +254,7 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
             doc = getattr(art, "tokens", None)
             ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner_text and doc is not None else []
             findings = [f for f in refine_persons(text, findings, private=policy.person == "private",
-                                                  ner_spans=ner_spans)
+                                                  ner_spans=ner_spans, known_names=policy.known_names)
                         if text[f.start:f.end] not in policy.allow_list
                         and allowed_in_structure(text, f, plan.regions)]
         out.append(findings)

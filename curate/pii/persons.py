@@ -343,7 +343,7 @@ def _lower_case_names(text: str):
 
 
 def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = False,
-                   ner_spans: Sequence[tuple[int, int, str]] = ()) -> list[Finding]:
+                   ner_spans: Sequence[tuple[int, int, str]] = (), known_names: str | None = None) -> list[Finding]:
     """One text's resolved findings with PERSON spans trimmed, firms removed, other
     mentions and list members of found names added; sorted by start. With ``private``,
     names that are not a private person's (``curate.pii.private``) go before the others
@@ -357,7 +357,7 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
         if f is not None and not _in_firm(text, f):
             kept.append(f)
     if private:
-        kept = private_persons(text, kept, *cued_spans(text), ner_spans)
+        kept = private_persons(text, kept, *cued_spans(text), ner_spans, known_names)
     persons = [f for f in kept if f.entity == PERSON]
     if not persons:
         return sorted(kept, key=lambda f: f.start)

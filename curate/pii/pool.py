@@ -25,6 +25,10 @@ _policy: PiiPolicy | None = None
 def _start(policy_json: str) -> None:
     global _policy
     _policy = PiiPolicy.model_validate_json(policy_json)
+    if _policy.known_names:
+        import torch
+
+        torch.set_num_threads(1)  # one core per worker: the pool is the parallelism
     analyzer_for(_policy.model, _policy.extra_patterns, _policy.name_gazetteer)
 
 

@@ -16,7 +16,8 @@ text or English itself marks it public or not a person:
   writes lower-case ("Math", "Module"), or a capitalised run that is a place or holds
   such a word ("New York City", "Command Module", "Bell Pepper Stir Fry").
 * public: a surname English text knows well that is not a common one
-  (``names.is_notable``: "Einstein", "Orwell", "Snape"), a role before it ("physicist",
+  (``names.is_notable``: "Einstein", "Orwell", "Snape"), a full name a language model completes
+  from its first word (``notability``: "Michael Jordan", "Harper Lee"), a role before it ("physicist",
   "President", "Senator"), life years after it ("(1879-1955)") or "was a ... physicist".
 
 A name with neither kind of evidence is kept: an unknown name in a sentence is most
@@ -29,6 +30,7 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
+from curate.pii.notability import publicly_known
 from curate.pii.names import (
     WORD,
     everyday_word,
@@ -72,19 +74,20 @@ muhammad mohammed moses abraham isaac jacob ezekiel isaiah jeremiah elijah noah 
 
 def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
                     titled: Sequence[tuple[int, int]] = (),
-                    ner_spans: Sequence[tuple[int, int, str]] = ()) -> list[Finding]:
+                    ner_spans: Sequence[tuple[int, int, str]] = (), known_names: str | None = None) -> list[Finding]:
     """``findings`` without the PERSON spans that are not a private person's name.
 
     ``cued`` holds the ``(start, end)`` spans that a private-person cue announces, ``titled``
     those a title or a speech verb marks as a person (see ``persons.cued_spans``),
-    ``ner_spans`` the NER's ``(start, end, label)`` entities. A text that names someone public and
+    ``ner_spans`` the NER's ``(start, end, label)`` entities, ``known_names`` the language model that
+    recognises public figures' full names (``curate.pii.notability``; ``None``: not asked). A text that names someone public and
     nobody private ("Albert Einstein ... Neville ... Tor") is about the public world: its other
     unmarked names (characters, first names of public people) are left too."""
     contacts = [f for f in findings if f.entity in CONTACT_ENTITIES]
     verdicts = {}
     for f in findings:
         if f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
-            verdicts[f] = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
+            verdicts[f] = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled), known_names)
     public_text = not cued and PUBLIC in verdicts.values()
     return [f for f in findings
             if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
@@ -121,7 +124,8 @@ def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < f.end and f.start < e for s, e in spans)
 
 
-def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int, str]], titled: bool) -> str:
+def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int, str]], titled: bool,
+             known_names: str | None = None) -> str:
     """Without a cue or contact details: ``PUBLIC``, ``THING`` (a place or a thing), or ``UNMARKED``.
     A ``titled`` name ("Mr. Matthews", "says Iwase") is a person, though maybe a public one."""
     span = text[start:end]
@@ -139,6 +143,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
         return THING  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
         return PUBLIC
+    if known_names and publicly_known(known_names, words):
+        return PUBLIC  # "Michael Jordan", "Harper Lee": ordinary words, a name the world writes about
     if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
         return PUBLIC  # "wikipedia('Isaac Newton')", "Find the Wikipedia text for Isaac Newton": a subject, not a person's data
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]

@@ -44,7 +44,7 @@ NAME_MODEL_LANGUAGES = frozenset({LANGUAGE})
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "9"
+    version = "10"
     Config = PiiPolicy
     output_schema = CONVERSATION
 

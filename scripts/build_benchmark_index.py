@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/build_benchmark_index.py [--benchmarks ../shared/benchmarks] [--out curate/decontam/index] [--n 8]
 
-The output is a pure function of the benchmark files and the parameters, so a
+Holds each field's 8-grams and its rare 4-grams (the fine layer). The output is a pure function of the benchmark files and the parameters, so a
 rebuild is byte-for-byte the shipped index (tests/test_decontaminate.py checks it).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from curate.decontam.index import DEFAULT_N, SHIPPED, build_from_folder, save  # noqa: E402
+from curate.decontam.index import DEFAULT_N, FINE_N, SHIPPED, build_from_folder, save  # noqa: E402
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     save(index, args.out, inputs)
     size = sum(p.stat().st_size for p in args.out.iterdir())
     print(f"{len(index.field)} fields of {len(set(zip(index.benchmark, index.item_id)))} items, {len(index.keys)} distinct "
-          f"{args.n}-grams, {size / 1e6:.1f} MB, version {index.version[:12]}, {time.perf_counter() - started:.1f} s -> {args.out}")
+          f"{args.n}-grams and {len(index.fine_keys)} rare {FINE_N}-grams, {size / 1e6:.1f} MB, version {index.version[:12]}, {time.perf_counter() - started:.1f} s -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,19 @@ def test_a_partial_copy_scores_its_coverage(items):
     assert f"{row['score']:.0%} of its n-grams" in row["detail"]
 
 
+def test_a_light_edit_is_found_by_the_fine_check_only(items):
+    """Two words of a 25-word GSM8K question, twelve apart, swapped or replaced: the 8-grams over
+    them are most of the item's, but the tokens left in 4-gram runs still make up most of it."""
+    words = items["gsm8k"][3].fields["question"].split()
+    for i in range(5, len(words) - 1, 12):
+        words[i], words[i + 1] = (words[i + 1], words[i]) if i % 2 else ("maybe", words[i + 1])
+    row = conversation("edited", " ".join(words), "ok")
+    assert run([row], fine_threshold=None).removed.num_rows == 0
+    [removed] = run([row]).removed.to_pylist()
+    assert "test/3" in removed["detail"] and "of its tokens in 4-gram runs" in removed["detail"]
+    assert DecontaminateConfig().fine_threshold <= removed["score"] < 1.0
+
+
 def _mmlu(items, short: bool):
     """An MMLU item whose stem is shorter than 8 tokens (needs its options), or one of 16+ tokens."""
     for item in items["mmlu"]:

@@ -58,7 +58,7 @@ def main() -> None:
     config = DecontaminateConfig(policy="flag")
     lines = ["# Rows flagged by `decontaminate` in public fine-tuning sets, judged by hand", "",
              "Written by `bench/decontam/false_positives.py` (default config: 8-grams, threshold "
-             f"{config.threshold}, user and assistant turns); verdicts from `verdicts.json`: `overlap` the row holds the "
+             f"{config.threshold}, fine 4-gram check at {config.fine_threshold}, user and assistant turns); verdicts from `verdicts.json`: `overlap` the row holds the "
              "benchmark item in its own wording, `generic` it does but the item is a stock question anyone asks, "
              "`false_positive` it does not.", "",
              "| dataset | row | benchmark item | coverage | matched in the row (normalised) | item (shortened) | verdict | note |",

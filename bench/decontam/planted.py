@@ -1,6 +1,6 @@
 """Recall of ``decontaminate`` on benchmark items planted in clean training rows.
 
-    .venv/bin/python bench/decontam/planted.py [--per-benchmark 24] [--seed 0] [--threshold 0.5]
+    .venv/bin/python bench/decontam/planted.py [--per-benchmark 24] [--seed 0] [--threshold 0.4] [--fine-threshold 0.8]
 
 Draws ``--per-benchmark`` seeded items from each of the 13 benchmarks in
 ``../shared/benchmarks`` (312 items by default) and plants each in a clean row
@@ -16,8 +16,10 @@ the assistant turn) in six ways:
 
 Rows go through the stage with policy ``drop`` (default config), and a
 planted row counts as found when it is removed naming the planted benchmark.
-Prints recall per kind and per benchmark, and what the 312 clean rows alone
-lose (a false-positive check on the carrier rows).
+Prints recall per kind (all items, and apart for half A, the even draws of
+each benchmark, on which ``fine_threshold`` was chosen, and held-out half B,
+the odd draws) and per benchmark, and what the 312 clean rows alone lose (a
+false-positive check on the carrier rows).
 """
 
 from __future__ import annotations
@@ -116,6 +118,8 @@ def main() -> None:
     parser.add_argument("--per-benchmark", type=int, default=24)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threshold", type=float, default=DecontaminateConfig().threshold)
+    parser.add_argument("--fine-threshold", type=float, default=DecontaminateConfig().fine_threshold,
+                        help="0 turns the fine check off")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     by_bench: dict[str, list[Item]] = defaultdict(list)
@@ -125,7 +129,7 @@ def main() -> None:
     rng.shuffle(clean)
     rows, truth = [], {}
     for bench in BENCHMARKS:
-        for item in rng.sample(by_bench[bench], args.per_benchmark):
+        for draw, item in enumerate(rng.sample(by_bench[bench], args.per_benchmark)):
             for kind in KINDS:
                 if kind == "options" and not item.options:
                     continue
@@ -134,33 +138,35 @@ def main() -> None:
                 rows.append({"id": rid, "messages": [message("user", plant(item, kind, rng, carrier)),
                                                      message("assistant", carrier["output"])],
                              "source": "planted", "source_format": "openai", "source_ref": rid, "meta": "{}"})
-                truth[rid] = (bench, kind)
+                truth[rid] = (bench, kind, "AB"[draw % 2])
     carriers = [{"id": f"clean{i}", "messages": [message("user", c["instruction"] + ("\n" + c["input"] if c["input"] else "")),
                                                  message("assistant", c["output"])],
                  "source": "clean", "source_format": "openai", "source_ref": f"clean{i}", "meta": "{}"}
                 for i, c in enumerate(clean[:len(by_bench) * args.per_benchmark])]
     table = pa.Table.from_pylist(rows + carriers, schema=CONVERSATION)
-    config = DecontaminateConfig(threshold=args.threshold)
+    config = DecontaminateConfig(threshold=args.threshold, fine_threshold=args.fine_threshold or None)
     started = time.perf_counter()
     result = Decontaminate().run({"records": table}, config, StageContext())
     seconds = time.perf_counter() - started
     named = {r["id"]: r["detail"].split(" item ")[0] for r in result.removed.to_pylist()}
     per_kind, per_bench, misses = Counter(), Counter(), defaultdict(list)
     totals_kind, totals_bench = Counter(), Counter()
-    for rid, (bench, kind) in truth.items():
+    for rid, (bench, kind, half) in truth.items():
         found = named.get(rid) == bench
-        totals_kind[kind] += 1
+        for key in (kind, (kind, half)):
+            totals_kind[key] += 1
+            per_kind[key] += found
         totals_bench[bench] += 1
-        per_kind[kind] += found
         per_bench[bench] += found
         if not found:
             misses[kind].append(rid)
-    items = len(truth and {(b, r.split("|")[1]) for r, (b, _) in truth.items()})
+    items = len(truth and {(b, r.split("|")[1]) for r, (b, *_) in truth.items()})
     print(f"{items} items over {len(BENCHMARKS)} benchmarks, {len(truth)} planted rows + {len(carriers)} clean rows; "
-          f"threshold {config.threshold}, n {config.n}; stage ran {seconds:.1f} s")
-    print("\nrecall per kind")
+          f"threshold {config.threshold}, fine_threshold {config.fine_threshold}, n {config.n}; stage ran {seconds:.1f} s")
+    print(f"\nrecall per kind{'':<14}half A (tuned on)  half B (held out)")
     for kind in KINDS:
-        print(f"  {kind:<11} {per_kind[kind]:>4}/{totals_kind[kind]:<4} {per_kind[kind] / totals_kind[kind]:.3f}")
+        cells = [f"{per_kind[k]:>4}/{totals_kind[k]:<4} {per_kind[k] / totals_kind[k]:.3f}" for k in (kind, (kind, "A"), (kind, "B"))]
+        print(f"  {kind:<11} {'   '.join(cells)}")
     print("\nrecall per benchmark (all kinds)")
     for bench in BENCHMARKS:
         print(f"  {bench:<16} {per_bench[bench]:>4}/{totals_bench[bench]:<4} {per_bench[bench] / totals_bench[bench]:.3f}")

@@ -7,6 +7,8 @@ distinct n-grams and the hash of the whole normalised field; per n-gram its
 PIQA goal, a short MMLU stem) is indexed as one gram of its own length, so it
 matches when the row holds it whole. A multiple-choice item's options are kept
 apart (one hashed gram list per option) and read only to confirm a short stem.
+A second, ``fine`` layer holds each field's 4-grams that at most ``COMMON``
+fields share, for ``match``'s check of lightly edited items.
 
 On disk (``curate/decontam/index/``): ``benchmarks.json`` (parameters, the
 version, the input files' hashes, the field table) and ``benchmarks.bin``
@@ -29,8 +31,13 @@ import numpy as np
 from curate.decontam.benchmarks import Item
 from curate.decontam.normalise import TokenHashes, gram_hashes, sequence_hash, tokens_of
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_N = 8
+FINE_N = 4
+"""The fine layer: each field's 4-grams that occur in at most ``COMMON`` fields. A light edit
+(two words swapped, one replaced) breaks every 8-gram over it, most of a short item's; it
+breaks only the 4-grams over it, so the tokens the row shares with the item in 4-gram runs
+still add up to nearly the whole item (``match`` reads them as token coverage)."""
 SHORT_MIN = 3
 """Fields shorter than this many tokens ("sofa", "Microphone") are never indexed: they name nothing."""
 
@@ -42,36 +49,17 @@ function to check if a given number", BBH's task preambles), not evidence of one
 SHIPPED = Path(__file__).resolve().parent / "index"
 _ARRAYS = (("keys", "<u8"), ("offsets", "<u4"), ("postings", "<u4"), ("grams", "<u4"), ("token_counts", "<u4"),
            ("whole", "<u8"), ("option_field", "<u4"), ("option_offsets", "<u4"), ("option_keys", "<u8"),
-           ("option_lengths", "<u2"))
+           ("option_lengths", "<u2"), ("fine_keys", "<u8"), ("fine_offsets", "<u4"), ("fine_postings", "<u4"))
 
 
-@dataclass
-class Index:
-    """Sorted unique gram ``keys`` with ``postings[offsets[k]:offsets[k+1]]`` the
-    fields holding key k; per field ``grams``, ``token_counts``, ``whole`` and the
-    naming columns; options as ``option_keys[option_offsets[o]:option_offsets[o+1]]``
-    for option o of field ``option_field[o]``, ``option_lengths[o]`` its gram length."""
+class GramTable:
+    """Sorted unique gram ``keys`` with ``postings[offsets[k]:offsets[k+1]]`` the fields holding key k."""
 
-    n: int
-    version: str
-    benchmark: list[str]
-    item_id: list[str]
-    field: list[str]
-    keys: np.ndarray
-    offsets: np.ndarray
-    postings: np.ndarray
-    grams: np.ndarray
-    token_counts: np.ndarray
-    whole: np.ndarray
-    option_field: np.ndarray
-    option_offsets: np.ndarray
-    option_keys: np.ndarray
-    option_lengths: np.ndarray
-
-    _filter: np.ndarray | None = None
-    _distinct: np.ndarray | None = None
-    _buckets: np.ndarray | None = None
-    _bucket_size: int = 0
+    def __init__(self, keys: np.ndarray, offsets: np.ndarray, postings: np.ndarray):
+        self.keys, self.offsets, self.postings = keys, offsets, postings
+        self._filter: np.ndarray | None = None
+        self._buckets: np.ndarray | None = None
+        self._bucket_size = 0
 
     def find(self, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in ``grams`` that are keys, their key index). The bitmap drops most
@@ -96,6 +84,71 @@ class Index:
         found = index >= 0
         return where[found], index[found]
 
+    def maybe(self, grams: np.ndarray) -> np.ndarray:
+        """A cheap first test: False where a gram is certainly not a key. A bitmap over
+        the top ``FILTER_BITS`` bits (1 MiB, so it stays in cache; about 9% of other
+        grams pass), so the bucket lookup sees few."""
+        shift = np.uint64(64 - FILTER_BITS)
+        if self._filter is None:
+            slots = np.unique(self.keys >> shift)
+            self._filter = np.zeros(1 << (FILTER_BITS - 3), np.uint8)
+            np.bitwise_or.at(self._filter, slots >> np.uint64(3), (np.uint8(1) << (slots & np.uint64(7)).astype(np.uint8)))
+        slot = grams >> shift
+        return (self._filter[slot >> np.uint64(3)] >> (slot & np.uint64(7)).astype(np.uint8)) & np.uint8(1) == 1
+
+
+@dataclass
+class Index:
+    """Sorted unique gram ``keys`` with ``postings[offsets[k]:offsets[k+1]]`` the
+    fields holding key k; per field ``grams``, ``token_counts``, ``whole`` and the
+    naming columns; the ``fine`` layer's 4-grams likewise (see ``FINE_N``); options as
+    ``option_keys[option_offsets[o]:option_offsets[o+1]]``
+    for option o of field ``option_field[o]``, ``option_lengths[o]`` its gram length."""
+
+    n: int
+    version: str
+    benchmark: list[str]
+    item_id: list[str]
+    field: list[str]
+    keys: np.ndarray
+    offsets: np.ndarray
+    postings: np.ndarray
+    grams: np.ndarray
+    token_counts: np.ndarray
+    whole: np.ndarray
+    option_field: np.ndarray
+    option_offsets: np.ndarray
+    option_keys: np.ndarray
+    option_lengths: np.ndarray
+    fine_keys: np.ndarray
+    fine_offsets: np.ndarray
+    fine_postings: np.ndarray
+
+    _distinct: np.ndarray | None = None
+    _tables: tuple[GramTable, GramTable] | None = None
+
+    @property
+    def table(self) -> GramTable:
+        """The n-gram keys and postings, with their lookup structures (built on first use)."""
+        return self._layers()[0]
+
+    @property
+    def fine(self) -> GramTable:
+        """The ``FINE_N``-gram keys and postings (rare ones only)."""
+        return self._layers()[1]
+
+    def _layers(self) -> tuple[GramTable, GramTable]:
+        if self._tables is None:
+            self._tables = (GramTable(self.keys, self.offsets, self.postings),
+                            GramTable(self.fine_keys, self.fine_offsets, self.fine_postings))
+        return self._tables
+
+    def find(self, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.table.find(grams)
+
+    def maybe(self, grams: np.ndarray) -> np.ndarray:
+        return self.table.maybe(grams)
+
     @property
     def distinct_grams(self) -> np.ndarray:
         """Per field, its n-grams that are not ``COMMON``, or all of them when every one is:
@@ -105,18 +158,6 @@ class Index:
             counted = np.bincount(self.postings[rare], minlength=len(self.field))
             self._distinct = np.where(counted > 0, counted, self.grams)
         return self._distinct
-
-    def maybe(self, grams: np.ndarray) -> np.ndarray:
-        """A cheap first test: False where a gram is certainly not a key. A bitmap over
-        the top ``FILTER_BITS`` bits (1 MiB, so it stays in cache; about 9% of other
-        grams pass), so ``searchsorted`` over the keys sees few."""
-        shift = np.uint64(64 - FILTER_BITS)
-        if self._filter is None:
-            slots = np.unique(self.keys >> shift)
-            self._filter = np.zeros(1 << (FILTER_BITS - 3), np.uint8)
-            np.bitwise_or.at(self._filter, slots >> np.uint64(3), (np.uint8(1) << (slots & np.uint64(7)).astype(np.uint8)))
-        slot = grams >> shift
-        return (self._filter[slot >> np.uint64(3)] >> (slot & np.uint64(7)).astype(np.uint8)) & np.uint8(1) == 1
 
     @property
     def short_lengths(self) -> list[int]:
@@ -142,7 +183,7 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
     """Index ``items``; ``inputs`` are (name, sha256) of the files they came from, for the version."""
     hashes = TokenHashes()
     benchmark, item_id, field, grams, counts, whole = [], [], [], [], [], []
-    gram_keys, gram_fields = [], []
+    gram_keys, gram_fields, fine_keys, fine_fields = [], [], [], []
     option_field, option_keys, option_lengths = [], [], []
     items = list(items)
     texts = [t for item in items for t in item.fields.values()] + [o for item in items for o in item.options]
@@ -163,6 +204,10 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
             whole.append(sequence_hash([hashes[t] for t in toks]))
             gram_keys.append(keys)
             gram_fields.append(np.full(len(keys), index, np.uint32))
+            if len(toks) >= FINE_N:
+                _, keys = _grams_of(toks, hashes, FINE_N)
+                fine_keys.append(keys)
+                fine_fields.append(np.full(len(keys), index, np.uint32))
             if name == "question":
                 for option_toks in per_option:
                     if option_toks:
@@ -170,15 +215,13 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
                         option_field.append(index)
                         option_lengths.append(length)
                         option_keys.append(keys)
-    all_keys = np.concatenate(gram_keys) if gram_keys else np.empty(0, np.uint64)
-    all_fields = np.concatenate(gram_fields) if gram_fields else np.empty(0, np.uint32)
-    order = np.lexsort((all_fields, all_keys))
-    all_keys, all_fields = all_keys[order], all_fields[order]
-    keys, starts = np.unique(all_keys, return_index=True)
+    keys, offsets, postings = _inverted(gram_keys, gram_fields)
+    fine = _inverted(fine_keys, fine_fields, rare_only=True)
     sizes = [len(k) for k in option_keys]
     index = Index(
         n=n, version="", benchmark=benchmark, item_id=item_id, field=field,
-        keys=keys, offsets=np.append(starts, len(all_keys)).astype(np.uint32), postings=all_fields,
+        keys=keys, offsets=offsets, postings=postings, fine_keys=fine[0], fine_offsets=fine[1], fine_postings=fine[2],
+
         grams=np.array(grams, np.uint32), token_counts=np.array(counts, np.uint32), whole=np.array(whole, np.uint64),
         option_field=np.array(option_field, np.uint32),
         option_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.uint32),
@@ -189,10 +232,25 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
     return index
 
 
+def _inverted(keys: list[np.ndarray], fields: list[np.ndarray], rare_only: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted unique keys, offsets, postings) of per-field gram lists; ``rare_only`` leaves out
+    keys held by more than ``COMMON`` fields (the fine layer never counts them, so never stores them)."""
+    all_keys = np.concatenate(keys) if keys else np.empty(0, np.uint64)
+    all_fields = np.concatenate(fields) if fields else np.empty(0, np.uint32)
+    order = np.lexsort((all_fields, all_keys))
+    all_keys, all_fields = all_keys[order], all_fields[order]
+    unique, starts, counts = np.unique(all_keys, return_index=True, return_counts=True)
+    if rare_only:
+        keep = np.repeat(counts <= COMMON, counts)
+        all_keys, all_fields = all_keys[keep], all_fields[keep]
+        unique, starts = np.unique(all_keys, return_index=True)
+    return unique, np.append(starts, len(all_keys)).astype(np.uint32), all_fields
+
+
 def _version(index: Index, inputs: Iterable[tuple[str, str]]) -> str:
     """sha256 of the inputs' hashes, the parameters and the content itself, so a change
     of normalisation or hashing that alters any gram is a new version too."""
-    digest = hashlib.sha256(json.dumps({"format": FORMAT, "n": index.n, "short_min": SHORT_MIN, "inputs": sorted(inputs)},
+    digest = hashlib.sha256(json.dumps({"format": FORMAT, "n": index.n, "fine_n": FINE_N, "short_min": SHORT_MIN, "inputs": sorted(inputs)},
                                        sort_keys=True).encode())
     for name, dtype in _ARRAYS:
         digest.update(np.ascontiguousarray(getattr(index, name), dtype=dtype).tobytes())
@@ -207,7 +265,7 @@ def save(index: Index, folder: Path, inputs: list[tuple[str, str]]) -> None:
             array = np.ascontiguousarray(getattr(index, name), dtype=dtype)
             f.write(array.tobytes())
     header = {
-        "format": FORMAT, "n": index.n, "short_min": SHORT_MIN, "version": index.version,
+        "format": FORMAT, "n": index.n, "fine_n": FINE_N, "short_min": SHORT_MIN, "version": index.version,
         "inputs": [{"path": p, "sha256": h} for p, h in sorted(inputs)],
         "lengths": {name: int(getattr(index, name).shape[0]) for name, _ in _ARRAYS},
         "benchmarks": sorted(set(index.benchmark)),

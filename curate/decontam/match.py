@@ -20,6 +20,13 @@ options must be in the row. A field shorter than ``n`` tokens is one gram,
 found whole or not; a multiple-choice stem that short ("Which of the
 following is true?") names no item without its options. A longer stem matches
 without its options, so reordered or dropped options do not hide it.
+
+A light edit (two or three words swapped or replaced) breaks every 8-gram
+over each edit, most of a short item's. So, with ``fine_threshold`` set, a
+field of at least ``2n`` tokens also matches when the row holds that share of
+its tokens in runs of its rare 4-grams (the index's ``fine`` layer), all
+within twice the field's length and at least ``FINE_MIN_TOKENS`` of them; such
+a hit says so (``Hit.fine``) and ranks below an n-gram hit.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from curate.decontam.index import COMMON, Index
+from curate.decontam.index import COMMON, FINE_N, Index
 from curate.decontam.normalise import Grams, TokenHashes
 
 OPTION_SHARE = 0.5
@@ -40,6 +47,13 @@ make up half of its lines, or sit near its options; long prose lines are skipped
 BRIEF_COVERAGE = 0.75
 """A brief field has few n-grams (one to eight): half of them is a phrase, not the item."""
 MATCHED_CHARS = 160
+FINE_SPAN = 2
+"""The fine check's matched runs must lie within this many times the item's length: a lightly
+edited item is one stretch of the row, while the same 4-grams scattered over a long answer
+(a Fibonacci explanation holding "f 0 0 and f 1 1" and "the n th fibonacci number") are not."""
+FINE_MIN_TOKENS = 2 * FINE_N
+"""The fine check needs this many of the item's tokens in the row: one rare 4-gram run of five or
+six words ("is the center of our solar") is a phrase, whatever share of a templated item it is."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,9 @@ class Hit:
     exact: bool
     """The whole normalised field is in the row as one run of tokens (its whole-field hash,
     read where the first matched gram starts)."""
+    fine: bool = False
+    """Found by the fine check: ``coverage`` is the share of the field's tokens the row holds
+    in runs of rare 4-grams, not of its n-grams."""
 
 
 def _shorten(text: str, limit: int = MATCHED_CHARS) -> str:
@@ -61,9 +78,11 @@ def _shorten(text: str, limit: int = MATCHED_CHARS) -> str:
 
 
 class Matcher:
-    def __init__(self, indexes: Sequence[Index], threshold: float, benchmarks: frozenset[str] | None = None):
+    def __init__(self, indexes: Sequence[Index], threshold: float, benchmarks: frozenset[str] | None = None,
+                 fine_threshold: float | None = None):
         self.indexes = list(indexes)
         self.threshold = threshold
+        self.fine_threshold = fine_threshold
         self.hashes = TokenHashes()
         self.allowed = [None if benchmarks is None else np.array([b in benchmarks for b in ix.benchmark]) for ix in indexes]
 
@@ -77,9 +96,12 @@ class Matcher:
         flat, lengths, line_lengths, words = self.hashes.batch(texts)
         grams = Grams(flat, lengths, line_lengths)
         for ix, allowed in zip(self.indexes, self.allowed):
-            for hit in self._match_index(ix, allowed, grams, seg_row, words):
+            hits = self._match_index(ix, allowed, grams, seg_row, words)
+            if self.fine_threshold is not None:
+                hits += self._match_fine(ix, allowed, grams, seg_row, words)
+            for hit in hits:
                 current = best[hit.row]
-                if current is None or hit.coverage > current.coverage:
+                if current is None or _rank(hit) > _rank(current):
                     best[hit.row] = hit
         return best
 
@@ -123,9 +145,56 @@ class Matcher:
         coverage = np.where(templated, matched_all, matched_rare) / ix.distinct_grams[cell_fields]
         lo_all = np.minimum.reduceat(rows_pos[at, 1], cell_start)
         stop_all = np.maximum.reduceat(rows_pos[at, 1] + length[at], cell_start)
+        return self._accept(ix, cells, coverage, coverage >= self.threshold, lo_all, stop_all, grams, seg_row, words, fine=False)
+
+    def _match_fine(self, ix: Index, allowed, grams: Grams, seg_row, words) -> list[Hit]:
+        """Rows that hold ``fine_threshold`` of a field's tokens in runs of its rare 4-grams
+        (each distinct gram counted at its first place in the row), within ``FINE_SPAN`` times
+        the field's length: what survives a light edit. Only fields of ``2n`` tokens or more: a brief item's rare 4-grams ("calculate the area of", "the gravitational
+        force between the") are everyday phrases, and on the public sets they flagged 29 rows
+        that hold no benchmark item."""
+        hashes, starts = grams.of_length(FINE_N)
+        where, key = ix.fine.find(hashes)
+        if not len(where):
+            return []
+        counts = (ix.fine_offsets[key + 1] - ix.fine_offsets[key]).astype(np.int64)
+        expanded = np.repeat(np.arange(len(key)), counts)
+        first = np.repeat(ix.fine_offsets[key].astype(np.int64) - np.cumsum(counts) + counts, counts)
+        fields = ix.fine_postings[np.arange(len(expanded)) + first].astype(np.int64)
+        if allowed is not None:
+            keep = allowed[fields]
+            expanded, fields = expanded[keep], fields[keep]
+        if not len(fields):
+            return []
+        pos = starts[where][expanded].astype(np.int64)
+        rows = seg_row[np.searchsorted(grams.ends, pos, side="right")]
+        cell = rows.astype(np.int64) * len(ix.field) + fields
+        gram = key[expanded]
+        order = np.lexsort((pos, gram, cell))
+        cell, gram, pos = cell[order], gram[order], pos[order]
+        once = np.r_[True, (cell[1:] != cell[:-1]) | (gram[1:] != gram[:-1])]
+        cell, pos = cell[once], pos[once]
+        order = np.lexsort((pos, cell))
+        cell, pos = cell[order], pos[order]
+        cell_start = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+        last = np.r_[cell[1:] != cell[:-1], True]
+        # tokens under the union of the grams [pos, pos + FINE_N): each gram adds up to FINE_N new ones
+        step = np.where(last, FINE_N, np.clip(np.r_[pos[1:] - pos[:-1], 0], 0, FINE_N))
+        covered = np.add.reduceat(step, cell_start)
+        cells = cell[cell_start]
+        sizes = ix.token_counts[cells % len(ix.field)].astype(np.int64)
+        coverage = np.minimum(covered / sizes, 1.0)
+        lo_all = pos[cell_start]
+        stop_all = np.maximum.reduceat(pos, cell_start) + FINE_N
+        passed = ((coverage >= self.fine_threshold) & (covered >= FINE_MIN_TOKENS) & (sizes >= 2 * ix.n)
+                  & (stop_all - lo_all <= FINE_SPAN * sizes))
+        return self._accept(ix, cells, coverage, passed, lo_all, stop_all, grams, seg_row, words, fine=True)
+
+    def _accept(self, ix: Index, cells, coverage, passed, lo_all, stop_all, grams: Grams, seg_row, words, fine: bool) -> list[Hit]:
+        """Hits of the (row, field) cells whose coverage passed, under the brief-field rules."""
         hits = []
-        for c in np.flatnonzero(coverage >= self.threshold):
-            r, f = int(cells[c] // len(ix.field)), int(cell_fields[c])
+        for c in np.flatnonzero(passed):
+            r, f = int(cells[c] // len(ix.field)), int(cells[c] % len(ix.field))
             lo, stop = int(lo_all[c]), int(stop_all[c])
             size = int(ix.token_counts[f])
             if size < 2 * ix.n:
@@ -136,7 +205,7 @@ class Matcher:
                     continue
             exact = bool(coverage[c] >= 1.0) and grams.run_hash(lo, size) == int(ix.whole[f])
             hits.append(Hit(r, ix.benchmark[f], ix.item_id[f], ix.field[f], round(float(coverage[c]), 4),
-                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=exact))
+                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=exact, fine=fine))
         return hits
 
     @staticmethod
@@ -160,6 +229,11 @@ class Matcher:
             share = np.isin(keys, present[length]).mean() if len(keys) else 0.0
             found += share >= OPTION_SHARE
         return found >= OPTION_SHARE * len(options)
+
+
+def _rank(hit: Hit) -> tuple[bool, float]:
+    """An n-gram hit before a fine one, then the higher coverage."""
+    return not hit.fine, hit.coverage
 
 
 def _line_share(grams: Grams, lo: int, stop: int) -> float:

@@ -47,6 +47,9 @@ class DecontaminateConfig(StageConfig):
         ("user", "assistant"), min_length=1, description="Turns checked: user prompts, and assistant turns, where a model's copy of a question lands.")
     n: int = Field(DEFAULT_N, ge=4, le=16, description="n-gram length; the shipped index is built at 8 (scripts/build_benchmark_index.py --n).")
     threshold: float = Field(0.4, gt=0, le=1, description="Share of an item's n-grams a row must hold to match it.")
+    fine_threshold: float | None = Field(
+        0.7, gt=0, le=1, description="Or: share of an item's tokens a row holds in runs of its rare 4-grams (survives 2-3 words "
+                                     "swapped or replaced); null turns this check off.")
     policy: Literal["drop", "flag"] = Field("drop", description="drop: remove matching rows; flag: keep them, marked in meta.benchmark_contamination.")
     root: str = Field(default="", json_schema_extra=EXECUTION, description="Directory eval set paths start at (flows.yaml's).")
 
@@ -74,13 +77,13 @@ def view_texts(messages: list[dict], views: tuple[str, ...]) -> list[str]:
 
 
 def detail(hit: Hit) -> str:
-    how = "whole item" if hit.exact else f"{hit.coverage:.0%} of its n-grams"
+    how = "whole item" if hit.exact else f"{hit.coverage:.0%} of its {'tokens in 4-gram runs' if hit.fine else 'n-grams'}"
     return f"{hit.benchmark} item {hit.item_id} ({hit.field}, {how}): \"{hit.matched}\""
 
 
 class Decontaminate(Stage):
     name = "decontaminate"
-    version = "2"
+    version = "3"
     Config = DecontaminateConfig
     output_schema = CONVERSATION
 
@@ -102,7 +105,7 @@ class Decontaminate(Stage):
             raise StageFailed(f"decontaminate: n={config.n} but the shipped index is built at n={shipped.n}; set n: {shipped.n}, "
                               f"or rebuild it with `scripts/build_benchmark_index.py --n {config.n}`")
         allowed = frozenset(config.benchmarks) | {eval_set_name(s) for s in config.eval_sets}
-        matcher = Matcher([shipped, *eval_indexes(config)], config.threshold, allowed)
+        matcher = Matcher([shipped, *eval_indexes(config)], config.threshold, allowed, config.fine_threshold)
         messages = table.column("messages").to_pylist()
         hits: list[Hit | None] = []
         batches = range(0, len(messages), BATCH)
@@ -125,7 +128,7 @@ class Decontaminate(Stage):
             if len(shown) < EXAMPLES_PER_BENCHMARK:
                 shown.append({"id": ids[i], **_meta(h)})
         metrics = {
-            "policy": config.policy, "n": config.n, "threshold": config.threshold, "views": list(config.views),
+            "policy": config.policy, "n": config.n, "threshold": config.threshold, "fine_threshold": config.fine_threshold, "views": list(config.views),
             "index_version": shipped.version[:12], "benchmarks_checked": sorted(allowed),
             "rows_with_hits": len(found), "benchmark_hits": dict(sorted(by_benchmark.items())),
             "exact_hits": sum(h.exact for _, h in found), "examples": examples,
@@ -135,7 +138,7 @@ class Decontaminate(Stage):
 
 def _meta(hit: Hit) -> dict[str, Any]:
     return {"benchmark": hit.benchmark, "item_id": hit.item_id, "field": hit.field, "coverage": hit.coverage,
-            "exact": hit.exact, "matched": hit.matched}
+            "exact": hit.exact, "fine": hit.fine, "matched": hit.matched}
 
 
 def _card(metrics: dict[str, Any]) -> str:

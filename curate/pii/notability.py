@@ -37,12 +37,19 @@ GENERIC_FIRST_NAMES = ("John", "Mary", "David", "Sarah", "Michael", "Anna")
 def _model(name: str):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     from curate.base_model import resolve_base_model
 
     path = resolve_base_model(name)
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
-    return AutoTokenizer.from_pretrained(path), model
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a loading bar per worker would scroll the stage's own progress away
+    try:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
+        return AutoTokenizer.from_pretrained(path), model
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
 
 
 def completion_log_probs(model_name: str, firsts: tuple[str, ...], rest: str) -> list[float]:

@@ -222,6 +222,12 @@ def is_notable(word: str) -> bool:
             and not is_first_name(word) and not usually_lower_case(word))
 
 
+def written_often(word: str) -> bool:
+    """Whether English text uses the capitalised word at least ``NOTABLE_LOG_PROB`` often ("Jordan",
+    "King"; not "Kreutzmann"): only such words can make up a name a language model has read often."""
+    return _cased_log_probs().get(word, _RARE_LOG_PROB) > NOTABLE_LOG_PROB
+
+
 def preload_lexicons() -> None:
     """Read every list this module uses (a few seconds), so no batch pays for it."""
     gazetteer(), places(), common_words(), _cased_log_probs(), common_surnames()

@@ -13,12 +13,15 @@ are not mistaken for fame, since the lift compares like with like ("David Brown"
 likely outright (``KNOWN_LOG_PROB``), so a rare first name's lift for its language's surnames is not fame.
 
 The model is the offline SmolLM2-135M the training steps use (``curate.base_model``), read once
-per process; each distinct name costs one batched forward pass of a few tokens, cached.
+per process; it is asked only about names whose later words English text writes often (a rare
+surname cannot be famous), one batched forward pass of a few tokens per distinct name, cached.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+from curate.pii.names import written_often
 
 KNOWN_LOG_PROB = -7.0
 """And the rest must be likely after the first name in absolute terms: a rare first name raises
@@ -84,7 +87,7 @@ def fame(model_name: str, first: str, rest: str) -> tuple[float, float]:
 
 def publicly_known(model_name: str, words: list[str]) -> bool:
     """Whether a name of two or more words (initials and suffixes left out) is one the model knows."""
-    if len(words) < 2:
-        return False
+    if len(words) < 2 or not all(written_often(w) for w in words[1:]):
+        return False  # a surname English text rarely writes ("Kreutzmann") cannot be famous; no model call
     log_prob, lift = fame(model_name, words[0], " ".join(words[1:]))
     return log_prob > KNOWN_LOG_PROB and lift >= KNOWN_LIFT

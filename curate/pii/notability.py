@@ -78,10 +78,13 @@ def completion_log_probs(model_name: str, firsts: tuple[str, ...], rest: str) ->
 
 
 @lru_cache(maxsize=100_000)
-def fame(model_name: str, first: str, rest: str) -> tuple[float, float]:
-    """(log-probability of the rest after the first name, its lift in nats over generic first names)."""
-    generic = tuple(g for g in GENERIC_FIRST_NAMES if g != first)
-    own, *others = completion_log_probs(model_name, (first, *generic), rest)
+def fame(model_name: str, first: str, rest: str) -> tuple[float, float | None]:
+    """(log-probability of the rest after the first name, its lift in nats over generic first names;
+    the lift only where the log-probability passes ``KNOWN_LOG_PROB``, as it decides nothing otherwise)."""
+    (own,) = completion_log_probs(model_name, (first,), rest)
+    if own <= KNOWN_LOG_PROB:
+        return own, None
+    others = completion_log_probs(model_name, tuple(g for g in GENERIC_FIRST_NAMES if g != first), rest)
     return own, own - sum(others) / len(others)
 
 
@@ -89,5 +92,5 @@ def publicly_known(model_name: str, words: list[str]) -> bool:
     """Whether a name of two or more words (initials and suffixes left out) is one the model knows."""
     if len(words) < 2 or not all(written_often(w) for w in words[1:]):
         return False  # a surname English text rarely writes ("Kreutzmann") cannot be famous; no model call
-    log_prob, lift = fame(model_name, words[0], " ".join(words[1:]))
-    return log_prob > KNOWN_LOG_PROB and lift >= KNOWN_LIFT
+    _, lift = fame(model_name, words[0], " ".join(words[1:]))
+    return lift is not None and lift >= KNOWN_LIFT

@@ -121,13 +121,7 @@ class Matcher:
         key = np.concatenate(found_gram)
         rows_pos = np.concatenate(found_pos)
         length = np.concatenate(found_len)
-        counts = (ix.offsets[key + 1] - ix.offsets[key]).astype(np.int64)
-        expanded = np.repeat(np.arange(len(key)), counts)
-        first = np.repeat(ix.offsets[key].astype(np.int64) - np.cumsum(counts) + counts, counts)
-        fields = ix.postings[np.arange(len(expanded)) + first].astype(np.int64)
-        if allowed is not None:
-            keep = allowed[fields]
-            expanded, fields = expanded[keep], fields[keep]
+        expanded, fields = _postings(ix.offsets, ix.postings, key, allowed)
         if not len(fields):
             return []
         # one cell per (row, field); a gram said twice in a row counts once
@@ -157,13 +151,7 @@ class Matcher:
         where, key = ix.fine.find(hashes)
         if not len(where):
             return []
-        counts = (ix.fine_offsets[key + 1] - ix.fine_offsets[key]).astype(np.int64)
-        expanded = np.repeat(np.arange(len(key)), counts)
-        first = np.repeat(ix.fine_offsets[key].astype(np.int64) - np.cumsum(counts) + counts, counts)
-        fields = ix.fine_postings[np.arange(len(expanded)) + first].astype(np.int64)
-        if allowed is not None:
-            keep = allowed[fields]
-            expanded, fields = expanded[keep], fields[keep]
+        expanded, fields = _postings(ix.fine_offsets, ix.fine_postings, key, allowed)
         if not len(fields):
             return []
         pos = starts[where][expanded].astype(np.int64)
@@ -244,3 +232,17 @@ def _line_share(grams: Grams, lo: int, stop: int) -> float:
     last = int(np.searchsorted(grams.line_ends, stop - 1, side="right"))
     context = int(grams.line_ends[last]) - (int(grams.line_ends[first - 1]) if first else 0)
     return (stop - lo) / context
+
+
+def _postings(offsets: np.ndarray, postings: np.ndarray, key: np.ndarray,
+              allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(position in ``key``, field) for every posting of every found gram, in a CSR index
+    (``offsets``, ``postings``), keeping the ``allowed`` fields only (``None``: all)."""
+    counts = (offsets[key + 1] - offsets[key]).astype(np.int64)
+    expanded = np.repeat(np.arange(len(key)), counts)
+    first = np.repeat(offsets[key].astype(np.int64) - np.cumsum(counts) + counts, counts)
+    fields = postings[np.arange(len(expanded)) + first].astype(np.int64)
+    if allowed is not None:
+        keep = allowed[fields]
+        expanded, fields = expanded[keep], fields[keep]
+    return expanded, fields

@@ -83,26 +83,58 @@ def test_a_partial_copy_scores_its_coverage(items):
     assert f"{row['score']:.0%} of its n-grams" in row["detail"]
 
 
-def test_a_light_edit_is_found_by_the_fine_check_only(items):
+def test_a_light_edit_is_found_by_the_fine_check(items):
     """Two words of a 25-word GSM8K question, twelve apart, swapped or replaced: the 8-grams over
-    them are most of the item's, but the tokens left in 4-gram runs still make up most of it."""
+    them are most of the item's, but the tokens left in 4-gram runs still make up most of it
+    (the near check finds it too, and a fine hit ranks first)."""
     words = items["gsm8k"][3].fields["question"].split()
     for i in range(5, len(words) - 1, 12):
         words[i], words[i + 1] = (words[i + 1], words[i]) if i % 2 else ("maybe", words[i + 1])
     row = conversation("edited", " ".join(words), "ok")
-    assert run([row], fine_threshold=None).removed.num_rows == 0
+    assert run([row], fine_threshold=None, near_threshold=None).removed.num_rows == 0
     [removed] = run([row]).removed.to_pylist()
     assert "test/3" in removed["detail"] and "of its tokens in 4-gram runs" in removed["detail"]
     assert DecontaminateConfig().fine_threshold <= removed["score"] < 1.0
 
 
-def _mmlu(items, short: bool):
-    """An MMLU item whose stem is shorter than 8 tokens (needs its options), or one of 16+ tokens."""
+def _mmlu(items, short: bool, least: int = 3):
+    """An MMLU item whose stem is shorter than 8 tokens (at least ``least``: needs its options),
+    or one of 16+ tokens."""
     for item in items["mmlu"]:
         size = len(tokens(item.fields["question"]))
-        if (3 <= size < 8 if short else size >= 16) and all(len(tokens(o)) >= 2 for o in item.options):
+        if (least <= size < 8 if short else size >= 16) and all(len(tokens(o)) >= 2 for o in item.options):
             return item
     raise AssertionError("no such MMLU item")
+
+
+def _brief(items, benchmark: str, field: str):
+    """An item of 10-15 tokens (under 2n: a brief field), without options."""
+    for item in items[benchmark]:
+        if not item.options and 10 <= len(tokens(item.fields[field])) < 16:
+            return item
+    raise AssertionError(f"no brief {benchmark} item")
+
+
+def test_a_light_edit_of_a_short_item_is_found_by_the_near_check(items):
+    """Two words of a 10-15 token MBPP prompt replaced leave few of its 8-grams and 4-grams whole,
+    but most of its tokens in order: the near check aligns the item with the row's line."""
+    item = _brief(items, "mbpp", "text")
+    words = item.fields["text"].split()
+    words[2], words[-3] = "very", "thing"
+    row = conversation("edited", " ".join(words), "def f(): pass")
+    assert run([row], near_threshold=None).removed.num_rows == 0
+    [removed] = run([row]).removed.to_pylist()
+    assert f"mbpp item {item.item_id}" in removed["detail"] and "aligned with the row" in removed["detail"]
+    assert DecontaminateConfig().near_threshold <= removed["score"] < 1.0
+
+
+def test_the_near_check_reads_only_a_line_the_item_makes_up(items):
+    """The same edited prompt as one clause of a long line is a phrase in other text, not the item asked."""
+    words = _brief(items, "mbpp", "text").fields["text"].split()
+    words[2], words[-3] = "very", "thing"
+    line = ("Last spring our team kept a list of exercises for new hires, and one of them, which we liked, went: "
+            + " ".join(words) + " but we dropped it when the course moved online and the notes were lost.")
+    assert run([conversation("prose", "Tell me about your course.", line)]).removed.num_rows == 0
 
 
 def test_a_long_multiple_choice_stem_matches_with_options_reordered_or_dropped(items):
@@ -113,13 +145,17 @@ def test_a_long_multiple_choice_stem_matches_with_options_reordered_or_dropped(i
     assert run(rows).removed.num_rows == 2
 
 
-def test_a_short_multiple_choice_stem_needs_its_options(items):
-    item = _mmlu(items, short=True)
+def test_a_short_multiple_choice_stem_needs_its_options_or_a_message_of_its_own(items):
+    """A 6-7 token stem names its item with its options, or asked alone as a whole message; as a
+    line of an answer it is a phrase; under 6 tokens it needs its options."""
+    item = _mmlu(items, short=True, least=6)
     stem, options = item.fields["question"], item.options
     rows = [conversation("with", stem + "\n" + "\n".join(f"{k}. {o}" for k, o in zip("ABCD", options)), "A"),
-            conversation("without", stem, "I could not say.")]
-    result = run(rows)
-    assert result.removed.column("id").to_pylist() == ["with"]
+            conversation("alone", stem, "I could not say."),
+            conversation("in an answer", "Any notes?", f"Some notes.\n{stem}\nThat is all.")]
+    assert sorted(run(rows).removed.column("id").to_pylist()) == ["alone", "with"]
+    tiny = next(i for i in items["mmlu"] if 3 <= len(tokens(i.fields["question"])) < 6 and i.options)
+    assert run([conversation("tiny", tiny.fields["question"], "?")]).removed.num_rows == 0
 
 
 def test_only_the_benchmarks_asked_for(items):

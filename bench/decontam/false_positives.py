@@ -8,7 +8,9 @@ and writes ``bench/decontam/flagged.md``: every flagged row with the benchmark
 item it matched (both shortened), and the verdict from ``verdicts.json``
 (``overlap``: the row holds the item's text, the benchmark's own wording;
 ``generic``: it does, but the item is a stock question anyone asks, "Who are
-you?"; ``false_positive``: it does not). A row without a verdict is listed as
+you?"; ``reworded``: it asks the item's question in nearly its words, a word
+or two dropped, added or replaced, found by the near check; ``false_positive``:
+it holds neither the item nor its question). A row without a verdict is listed as
 ``unjudged``. Prints flags and false positives per dataset.
 """
 
@@ -58,9 +60,10 @@ def main() -> None:
     config = DecontaminateConfig(policy="flag")
     lines = ["# Rows flagged by `decontaminate` in public fine-tuning sets, judged by hand", "",
              "Written by `bench/decontam/false_positives.py` (default config: 8-grams, threshold "
-             f"{config.threshold}, fine 4-gram check at {config.fine_threshold}, user and assistant turns); verdicts from `verdicts.json`: `overlap` the row holds the "
+             f"{config.threshold}, fine 4-gram check at {config.fine_threshold}, near check at {config.near_threshold}, user and assistant turns); verdicts from `verdicts.json`: `overlap` the row holds the "
              "benchmark item in its own wording, `generic` it does but the item is a stock question anyone asks, "
-             "`false_positive` it does not.", "",
+             "`reworded` it asks the item's question with a word or two dropped, added or replaced (near check), "
+             "`false_positive` it holds neither the item nor its question.", "",
              "| dataset | row | benchmark item | coverage | matched in the row (normalised) | item (shortened) | verdict | note |",
              "|---|---|---|---|---|---|---|---|"]
     totals, by_verdict, per_set = 0, Counter(), {}

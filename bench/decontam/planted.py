@@ -1,6 +1,6 @@
 """Recall of ``decontaminate`` on benchmark items planted in clean training rows.
 
-    .venv/bin/python bench/decontam/planted.py [--per-benchmark 24] [--seed 0] [--threshold 0.4] [--fine-threshold 0.8]
+    .venv/bin/python bench/decontam/planted.py [--per-benchmark 24] [--seed 0] [--threshold 0.4] [--fine-threshold 0.7] [--near-threshold 0.75]
 
 Draws ``--per-benchmark`` seeded items from each of the 13 benchmarks in
 ``../shared/benchmarks`` (312 items by default) and plants each in a clean row
@@ -120,6 +120,8 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DecontaminateConfig().threshold)
     parser.add_argument("--fine-threshold", type=float, default=DecontaminateConfig().fine_threshold,
                         help="0 turns the fine check off")
+    parser.add_argument("--near-threshold", type=float, default=DecontaminateConfig().near_threshold,
+                        help="0 turns the near check off")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     by_bench: dict[str, list[Item]] = defaultdict(list)
@@ -144,7 +146,8 @@ def main() -> None:
                  "source": "clean", "source_format": "openai", "source_ref": f"clean{i}", "meta": "{}"}
                 for i, c in enumerate(clean[:len(by_bench) * args.per_benchmark])]
     table = pa.Table.from_pylist(rows + carriers, schema=CONVERSATION)
-    config = DecontaminateConfig(threshold=args.threshold, fine_threshold=args.fine_threshold or None)
+    config = DecontaminateConfig(threshold=args.threshold, fine_threshold=args.fine_threshold or None,
+                                 near_threshold=args.near_threshold or None)
     started = time.perf_counter()
     result = Decontaminate().run({"records": table}, config, StageContext())
     seconds = time.perf_counter() - started
@@ -162,7 +165,7 @@ def main() -> None:
             misses[kind].append(rid)
     items = len(truth and {(b, r.split("|")[1]) for r, (b, *_) in truth.items()})
     print(f"{items} items over {len(BENCHMARKS)} benchmarks, {len(truth)} planted rows + {len(carriers)} clean rows; "
-          f"threshold {config.threshold}, fine_threshold {config.fine_threshold}, n {config.n}; stage ran {seconds:.1f} s")
+          f"threshold {config.threshold}, fine_threshold {config.fine_threshold}, near_threshold {config.near_threshold}, n {config.n}; stage ran {seconds:.1f} s")
     print(f"\nrecall per kind{'':<14}half A (tuned on)  half B (held out)")
     for kind in KINDS:
         cells = [f"{per_kind[k]:>4}/{totals_kind[k]:<4} {per_kind[k] / totals_kind[k]:.3f}" for k in (kind, (kind, "A"), (kind, "B"))]

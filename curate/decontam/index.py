@@ -8,7 +8,8 @@ PIQA goal, a short MMLU stem) is indexed as one gram of its own length, so it
 matches when the row holds it whole. A multiple-choice item's options are kept
 apart (one hashed gram list per option) and read only to confirm a short stem.
 A second, ``fine`` layer holds each field's 4-grams that at most ``COMMON``
-fields share, for ``match``'s check of lightly edited items.
+fields share, and a third, ``near``, the hashed token sequence of each field
+under ``NEAR_MAX`` tokens, for ``match``'s checks of lightly edited items.
 
 On disk (``curate/decontam/index/``): ``benchmarks.json`` (parameters, the
 version, the input files' hashes, the field table) and ``benchmarks.bin``
@@ -31,7 +32,7 @@ import numpy as np
 from curate.decontam.benchmarks import Item
 from curate.decontam.normalise import TokenHashes, gram_hashes, sequence_hash, tokens_of
 
-FORMAT = 2
+FORMAT = 3
 DEFAULT_N = 8
 FINE_N = 4
 """The fine layer: each field's 4-grams that occur in at most ``COMMON`` fields. A light edit
@@ -40,6 +41,10 @@ breaks only the 4-grams over it, so the tokens the row shares with the item in 4
 still add up to nearly the whole item (``match`` reads them as token coverage)."""
 SHORT_MIN = 3
 """Fields shorter than this many tokens ("sofa", "Microphone") are never indexed: they name nothing."""
+NEAR_MAX = 32
+"""The near layer: the token sequence (low 32 bits of each token's hash) of every field shorter
+than this. Two or three edits break most 4-grams of a 10-20 token item, but leave most of its
+tokens in order, which ``match`` reads by aligning the item with the row's line."""
 
 FILTER_BITS = 23
 BUCKET_BITS = 22
@@ -49,7 +54,8 @@ function to check if a given number", BBH's task preambles), not evidence of one
 SHIPPED = Path(__file__).resolve().parent / "index"
 _ARRAYS = (("keys", "<u8"), ("offsets", "<u4"), ("postings", "<u4"), ("grams", "<u4"), ("token_counts", "<u4"),
            ("whole", "<u8"), ("option_field", "<u4"), ("option_offsets", "<u4"), ("option_keys", "<u8"),
-           ("option_lengths", "<u2"), ("fine_keys", "<u8"), ("fine_offsets", "<u4"), ("fine_postings", "<u4"))
+           ("option_lengths", "<u2"), ("fine_keys", "<u8"), ("fine_offsets", "<u4"), ("fine_postings", "<u4"),
+           ("near_offsets", "<u4"), ("near_tokens", "<u4"))
 
 
 class GramTable:
@@ -123,9 +129,12 @@ class Index:
     fine_keys: np.ndarray
     fine_offsets: np.ndarray
     fine_postings: np.ndarray
+    near_offsets: np.ndarray
+    near_tokens: np.ndarray
 
     _distinct: np.ndarray | None = None
     _tables: tuple[GramTable, GramTable] | None = None
+    _weights: np.ndarray | None = None
 
     @property
     def table(self) -> GramTable:
@@ -159,6 +168,21 @@ class Index:
             self._distinct = np.where(counted > 0, counted, self.grams)
         return self._distinct
 
+    def near(self, field_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(token hashes' low 32 bits, their weights) of a field shorter than ``NEAR_MAX``
+        (empty arrays for a longer one). A token's weight is its inverse field frequency in
+        the near layer, log(fields / fields holding it): a row that differs from a short item
+        in its one rare word ("the capital of France" against "...of Australia") is another
+        question, while one that loses a filler word is still the item."""
+        if self._weights is None:
+            fields = np.repeat(np.arange(len(self.near_offsets) - 1), np.diff(self.near_offsets.astype(np.int64)))
+            pairs = np.unique(np.column_stack([fields, self.near_tokens.astype(np.int64)]), axis=0)
+            token, df = np.unique(pairs[:, 1], return_counts=True)
+            holders = max(int((np.diff(self.near_offsets.astype(np.int64)) > 0).sum()), 1)
+            self._weights = np.log(holders / df[np.searchsorted(token, self.near_tokens.astype(np.int64))]) + 1.0
+        lo, hi = int(self.near_offsets[field_index]), int(self.near_offsets[field_index + 1])
+        return self.near_tokens[lo:hi], self._weights[lo:hi]
+
     @property
     def short_lengths(self) -> list[int]:
         """Gram lengths a row must be hashed at, besides n: those of the short fields."""
@@ -185,6 +209,7 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
     benchmark, item_id, field, grams, counts, whole = [], [], [], [], [], []
     gram_keys, gram_fields, fine_keys, fine_fields = [], [], [], []
     option_field, option_keys, option_lengths = [], [], []
+    near_sizes, near_tokens = [], []
     items = list(items)
     texts = [t for item in items for t in item.fields.values()] + [o for item in items for o in item.options]
     tokenised = iter(tokens_of(texts))
@@ -204,6 +229,10 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
             whole.append(sequence_hash([hashes[t] for t in toks]))
             gram_keys.append(keys)
             gram_fields.append(np.full(len(keys), index, np.uint32))
+            near = len(toks) < NEAR_MAX
+            near_sizes.append(len(toks) if near else 0)
+            if near:
+                near_tokens.append(np.array([hashes[t] & 0xFFFFFFFF for t in toks], np.uint32))
             if len(toks) >= FINE_N:
                 _, keys = _grams_of(toks, hashes, FINE_N)
                 fine_keys.append(keys)
@@ -227,6 +256,8 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
         option_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.uint32),
         option_keys=np.concatenate(option_keys) if option_keys else np.empty(0, np.uint64),
         option_lengths=np.array(option_lengths, np.uint16),
+        near_offsets=np.concatenate([[0], np.cumsum(near_sizes)]).astype(np.uint32),
+        near_tokens=np.concatenate(near_tokens) if near_tokens else np.empty(0, np.uint32),
     )
     index.version = _version(index, inputs)
     return index
@@ -250,7 +281,7 @@ def _inverted(keys: list[np.ndarray], fields: list[np.ndarray], rare_only: bool 
 def _version(index: Index, inputs: Iterable[tuple[str, str]]) -> str:
     """sha256 of the inputs' hashes, the parameters and the content itself, so a change
     of normalisation or hashing that alters any gram is a new version too."""
-    digest = hashlib.sha256(json.dumps({"format": FORMAT, "n": index.n, "fine_n": FINE_N, "short_min": SHORT_MIN, "inputs": sorted(inputs)},
+    digest = hashlib.sha256(json.dumps({"format": FORMAT, "n": index.n, "fine_n": FINE_N, "short_min": SHORT_MIN, "near_max": NEAR_MAX, "inputs": sorted(inputs)},
                                        sort_keys=True).encode())
     for name, dtype in _ARRAYS:
         digest.update(np.ascontiguousarray(getattr(index, name), dtype=dtype).tobytes())
@@ -265,7 +296,7 @@ def save(index: Index, folder: Path, inputs: list[tuple[str, str]]) -> None:
             array = np.ascontiguousarray(getattr(index, name), dtype=dtype)
             f.write(array.tobytes())
     header = {
-        "format": FORMAT, "n": index.n, "fine_n": FINE_N, "short_min": SHORT_MIN, "version": index.version,
+        "format": FORMAT, "n": index.n, "fine_n": FINE_N, "short_min": SHORT_MIN, "near_max": NEAR_MAX, "version": index.version,
         "inputs": [{"path": p, "sha256": h} for p, h in sorted(inputs)],
         "lengths": {name: int(getattr(index, name).shape[0]) for name, _ in _ARRAYS},
         "benchmarks": sorted(set(index.benchmark)),

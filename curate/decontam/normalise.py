@@ -142,6 +142,7 @@ class Grams:
 
     def __init__(self, flat: np.ndarray, lengths: np.ndarray, line_lengths: np.ndarray | None = None):
         size = len(flat)
+        self.flat = flat
         self.ends = np.cumsum(lengths)
         self.segment_end = np.repeat(self.ends, lengths)
         line_lengths = lengths if line_lengths is None else line_lengths

@@ -50,6 +50,9 @@ class DecontaminateConfig(StageConfig):
     fine_threshold: float | None = Field(
         0.7, gt=0, le=1, description="Or: share of an item's tokens a row holds in runs of its rare 4-grams (survives 2-3 words "
                                      "swapped or replaced); null turns this check off.")
+    near_threshold: float | None = Field(
+        0.75, gt=0, le=1, description="Or, for items of n to 31 tokens: share of the item's tokens (by count and by weight, rare "
+                                      "words weighing more) aligned in order with the row's line; null turns this check off.")
     policy: Literal["drop", "flag"] = Field("drop", description="drop: remove matching rows; flag: keep them, marked in meta.benchmark_contamination.")
     root: str = Field(default="", json_schema_extra=EXECUTION, description="Directory eval set paths start at (flows.yaml's).")
 
@@ -76,8 +79,11 @@ def view_texts(messages: list[dict], views: tuple[str, ...]) -> list[str]:
     return [m["content"] for m in messages if m["role"] in views and m["content"]]
 
 
+_COVERAGE_OF = {"ngram": "n-grams", "fine": "tokens in 4-gram runs", "near": "tokens (weighted) aligned with the row"}
+
+
 def detail(hit: Hit) -> str:
-    how = "whole item" if hit.exact else f"{hit.coverage:.0%} of its {'tokens in 4-gram runs' if hit.fine else 'n-grams'}"
+    how = "whole item" if hit.exact else f"{hit.coverage:.0%} of its {_COVERAGE_OF[hit.method]}"
     return f"{hit.benchmark} item {hit.item_id} ({hit.field}, {how}): \"{hit.matched}\""
 
 
@@ -105,7 +111,7 @@ class Decontaminate(Stage):
             raise StageFailed(f"decontaminate: n={config.n} but the shipped index is built at n={shipped.n}; set n: {shipped.n}, "
                               f"or rebuild it with `scripts/build_benchmark_index.py --n {config.n}`")
         allowed = frozenset(config.benchmarks) | {eval_set_name(s) for s in config.eval_sets}
-        matcher = Matcher([shipped, *eval_indexes(config)], config.threshold, allowed, config.fine_threshold)
+        matcher = Matcher([shipped, *eval_indexes(config)], config.threshold, allowed, config.fine_threshold, config.near_threshold)
         messages = table.column("messages").to_pylist()
         hits: list[Hit | None] = []
         batches = range(0, len(messages), BATCH)
@@ -128,7 +134,8 @@ class Decontaminate(Stage):
             if len(shown) < EXAMPLES_PER_BENCHMARK:
                 shown.append({"id": ids[i], **_meta(h)})
         metrics = {
-            "policy": config.policy, "n": config.n, "threshold": config.threshold, "fine_threshold": config.fine_threshold, "views": list(config.views),
+            "policy": config.policy, "n": config.n, "threshold": config.threshold, "fine_threshold": config.fine_threshold,
+            "near_threshold": config.near_threshold, "views": list(config.views),
             "index_version": shipped.version[:12], "benchmarks_checked": sorted(allowed),
             "rows_with_hits": len(found), "benchmark_hits": dict(sorted(by_benchmark.items())),
             "exact_hits": sum(h.exact for _, h in found), "examples": examples,
@@ -138,7 +145,7 @@ class Decontaminate(Stage):
 
 def _meta(hit: Hit) -> dict[str, Any]:
     return {"benchmark": hit.benchmark, "item_id": hit.item_id, "field": hit.field, "coverage": hit.coverage,
-            "exact": hit.exact, "fine": hit.fine, "matched": hit.matched}
+            "exact": hit.exact, "method": hit.method, "matched": hit.matched}
 
 
 def _card(metrics: dict[str, Any]) -> str:

@@ -106,6 +106,9 @@ class Stage(ABC):
     version: ClassVar[str]
     Config: ClassVar[type[StageConfig]]
     inputs: ClassVar[tuple[str, ...]] = ("records",)
+    optional_inputs: ClassVar[tuple[str, ...]] = ()
+    """Inputs a step may name for an extra check; the stage runs without them (``run`` sees
+    only those given)."""
     output_schema: ClassVar[pa.Schema] = CONVERSATION
 
     def external_inputs(self, config: StageConfig) -> list[dict[str, Any]]:

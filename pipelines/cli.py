@@ -183,7 +183,7 @@ def stages() -> None:
     for stage_name in STAGES:
         cls = stage_class(stage_name)
         doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()
-        inputs = ", ".join(cls.inputs) or "raw files"
+        inputs = ", ".join(list(cls.inputs) + [f"{name} (optional)" for name in cls.optional_inputs]) or "raw files"
         out.print(f"[bold]{stage_name}[/] v{cls.version} (inputs: {inputs}) {escape(doc[0]) if doc else ''}")
         _print_fields(cls.Config, "    ")
 

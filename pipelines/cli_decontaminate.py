@@ -21,6 +21,8 @@ def decontaminate(
     threshold: Annotated[float, typer.Option("--threshold", help="Share of an item's 8-grams a row must hold.")] = 0.4,
     format: Annotated[str, typer.Option("--format", "-f", help="Record layout of the files (ingest's formats); default auto.")] = "auto",
     show: Annotated[int, typer.Option("--show", help="Hits printed, at most.")] = 50,
+    paraphrase: Annotated[bool, typer.Option("--paraphrase", help="Also embed each row's first user turn (MiniLM) and list rows "
+                                              "close to a benchmark item (cosine >= 0.9): for review, not counted as hits.")] = False,
 ) -> None:
     """Check dataset files against the shipped benchmark index (and your eval sets), print the rows that hold a
     benchmark item, and write nothing. Exits 1 when a row holds one, 0 when none does.
@@ -46,17 +48,28 @@ def decontaminate(
         rows = Ingest().run({}, ingest_config, StageContext())
     except UnreadableInput as exc:
         fail(str(exc))
-    result = stage.run({"records": rows.kept}, config, StageContext())
-    hits = [(r["source_ref"], r["meta"]) for r in result.kept.select(["source_ref", "meta"]).to_pylist()
-            if "benchmark_contamination" in (r["meta"] or "")]
+    inputs = {"records": rows.kept}
+    if paraphrase:
+        from rich.progress import track
+
+        from curate.dedup.embed import Embed, EmbedConfig
+
+        def progress(items, total=None, description=""):
+            return track(items, total=total, description=description, console=err)
+
+        inputs["embeddings"] = Embed().run(inputs, EmbedConfig(chunk_rows=256), StageContext(progress=progress)).kept
+    result = stage.run(inputs, config, StageContext())
     from curate import meta as metajson
     from curate.decontam.match import Hit
+    from curate.decontam.stage import META_KEY, PARAPHRASE_KEY
 
-    found = []
-    for ref, meta in hits:
-        m = metajson.parse(meta).get("benchmark_contamination")
-        if m:
-            found.append((ref, Hit(0, m["benchmark"], m["item_id"], m["field"], m["coverage"], m["matched"], m["exact"])))
+    found, similar = [], []
+    for row in result.kept.select(["source_ref", "meta"]).to_pylist():
+        meta = metajson.parse(row["meta"])
+        if m := meta.get(META_KEY):
+            found.append((row["source_ref"], Hit(0, m["benchmark"], m["item_id"], m["field"], m["coverage"], m["matched"], m["exact"], m["method"])))
+        if m := meta.get(PARAPHRASE_KEY):
+            similar.append((row["source_ref"], m))
     quarantined = rows.removed.num_rows
     out.print(f"{rows.kept.num_rows} rows checked ({quarantined} records ingest could not read), {len(found)} hold a benchmark item; "
               f"index {result.metrics['index_version']}", highlight=False)
@@ -66,5 +79,9 @@ def decontaminate(
         out.print(f"{ref}: {detail(hit)} (coverage {hit.coverage:.2f})", highlight=False, markup=False)
     if len(found) > show:
         err.print(f"... and {len(found) - show} more (--show N prints more)")
+    if paraphrase:
+        out.print(f"{len(similar)} more rows are close to a benchmark item by MiniLM (for review, not hits):", highlight=False)
+        for ref, m in sorted(similar, key=lambda s: -s[1]["cosine"])[:show]:
+            out.print(f"{ref}: {m['benchmark']} item {m['item_id']} (cosine {m['cosine']:.3f})", highlight=False, markup=False)
     if found:
         raise typer.Exit(1)

@@ -159,8 +159,9 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
             inputs["records"] = resolved[-1].name
         known = {s.name for s in resolved}
         for input_name, source in inputs.items():
-            if input_name not in cls.inputs:
-                raise ConfigError(f"{shown}: {where}.inputs.{input_name}: stage {step.stage!r} takes inputs {list(cls.inputs)}")
+            if input_name not in cls.inputs + cls.optional_inputs:
+                optional = f" (optional: {list(cls.optional_inputs)})" if cls.optional_inputs else ""
+                raise ConfigError(f"{shown}: {where}.inputs.{input_name}: stage {step.stage!r} takes inputs {list(cls.inputs)}{optional}")
             if source not in known and not source.startswith(PINNED):
                 raise ConfigError(f"{shown}: {where}.inputs.{input_name}: no earlier step named {source!r} "
                                   f"(an existing artifact is written `{PINNED}VERSION`)")

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from curate.decontam.benchmarks import benchmark_items
-from curate.decontam.index import SHIPPED, build_from_folder, index_version, save
+from curate.decontam import paraphrase
+from curate.decontam.index import SHIPPED, build_from_folder, index_version, indexed_fields, save
 from curate.decontam.normalise import tokens
 from curate.decontam.stage import REASON, Decontaminate, DecontaminateConfig, EvalSet
+from curate.dedup.embed import Embed, EmbedConfig
 from curate.ingest.read import UnreadableInput
 from curate.stage import StageContext
 from pipelines.cli import app
@@ -158,6 +161,34 @@ def test_a_short_multiple_choice_stem_needs_its_options_or_a_message_of_its_own(
     assert run([conversation("tiny", tiny.fields["question"], "?")]).removed.num_rows == 0
 
 
+def test_a_paraphrase_is_kept_and_marked_for_review_given_embeddings():
+    """"How many days are left until Christmas?" shares no n-gram run with AlpacaEval's "How many
+    days is it until Christmas?"; its MiniLM vector is close, so the row stays, marked."""
+    rows = conversations_table([conversation("reworded", "How many days are left until Christmas?", "It depends on today's date."),
+                                conversation("clean", "Name three primary colours.", "Red, yellow and blue.")])
+    embeddings = Embed().run({"records": rows}, EmbedConfig(), StageContext()).kept
+    result = Decontaminate().run({"records": rows, "embeddings": embeddings}, DecontaminateConfig(), StageContext())
+    assert result.removed.num_rows == 0
+    metas = {r["id"]: json.loads(r["meta"]) for r in result.kept.to_pylist()}
+    marked = metas["reworded"]["benchmark_paraphrase"]
+    assert (marked["benchmark"], marked["item_id"]) == ("alpaca_eval", "oasst/461") and marked["cosine"] >= 0.9
+    assert "benchmark_paraphrase" not in metas["clean"]
+    assert result.metrics["paraphrase_flags"] == 1 and "1 kept rows have cosine >= 0.9" in result.card
+    unembedded = Decontaminate().run({"records": rows}, DecontaminateConfig(), StageContext())
+    assert unembedded.metrics["paraphrase_flags"] == 0 and "Paraphrase check: off" in unembedded.card
+
+
+def test_the_shipped_item_vectors_match_a_rebuild(items):
+    """The onnx-int8 encoder quantises activations per batch, so a vector depends a little on its
+    batch-mates: a rebuilt sample (other batches) agrees with the shipped vectors to cosine 0.97."""
+    fields = indexed_fields(benchmark_items(BENCHMARKS))
+    sample = list(range(0, len(fields), len(fields) // 24))[:24]
+    rebuilt = paraphrase.build([fields[i][0].fields[fields[i][1]] for i in sample]).astype(float)
+    shipped = np.load(SHIPPED / paraphrase.FILE)[sample].astype(float)
+    cosine = (rebuilt * shipped).sum(axis=1) / np.linalg.norm(rebuilt, axis=1) / np.linalg.norm(shipped, axis=1)
+    assert cosine.min() >= 0.97
+
+
 def test_only_the_benchmarks_asked_for(items):
     question = items["gsm8k"][0].fields["question"]
     assert run([conversation("a", question, "18")], benchmarks=("mmlu", "arc")).removed.num_rows == 0
@@ -210,6 +241,14 @@ def test_the_cli_prints_hits_and_exits_1(tmp_path, items):
     result = CliRunner().invoke(app, ["decontaminate", str(data)])
     assert result.exit_code == 1, result.output
     assert "2 rows checked" in result.output and "humaneval: 1" in result.output and "HumanEval/0" in result.output
+
+
+def test_the_cli_lists_paraphrases_for_review_without_failing(tmp_path):
+    data = tmp_path / "data.jsonl"
+    data.write_text(json.dumps({"instruction": "How many days are left until Christmas?", "output": "It depends."}) + "\n")
+    result = CliRunner().invoke(app, ["decontaminate", str(data), "--paraphrase"])
+    assert result.exit_code == 0, result.output
+    assert "0 hold a benchmark item" in result.output and "alpaca_eval item oasst/461 (cosine" in result.output
 
 
 def test_the_shipped_index_is_the_one_the_script_builds(tmp_path, items):

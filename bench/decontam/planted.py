@@ -113,17 +113,9 @@ def message(role: str, content: str) -> dict:
     return {"role": role, "content": content, "name": None, "tool_calls": None}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-benchmark", type=int, default=24)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threshold", type=float, default=DecontaminateConfig().threshold)
-    parser.add_argument("--fine-threshold", type=float, default=DecontaminateConfig().fine_threshold,
-                        help="0 turns the fine check off")
-    parser.add_argument("--near-threshold", type=float, default=DecontaminateConfig().near_threshold,
-                        help="0 turns the near check off")
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+def planted_rows(per_benchmark: int, seed: int) -> tuple[list[dict], dict[str, tuple[str, str, str]], list[dict]]:
+    """(planted rows, row id -> (benchmark, kind, half), clean carrier rows)."""
+    rng = random.Random(seed)
     by_bench: dict[str, list[Item]] = defaultdict(list)
     for item in benchmark_items(SHARED / "benchmarks"):
         by_bench[item.benchmark].append(item)
@@ -131,7 +123,7 @@ def main() -> None:
     rng.shuffle(clean)
     rows, truth = [], {}
     for bench in BENCHMARKS:
-        for draw, item in enumerate(rng.sample(by_bench[bench], args.per_benchmark)):
+        for draw, item in enumerate(rng.sample(by_bench[bench], per_benchmark)):
             for kind in KINDS:
                 if kind == "options" and not item.options:
                     continue
@@ -144,7 +136,21 @@ def main() -> None:
     carriers = [{"id": f"clean{i}", "messages": [message("user", c["instruction"] + ("\n" + c["input"] if c["input"] else "")),
                                                  message("assistant", c["output"])],
                  "source": "clean", "source_format": "openai", "source_ref": f"clean{i}", "meta": "{}"}
-                for i, c in enumerate(clean[:len(by_bench) * args.per_benchmark])]
+                for i, c in enumerate(clean[:len(by_bench) * per_benchmark])]
+    return rows, truth, carriers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-benchmark", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threshold", type=float, default=DecontaminateConfig().threshold)
+    parser.add_argument("--fine-threshold", type=float, default=DecontaminateConfig().fine_threshold,
+                        help="0 turns the fine check off")
+    parser.add_argument("--near-threshold", type=float, default=DecontaminateConfig().near_threshold,
+                        help="0 turns the near check off")
+    args = parser.parse_args()
+    rows, truth, carriers = planted_rows(args.per_benchmark, args.seed)
     table = pa.Table.from_pylist(rows + carriers, schema=CONVERSATION)
     config = DecontaminateConfig(threshold=args.threshold, fine_threshold=args.fine_threshold or None,
                                  near_threshold=args.near_threshold or None)

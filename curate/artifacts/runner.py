@@ -46,8 +46,9 @@ def run_stage(
     store: ArtifactStore,
     ctx: StageContext | None = None,
 ) -> Artifact:
-    if set(inputs) != set(stage.inputs):
-        raise StageContractError(f"{stage.name} takes inputs {sorted(stage.inputs)}, was given {sorted(inputs)}")
+    if not set(stage.inputs) <= set(inputs) <= set(stage.inputs) | set(stage.optional_inputs):
+        optional = f" (optional: {sorted(stage.optional_inputs)})" if stage.optional_inputs else ""
+        raise StageContractError(f"{stage.name} takes inputs {sorted(stage.inputs)}{optional}, was given {sorted(inputs)}")
     if not isinstance(config, stage.Config):
         raise StageContractError(f"{stage.name} needs a {stage.Config.__name__}, was given {type(config).__name__}")
     external = stage.external_inputs(config)

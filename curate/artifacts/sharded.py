@@ -55,7 +55,7 @@ class Sharded(Stage):
             raise ValueError(f"shards must be >= 1 (got {shards})")
         self.stage, self.shards, self.map_shards = stage, shards, map_shards
         self.name, self.version, self.Config = stage.name, stage.version, stage.Config
-        self.inputs, self.output_schema = stage.inputs, stage.output_schema
+        self.inputs, self.optional_inputs, self.output_schema = stage.inputs, stage.optional_inputs, stage.output_schema
 
     def external_inputs(self, config: StageConfig) -> list[dict[str, Any]]:
         return self.stage.external_inputs(config)

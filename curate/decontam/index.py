@@ -203,6 +203,19 @@ def _grams_of(toks: list[str], hashes: TokenHashes, n: int) -> tuple[int, np.nda
     return size, np.unique(grams)
 
 
+def indexed_fields(items: Iterable[Item]) -> list[tuple[Item, str, list[str], list[list[str]]]]:
+    """(item, field name, field tokens, option tokens) of every field the index holds, in its
+    field order: fields of at least ``SHORT_MIN`` tokens."""
+    items = list(items)
+    texts = [t for item in items for t in item.fields.values()] + [o for item in items for o in item.options]
+    tokenised = iter(tokens_of(texts))
+    field_tokens = [[next(tokenised) for _ in item.fields] for item in items]
+    option_tokens = [[next(tokenised) for _ in item.options] for item in items]
+    return [(item, name, toks, per_option)
+            for item, per_field, per_option in zip(items, field_tokens, option_tokens)
+            for name, toks in zip(item.fields, per_field) if len(toks) >= SHORT_MIN]
+
+
 def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str, str]] = ()) -> Index:
     """Index ``items``; ``inputs`` are (name, sha256) of the files they came from, for the version."""
     hashes = TokenHashes()
@@ -210,40 +223,32 @@ def build(items: Iterable[Item], n: int = DEFAULT_N, inputs: Iterable[tuple[str,
     gram_keys, gram_fields, fine_keys, fine_fields = [], [], [], []
     option_field, option_keys, option_lengths = [], [], []
     near_sizes, near_tokens = [], []
-    items = list(items)
-    texts = [t for item in items for t in item.fields.values()] + [o for item in items for o in item.options]
-    tokenised = iter(tokens_of(texts))
-    field_tokens = [[next(tokenised) for _ in item.fields] for item in items]
-    option_tokens = [[next(tokenised) for _ in item.options] for item in items]
-    for item, per_field, per_option in zip(items, field_tokens, option_tokens):
-        for name, toks in zip(item.fields, per_field):
-            if len(toks) < SHORT_MIN:
-                continue
-            index = len(field)
-            _, keys = _grams_of(toks, hashes, n)
-            benchmark.append(item.benchmark)
-            item_id.append(item.item_id)
-            field.append(name)
-            grams.append(len(keys))
-            counts.append(len(toks))
-            whole.append(sequence_hash([hashes[t] for t in toks]))
-            gram_keys.append(keys)
-            gram_fields.append(np.full(len(keys), index, np.uint32))
-            near = len(toks) < NEAR_MAX
-            near_sizes.append(len(toks) if near else 0)
-            if near:
-                near_tokens.append(np.array([hashes[t] & 0xFFFFFFFF for t in toks], np.uint32))
-            if len(toks) >= FINE_N:
-                _, keys = _grams_of(toks, hashes, FINE_N)
-                fine_keys.append(keys)
-                fine_fields.append(np.full(len(keys), index, np.uint32))
-            if name == "question":
-                for option_toks in per_option:
-                    if option_toks:
-                        length, keys = _grams_of(option_toks, hashes, n)
-                        option_field.append(index)
-                        option_lengths.append(length)
-                        option_keys.append(keys)
+    for item, name, toks, per_option in indexed_fields(items):
+        index = len(field)
+        _, keys = _grams_of(toks, hashes, n)
+        benchmark.append(item.benchmark)
+        item_id.append(item.item_id)
+        field.append(name)
+        grams.append(len(keys))
+        counts.append(len(toks))
+        whole.append(sequence_hash([hashes[t] for t in toks]))
+        gram_keys.append(keys)
+        gram_fields.append(np.full(len(keys), index, np.uint32))
+        near = len(toks) < NEAR_MAX
+        near_sizes.append(len(toks) if near else 0)
+        if near:
+            near_tokens.append(np.array([hashes[t] & 0xFFFFFFFF for t in toks], np.uint32))
+        if len(toks) >= FINE_N:
+            _, keys = _grams_of(toks, hashes, FINE_N)
+            fine_keys.append(keys)
+            fine_fields.append(np.full(len(keys), index, np.uint32))
+        if name == "question":
+            for option_toks in per_option:
+                if option_toks:
+                    length, keys = _grams_of(option_toks, hashes, n)
+                    option_field.append(index)
+                    option_lengths.append(length)
+                    option_keys.append(keys)
     keys, offsets, postings = _inverted(gram_keys, gram_fields)
     fine = _inverted(fine_keys, fine_fields, rare_only=True)
     sizes = [len(k) for k in option_keys]

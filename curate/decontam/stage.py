@@ -8,6 +8,11 @@ index or an edited eval set re-versions the step. Policy ``drop`` removes a
 row with reason ``benchmark_contamination`` (detail: benchmark, item id,
 field, the matched text; ``score`` the item's n-gram coverage); ``flag`` keeps
 it with the same facts in ``meta.benchmark_contamination``.
+
+Given the ``embed`` step's vectors (optional input ``embeddings``), rows the
+n-grams leave are also compared with the benchmark items' shipped MiniLM
+vectors (``paraphrase.py``); one at ``paraphrase_threshold`` cosine or more is
+kept and marked in ``meta.benchmark_paraphrase`` for review, never dropped.
 """
 
 from __future__ import annotations
@@ -17,19 +22,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
 from pydantic import Field, field_validator
 
 from curate import meta as metajson
+from curate.decontam import paraphrase
 from curate.decontam.benchmarks import BENCHMARKS, eval_files, read_eval_set
 from curate.decontam.index import DEFAULT_N, SHIPPED, Index, build, index_version, load
 from curate.decontam.match import Hit, Matcher
+from curate.dedup.embed import aligned_vectors
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageFailed, StageResult, removed_table
 from curate.artifacts.store import sha256_of
 from schemas import CONVERSATION
 
 REASON = "benchmark_contamination"
 META_KEY = "benchmark_contamination"
+PARAPHRASE_KEY = "benchmark_paraphrase"
 BATCH = 2000
 EXAMPLES_PER_BENCHMARK = 3
 
@@ -53,6 +62,9 @@ class DecontaminateConfig(StageConfig):
     near_threshold: float | None = Field(
         0.75, gt=0, le=1, description="Or, for items of n to 31 tokens: share of the item's tokens (by count and by weight, rare "
                                       "words weighing more) aligned in order with the row's line; null turns this check off.")
+    paraphrase_threshold: float | None = Field(
+        0.9, gt=0, le=1, description="With an `embeddings` input (the embed step): rows whose vector has this cosine or more to a "
+                                     "benchmark item's are kept and marked in meta.benchmark_paraphrase for review; null turns it off.")
     policy: Literal["drop", "flag"] = Field("drop", description="drop: remove matching rows; flag: keep them, marked in meta.benchmark_contamination.")
     root: str = Field(default="", json_schema_extra=EXECUTION, description="Directory eval set paths start at (flows.yaml's).")
 
@@ -89,8 +101,9 @@ def detail(hit: Hit) -> str:
 
 class Decontaminate(Stage):
     name = "decontaminate"
-    version = "3"
+    version = "4"
     Config = DecontaminateConfig
+    optional_inputs = ("embeddings",)
     output_schema = CONVERSATION
 
     def external_inputs(self, config: DecontaminateConfig) -> list[dict[str, Any]]:
@@ -119,13 +132,15 @@ class Decontaminate(Stage):
             hits.extend(matcher.match([view_texts(m, config.views) for m in messages[start:start + BATCH]]))
         ids = table.column("id").to_pylist()
         found = [(i, h) for i, h in enumerate(hits) if h is not None]
+        similar = _paraphrases(table, inputs.get("embeddings"), hits, shipped, config)
+        updates = [{PARAPHRASE_KEY: similar[i]} if i in similar else {} for i in range(table.num_rows)]
         if config.policy == "drop":
             keep = pa.array([h is None for h in hits], pa.bool_())
-            kept = table.filter(keep)
+            kept = metajson.with_updates(table, updates).filter(keep) if similar else table.filter(keep)
             removed = removed_table([{"id": ids[i], "stage": self.name, "reason": REASON, "detail": detail(h), "score": h.coverage}
                                      for i, h in found], source=table)
         else:
-            kept = metajson.with_updates(table, [{META_KEY: _meta(h)} if h else {} for h in hits])
+            kept = metajson.with_updates(table, [{META_KEY: _meta(h), **u} if h else u for h, u in zip(hits, updates)])
             removed = removed_table([])
         by_benchmark = Counter(h.benchmark for _, h in found)
         examples: dict[str, list[dict]] = {}
@@ -139,8 +154,28 @@ class Decontaminate(Stage):
             "index_version": shipped.version[:12], "benchmarks_checked": sorted(allowed),
             "rows_with_hits": len(found), "benchmark_hits": dict(sorted(by_benchmark.items())),
             "exact_hits": sum(h.exact for _, h in found), "examples": examples,
+            "paraphrase_threshold": config.paraphrase_threshold if "embeddings" in inputs else None,
+            "paraphrase_flags": len(similar),
+            "paraphrase_examples": [{"id": ids[i], **similar[i]} for i in sorted(similar, key=lambda i: -similar[i]["cosine"])[:5]],
         }
         return StageResult(kept=kept, removed=removed, metrics=metrics, card=_card(metrics))
+
+
+def _paraphrases(table: pa.Table, embeddings: pa.Table | None, hits: list[Hit | None], index: Index,
+                 config: DecontaminateConfig) -> dict[int, dict[str, Any]]:
+    """Row position -> the benchmark item its stored vector is closest to, for rows without an
+    n-gram hit at ``paraphrase_threshold`` cosine or more (none without embeddings)."""
+    if embeddings is None or config.paraphrase_threshold is None:
+        return {}
+    items = paraphrase.load()
+    if items is None:
+        raise StageFailed(f"decontaminate: paraphrase_threshold is set but the index has no {paraphrase.FILE}; "
+                          "rebuild it with `scripts/build_benchmark_index.py --embeddings` or set paraphrase_threshold: null")
+    best, cosine = paraphrase.nearest(aligned_vectors(table, embeddings), items,
+                                      np.array([b in config.benchmarks for b in index.benchmark]))
+    return {i: {"benchmark": index.benchmark[f], "item_id": index.item_id[f], "field": index.field[f], "cosine": round(float(c), 4)}
+            for i, (f, c) in enumerate(zip(best.tolist(), cosine.tolist()))
+            if c >= config.paraphrase_threshold and hits[i] is None}
 
 
 def _meta(hit: Hit) -> dict[str, Any]:
@@ -160,4 +195,10 @@ def _card(metrics: dict[str, Any]) -> str:
             ex = metrics["examples"][bench][0]
             matched = ex["matched"].replace("|", "\\|")
             lines.append(f"| {bench} | {count} | {ex['item_id']} ({ex['coverage']:.2f}): {matched} |")
+    if metrics["paraphrase_threshold"] is None:
+        lines.append("\nParaphrase check: off (give the step `embeddings: embed` to compare rows with the benchmark items' MiniLM vectors).")
+    else:
+        lines.append(f"\nParaphrase check: {metrics['paraphrase_flags']} kept rows have cosine >= {metrics['paraphrase_threshold']} to a "
+                     "benchmark item's MiniLM vector; marked in `meta.benchmark_paraphrase` for review, not removed.")
+        lines += [f"- `{ex['id']}`: {ex['benchmark']} item {ex['item_id']} (cosine {ex['cosine']:.3f})" for ex in metrics["paraphrase_examples"]]
     return "\n".join(lines) + "\n"

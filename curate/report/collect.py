@@ -123,7 +123,8 @@ def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | b
 
     _duplicates(data, store, present, pii_at, texts)
     # Benchmark contamination from any step whose metrics count hits per benchmark (decontaminate).
-    data.contamination = [{"step": s.step, **{k: a.manifest["metrics"][k] for k in ("policy", "benchmark_hits", "examples")}}
+    data.contamination = [{"step": s.step, **{k: a.manifest["metrics"].get(k) for k in ("policy", "benchmark_hits", "examples", "paraphrase_threshold",
+                                                                                      "paraphrase_flags", "paraphrase_examples")}}
                           for s, a in present if "benchmark_hits" in a.manifest.get("metrics", {})]
     final = _read(last, ["id", "meta"] + (["split"] if "split" in _names(last) else [])) if main else None
     if final is not None:

@@ -137,6 +137,11 @@ def render(data: ReportData) -> str:
                 + "".join(f"<tr><td>{escape(b)}</td><td class=n>{n:,}</td><td>"
                           + "<br>".join(f"<code>{escape(e['item_id'])}</code> {e['coverage']:.2f} {escape(e['matched'])}" for e in dc["examples"].get(b, []))
                           + "</td></tr>" for b, n in hits) + "</table>") if hits else '<p class="muted">No row holds a benchmark item.</p>'
+        if dc.get("paraphrase_threshold") is not None:
+            body += (f"<h3>Close to an item by MiniLM (cosine &ge; {dc['paraphrase_threshold']}): {dc['paraphrase_flags']:,} rows kept, "
+                     "marked in meta.benchmark_paraphrase for review</h3>"
+                     + "".join(f"<div><code>{escape(e['id'])}</code> {escape(e['benchmark'])} <code>{escape(e['item_id'])}</code> {e['cosine']:.3f}</div>"
+                               for e in dc.get("paraphrase_examples") or []))
         action = "removed" if dc["policy"] == "drop" else "flagged in meta.benchmark_contamination"
         sections.append(_section("Benchmark contamination", body, f"Rows of step {escape(dc['step'])} holding a benchmark item, {action}.", wide=True))
 

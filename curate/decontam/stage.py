@@ -115,7 +115,10 @@ class Decontaminate(Stage):
         files = [{"path": str(Path(s.path, f.relative_to(Path(config.root, s.path))) if Path(config.root, s.path).is_dir() else s.path),
                   "sha256": sha256_of(f), "bytes": f.stat().st_size}
                  for s in config.eval_sets for f in eval_files(Path(config.root, s.path))]
-        return shipped + files
+        vectors = SHIPPED / paraphrase.FILE  # read by the paraphrase check; not part of the index's version
+        shipped_vectors = [{"path": f"curate/decontam/index/{paraphrase.FILE}", "sha256": sha256_of(vectors), "bytes": vectors.stat().st_size}
+                           ] if vectors.exists() and config.paraphrase_threshold is not None else []
+        return shipped + files + shipped_vectors
 
     def run(self, inputs: Mapping[str, pa.Table], config: DecontaminateConfig, ctx: StageContext) -> StageResult:
         table = inputs["records"]

@@ -19,7 +19,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
+from curate.artifacts import ArtifactNotFound, ArtifactStore, open_store, run_stage
+from curate.artifacts.fs import FsspecArtifactStore, is_url
 from curate.artifacts.names import UnsafeName
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
 from curate.stage import StageFailed
@@ -40,7 +41,7 @@ out = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The flows file.", show_default=True)]
-ArtifactsOption = Annotated[Optional[Path], typer.Option("--artifacts", help="Artifact root; defaults to artifacts_dir in flows.yaml, else data/artifacts.")]
+ArtifactsOption = Annotated[Optional[str], typer.Option("--artifacts", help="Artifact root, a folder or an fsspec URL (s3://bucket/prefix); defaults to artifacts_url or artifacts_dir in flows.yaml, else data/artifacts.")]
 
 
 def fail(message: str) -> None:
@@ -48,15 +49,17 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _store(config: Path, artifacts: Path | None) -> ArtifactStore:
+def _store(config: Path, artifacts: str | None) -> ArtifactStore | FsspecArtifactStore:
+    """The store the command reads: ``--artifacts``, else the flows file's, else data/artifacts."""
     if artifacts:
-        return ArtifactStore(_store_root(artifacts, "--artifacts"))
+        return open_store(artifacts if is_url(artifacts) else _store_root(Path(artifacts), "--artifacts"))
     if config.is_file():
         try:
-            return ArtifactStore(_store_root(load_project(config).artifacts_dir, f"{config}: artifacts_dir"))
+            project = load_project(config)
         except ConfigError as exc:
             fail(str(exc))
-    return ArtifactStore("data/artifacts")
+        return open_store(project.artifacts_url or _store_root(project.artifacts_dir, f"{config}: artifacts_dir"))
+    return open_store("data/artifacts")
 
 
 def _store_root(root: Path, where: str) -> Path:
@@ -133,7 +136,7 @@ def run(
     except GateFailed as exc:
         outcome, failures = exc.outcome, exc.failures
     out.print(summary_table(flow, outcome))
-    out.print(f"artifacts under {project.artifacts_dir}; `curate artifacts show VERSION` shows one")
+    out.print(f"artifacts under {project.artifacts_root}; `curate artifacts show VERSION` shows one")
     if failures:
         err.print(f"[bold red]regression gate failed[/]: {escape('; '.join(failures))}", soft_wrap=True)
         raise typer.Exit(1)
@@ -267,12 +270,13 @@ def artifacts_show(
 
     Example: `curate artifacts show 3f2a --card`
     """
+    store = _store(config, artifacts)
     try:
-        artifact = _store(config, artifacts).find(version)
+        artifact = store.find(version)
     except ArtifactNotFound as exc:
         fail(str(exc))
     if card:
-        out.print(artifact.card_path.read_text(), markup=False, highlight=False)
+        out.print(store.read_card(artifact), markup=False, highlight=False)
     else:
         out.print_json(json.dumps(artifact.manifest))
     out.print(f"path: {artifact.path}", highlight=False)

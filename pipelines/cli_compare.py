@@ -35,7 +35,7 @@ def compare(
 
     Example: `curate compare compare_curation -c bench/eval/flows_compare.yaml --steps 40`
     """
-    from curate.artifacts import ArtifactStore
+    from curate.artifacts import open_store
     from pipelines.config import load_project
     from pipelines.flows import quiet_prefect, run_flow
     from train.config import TrainSFTConfig
@@ -48,7 +48,7 @@ def compare(
     for step in (raw_step, split_step):
         if step not in done:
             raise typer.BadParameter(f"flow {flow!r} has no step {step!r}; steps: {', '.join(done)}")
-    store = ArtifactStore(project.artifacts_dir)
+    store = open_store(project.artifacts_root)
     train_cfg = TrainSFTConfig(base_model=base_model, max_steps=steps, per_device_batch_size=batch_size,
                                gradient_accumulation_steps=1, max_length=max_length, logging_steps=5, seed=seed,
                                early_stopping_patience=None)

@@ -17,7 +17,7 @@ def report(
     flow: Annotated[str, typer.Option("--flow", help="Flow whose runs RUN is looked up in.")] = "curation",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write; default ARTIFACTS/_reports/FLOW/RUN.html in the artifact root.")] = None,
     config: Annotated[Path, typer.Option("--config", "-c", help="The flows file.")] = Path("flows.yaml"),
-    artifacts: Annotated[Optional[Path], typer.Option("--artifacts", help="Artifact root; defaults to artifacts_dir in flows.yaml.")] = None,
+    artifacts: Annotated[Optional[str], typer.Option("--artifacts", help="Artifact root, a folder or an fsspec URL; defaults to the flows file's.")] = None,
 ) -> None:
     """Write an HTML report of a curation run: row funnel with removal reasons, lengths,
     PII, duplicate clusters, cluster map, split balance, quality signals and what
@@ -25,21 +25,28 @@ def report(
 
     Example: `curate report` (latest `curation` run), `curate report curation/20261123T1730 -o report.html`
     """
-    from curate.artifacts.names import UnsafeName, inside
+    from fsspec.implementations.local import LocalFileSystem
+
+    from curate.artifacts.names import UnsafeName, safe_name
     from curate.report import build_report
     from curate.runs import RunNotFound, find_run
     from pipelines.cli import _store, fail, out
 
     store = _store(config, artifacts)
     try:
-        record = find_run(store.root, run, flow)
-        # Built from a run record (data): it must land in the store, whatever the record says.
-        target = output or inside(store.root, store.root / "_reports" / record.flow / f"{record.path.stem}.html", "report")
+        record = find_run(store, run, flow)
+        # Built from a run record (data): each name a plain segment, so it lands in the store, whatever the record says.
+        stored = f"{store.root_path}/_reports/{safe_name(record.flow, 'flow')}/{safe_name(record.stem, 'run')}.html"
     except (RunNotFound, UnsafeName) as exc:
         fail(str(exc))
     started = time.perf_counter()
     html = build_report(store, record)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(html, encoding="utf-8")
+    else:
+        store.fs.makedirs(stored.rsplit("/", 1)[0], exist_ok=True)
+        store.fs.pipe_file(stored, html.encode("utf-8"))
+    target = output or (stored if isinstance(store.fs, LocalFileSystem) else store.fs.unstrip_protocol(stored))
     out.print(f"report of run {record.name}: {target} ({len(html.encode()) / 1024:.0f} KiB, {time.perf_counter() - started:.1f} s)",
               highlight=False)

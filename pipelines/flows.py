@@ -17,7 +17,7 @@ import time
 import warnings
 from functools import partial
 
-from curate.artifacts import Artifact, ArtifactStore, run_stage
+from curate.artifacts import Artifact, ArtifactStore, open_store, run_stage
 from curate.artifacts.sharded import Sharded
 from curate.stage import StageContext
 from pipelines.config import PINNED, Project, ResolvedStep, resolve_flow
@@ -25,7 +25,7 @@ from pipelines.console import Reporter, summary_rows
 from pipelines.prepare import prepare
 from pipelines.registry import stage_class
 from pipelines.run_log import record_flow_run
-from pipelines.runners import make_task_runner, open_store, prefect_map_shards
+from pipelines.runners import make_task_runner, prefect_map_shards
 
 _reporter: Reporter | None = None  # set by the caller for the duration of a run; read by task threads
 
@@ -151,7 +151,7 @@ def _run_steps(flow_name: str, project: Project, parameters: dict | None = None)
         outcome.append((step.name, artifact))
         if _reporter:
             _reporter.step_finished(step.name, artifact, time.perf_counter() - started)
-    record_flow_run(flow_name, outcome, store.root, parameters)
+    record_flow_run(flow_name, outcome, store, parameters)
     create_table_artifact(table=summary_rows(outcome), key=artifact_key(flow_name, "summary").removesuffix("-card"),
                           description=f"Rows through each step of flow {flow_name}")
     failures = failed_gates(outcome)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from curate.artifacts import Artifact
-from curate.runs import RUNS_DIR, RunRecord, record_run
+from curate.runs import RUNS_DIR, RunRecord, Store, record_run
 
 
-def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], root: Path | str,
+def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], store: Store,
                     parameters: dict[str, Any] | None = None) -> RunRecord | None:
     now = dt.datetime.now(dt.timezone.utc)
     run_id, started = None, now
@@ -31,11 +30,11 @@ def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], roo
     except ImportError:  # recording must never fail a run that has already done its work
         pass
     try:
-        record = record_run(root, flow_name, outcome, started_at=started.isoformat(timespec="seconds"),
+        record = record_run(store, flow_name, outcome, started_at=started.isoformat(timespec="seconds"),
                             finished_at=now.isoformat(timespec="seconds"), run_id=run_id, parameters=parameters)
     except OSError as exc:
         # Every artifact is in place (made or cached); a store we may read but not write must not fail the run.
-        print(f"warning: could not record this run under {Path(root) / RUNS_DIR} ({exc.strerror or exc}); its artifacts "
+        print(f"warning: could not record this run under {store.root_path}/{RUNS_DIR} ({exc.strerror or exc}); its artifacts "
               "are in place, but `curate report` will not know this run", file=sys.stderr)
         return None
     _mirror_to_prefect(record)

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from curate.artifacts import Artifact, ArtifactStore, run_stage
+from curate.artifacts import Artifact, run_stage
 from curate.artifacts.sharded import ROW_LOCAL, ShardCall, Sharded, run_shard
 from curate.stage import StageContext, StageResult
 
@@ -95,10 +95,3 @@ def prefect_map_shards(calls: list[ShardCall]) -> list[StageResult]:
     futures = [shard_task.with_options(name=f"{stage.name}-shard-{i}").submit(stage, config, inputs)
                for i, (stage, config, inputs) in enumerate(calls)]
     return [f.result() for f in futures]
-
-
-def open_store(root: str | Path, storage_options: dict[str, Any] | None = None):
-    """An artifact store for a local folder or an fsspec URL (``s3://bucket/prefix``)."""
-    from curate.artifacts.fs import FsspecArtifactStore, is_url
-
-    return FsspecArtifactStore(str(root), storage_options) if is_url(str(root)) else ArtifactStore(root)

@@ -41,7 +41,7 @@ def write_source(path: Path, rows) -> Path:
 def curation_run(store, source: Path, run_id: str, started: str, view: str = "conversation"):
     ingest = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(source), name="tiny"),)), {}, store)
     dedup = run_stage(DedupExact(), ExactConfig(view=view), {"records": ingest}, store)
-    return record_run(store.root, "curation", [("ingest", ingest), ("dedup_exact", dedup)],
+    return record_run(store, "curation", [("ingest", ingest), ("dedup_exact", dedup)],
                       started_at=started, finished_at=started, run_id=run_id)
 
 
@@ -56,26 +56,26 @@ def two_runs(store, tmp_path):
 
 def test_runs_are_listed_in_start_order_and_the_previous_one_is_found(store, two_runs):
     first, second = two_runs
-    assert [r.run_id for r in list_runs(store.root, "curation")] == ["run1", "run2"]
-    assert find_run(store.root).run_id == "run2"  # default: latest curation run
-    assert find_run(store.root, "curation/20261101").run_id == "run1"
-    assert previous_run(store.root, second).run_id == "run1"
-    assert previous_run(store.root, first) is None
+    assert [r.run_id for r in list_runs(store, "curation")] == ["run1", "run2"]
+    assert find_run(store).run_id == "run2"  # default: latest curation run
+    assert find_run(store, "curation/20261101").run_id == "run1"
+    assert previous_run(store, second).run_id == "run1"
+    assert previous_run(store, first) is None
     assert [s.step for s in second.steps] == ["ingest", "dedup_exact"] and not second.steps[0].cached
 
 
 def test_recording_the_same_run_twice_keeps_one_record(store, two_runs):
     first, _ = two_runs
-    again = record_run(store.root, "curation", [], started_at="2026-11-05T00:00:00+00:00",
+    again = record_run(store, "curation", [], started_at="2026-11-05T00:00:00+00:00",
                        finished_at="2026-11-05T00:00:00+00:00", run_id="run1")
-    assert again.path == first.path and len(list_runs(store.root, "curation")) == 2
+    assert again.path == first.path and len(list_runs(store, "curation")) == 2
 
 
 def test_an_unknown_run_is_one_clear_error(store, two_runs):
     with pytest.raises(RunNotFound, match="recent runs: curation/"):
-        find_run(store.root, "nope")
+        find_run(store, "nope")
     with pytest.raises(RunNotFound, match="no recorded runs of flow 'training'"):
-        find_run(store.root, flow="training")
+        find_run(store, flow="training")
 
 
 def test_report_counts_every_row_and_shows_duplicates_and_changes(store, two_runs):
@@ -170,7 +170,7 @@ def test_the_cluster_legend_counts_every_row_even_when_the_map_draws_a_sample(st
     ingest = run_stage(Ingest(), IngestConfig(sources=(Source(path=str(source), name="topics"),)), {}, store)
     embed = run_stage(Embed(), EmbedConfig(backend="torch"), {"records": ingest}, store)
     cluster = run_stage(Cluster(), ClusterConfig(k=2), {"records": ingest, "embeddings": embed}, store)
-    run = record_run(store.root, "curation", [("ingest", ingest), ("embed", embed), ("cluster", cluster)],
+    run = record_run(store, "curation", [("ingest", ingest), ("embed", embed), ("cluster", cluster)],
                      started_at="2026-11-03T10:00:00+00:00", finished_at="2026-11-03T10:00:00+00:00", run_id="run3")
     monkeypatch.setattr(collect_module, "MAX_POINTS", 4)  # draw 1 row in 3
     cm = collect(store, run).cluster_map

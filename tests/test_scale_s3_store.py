@@ -118,3 +118,45 @@ def test_a_local_file_url_works_too(tmp_path):
     art = local.write("ingest", "v0", _records(), REMOVED.empty_table(), {"rows": {}}, "")
     assert local.read(local.get("ingest", "v0")).cast(CONVERSATION).equals(_records())
     assert art.manifest["location"].startswith("attempt-")
+
+
+def test_run_records_and_reports_live_in_the_object_store(s3_store, tmp_path, monkeypatch):
+    """A run recorded against s3:// is found there (nothing lands on local disk), and the report reads it."""
+    from curate.report import build_report
+    from curate.runs import find_run, record_run
+
+    monkeypatch.chdir(tmp_path)
+    source = s3_store.write("ingest", "v0", _records(), REMOVED.empty_table(),
+                            {"stage": "ingest", "rows": {"in": 3, "kept": 3, "removed": 0, "removed_by_reason": {}}, "inputs": []}, "card")
+    dedup = run_stage(DedupExact(), DedupExact.Config(), {"records": source}, s3_store)
+    record = record_run(s3_store, "curation", [("ingest", source), ("dedup_exact", dedup)],
+                        started_at="2026-12-01T10:00:00+00:00", finished_at="2026-12-01T10:01:00+00:00", run_id="r1")
+    assert record.path.startswith(s3_store.root_path + "/_runs/curation/") and list(tmp_path.iterdir()) == []
+    found = find_run(s3_store)
+    assert (found.run_id, found.name) == ("r1", "curation/20261201T100000Z-r1")
+    assert "dedup_exact" in build_report(s3_store, found)
+
+
+def test_the_artifact_and_report_commands_read_a_url_store(tmp_path, monkeypatch):
+    """`--artifacts URL` opens the same store as the flow (fsspec's in-process memory:// here)."""
+    from typer.testing import CliRunner
+
+    from curate.artifacts import open_store
+    from curate.runs import record_run
+    from pipelines.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    url = "memory://curate-cli-test"
+    store = open_store(url)
+    source = store.write("ingest", "v0abc", _records(), REMOVED.empty_table(),
+                         {"stage": "ingest", "created_at": "t0", "inputs": [],
+                          "rows": {"in": 3, "kept": 3, "removed": 0, "removed_by_reason": {}}}, "# ingest card")
+    record_run(store, "curation", [("ingest", source)], started_at="2026-12-01T10:00:00+00:00",
+               finished_at="2026-12-01T10:00:00+00:00", run_id="r1")
+    listed = CliRunner().invoke(app, ["artifacts", "list", "--artifacts", url])
+    assert listed.exit_code == 0 and "v0abc" in listed.output, listed.output
+    card = CliRunner().invoke(app, ["artifacts", "show", "v0abc", "--card", "--artifacts", url])
+    assert card.exit_code == 0 and "# ingest card" in card.output, card.output
+    report = CliRunner().invoke(app, ["report", "--artifacts", url])
+    assert report.exit_code == 0, report.output
+    assert store.fs.exists("/curate-cli-test/_reports/curation/20261201T100000Z-r1.html") and list(tmp_path.iterdir()) == []

@@ -152,7 +152,7 @@ def test_run_table_and_report_show_requested_and_achieved_held_out_rows(store):
     line = next(row for row in console.export_text().splitlines() if "│ split" in row)
     assert f"validation {sizes['validation']['achieved']}/20, test {sizes['test']['achieved']}/20; strata" in line
 
-    run = record_run(store.root, "curation", [("ingest", records), ("split", split)],
+    run = record_run(store, "curation", [("ingest", records), ("split", split)],
                      started_at="2026-12-02T10:00:00+00:00", finished_at="2026-12-02T10:00:00+00:00", run_id="r1")
     html = build_report(store, run)
     assert "<th class=n>requested</th><th class=n>achieved</th>" in html

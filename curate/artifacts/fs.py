@@ -119,6 +119,11 @@ class FsspecArtifactStore(StoreQueries):
             raise ArtifactNotFound(f"{artifact.path}: no data parts")
         return ds.dataset(files, format="parquet", filesystem=self.fs).to_table()
 
+    def dataset(self, artifact: FsArtifact) -> ds.Dataset | None:
+        """The kept rows as a lazy Arrow dataset (schema, chosen columns), or None without parts."""
+        files = self.data_files(artifact)
+        return ds.dataset(files, format="parquet", filesystem=self.fs) if files else None
+
     def read_removed(self, artifact: FsArtifact) -> pa.Table:
         return pq.read_table(f"{artifact.path}/removed.parquet", filesystem=self.fs)
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fsspec
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -105,6 +106,9 @@ def parts(kept: pa.Table) -> Iterator[tuple[str, pa.Table]]:
 class ArtifactStore(StoreQueries):
     def __init__(self, root: Path | str):
         self.root = Path(root)
+        self.fs = fsspec.filesystem("file", auto_mkdir=True)
+        self.root_path = self.root.absolute().as_posix()
+        """``fs`` and ``root_path``: what run records and reports use, alike on every store."""
 
     def path_for(self, stage: str, version: str) -> Path:
         return self.root / safe_name(stage, "stage") / safe_name(version, "version")
@@ -137,6 +141,11 @@ class ArtifactStore(StoreQueries):
         if not files:
             raise ArtifactNotFound(f"{artifact.path}: no data parts")
         return ds.dataset([str(f) for f in files], format="parquet").to_table()
+
+    def dataset(self, artifact: Artifact) -> ds.Dataset | None:
+        """The kept rows as a lazy Arrow dataset (schema, chosen columns), or None without parts."""
+        files = artifact.data_files
+        return ds.dataset([str(f) for f in files], format="parquet") if files else None
 
     def read_card(self, artifact: Artifact) -> str:
         return artifact.card_path.read_text()

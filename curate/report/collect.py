@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from curate import meta as metajson
 from curate.artifacts.store import Artifact, ArtifactStore
@@ -64,18 +63,17 @@ def first_user(messages: list[dict] | None) -> str:
     return (messages or [{}])[0].get("content", "") if messages else ""
 
 
-def _read(artifact: Artifact, columns: list[str] | None = None) -> pa.Table:
-    files = artifact.data_files
-    if not files:
+def _read(store: ArtifactStore, artifact: Artifact, columns: list[str] | None = None) -> pa.Table:
+    dataset = store.dataset(artifact)
+    if dataset is None:
         return pa.table({})
-    dataset = ds.dataset([str(f) for f in files], format="parquet")
     names = [c for c in (columns or dataset.schema.names) if c in dataset.schema.names]
     return dataset.to_table(columns=names)
 
 
-def _has_messages(artifact: Artifact) -> bool:
-    files = artifact.data_files
-    return bool(files) and "messages" in ds.dataset(str(files[0]), format="parquet").schema.names
+def _has_messages(store: ArtifactStore, artifact: Artifact) -> bool:
+    dataset = store.dataset(artifact)
+    return dataset is not None and "messages" in dataset.schema.names
 
 
 def conversation_lengths(table: pa.Table) -> np.ndarray:
@@ -96,7 +94,7 @@ def _run_summary(run: RunRecord) -> dict[str, Any]:
 
 def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | bool = True) -> ReportData:
     """Everything the report shows for ``run``; ``previous=True`` finds the previous run of the same flow."""
-    prev = previous_run(store.root, run) if previous is True else (previous or None)
+    prev = previous_run(store, run) if previous is True else (previous or None)
     steps = [(s, store.get(s.stage, s.version)) for s in run.steps]
     present = [(s, a) for s, a in steps if a is not None]
     data = ReportData(run=_run_summary(run), previous=_run_summary(prev) if prev else None)
@@ -108,12 +106,12 @@ def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | b
                             "reasons": dict(a.rows.get("removed_by_reason", {})),
                             "seconds": a.manifest.get("timings", {}).get("seconds")})
 
-    main = [(i, s, a) for i, (s, a) in enumerate(present) if _has_messages(a)]
+    main = [(i, s, a) for i, (s, a) in enumerate(present) if _has_messages(store, a)]
     if main:
         first, last = main[0][2], main[-1][2]
         data.run["final_kept"] = last.rows["kept"]
-        data.lengths = {f"before ({main[0][1].step})": conversation_lengths(_read(first, ["messages"])).tolist(),
-                        f"after ({main[-1][1].step})": conversation_lengths(_read(last, ["messages"])).tolist()}
+        data.lengths = {f"before ({main[0][1].step})": conversation_lengths(_read(store, first, ["messages"])).tolist(),
+                        f"after ({main[-1][1].step})": conversation_lengths(_read(store, last, ["messages"])).tolist()}
 
     pii_at = next((i for i, (s, a) in enumerate(present) if "entities_found" in a.manifest.get("metrics", {})), None)
     if pii_at is not None:
@@ -126,22 +124,22 @@ def collect(store: ArtifactStore, run: RunRecord, previous: RunRecord | None | b
     data.contamination = [{"step": s.step, **{k: a.manifest["metrics"].get(k) for k in ("policy", "benchmark_hits", "examples", "paraphrase_threshold",
                                                                                       "paraphrase_flags", "paraphrase_examples")}}
                           for s, a in present if "benchmark_hits" in a.manifest.get("metrics", {})]
-    final = _read(last, ["id", "meta"] + (["split"] if "split" in _names(last) else [])) if main else None
+    final = _read(store, last, ["id", "meta"] + (["split"] if "split" in _names(store, last) else [])) if main else None
     if final is not None:
-        _cluster_map(data, present, final, texts)
+        _cluster_map(data, store, present, final, texts)
         # Split balance is read against the step that split (its config names the strata),
         # which is not always the last step (mixing and pair building come after it).
         splitter = next((step[2] for step in reversed(main) if "stratify_by" in step[2].manifest.get("config", {})), main[-1][2])
-        _splits(data, splitter, final)
-        _quality(data, present, main)
+        _splits(data, store, splitter, final)
+        _quality(data, store, present, main)
     if prev is not None:
         data.changes = _changes(store, run, prev, final)
     return data
 
 
-def _names(artifact: Artifact) -> list[str]:
-    files = artifact.data_files
-    return ds.dataset(str(files[0]), format="parquet").schema.names if files else []
+def _names(store: ArtifactStore, artifact: Artifact) -> list[str]:
+    dataset = store.dataset(artifact)
+    return dataset.schema.names if dataset is not None else []
 
 
 def _text_lookup(store: ArtifactStore, present, pii_at: int | None) -> dict[str, str]:
@@ -150,10 +148,10 @@ def _text_lookup(store: ArtifactStore, present, pii_at: int | None) -> dict[str,
     if pii_at is not None:
         source = present[pii_at][1]
     else:
-        source = next((a for _, a in present if _has_messages(a)), None)
+        source = next((a for _, a in present if _has_messages(store, a)), None)
     if source is None:
         return {}
-    table = _read(source, ["id", "messages"])
+    table = _read(store, source, ["id", "messages"])
     texts = {cid: first_user(m) for cid, m in zip(table.column("id").to_pylist(), table.column("messages").to_pylist(), strict=True)}
     for rec in store.read_removed(source).column("record").to_pylist():
         row = _json(rec)
@@ -203,11 +201,11 @@ def _metas(final: pa.Table) -> list[dict[str, Any]]:
     return [metajson.parse(m) for m in final.column("meta").to_pylist()]
 
 
-def _cluster_map(data: ReportData, present, final: pa.Table, texts: dict[str, str]) -> None:
-    emb = next((a for _, a in reversed(present) if "vector" in _names(a)), None)
+def _cluster_map(data: ReportData, store: ArtifactStore, present, final: pa.Table, texts: dict[str, str]) -> None:
+    emb = next((a for _, a in reversed(present) if "vector" in _names(store, a)), None)
     if emb is None:
         return
-    vectors = _read(emb, ["id", "vector"])
+    vectors = _read(store, emb, ["id", "vector"])
     index = {cid: i for i, cid in enumerate(vectors.column("id").to_pylist())}
     flat = vectors.column("vector").combine_chunks()
     matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, flat.type.list_size)
@@ -245,12 +243,12 @@ def _cluster_of(meta: dict) -> int | None:
     return int(c) if isinstance(c, (int, float)) else None
 
 
-def _splits(data: ReportData, artifact: Artifact, final: pa.Table) -> None:
+def _splits(data: ReportData, store: ArtifactStore, artifact: Artifact, final: pa.Table) -> None:
     if "split" not in final.column_names:
         return
     stratify = artifact.manifest.get("config", {}).get("stratify_by")
-    if stratify and stratify not in final.column_names and stratify in _names(artifact):
-        final = final.append_column(stratify, _read(artifact, [stratify]).column(stratify))
+    if stratify and stratify not in final.column_names and stratify in _names(store, artifact):
+        final = final.append_column(stratify, _read(store, artifact, [stratify]).column(stratify))
     strata = [str(v) for v in metajson.column_or_meta(final, stratify)] if stratify else ["all"] * final.num_rows
     counts: dict[str, Counter] = defaultdict(Counter)
     for split, stratum in zip(final.column("split").to_pylist(), strata, strict=True):
@@ -263,12 +261,12 @@ def _splits(data: ReportData, artifact: Artifact, final: pa.Table) -> None:
                    "sizes": metrics.get("held_out_sizes"), "contamination": metrics.get("contamination")}
 
 
-def _quality(data: ReportData, present, main) -> None:
+def _quality(data: ReportData, store: ArtifactStore, present, main) -> None:
     for _, s, a in reversed(main):
-        if not _first_meta_has(a, "quality"):
+        if not _first_meta_has(store, a, "quality"):
             continue
         values: dict[str, list[float]] = defaultdict(list)
-        for m in _metas(_read(a, ["meta"])):
+        for m in _metas(_read(store, a, ["meta"])):
             for k, v in (m.get("quality") or {}).items():
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     values[k].append(float(v))
@@ -277,11 +275,11 @@ def _quality(data: ReportData, present, main) -> None:
         return
 
 
-def _first_meta_has(artifact: Artifact, key: str) -> bool:
-    files = artifact.data_files
-    if not files:
+def _first_meta_has(store: ArtifactStore, artifact: Artifact, key: str) -> bool:
+    dataset = store.dataset(artifact)
+    if dataset is None:
         return False
-    head = ds.dataset(str(files[0]), format="parquet").head(1, columns=["meta"])
+    head = dataset.head(1, columns=["meta"])
     return bool(head.num_rows) and key in metajson.parse(head.column("meta")[0].as_py())
 
 
@@ -309,8 +307,8 @@ def _changes(store: ArtifactStore, run: RunRecord, prev: RunRecord, final: pa.Ta
     prev_final = None
     for s in reversed(prev.steps):
         a = store.get(s.stage, s.version)
-        if a is not None and _has_messages(a):
-            prev_final = _read(a, ["id", "meta"])
+        if a is not None and _has_messages(store, a):
+            prev_final = _read(store, a, ["id", "meta"])
             break
     ca, cb = _cluster_counts(prev_final), _cluster_counts(final)
     clusters = [{"cluster": k, "before": ca.get(k, 0), "after": cb.get(k, 0)} for k in sorted(set(ca) | set(cb), key=lambda k: -(cb.get(k, 0) + ca.get(k, 0)))

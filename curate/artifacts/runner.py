@@ -91,7 +91,7 @@ def run_stage(
             "removed_by_reason": dict(Counter(removed.column("reason").to_pylist())),
         },
         "metrics": dict(result.metrics),
-        "timings": {"seconds": round(seconds, 3)},
+        "timings": {"seconds": round(seconds, 6)},  # a tiny step can take under a millisecond
         "code": code_versions(),
     }
     if rows_in != kept.num_rows + removed.num_rows:

@@ -110,6 +110,23 @@ class Stage(ABC):
     """Inputs a step may name for an extra check; the stage runs without them (``run`` sees
     only those given)."""
     output_schema: ClassVar[pa.Schema] = CONVERSATION
+    row_local: ClassVar[bool] = False
+    """Each output row depends on its own input row only (and the config): the runner may run
+    the stage over parts of its input (``shard_inputs``) and join the parts' results
+    (``join_shards``) into exactly the rows one run gives, with the same version."""
+
+    def shard_inputs(self, inputs: Mapping[str, pa.Table], config: StageConfig,
+                     count: int) -> list[tuple[StageConfig, dict[str, pa.Table]]]:
+        """A row-local stage's work as at most ``count`` parts, in order: contiguous slices
+        of its records (other inputs whole)."""
+        records = inputs["records"]
+        size = max(1, -(-records.num_rows // count))
+        return [(config, {**inputs, "records": records.slice(start, size)}) for start in range(0, max(records.num_rows, 1), size)]
+
+    def join_shards(self, kept: pa.Table, metrics: Mapping[str, Any]) -> tuple[pa.Table, str | None]:
+        """The parts' kept rows laid end to end, made what one run gives, and a card for the
+        merged ``metrics`` (None: the parts' cards serve)."""
+        return kept, None
 
     def external_inputs(self, config: StageConfig) -> list[dict[str, Any]]:
         """Files read from outside the artifact store, as ``{path, sha256, bytes}``.

@@ -11,8 +11,8 @@ through prefect-dask when configured. Stages never know which.
         n_workers: 2
         threads_per_worker: 1
 
-Row-local steps (``curate.artifacts.sharded.ROW_LOCAL``) are mapped over
-``shards`` slices as separate Prefect tasks, so they spread over the workers;
+Row-local steps (stages that declare ``row_local``) are mapped over
+``shards`` parts as separate Prefect tasks, so they spread over the workers;
 every other step is one task. Sharding never changes an artifact's version.
 """
 
@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from curate.artifacts import Artifact, run_stage
-from curate.artifacts.sharded import ROW_LOCAL, ShardCall, Sharded, run_shard
+from curate.artifacts.sharded import ShardCall, run_shard
 from curate.stage import StageContext, StageResult
 
 DASK_LOGGERS = ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
@@ -49,7 +49,6 @@ class RunnerConfig(BaseModel):
     kind: Literal["local", "dask"] = Field("local", description="local: a thread pool here; dask: prefect-dask's DaskTaskRunner.")
     max_workers: int | None = Field(None, ge=1, le=1024, description="Threads of the local runner; None lets Prefect choose.")
     shards: int = Field(1, ge=1, le=4096, description="Row shards per row-local step (1: no sharding).")
-    sharded_stages: tuple[str, ...] = Field(tuple(sorted(ROW_LOCAL)), description="Stages that are sharded when shards > 1.")
     dask: DaskConfig = Field(default_factory=DaskConfig)
 
 

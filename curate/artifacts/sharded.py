@@ -4,11 +4,12 @@ parallelism past one machine.
 A stage is *row-local* when each output row depends only on its own input row
 (plus the config): then running it on contiguous slices of the records and
 concatenating the slices' kept and removed rows gives the same rows, in the same
-order, as one run over the whole table. That holds for ``redact_pii``,
-``embed``, ``score_quality`` and ``filter_quality``, and for ``ingest`` per file
-once ids are renumbered (see :func:`_renumber_ingest`). It does **not** hold for
-the dedup stages, ``cluster`` or ``split``: they compare rows with each other
-(a shuffle). MinHash *signatures* are row-local but LSH bucketing groups rows
+order, as one run over the whole table. A stage says so itself
+(``Stage.row_local``) and says how its input splits and its parts join
+(``shard_inputs``, ``join_shards``: slices of records by default; ``ingest``
+splits per file and renumbers repeat ids). It does **not** hold for the dedup
+stages, ``cluster`` or ``split``: they compare rows with each other (a
+shuffle). MinHash *signatures* are row-local but LSH bucketing groups rows
 across shards, so ``dedup_minhash`` stays one task (it already spills its
 buckets to disk).
 
@@ -21,16 +22,12 @@ pool, Prefect tasks on a Dask cluster); this module knows nothing of Prefect.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 
 from curate.stage import Stage, StageConfig, StageContext, StageResult
-
-ROW_LOCAL: frozenset[str] = frozenset({"ingest", "redact_pii", "embed", "score_quality", "filter_quality"})
-"""Stages whose output rows depend on their own input row only (ingest: per file)."""
 
 ShardCall = tuple[Stage, StageConfig, dict[str, pa.Table]]
 MapShards = Callable[[Sequence[ShardCall]], list[StageResult]]
@@ -46,11 +43,11 @@ def serial_map(calls: Sequence[ShardCall]) -> list[StageResult]:
 
 
 class Sharded(Stage):
-    """``stage`` run over ``shards`` slices of its records (or its files, for ingest)."""
+    """``stage`` run over ``shards`` parts of its input (``Stage.shard_inputs``)."""
 
     def __init__(self, stage: Stage, shards: int, map_shards: MapShards = serial_map):
-        if stage.name not in ROW_LOCAL:
-            raise ValueError(f"stage {stage.name!r} is not row-local and cannot be sharded; row-local stages: {sorted(ROW_LOCAL)}")
+        if not stage.row_local:
+            raise ValueError(f"stage {stage.name!r} is not row-local (it compares rows with each other) and cannot be sharded")
         if shards < 1:
             raise ValueError(f"shards must be >= 1 (got {shards})")
         self.stage, self.shards, self.map_shards = stage, shards, map_shards
@@ -66,30 +63,18 @@ class Sharded(Stage):
         kept = pa.concat_tables([r.kept.cast(self.output_schema) for r in results])
         removed = pa.concat_tables([r.removed for r in results])
         metrics = merge_metrics([dict(r.metrics) for r in results])
-        if self.name == "ingest":
-            kept = _renumber_ingest(kept)
+        kept, card = self.stage.join_shards(kept, metrics)
         rows_in = sum(r.rows_in for r in results) if all(r.rows_in is not None for r in results) else None
         return StageResult(kept=kept, removed=removed, metrics={**metrics, "shards": len(calls)},
-                           card=self._card(results, metrics), rows_in=rows_in)
+                           card=self._card(results, card), rows_in=rows_in)
 
     def _calls(self, inputs: Mapping[str, pa.Table], config: StageConfig) -> list[ShardCall]:
-        if self.name == "ingest":
-            from curate.ingest.stage import Source, dataset_name, expand
+        return [(self.stage, part_config, part) for part_config, part in self.stage.shard_inputs(inputs, config, self.shards)]
 
-            per_file = [Source(path=str(path), name=dataset_name(source, path), format=source.format)
-                        for source in config.sources for path in expand(source, config.root)]
-            return [(self.stage, config.model_copy(update={"sources": (s,)}), {}) for s in per_file]
-        records = inputs["records"]
-        size = max(1, -(-records.num_rows // self.shards))
-        starts = range(0, max(records.num_rows, 1), size)
-        return [(self.stage, config, {**inputs, "records": records.slice(start, size)}) for start in starts]
-
-    def _card(self, results: list[StageResult], metrics: dict[str, Any]) -> str:
+    def _card(self, results: list[StageResult], joined: str | None) -> str:
         note = f"_Ran as {len(results)} shards; the metrics in the manifest are summed over shards._\n\n"
-        if self.name == "ingest":
-            from curate.ingest.stage import _card
-
-            return note + _card(metrics.get("files", []))
+        if joined is not None:
+            return note + joined
         cards = [r.card for r in results]
         if len(set(cards)) <= 1:
             return note + (cards[0] if cards else "")
@@ -133,19 +118,3 @@ def _combine(values: list[Any]) -> Any:
             out[key] = sub
         return out
     return _NO
-
-
-def _renumber_ingest(kept: pa.Table) -> pa.Table:
-    """Ingest gives the n-th exact repeat of a conversation an id with n in it,
-    counting in input order. Per-file shards count from 0 in every file, so
-    repeats across files would share an id; recount over the concatenation
-    (file order = the unsharded order) to give every row the id one run gives."""
-    from curate.ingest.normalise import content_key, conversation_id
-
-    seen: Counter[str] = Counter()
-    ids = []
-    for messages in kept.column("messages").to_pylist():
-        key = content_key(messages)
-        ids.append(conversation_id(messages, seen[key]))
-        seen[key] += 1
-    return kept.set_column(kept.schema.get_field_index("id"), kept.schema.field("id"), pa.array(ids, pa.string()))

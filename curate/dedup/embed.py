@@ -147,6 +147,9 @@ class Embed(Stage):
     name = "embed"
     version = "3"
     Config = EmbedConfig
+    row_local = False
+    """A row's vector depends on the other rows of its source: lines in more than
+    ``boilerplate_share`` of them are stripped first, so slices would strip other lines."""
     output_schema = embeddings_schema(DIM)
 
     def run(self, inputs: Mapping[str, pa.Table], config: EmbedConfig, ctx: StageContext) -> StageResult:

@@ -95,9 +95,29 @@ class Ingest(Stage):
     Config = IngestConfig
     inputs = ()
     output_schema = CONVERSATION
+    row_local = True
 
     def external_inputs(self, config: IngestConfig) -> list[dict[str, Any]]:
         return source_files(config.sources, config.root)
+
+    def shard_inputs(self, inputs: Mapping[str, pa.Table], config: IngestConfig,
+                     count: int) -> list[tuple[IngestConfig, dict[str, pa.Table]]]:
+        """One part per input file (files are the unit a reader opens), whatever ``count``."""
+        return [(config.model_copy(update={"sources": (Source(path=str(path), name=dataset_name(source, path), format=source.format),)}), {})
+                for source in config.sources for path in expand(source, config.root)]
+
+    def join_shards(self, kept: pa.Table, metrics: Mapping[str, Any]) -> tuple[pa.Table, str | None]:
+        """The n-th exact repeat of a conversation has n in its id, counted in input order;
+        per-file parts count from 0 in every file, so repeats across files would share an id:
+        recount over the joined rows (file order = one run's order)."""
+        seen: Counter[str] = Counter()
+        ids = []
+        for messages in kept.column("messages").to_pylist():
+            key = content_key(messages)
+            ids.append(conversation_id(messages, seen[key]))
+            seen[key] += 1
+        kept = kept.set_column(kept.schema.get_field_index("id"), kept.schema.field("id"), pa.array(ids, pa.string()))
+        return kept, _card(metrics.get("files", []))
 
     def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
         kept: list[dict] = []

@@ -46,6 +46,7 @@ class RedactPii(Stage):
     name = "redact_pii"
     version = "10"
     Config = PiiPolicy
+    row_local = True
     output_schema = CONVERSATION
 
     def run(self, inputs: Mapping[str, pa.Table], config: PiiPolicy, ctx: StageContext) -> StageResult:

@@ -66,6 +66,7 @@ class ScoreQuality(Stage):
     name = "score_quality"
     version = "4"  # 4: repetition counts phrases said 3+ times (an echo is not a loop)
     Config = ScoreConfig
+    row_local = True
     output_schema = CONVERSATION
 
     def run(self, inputs: Mapping[str, pa.Table], config: ScoreConfig, ctx: StageContext) -> StageResult:
@@ -87,6 +88,7 @@ class FilterQuality(Stage):
     name = "filter_quality"
     version = "3"  # 3: rows not scored upstream are scored as score_quality 4 scores them
     Config = FilterConfig
+    row_local = True
     output_schema = CONVERSATION
 
     def run(self, inputs: Mapping[str, pa.Table], config: FilterConfig, ctx: StageContext) -> StageResult:

@@ -19,7 +19,7 @@ import pytest
 
 from curate.stage import StageContext
 from schemas import PREFERENCE_PAIR, SPLIT_CONVERSATION
-from train.common import pick_device
+from train.device import pick_device
 from train.config import TrainDPOConfig, TrainSFTConfig
 from train.tiny import save_tiny_model
 

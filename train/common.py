@@ -1,4 +1,4 @@
-"""What SFT and DPO share: device choice, model loading, trainer arguments and the output folder.
+"""What SFT and DPO share: model loading, trainer arguments and the output folder.
 
 An output folder (the artifact's ``files/`` once the runner supports files) holds:
 
@@ -24,31 +24,9 @@ from typing import Any
 from curate.artifacts.runner import code_versions
 from curate.stage import Progress
 from train.config import TrainConfig
+from train.device import Device
 
 log = logging.getLogger("llm_curate.train")
-
-
-
-@dataclass(frozen=True)
-class Device:
-    kind: str  # "cuda" | "cpu"
-    name: str
-
-    @property
-    def on_gpu(self) -> bool:
-        return self.kind == "cuda"
-
-    def describe(self) -> str:
-        return f"training on {self.name}" + (" (bf16)" if self.on_gpu else " (fp32; no CUDA GPU found)")
-
-
-def pick_device() -> Device:
-    """CUDA when present, else CPU: the same config runs on either."""
-    import torch
-
-    if torch.cuda.is_available():
-        return Device("cuda", f"CUDA GPU {torch.cuda.get_device_name(0)}")
-    return Device("cpu", "CPU")
 
 
 @dataclass

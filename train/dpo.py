@@ -25,9 +25,10 @@ from curate.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
     train_with_progress,
-    Device, TrainOutcome, callbacks, finish, library_versions, load_model, log, pick_device, trainer_arguments,
+    TrainOutcome, callbacks, finish, library_versions, load_model, log, trainer_arguments,
 )
 from train.config import TrainDPOConfig
+from train.device import Device, pick_device
 from train.records import TRAINING_EXAMPLE
 
 

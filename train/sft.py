@@ -24,10 +24,11 @@ from curate.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
     train_with_progress,
-    Device, TrainOutcome, callbacks, finish, library_versions, load_model, load_tokenizer, lora_config, log, pick_device,
+    TrainOutcome, callbacks, finish, library_versions, load_model, load_tokenizer, lora_config, log,
     trainer_arguments,
 )
 from train.config import OverLength, TrainSFTConfig
+from train.device import Device, pick_device
 from train.records import TRAINING_EXAMPLE
 
 USED_SPLITS = ("train", "validation")

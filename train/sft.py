@@ -4,7 +4,7 @@
 evaluated on (``validation``) or not used (``test``, and rows with nothing to
 learn from), and counts their tokens. ``build_sft_trainer`` assembles the
 trainer; ``run_sft`` trains and writes the output folder (see
-``train.common``). Loss is on assistant tokens only: trl's
+``train.outputs``). Loss is on assistant tokens only: trl's
 ``assistant_only_loss`` with the ``{% generation %}`` template of
 ``train.chat_template``.
 """
@@ -24,11 +24,12 @@ from curate.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
     train_with_progress,
-    TrainOutcome, callbacks, finish, library_versions, load_model, load_tokenizer, lora_config, log,
+    callbacks, library_versions, load_model, load_tokenizer, lora_config, log,
     trainer_arguments,
 )
 from train.config import OverLength, TrainSFTConfig
 from train.device import Device, pick_device
+from train.outputs import TrainOutcome, finish
 from train.records import TRAINING_EXAMPLE
 
 USED_SPLITS = ("train", "validation")

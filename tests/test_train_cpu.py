@@ -71,7 +71,7 @@ def sft_run(tmp_path_factory, splits, tiny_model):
 
 
 def _sft_trainer(tiny_model, splits, tmp_path, **overrides):
-    from train.common import load_tokenizer
+    from train.models import load_tokenizer
     from train.sft import build_sft_trainer, plan_sft
 
     config = TrainSFTConfig(base_model=str(tiny_model), **{**FAST, "learning_rate": 1e-2, "max_steps": 3, **overrides})
@@ -200,7 +200,7 @@ def test_defaults_follow_common_practice():
 
 
 def test_dpo_never_trains_on_test_split_pairs(tiny_model):
-    from train.common import load_tokenizer
+    from train.models import load_tokenizer
     from train.dpo import plan_dpo
     from schemas.records import PREFERENCE_PAIR_SPLIT
 

@@ -57,7 +57,7 @@ def test_qlora_nf4_bf16_on_cuda(tmp_path):
         pytest.skip("no CUDA GPU")
     import bitsandbytes as bnb
 
-    from train.common import load_tokenizer
+    from train.models import load_tokenizer
     from train.device import pick_device
     from train.sft import build_sft_trainer, plan_sft
     from train.tiny import save_tiny_model

@@ -25,10 +25,11 @@ from curate.base_model import resolve_base_model, weights_hash
 from train.chat_template import to_chat
 from train.common import (
     train_with_progress,
-    callbacks, library_versions, load_model, log, trainer_arguments,
+    callbacks, library_versions, log, trainer_arguments,
 )
 from train.config import TrainDPOConfig
 from train.device import Device, pick_device
+from train.models import load_model
 from train.outputs import TrainOutcome, finish
 from train.records import TRAINING_EXAMPLE
 

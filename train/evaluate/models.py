@@ -71,7 +71,7 @@ def load(ref: ModelRef, models_dir: Path | None = None) -> LoadedModel:
     import torch
     from transformers import AutoModelForCausalLM
 
-    from train.common import load_tokenizer
+    from train.models import load_tokenizer
 
     base_path = resolve_base_model(ref.base, models_dir)
     adapter = Path(ref.adapter) if ref.adapter else None

@@ -56,7 +56,7 @@ def load_scorer(base_model: str, device: str) -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForCausalLM
 
-    from train.common import load_tokenizer
+    from train.models import load_tokenizer
 
     path = resolve_base_model(base_model)
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).to(device).eval()

@@ -22,10 +22,11 @@ import pyarrow as pa
 
 from curate.stage import Progress, no_progress
 from curate.base_model import resolve_base_model, weights_hash
+from train.arguments import trainer_arguments
 from train.chat_template import to_chat
 from train.common import (
     train_with_progress,
-    callbacks, library_versions, log, trainer_arguments,
+    callbacks, library_versions, log,
 )
 from train.config import TrainDPOConfig
 from train.device import Device, pick_device

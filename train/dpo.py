@@ -23,11 +23,9 @@ import pyarrow as pa
 from curate.stage import Progress, no_progress
 from curate.base_model import resolve_base_model, weights_hash
 from train.arguments import trainer_arguments
+from train.callbacks import train_with_progress, trainer_callbacks
 from train.chat_template import to_chat
-from train.common import (
-    train_with_progress,
-    callbacks, library_versions, log,
-)
+from train.common import library_versions, log
 from train.config import TrainDPOConfig
 from train.device import Device, pick_device
 from train.models import load_model
@@ -121,7 +119,7 @@ def build_dpo_trainer(
     trainer = DPOTrainer(
         model=model, args=args, train_dataset=as_dataset(train),
         eval_dataset=as_dataset(validation) if has_eval else None,
-        processing_class=tokenizer, callbacks=callbacks(config, has_eval),
+        processing_class=tokenizer, callbacks=trainer_callbacks(config, has_eval),
     )
     return trainer, tokenizer
 

@@ -22,11 +22,9 @@ import pyarrow as pa
 from curate.stage import Progress, no_progress
 from curate.base_model import resolve_base_model, weights_hash
 from train.arguments import trainer_arguments
+from train.callbacks import train_with_progress, trainer_callbacks
 from train.chat_template import to_chat
-from train.common import (
-    train_with_progress,
-    callbacks, library_versions, log,
-)
+from train.common import library_versions, log
 from train.config import OverLength, TrainSFTConfig
 from train.device import Device, pick_device
 from train.models import load_model, load_tokenizer, lora_config
@@ -121,7 +119,7 @@ def build_sft_trainer(
         eval_dataset=Dataset.from_list([{"messages": r["messages"]} for r in validation]) if has_eval else None,
         processing_class=tokenizer,
         peft_config=lora_config(config),
-        callbacks=callbacks(config, has_eval),
+        callbacks=trainer_callbacks(config, has_eval),
     )
 
 

@@ -44,20 +44,18 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=6)
     parser.add_argument("--quantization", default="none")
     a = parser.parse_args()
-    import train.common as common
+    import train.dpo as dpo
+    import train.sft as sft
 
     timers = {}
-    original = common.callbacks
+    original = sft.trainer_callbacks
 
     def with_timer(config, has_eval):
         timers[type(config).__name__] = StepTimer()
         return original(config, has_eval) + [timers[type(config).__name__]]
 
-    common.callbacks = with_timer
-    import train.dpo as dpo
-    import train.sft as sft
-
-    sft.callbacks = dpo.callbacks = with_timer
+    # sft and dpo bind the name at import, so the patch goes on them.
+    sft.trainer_callbacks = dpo.trainer_callbacks = with_timer
     rows = [{"id": f"c{i}", "messages": [_m("user", f"Explain in two sentences why the number {i} is interesting."),
                                          _m("assistant", f"The number {i} is interesting because it has unique properties. "
                                                          f"For example, {i} times two is {2 * i}.")],

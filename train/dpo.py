@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,17 +21,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from curate.stage import Progress, no_progress
+from curate.artifacts.runner import code_versions
 from curate.base_model import resolve_base_model, weights_hash
+from curate.stage import Progress, no_progress
 from train.arguments import trainer_arguments
 from train.callbacks import train_with_progress, trainer_callbacks
 from train.chat_template import to_chat
-from train.common import library_versions, log
 from train.config import TrainDPOConfig
 from train.device import Device, pick_device
 from train.models import load_model
 from train.outputs import TrainOutcome, finish
 from train.records import TRAINING_EXAMPLE
+
+log = logging.getLogger("llm_curate.train")
 
 
 @dataclass
@@ -154,6 +157,6 @@ def run_dpo(
         "examples": {"train": len(plan.train), "validation": len(plan.validation), "not_used": len(plan.removed)},
         "base_model": {**base, "path": model_path},
         "device": device.describe(),
-        "libraries": library_versions(),
+        "libraries": code_versions(),  # the list every artifact manifest records, plus this code's version
     }
     return finish(trainer, tokenizer, config, output_dir, scratch, lineage, "DPO"), plan

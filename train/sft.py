@@ -11,6 +11,7 @@ trainer; ``run_sft`` trains and writes the output folder (see
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,17 +20,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from curate.stage import Progress, no_progress
+from curate.artifacts.runner import code_versions
 from curate.base_model import resolve_base_model, weights_hash
+from curate.stage import Progress, no_progress
 from train.arguments import trainer_arguments
 from train.callbacks import train_with_progress, trainer_callbacks
 from train.chat_template import to_chat
-from train.common import library_versions, log
 from train.config import OverLength, TrainSFTConfig
 from train.device import Device, pick_device
 from train.models import load_model, load_tokenizer, lora_config
 from train.outputs import TrainOutcome, finish
 from train.records import TRAINING_EXAMPLE
+
+log = logging.getLogger("llm_curate.train")
 
 USED_SPLITS = ("train", "validation")
 
@@ -147,7 +150,7 @@ def run_sft(
         "tokens": token_summary(plan, config.max_length),
         "base_model": {"id": config.base_model, "path": model_path, "weights_sha256": weights_hash(model_path)},
         "device": device.describe(),
-        "libraries": library_versions(),
+        "libraries": code_versions(),  # the list every artifact manifest records, plus this code's version
     }
     outcome = finish(trainer, tokenizer, config, output_dir, scratch, lineage, "SFT")
     outcome.metrics["tokens_per_split"] = lineage["tokens"]

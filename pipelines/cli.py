@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from curate.artifacts import ArtifactNotFound, ArtifactStore, open_store, run_stage
-from curate.artifacts.fs import FsspecArtifactStore, is_url
+from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
 from curate.artifacts.names import UnsafeName
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
 from curate.stage import StageFailed
+from pipelines.cli_common import ArtifactsOption, ConfigOption, err, fail, out, store_for, store_root
 from pipelines.config import ConfigError, load_project, resolve_flow
 from pipelines.console import Reporter, summary_table
 
@@ -36,37 +35,6 @@ app = typer.Typer(
 )
 artifacts_app = typer.Typer(help="Inspect versioned artifacts: list them, show one, trace its lineage.", no_args_is_help=True)
 app.add_typer(artifacts_app, name="artifacts")
-
-out = Console(width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True)
-
-ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The flows file.", show_default=True)]
-ArtifactsOption = Annotated[Optional[str], typer.Option("--artifacts", help="Artifact root, a folder or an fsspec URL (s3://bucket/prefix); defaults to artifacts_url or artifacts_dir in flows.yaml, else data/artifacts.")]
-
-
-def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _store(config: Path, artifacts: str | None) -> ArtifactStore | FsspecArtifactStore:
-    """The store the command reads: ``--artifacts``, else the flows file's, else data/artifacts."""
-    if artifacts:
-        return open_store(artifacts if is_url(artifacts) else _store_root(Path(artifacts), "--artifacts"))
-    if config.is_file():
-        try:
-            project = load_project(config)
-        except ConfigError as exc:
-            fail(str(exc))
-        return open_store(project.artifacts_url or _store_root(project.artifacts_dir, f"{config}: artifacts_dir"))
-    return open_store("data/artifacts")
-
-
-def _store_root(root: Path, where: str) -> Path:
-    """An artifacts root that is a folder, or will be made as one."""
-    if root.exists() and not root.is_dir():
-        fail(f"{where} {root} is a file, not a folder; point it at a folder (a missing one is made)")
-    return root
 
 
 def _environment_error(exc: OSError, root: object) -> str:
@@ -123,7 +91,7 @@ def run(
         resolve_flow(project, flow)
         root = project.artifacts_root
         if not project.artifacts_url:
-            ArtifactStore(_store_root(project.artifacts_dir, f"{config}: artifacts_dir")).sweep()  # crashed runs' scratch
+            ArtifactStore(store_root(project.artifacts_dir, f"{config}: artifacts_dir")).sweep()  # crashed runs' scratch
         ensure_prefect_api()  # before run_scratch: the server outlives this run's temp folder
         with _sigterm_as_exit(), run_scratch(), Reporter(err, enabled=not no_progress) as reporter:
             outcome = run_flow(project, flow, reporter)
@@ -160,7 +128,7 @@ def ingest(
         cfg = IngestConfig(sources=tuple(Source(path=str(p), name=name, format=format) for p in paths))
     except Exception as exc:  # pydantic names the bad value
         fail(f"--format: {exc}")
-    store = _store(config, artifacts)
+    store = store_for(config, artifacts)
     try:
         artifact = run_stage(Ingest(), cfg, {}, store)
     except UnreadableInput as exc:
@@ -249,7 +217,7 @@ def artifacts_list(
     for column in ("stage", "version", "created", "in", "kept", "removed", "inputs"):
         table.add_column(column)
     try:
-        found = _store(config, artifacts).list(stage)
+        found = store_for(config, artifacts).list(stage)
     except UnsafeName as exc:
         fail(f"--stage: {exc}; `curate stages` lists the stage names")
     for a in found:
@@ -270,7 +238,7 @@ def artifacts_show(
 
     Example: `curate artifacts show 3f2a --card`
     """
-    store = _store(config, artifacts)
+    store = store_for(config, artifacts)
     try:
         artifact = store.find(version)
     except ArtifactNotFound as exc:
@@ -292,7 +260,7 @@ def artifacts_lineage(
 
     Example: `curate artifacts lineage 3f2a`
     """
-    store = _store(config, artifacts)
+    store = store_for(config, artifacts)
     try:
         artifact = store.find(version)
     except ArtifactNotFound as exc:

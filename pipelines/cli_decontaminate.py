@@ -32,7 +32,7 @@ def decontaminate(
     from curate.decontam.stage import Decontaminate, DecontaminateConfig, EvalSet, detail
     from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
     from curate.stage import StageContext
-    from pipelines.cli import err, fail, out
+    from pipelines.cli_common import err, fail, out
 
     try:
         ingest_config = IngestConfig(sources=tuple(Source(path=str(p), format=format) for p in paths))

@@ -30,9 +30,9 @@ def report(
     from curate.artifacts.names import UnsafeName, safe_name
     from curate.report import build_report
     from curate.runs import RunNotFound, find_run
-    from pipelines.cli import _store, fail, out
+    from pipelines.cli_common import fail, out, store_for
 
-    store = _store(config, artifacts)
+    store = store_for(config, artifacts)
     try:
         record = find_run(store, run, flow)
         # Built from a run record (data): each name a plain segment, so it lands in the store, whatever the record says.

@@ -34,11 +34,11 @@ def serve(
     try:
         project = load_project(config)
     except ConfigError as exc:
-        from pipelines.cli import fail
+        from pipelines.cli_common import fail
 
         fail(str(exc))
     if not os.environ.get("PREFECT_API_URL"):
-        from pipelines.cli import fail
+        from pipelines.cli_common import fail
 
         fail("PREFECT_API_URL is not set: start `prefect server start` (or use your production server) and set "
              "PREFECT_API_URL=http://HOST:PORT/api; an ephemeral server cannot run schedules")

@@ -38,7 +38,8 @@ import pyarrow.parquet as pq
 
 from curate.artifacts.names import is_safe_name, safe_name
 from curate.artifacts.owners import owned_name, owner_gone
-from curate.artifacts.store import Artifact, ArtifactNotFound, StoreQueries, file_listing, parts
+from curate.artifacts.store import Artifact, ArtifactNotFound, StoreQueries, parts
+from curate.files import file_listing
 
 
 def is_url(root: str) -> bool:

@@ -23,7 +23,6 @@ fingerprint, deterministic stages).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -40,6 +39,7 @@ import pyarrow.parquet as pq
 
 from curate.artifacts.names import is_safe_name, safe_name
 from curate.artifacts.owners import owned_name, sweep
+from curate.files import file_listing
 
 ROWS_PER_PART = 100_000
 
@@ -226,19 +226,6 @@ def _publish(tmp: Path, final: Path) -> bool:
         if not (final / "manifest.json").is_file():
             raise
         return False
-
-
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def file_listing(root: Path) -> list[dict[str, Any]]:
-    """Every file under an artifact's ``files/`` folder with its size and sha256."""
-    listing = []
-    for file in sorted(p for p in root.rglob("*") if p.is_file()):
-        listing.append({"path": str(file.relative_to(root)), "bytes": file.stat().st_size, "sha256": sha256_of(file)})
-    return listing
 
 
 def _fsync_tree(path: Path) -> None:

@@ -330,7 +330,7 @@ def index_version(folder: Path = SHIPPED) -> str:
 
 def build_from_folder(root: Path, n: int = DEFAULT_N) -> tuple[Index, list[tuple[str, str]]]:
     """The index of the 13 benchmarks under ``root``, and its inputs as (path relative to root, sha256)."""
-    from curate.artifacts.store import sha256_of
+    from curate.files import sha256_of
     from curate.decontam.benchmarks import benchmark_files, benchmark_items
 
     inputs = [(p.relative_to(root).as_posix(), sha256_of(p)) for p in benchmark_files(root)]

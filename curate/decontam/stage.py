@@ -33,7 +33,7 @@ from curate.decontam.index import DEFAULT_N, SHIPPED, Index, build, index_versio
 from curate.decontam.match import Hit, Matcher
 from curate.dedup.embed import aligned_vectors
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageFailed, StageResult, removed_table
-from curate.artifacts.store import sha256_of
+from curate.files import file_record
 from schemas import CONVERSATION
 
 REASON = "benchmark_contamination"
@@ -112,11 +112,10 @@ class Decontaminate(Stage):
         anything is written."""
         eval_indexes(config)
         shipped = [{"path": "curate/decontam/index", "sha256": index_version(), "bytes": sum(p.stat().st_size for p in SHIPPED.iterdir())}]
-        files = [{"path": str(Path(s.path, f.relative_to(Path(config.root, s.path))) if Path(config.root, s.path).is_dir() else s.path),
-                  "sha256": sha256_of(f), "bytes": f.stat().st_size}
+        files = [file_record(f, Path(s.path, f.relative_to(Path(config.root, s.path))) if Path(config.root, s.path).is_dir() else s.path)
                  for s in config.eval_sets for f in eval_files(Path(config.root, s.path))]
         vectors = SHIPPED / paraphrase.FILE  # read by the paraphrase check; not part of the index's version
-        shipped_vectors = [{"path": f"curate/decontam/index/{paraphrase.FILE}", "sha256": sha256_of(vectors), "bytes": vectors.stat().st_size}
+        shipped_vectors = [file_record(vectors, f"curate/decontam/index/{paraphrase.FILE}")
                            ] if vectors.exists() and config.paraphrase_threshold is not None else []
         return shipped + files + shipped_vectors
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import Field
 
-from curate.artifacts.store import sha256_of
+from curate.files import file_record
 from curate.ingest.formats import ADAPTERS, FORMATS, detect, detect_one, units
 from curate.ingest.normalise import content_key, conversation_id, normalise_messages, trim_trailing_user
 from curate.ingest.describe import describe, keys_of, shape
@@ -76,8 +76,7 @@ def expand(source: Source, root: str = "") -> list[Path]:
 def source_files(sources, root: str = "") -> list[dict[str, Any]]:
     """Every file the sources name, as the runner fingerprints external inputs:
     the path as written (so the version does not depend on ``root``) and the bytes' hash."""
-    return [{"path": str(path), "sha256": sha256_of(Path(root, path)), "bytes": Path(root, path).stat().st_size}
-            for s in sources for path in expand(s, root)]
+    return [file_record(Path(root, path), path) for s in sources for path in expand(s, root)]
 
 
 def dataset_name(source: Source, path: Path) -> str:

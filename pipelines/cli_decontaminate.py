@@ -52,7 +52,7 @@ def decontaminate(
     if paraphrase:
         from rich.progress import track
 
-        from curate.dedup.embed import Embed, EmbedConfig
+        from curate.embed.stage import Embed, EmbedConfig
 
         def progress(items, total=None, description=""):
             return track(items, total=total, description=description, console=err)

@@ -31,14 +31,14 @@ class Preparation:
 
 def needed(steps: Sequence[ResolvedStep]) -> list[Preparation]:
     """What the steps' stages would build on first use and is not built yet, each once."""
-    from curate.dedup.embed import EmbedConfig, model_path
+    from curate.embed.stage import EmbedConfig, model_path
     from curate.base_model import is_prepared, resolve_base_model
 
     found: dict[str, Preparation] = {}
     for step in steps:
         config = step.config
         if isinstance(config, EmbedConfig) and config.backend == "onnx-int8":
-            from curate.dedup import onnx_encoder
+            from curate.embed import onnx_encoder
 
             folder = model_path(config.model)
             if folder.is_dir() and not onnx_encoder.export_path(folder).exists():

@@ -15,7 +15,7 @@ STAGES: dict[str, str] = {
     "dedup_exact": "curate.dedup.exact:DedupExact",
     "redact_pii": "curate.pii.stage:RedactPii",
     "dedup_minhash": "curate.dedup.minhash:DedupMinhash",
-    "embed": "curate.dedup.embed:Embed",
+    "embed": "curate.embed.stage:Embed",
     "dedup_semantic": "curate.dedup.semantic:DedupSemantic",
     "score_quality": "curate.quality.stage:ScoreQuality",
     "score_ifd": "train.ifd.stage:ScoreIfd",

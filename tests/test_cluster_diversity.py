@@ -14,7 +14,7 @@ import pytest
 from curate.cluster.diversity import diversity_summary, per_cluster_cap, select_to_budget
 from curate.cluster.labels import ctfidf_terms
 from curate.cluster.stage import Cluster, ClusterConfig
-from curate.dedup.embed import MissingEmbeddings
+from curate.embed.stage import MissingEmbeddings
 from curate.stage import StageContext
 from schemas import embeddings_schema
 from tests.conftest import conversation, conversations_table

@@ -18,7 +18,7 @@ from curate.decontam import paraphrase
 from curate.decontam.index import SHIPPED, build_from_folder, index_version, indexed_fields, save
 from curate.decontam.normalise import tokens
 from curate.decontam.stage import REASON, Decontaminate, DecontaminateConfig, EvalSet
-from curate.dedup.embed import Embed, EmbedConfig
+from curate.embed.stage import Embed, EmbedConfig
 from curate.ingest.read import UnreadableInput
 from curate.stage import StageContext
 from pipelines.cli import app

@@ -13,7 +13,7 @@ from tests.conftest import ROOT, conversation, conversations_table
 from curate.artifacts import run_stage
 from curate.dedup.clusters import components, jaccard
 from curate.dedup.minhash import DedupMinhash, MinhashConfig, bands_rows, shingles
-from curate.dedup.views import view_text
+from curate.views import view_text
 from curate.stage import StageContext
 
 PARAGRAPH = (

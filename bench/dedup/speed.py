@@ -50,7 +50,7 @@ def worker(mode: str, repeat: int) -> dict:
 
     from curate.dedup.clusters import components, jaccard
     from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingle_sets
-    from curate.dedup.views import view_text
+    from curate.views import view_text
     from curate.stage import StageContext
 
     config = MinhashConfig()
@@ -87,7 +87,7 @@ def datatrove_python(venv: Path) -> Path:
 def write_corpus(repeat: int, path: Path) -> None:
     from corpus import build
 
-    from curate.dedup.views import view_text
+    from curate.views import view_text
 
     table = build(repeat=repeat)
     with path.open("w") as f:

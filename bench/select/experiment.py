@@ -121,7 +121,7 @@ def main() -> None:
         sys.exit(f"absent: {missing}; the shared datasets are only beside the checkout in dev sessions")
 
     from curate.artifacts import ArtifactStore
-    from curate.dedup.embed import Embed, EmbedConfig
+    from curate.embed.stage import Embed, EmbedConfig
     from curate.stage import StageContext
     from train.config import TrainSFTConfig
     from train.evaluate.compare import as_train_split, decontaminate

@@ -18,8 +18,8 @@ from curate import meta as metajson
 from curate.cluster.diversity import diversity_summary, select_to_budget
 from curate.cluster.kmeans import choose_k, fit_kmeans
 from curate.cluster.labels import ctfidf_terms
-from curate.dedup.embed import aligned_vectors
-from curate.dedup.views import View, view_text
+from curate.embed.stage import aligned_vectors
+from curate.views import View, view_text
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 

@@ -36,7 +36,7 @@ import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from curate.dedup.views import View, answer_text, normalise_for_match, view_text
+from curate.views import View, answer_text, normalise_for_match, view_text
 from curate.script import ngrams
 
 KeeperPolicy = Literal["longest_answer", "most_turns", "first_seen", "highest_quality"]

@@ -33,7 +33,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from curate.dedup.clusters import example_pairs_md, flag_meta
-from curate.dedup.views import View, normalise_for_match, view_text
+from curate.views import View, normalise_for_match, view_text
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 

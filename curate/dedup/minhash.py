@@ -87,7 +87,7 @@ from curate.dedup.clusters import (
     shorten,
     split_md,
 )
-from curate.dedup.views import (
+from curate.views import (
     BOILERPLATE_MIN_ROWS,
     BOILERPLATE_SHARE,
     PROMPT_VIEWS,

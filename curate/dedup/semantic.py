@@ -29,8 +29,8 @@ import pyarrow as pa
 from pydantic import Field
 
 from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, flag_meta, removal_rows, resolve, split_md
-from curate.dedup.embed import aligned_vectors
-from curate.dedup.views import PROMPT_VIEWS, View, view_text
+from curate.embed.stage import aligned_vectors
+from curate.views import PROMPT_VIEWS, View, view_text
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 

@@ -25,7 +25,7 @@ import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 
-from curate.dedup.views import normalise_for_match
+from curate.views import normalise_for_match
 from schemas import SPLIT_NAMES
 
 HELD_OUT_FIRST = ("test", "validation", "train")

@@ -30,7 +30,7 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
-from curate.dedup.views import normalise_for_match, view_text
+from curate.views import normalise_for_match, view_text
 from curate.ingest.describe import describe, keys_of
 from curate.ingest.read import read_records
 from curate.ingest.stage import ROOT_DOC, dataset_name, expand, source_files

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from curate import meta as metajson
-from curate.dedup.views import View, normalise_for_match, view_text
+from curate.views import View, normalise_for_match, view_text
 
 
 class UnionFind:

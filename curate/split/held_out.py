@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from curate.dedup.views import View
+from curate.views import View
 from curate.split.contamination import (
     N_CJK, Gram, boilerplate_limit, cut, find_boilerplate, gram_length, shared_with,
 )

@@ -27,7 +27,7 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
-from curate.dedup.views import View, view_text
+from curate.views import View, view_text
 from curate.split.assign import assign_groups, max_share_deviation, split_sizes, stratum_shares
 from curate.split.cards import headline, integrity_section, per_split_sections
 from curate.split.contamination import N_CJK, ngram_index, overlaps

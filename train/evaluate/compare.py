@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from curate.dedup.views import normalise_for_match, view_text
+from curate.views import normalise_for_match, view_text
 from curate.split.contamination import ngram_index, overlaps
 from schemas import SPLIT_CONVERSATION
 from train.config import TrainSFTConfig

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from curate.dedup.views import normalise_for_match, view_text
+from curate.views import normalise_for_match, view_text
 from curate.stage import Stage, StageContext, StageResult, removed_table
 from train.evaluate.card import eval_card, plots
 from train.evaluate.config import EvaluateConfig

@@ -11,7 +11,7 @@ folder, offline. Any other value of ``model`` is a local folder path.
 
 Boilerplate is not meaning: lines that more than ``boilerplate_share`` of one
 source's rows repeat (a tool preamble, a system prompt, a template line) are
-stripped from the embedded view (``curate.dedup.views.boilerplate_lines``), so
+stripped from the embedded view (``curate.views.boilerplate_lines``), so
 the vector says what a row asks, not which template it came from; a first user
 turn that is all boilerplate gives way to the next user turn that is not
 (``stripped_view``). Semantic
@@ -19,7 +19,7 @@ dedup and clustering both read these vectors. A record that is nothing but
 boilerplate is embedded whole.
 
 Backends: ``onnx-int8`` (default) exports the model once to ONNX, quantizes
-its weights to int8 and runs it with ONNX Runtime (curate/dedup/onnx_encoder.py);
+its weights to int8 and runs it with ONNX Runtime (curate/embed/onnx_encoder.py);
 ``torch`` is plain ``SentenceTransformer.encode``. Measured by
 bench/dedup/embed_speed.py: onnx-int8 is >= 3x faster with mean cosine >= 0.99
 to the torch fp32 vectors (figures in bench/dedup/README.md). The backend is
@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from curate.dedup.clusters import shorten
-from curate.dedup.views import (
+from curate.views import (
     BOILERPLATE_MIN_ROWS,
     BOILERPLATE_SHARE,
     View,
@@ -89,7 +89,7 @@ def encode(texts: list[str], model: str = DEFAULT_MODEL, batch_size: int = 64, n
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     if backend == "onnx-int8":
-        from curate.dedup import onnx_encoder
+        from curate.embed import onnx_encoder
 
         path = model_path(model)
         if not path.is_dir():

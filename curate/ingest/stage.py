@@ -13,9 +13,7 @@ with no reply is trimmed and counted (``meta.trailing_user_turn_trimmed``, the
 
 from __future__ import annotations
 
-import glob
 import hashlib
-import itertools
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -30,17 +28,10 @@ from curate.ingest.formats import ADAPTERS, FORMATS, detect, detect_one, units
 from curate.ingest.normalise import content_key, conversation_id, normalise_messages, trim_trailing_user
 from curate.ingest.describe import describe, keys_of, shape
 from curate.ingest.limits import MAX_CHARS, MAX_DEPTH, Limits
-from curate.ingest.read import RawRecord, UnreadableInput, read_records
+from curate.ingest.read import RawRecord, UnreadableInput
+from curate.ingest.sources import ROOT_DOC, dataset_name, empty_file, expand, quarantine_row, sampled, source_files
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION, RecordError
-
-DETECT_SAMPLE = 50
-RAW_KEEP = 4000  # characters of a bad record kept for inspection
-
-
-ROOT_DOC = ("The directory relative source paths start at: flows.yaml's, filled in by the loader; empty for the working "
-            "directory. Left out of the version: the paths as written and the files' hashes make it.")
-
 
 class Source(StageConfig):
     path: str = Field(description="A file or a glob, relative to the directory of flows.yaml.")
@@ -58,34 +49,6 @@ class IngestConfig(StageConfig):
         "Records holding a longer string are quarantined (too_long); at most 1,000,000, the longest text spaCy "
         "(redact_pii) accepts."))
     root: str = Field(default="", json_schema_extra=EXECUTION, description=ROOT_DOC)
-
-
-def expand(source: Source, root: str = "") -> list[Path]:
-    """The files a source names, as written (relative to ``root``), sorted so runs are deterministic."""
-    if any(ch in source.path for ch in "*?["):
-        files = sorted(Path(p) for p in glob.glob(source.path, root_dir=root or None, recursive=True))
-        if not files:
-            raise UnreadableInput(f"{source.path}: the pattern matches no file; check the path in flows.yaml")
-        return files
-    path = Path(source.path)
-    if not Path(root, path).is_file():
-        raise UnreadableInput(f"{source.path}: no such file; check the path in flows.yaml or on the command line")
-    return [path]
-
-
-def source_files(sources, root: str = "") -> list[dict[str, Any]]:
-    """Every file the sources name, as the runner fingerprints external inputs:
-    the path as written (so the version does not depend on ``root``) and the bytes' hash."""
-    return [file_record(Path(root, path), path) for s in sources for path in expand(s, root)]
-
-
-def dataset_name(source: Source, path: Path) -> str:
-    if source.name:
-        return source.name
-    name = path.name
-    for suffix in (".gz", ".jsonl", ".json", ".parquet"):
-        name = name.removesuffix(suffix)
-    return name
 
 
 class Ingest(Stage):
@@ -145,26 +108,23 @@ class Ingest(Stage):
 
     def _ingest_file(self, path, config, source, kept, removed, seen, ctx) -> dict:
         shown = str(path)
-        records = read_records(Path(config.root, path), shown, Limits(config.max_depth, config.max_chars),
-                               is_record=lambda value: detect_one(value) is not None)
-        sample = list(itertools.islice(records, DETECT_SAMPLE))
+        sample, records = sampled(Path(config.root, path), shown, lambda value: detect_one(value) is not None,
+                                  Limits(config.max_depth, config.max_chars))
         stats = {"file": shown, "format": source.format, "records": 0, "rows_in": 0, "kept": 0, "quarantined": 0,
                  "trailing_user_turns_trimmed": 0}
 
         def quarantine(ref: str, raw: str, reason: str, detail: str) -> None:
-            # The record's ordinal too: elements of a one-line array share a line, and may share their text.
-            rid = hashlib.blake2b(f"{ref}\x00{stats['records']}\x00{raw}".encode(errors="replace"), digest_size=8).hexdigest()
-            removed.append({"id": rid, "stage": self.name, "reason": reason, "detail": detail, "source_ref": ref, "record": raw[:RAW_KEEP]})
+            removed.append(quarantine_row(self.name, ref, stats["records"], raw, reason, detail))
             stats["quarantined"] += 1
             stats["rows_in"] += 1
 
         if not sample:
-            quarantine(shown, "", "empty_file", f"{shown}: the file holds no records")
+            quarantine(*empty_file(shown))
             return stats
         file_fmt = source.format if source.format != "auto" else detect([r.value for r in sample if r.error is None])
         stats["format"] = file_fmt or "unknown"
         name = dataset_name(source, path)
-        for record in ctx.progress(itertools.chain(sample, records), description=f"ingest {path.name}"):
+        for record in ctx.progress(records, description=f"ingest {path.name}"):
             stats["records"] += 1
             if record.error is not None:
                 quarantine(record.ref, record.raw, *record.error)

@@ -18,8 +18,6 @@ that keeps no pair raises ``NoPairsKept`` with the removals counted by reason.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -32,8 +30,7 @@ from pydantic import Field, model_validator
 from curate import meta as metajson
 from curate.views import normalise_for_match, view_text
 from curate.ingest.describe import describe, keys_of
-from curate.ingest.read import read_records
-from curate.ingest.stage import ROOT_DOC, dataset_name, expand, source_files
+from curate.ingest.sources import RAW_KEEP, ROOT_DOC, dataset_name, empty_file, expand, quarantine_row, sampled, source_files
 from curate.pairs import guards
 from curate.pairs.redact import redact_candidates, redact_removed
 from curate.pairs.sources import ADAPTERS, FORMATS, Candidate, Strategy, detect, ranked_pairs
@@ -41,9 +38,6 @@ from curate.pii.policy import PiiPolicy
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageFailed, StageResult, removed_table
 from schemas import RecordError, SPLIT_NAMES
 from schemas.records import PREFERENCE_PAIR_SPLIT
-
-DETECT_SAMPLE = 50
-RAW_KEEP = 4000
 
 
 class NoPairsKept(StageFailed):
@@ -192,9 +186,8 @@ class BuildPairs(Stage):
         )
 
     def _read_file(self, path: Path, source: PairSource, config: BuildPairsConfig, candidates: list, removed: list, ctx) -> dict:
-        shown, name = str(path), dataset_name(source, path)  # type: ignore[arg-type]
-        records = read_records(Path(config.root, path), shown, is_record=lambda value: detect(value) is not None)
-        sample = list(itertools.islice(records, DETECT_SAMPLE))
+        shown, name = str(path), dataset_name(source, path)
+        sample, records = sampled(Path(config.root, path), shown, lambda value: detect(value) is not None)
         fmt = source.format
         if fmt == "auto":
             votes = Counter(detect(r.value) for r in sample if r.error is None)
@@ -204,13 +197,12 @@ class BuildPairs(Stage):
         min_margin = source.min_margin if source.min_margin is not None else config.min_margin
 
         def drop(ref: str, raw: str, reason: str, detail: str) -> None:
-            rid = hashlib.blake2b(f"{ref}\x00{stats['records']}\x00{raw}".encode(errors="replace"), digest_size=8).hexdigest()
-            removed.append({"id": rid, "stage": self.name, "reason": reason, "detail": detail, "source_ref": ref, "record": raw[:RAW_KEEP], "_source": name})
+            removed.append({**quarantine_row(self.name, ref, stats["records"], raw, reason, detail), "_source": name})
             stats["record_level_removed"] += 1
 
         if not sample:
-            drop(shown, "", "empty_file", f"{shown}: the file holds no records")
-        for record in ctx.progress(itertools.chain(sample, records), description=f"build_pairs {path.name}"):
+            drop(*empty_file(shown))
+        for record in ctx.progress(records, description=f"build_pairs {path.name}"):
             stats["records"] += 1
             raw = record.raw or json.dumps(record.value, ensure_ascii=False, default=str)
             if record.error is not None:

@@ -109,6 +109,13 @@ class Stage(ABC):
     optional_inputs: ClassVar[tuple[str, ...]] = ()
     """Inputs a step may name for an extra check; the stage runs without them (``run`` sees
     only those given)."""
+
+    def config_inputs(self, config: StageConfig) -> dict[str, tuple[str, str]]:
+        """Inputs the config itself names, beyond ``inputs``: input name -> (config key, an
+        earlier step's name or ``artifact:VERSION``). A stage whose inputs are a list the
+        user writes (the arms of ``compare``) declares them here, so the flow wires, checks
+        and versions them as it does any input, and errors name the config key."""
+        return {}
     output_schema: ClassVar[pa.Schema] = CONVERSATION
     row_local: ClassVar[bool] = False
     """Each output row depends on its own input row only (and the config): the runner may run

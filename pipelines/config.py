@@ -165,6 +165,11 @@ def resolve_flow(project: Project, flow_name: str, _seen: tuple[str, ...] = ()) 
             if source not in known and not source.startswith(PINNED):
                 raise ConfigError(f"{shown}: {where}.inputs.{input_name}: no earlier step named {source!r} "
                                   f"(an existing artifact is written `{PINNED}VERSION`)")
+        for input_name, (key, source) in cls().config_inputs(config).items():
+            if source not in known and not source.startswith(PINNED):
+                raise ConfigError(f"{shown}: {where}.config.{key}: no earlier step named {source!r}; "
+                                  f"earlier steps: {', '.join(known) or 'none'}")
+            inputs[input_name] = source
         missing = [name for name in cls.inputs if name not in inputs]
         if missing:
             raise ConfigError(f"{shown}: {where}.inputs: stage {step.stage!r} also needs {missing}; name earlier steps for them")

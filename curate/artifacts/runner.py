@@ -46,11 +46,12 @@ def run_stage(
     store: ArtifactStore,
     ctx: StageContext | None = None,
 ) -> Artifact:
-    if not set(stage.inputs) <= set(inputs) <= set(stage.inputs) | set(stage.optional_inputs):
-        optional = f" (optional: {sorted(stage.optional_inputs)})" if stage.optional_inputs else ""
-        raise StageContractError(f"{stage.name} takes inputs {sorted(stage.inputs)}{optional}, was given {sorted(inputs)}")
     if not isinstance(config, stage.Config):
         raise StageContractError(f"{stage.name} needs a {stage.Config.__name__}, was given {type(config).__name__}")
+    required = set(stage.inputs) | set(stage.config_inputs(config))
+    if not required <= set(inputs) <= required | set(stage.optional_inputs):
+        optional = f" (optional: {sorted(stage.optional_inputs)})" if stage.optional_inputs else ""
+        raise StageContractError(f"{stage.name} takes inputs {sorted(required)}{optional}, was given {sorted(inputs)}")
     external = stage.external_inputs(config)
     version = fingerprint(stage.name, stage.version, config, {k: a.version for k, a in inputs.items()}, external)
     hit = store.get(stage.name, version)

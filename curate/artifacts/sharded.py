@@ -57,6 +57,9 @@ class Sharded(Stage):
     def external_inputs(self, config: StageConfig) -> list[dict[str, Any]]:
         return self.stage.external_inputs(config)
 
+    def config_inputs(self, config: StageConfig) -> dict[str, tuple[str, str]]:
+        return self.stage.config_inputs(config)
+
     def run(self, inputs: Mapping[str, pa.Table], config: StageConfig, ctx: StageContext) -> StageResult:
         calls = self._calls(inputs, config)
         results = self.map_shards(calls) if len(calls) > 1 else serial_map(calls)

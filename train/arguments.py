@@ -53,4 +53,5 @@ def trainer_arguments(config: TrainConfig, device: Device, scratch: Path, has_ev
         "report_to": [],
         "disable_tqdm": True,
         "dataloader_num_workers": 0,
+        "include_num_input_tokens_seen": "non_padding",  # arms trained for the same steps report the tokens they saw
     }

@@ -53,6 +53,7 @@ def finish(
         "method": method,
         "device": lineage.get("device", ""),
         "optimizer_steps": trainer.state.global_step,
+        "tokens_seen": int(trainer.state.num_input_tokens_seen or 0),
         "epochs": round(float(trainer.state.epoch or 0.0), 4),
         "first_loss": train_losses[0] if train_losses else None,
         "last_loss": train_losses[-1] if train_losses else None,

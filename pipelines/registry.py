@@ -30,6 +30,7 @@ STAGES: dict[str, str] = {
     "train_dpo": "train.stage:TrainDPO",
     "evaluate": "train.evaluate.stage:Evaluate",
     "evaluate_dpo": "train.evaluate.stage:EvaluateDpo",
+    "compare": "train.evaluate.compare:Compare",
 }
 
 

@@ -107,21 +107,13 @@ def test_preference_accuracy_and_margin_on_constructed_log_probs():
     assert scores.mean_margin == pytest.approx(((1.5) + (-0.3)) / 2)
 
 
-def test_raw_training_rows_that_touch_the_test_set_are_removed_before_comparing():
+def test_a_table_of_conversations_becomes_a_train_split_for_sft():
     from schemas import CONVERSATION
     from tests.conftest import conversations_table
-    from train.evaluate.compare import as_train_split, decontaminate
+    from train.evaluate.arms import as_train_split, training_rows
 
-    long_q = "please explain in simple words how the water cycle moves water between oceans clouds and rivers every day"
-    test = split_table([("t1", "test", {})])  # prompt "question t1"
-    raw = conversations_table([
-        conversation("t1", "question t1", "answer t1"),                   # same id
-        conversation("r1", "  QUESTION   t1 ", "another answer"),          # same normalised prompt
-        conversation("r2", "fine prompt", "fine answer"),
-    ])
-    test = pa.concat_tables([test, pa.Table.from_pylist([{**conversation("t2", long_q, "x"), "split": "test"}], schema=SPLIT_CONVERSATION)])
-    raw = pa.concat_tables([raw, conversations_table([conversation("r3", "so " + long_q + " please", "y")])])  # shares 13-grams
-    kept, removed = decontaminate(raw, test)
-    assert kept.column("id").to_pylist() == ["r2"]
-    assert removed == {"same_id": 1, "same_prompt": 1, "shared_ngram": 1}
-    assert as_train_split(kept).column("split").to_pylist() == ["train"] and raw.schema == CONVERSATION
+    raw = conversations_table([conversation("r1", "q", "a"), conversation("r2", "q2", "a2")])
+    assert as_train_split(raw).column("split").to_pylist() == ["train", "train"] and raw.schema == CONVERSATION
+    split = pa.Table.from_pylist([{**conversation("t", "q", "a"), "split": "test"}, {**conversation("u", "q", "a"), "split": "train"}],
+                                 schema=SPLIT_CONVERSATION)
+    assert training_rows(split).column("id").to_pylist() == ["u"] and training_rows(split).schema == CONVERSATION

@@ -1,116 +1,121 @@
-""""Did curation help?": two adapters, one step budget, one clean held-out test set.
+"""``compare``: do some training rows make a better model than others? Arms, seeds, one held-out set.
 
-One adapter trains on the raw ingested rows, the other on the curated train
-split, with the same ``TrainSFTConfig`` (so the same optimizer steps, batch
-and seed); both are evaluated on the curated split's test rows. The raw set is
-decontaminated against that test set first (same id, same normalised prompt,
-or a shared 13-gram with a test prompt), otherwise the raw adapter would be
-scored on rows it memorised and the comparison would flatter the raw data.
+Each arm is an artifact of training rows (``CompareConfig.arms``: an earlier
+step or a pinned version, wired as the input ``arm.<name>``); ``test`` is a split
+artifact whose ``test_split`` rows are the one held-out set. Every arm is
+decontaminated against those rows (``leakage.decontaminate``, its dropped rows
+kept as removed rows with reason ``test_overlap``) and proved disjoint from
+them before anything trains. Then every arm trains one adapter per seed with
+the same budget (``arms.budget_config``) and is scored on the same rows
+(``arms.train_and_score``). The table holds one row per run; the metrics, the
+card and ``files/held_out_loss.png`` give mean ± sd per arm and the paired
+difference against the baseline arm with a t interval (``paired``).
+
+An arm artifact is one draw: a ``random`` arm keeps its rows across seeds, so
+the seeds measure training noise, not the luck of the draw.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from curate.views import normalise_for_match, view_text
-from curate.split.contamination import ngram_index, overlaps
-from schemas import SPLIT_CONVERSATION
-from train.config import TrainSFTConfig
-from train.evaluate.config import EvaluateConfig
-from train.evaluate.core import evaluate_model
-from train.evaluate.leakage import prove_disjoint
-from train.evaluate.models import load, model_ref_from_training_files
+from curate.base_model import resolve_base_model
+from curate.stage import Stage, StageContext, StageFailed, StageResult, removed_table
+from train.evaluate.arms import budget_config, encode_held_out, score, train_and_score, training_rows
+from train.evaluate.compare_card import compare_card, plot_arms
+from train.evaluate.config import CompareConfig
+from train.evaluate.core import seeded_sample
+from train.evaluate.leakage import decontaminate, prove_disjoint
+from train.evaluate.models import ModelRef
+from train.evaluate.paired import paired_difference, spread
+from train.evaluate.records import COMPARE_RUN
+from train.stage import base_model_input, workdir
+
+ARM_INPUT = "arm."
+"""Prefix of an arm's input name, so no arm name can clash with ``test``."""
 
 
-@dataclass(frozen=True)
-class Arm:
-    name: str
-    train_rows: int
-    steps: int
-    train_seconds: float
-    held_out_loss: float | None
-    held_out_perplexity: float | None
-    rouge_l: float | None
-    exact_match: float | None
-    eval_seconds: float
+class Compare(Stage):
+    name = "compare"
+    version = "1"
+    Config = CompareConfig
+    inputs = ("test",)
+    output_schema = COMPARE_RUN
+
+    def config_inputs(self, config: CompareConfig) -> dict[str, tuple[str, str]]:
+        return {ARM_INPUT + arm.name: (f"arms[{i}].{'step' if arm.step is not None else 'artifact'}", arm.source)
+                for i, arm in enumerate(config.arms)}
+
+    def external_inputs(self, config: CompareConfig) -> list[dict[str, Any]]:
+        return base_model_input(config.base_model)
+
+    def run(self, inputs: Mapping[str, pa.Table], config: CompareConfig, ctx: StageContext) -> StageResult:
+        out = workdir(ctx, self.name)
+        split = inputs["test"]
+        if "split" not in split.column_names:
+            raise StageFailed(f"compare: the `test` input ({ctx.input_versions.get('test', '?')}) has no split column; "
+                              "name a split step")
+        test = split.filter(pa.array([s == config.test_split for s in split.column("split").to_pylist()], pa.bool_()))
+        if not test.num_rows:
+            raise StageFailed(f"compare: the `test` input has no {config.test_split!r} rows; set test_split or split with that share")
+
+        arm_rows, removed, overlap = {}, [], {}
+        for arm in config.arms:
+            key = ARM_INPUT + arm.name
+            rows, dropped = decontaminate(training_rows(inputs[key]), test)
+            prove_disjoint(test, extra_train=rows.select(["id", "meta"]), held_out=(config.test_split,))
+            if not rows.num_rows:
+                raise StageFailed(f"compare: arm {arm.name!r} ({ctx.input_versions.get(key, '?')}) has no training rows "
+                                  "left after removing those that overlap the test rows")
+            arm_rows[arm.name] = rows
+            overlap[arm.name] = {kind: sum(d["kind"] == kind for d in dropped) for kind in sorted({d["kind"] for d in dropped})}
+            removed.append(removed_table([{**d, "stage": self.name, "detail": f"arm {arm.name!r}: {d['detail']}"} for d in dropped],
+                                         source=inputs[key]))
+
+        from train.models import load_tokenizer
+
+        held_out = seeded_sample(test.to_pylist(), config.max_test_rows, seed=0)
+        encoded = encode_held_out(load_tokenizer(resolve_base_model(config.base_model)), held_out, config.max_length)
+        base_loss, held_out_tokens = score(ModelRef(config.base_model), encoded, config.eval_batch_size)
+
+        seeds = list(range(config.seeds))
+        plan = [(seed, arm.name) for seed in seeds for arm in config.arms]
+        runs = []
+        for seed, name in ctx.progress(plan, total=len(plan), description="compare: train and score"):
+            run = train_and_score(arm_rows[name], encoded, budget_config(config.base_model, config.max_steps, config.batch_size,
+                                                                           config.max_length, seed, config.learning_rate),
+                                  Path(out) / "runs" / f"{name}-seed{seed}", config.eval_batch_size, config.keep_adapters)
+            runs.append({"arm": name, "seed": seed, **run.as_dict()})
+
+        metrics = summarise(runs, config, seeds, overlap, ctx.input_versions)
+        metrics["test"] = {"split": config.test_split, "rows": len(held_out), "tokens": held_out_tokens,
+                           "rows_available": test.num_rows, "input": ctx.input_versions.get("test", "?")}
+        metrics["base_model"] = {"name": config.base_model, "held_out_loss": base_loss}
+        plot_arms(metrics, Path(out) / "held_out_loss.png")
+        removed_rows = pa.concat_tables(removed)
+        return StageResult(kept=pa.Table.from_pylist(runs, schema=COMPARE_RUN), removed=removed_rows, metrics=metrics,
+                           card=compare_card(metrics), rows_in=len(runs) + removed_rows.num_rows)
 
 
-def decontaminate(raw: pa.Table, test: pa.Table, n: int = 13) -> tuple[pa.Table, dict[str, int]]:
-    """Raw rows minus any that share an id, a normalised prompt or an ``n``-gram with a test prompt."""
-    test_ids = set(test.column("id").to_pylist())
-    test_texts = [(r["id"], view_text(r["messages"], "user_turns")) for r in test.to_pylist()]
-    test_prompts = {normalise_for_match(t) for _, t in test_texts}
-    index = ngram_index(test_texts, n)
-    keep, counts = [], {"same_id": 0, "same_prompt": 0, "shared_ngram": 0}
-    for r in raw.select(["id", "messages"]).to_pylist():
-        text = view_text(r["messages"], "user_turns")
-        if r["id"] in test_ids:
-            counts["same_id"] += 1
-        elif normalise_for_match(text) in test_prompts:
-            counts["same_prompt"] += 1
-        elif overlaps(text, index, n)[0]:
-            counts["shared_ngram"] += 1
-        else:
-            keep.append(True)
-            continue
-        keep.append(False)
-    return raw.filter(pa.array(keep, pa.bool_())), counts
-
-
-def as_train_split(table: pa.Table) -> pa.Table:
-    """Conversations as a split table whose every row is ``train`` (what ``run_sft`` consumes)."""
-    base = table.select([f.name for f in SPLIT_CONVERSATION if f.name != "split"])
-    return base.append_column(pa.field("split", pa.string(), nullable=False), pa.array(["train"] * table.num_rows, pa.string()))
-
-
-def compare_curation(raw: pa.Table, split: pa.Table, train_cfg: TrainSFTConfig, eval_cfg: EvaluateConfig,
-                     work_dir: Path, log=print) -> dict[str, Any]:
-    """Train on raw and on curated data with the same budget; evaluate both on the same test rows."""
-    from train.sft import run_sft
-
-    splits = split.column("split").to_pylist()
-    test = split.filter(pa.array([s == eval_cfg.held_out_split for s in splits], pa.bool_()))
-    curated = split.filter(pa.array([s == "train" for s in splits], pa.bool_()))
-    raw_clean, removed = decontaminate(raw, test)
-    log(f"raw rows {raw.num_rows}, decontaminated against {test.num_rows} test rows: removed {removed}")
-    # Both training sets are proved disjoint from the test rows before anything trains.
-    prove_disjoint(split, held_out=(eval_cfg.held_out_split,))
-    prove_disjoint(test, extra_train=raw_clean.select(["id", "meta"]), held_out=(eval_cfg.held_out_split,))
-
-    held_out = test.to_pylist()
-    arms: list[Arm] = []
-    base_metrics: dict[str, Any] = {}
-    for name, rows in (("raw", as_train_split(raw_clean)), ("curated", as_train_split(curated))):
-        out = Path(work_dir) / name
-        log(f"training {name}: {rows.num_rows} rows, {train_cfg.max_steps} steps")
-        started = time.perf_counter()
-        outcome, _ = run_sft(rows, train_cfg, out)
-        train_s = time.perf_counter() - started
-        started = time.perf_counter()
-        report = evaluate_model(load(model_ref_from_training_files(out)), held_out, [], [], eval_cfg)
-        eval_s = time.perf_counter() - started
-        h, g = report.metrics["held_out"], report.metrics.get("generation", {})
-        base_metrics = {"held_out_loss": h["base_loss"], "held_out_perplexity": h["base_perplexity"],
-                        "rouge_l": g.get("base_rouge_l"), "exact_match": g.get("base_exact_match")}
-        arms.append(Arm(name, rows.num_rows, outcome.metrics["optimizer_steps"], round(train_s, 1), h["tuned_loss"],
-                        h["tuned_perplexity"], g.get("tuned_rouge_l"), g.get("tuned_exact_match"), round(eval_s, 1)))
-        log(f"{name}: {arms[-1]}")
-    return {"test_rows": test.num_rows, "loss_rows": min(test.num_rows, eval_cfg.max_loss_rows or test.num_rows),
-            "generated": eval_cfg.generate_rows, "raw_removed_for_contamination": removed,
-            "base": base_metrics, "arms": [a.__dict__ for a in arms]}
-
-
-def table_markdown(result: dict[str, Any]) -> str:
-    rows = ["| training data | train rows | steps | held-out loss | perplexity | ROUGE-L | exact match | train wall s | eval wall s |",
-            "|---|---|---|---|---|---|---|---|---|"]
-    b = result["base"]
-    rows.append(f"| none (base model) | 0 | 0 | {b['held_out_loss']} | {b['held_out_perplexity']} | {b['rouge_l']} | {b['exact_match']} | — | — |")
-    for a in result["arms"]:
-        rows.append(f"| {a['name']} | {a['train_rows']} | {a['steps']} | {a['held_out_loss']} | {a['held_out_perplexity']} | "
-                    f"{a['rouge_l']} | {a['exact_match']} | {a['train_seconds']} | {a['eval_seconds']} |")
-    return "\n".join(rows)
+def summarise(runs: list[dict[str, Any]], config: CompareConfig, seeds: list[int], overlap: Mapping[str, Mapping[str, int]],
+              input_versions: Mapping[str, str]) -> dict[str, Any]:
+    """Per arm: its losses and tokens in seed order, mean ± sd, and the paired difference against the baseline."""
+    by = {(r["arm"], r["seed"]): r for r in runs}
+    losses = {arm.name: [by[arm.name, s]["held_out_loss"] for s in seeds] for arm in config.arms}
+    arms = []
+    for arm in config.arms:
+        s = spread(losses[arm.name])
+        arms.append({
+            "name": arm.name, "input": input_versions.get(ARM_INPUT + arm.name, arm.source),
+            "rows": by[arm.name, seeds[0]]["train_rows"], "removed_for_test_overlap": dict(overlap[arm.name]),
+            "held_out_loss": losses[arm.name], "tokens_seen": [by[arm.name, s]["tokens_seen"] for s in seeds],
+            "mean": s.mean, "sd": s.sd,
+            "vs_baseline": None if arm.name == config.baseline else paired_difference(losses[config.baseline], losses[arm.name]).as_dict(),
+        })
+    return {"baseline": config.baseline, "seeds": seeds, "arms": arms,
+            "budget": {"optimizer_steps": config.max_steps, "batch_size": config.batch_size, "max_length": config.max_length,
+                       "rows_per_run": config.max_steps * config.batch_size, "learning_rate": config.learning_rate}}

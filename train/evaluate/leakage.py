@@ -4,7 +4,9 @@ A held-out loss is only evidence when no test row, nor any near-duplicate of
 one, was in the training data. The split stage assigns whole duplicate groups
 to one split; this module re-checks that from the data itself (rather than
 trusting the split stage's code) and stops the evaluation when it does not
-hold, naming the ids and groups that cross.
+hold, naming the ids and groups that cross. ``decontaminate`` takes the rows
+that would cross out of a training set assembled elsewhere (an arm of
+``compare``), before it trains.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 import pyarrow as pa
 
 from curate import meta as metajson
+from curate.split.contamination import ngram_index, overlaps
+from curate.views import normalise_for_match, view_text
 
 GROUP_KEYS = ("split_group", "same_prompt_group", "near_dup_group")
 """Meta keys whose equal values mark one duplicate group (split stage, dedup stages)."""
@@ -89,3 +93,52 @@ def prove_disjoint(split: pa.Table, extra_train: pa.Table | None = None, held_ou
         raise LeakageError("held-out evaluation would be contaminated: " + "; ".join(parts)
                            + ". Re-run the split stage (it keeps groups together) or evaluate on another split.")
     return proof
+
+
+OVERLAP_KINDS = {
+    "same_id": "same id as a test row",
+    "same_group": "in a duplicate group ({key}) with a test row",
+    "same_prompt": "same normalised prompt as a test row",
+    "shared_ngram": "shares a {n}-gram of its prompt with a test prompt",
+}
+
+
+def decontaminate(rows: pa.Table, test: pa.Table, n: int = 13,
+                  group_keys: Iterable[str] = GROUP_KEYS) -> tuple[pa.Table, list[dict[str, Any]]]:
+    """``rows`` minus any that share an id, a duplicate group, a normalised prompt or an ``n``-gram
+    of the prompt with a ``test`` row, and the dropped ones as ``{id, kind, reason, detail}``.
+
+    A training set drawn from before the split (raw ingest, a selection over all
+    clustered rows) holds test rows and their near copies; trained on, they would
+    flatter its held-out loss. Removing them first makes ``prove_disjoint`` pass
+    for any training set, so the proof stays a check, not a filter.
+    """
+    group_keys = tuple(group_keys)
+    test_ids = set(test.column("id").to_pylist())
+    test_rows = test.select(["id", "messages", "meta"]).to_pylist()
+    test_texts = [(r["id"], view_text(r["messages"], "user_turns")) for r in test_rows]
+    test_prompts = {normalise_for_match(t) for _, t in test_texts}
+    test_groups = {(key, str(v)) for r in test_rows for key in group_keys
+                   if (v := metajson.lookup(metajson.parse(r["meta"]), key)) not in (None, "")}
+    index = ngram_index(test_texts, n)
+    keep, removed = [], []
+    for r in rows.select(["id", "messages", "meta"]).to_pylist():
+        text = view_text(r["messages"], "user_turns")
+        meta = metajson.parse(r["meta"])
+        group = next((key for key in group_keys
+                      if (v := metajson.lookup(meta, key)) not in (None, "") and (key, str(v)) in test_groups), None)
+        if r["id"] in test_ids:
+            kind = "same_id"
+        elif group is not None:
+            kind = "same_group"
+        elif normalise_for_match(text) in test_prompts:
+            kind = "same_prompt"
+        elif overlaps(text, index, n)[0]:
+            kind = "shared_ngram"
+        else:
+            keep.append(True)
+            continue
+        keep.append(False)
+        removed.append({"id": r["id"], "kind": kind, "reason": "test_overlap",
+                        "detail": OVERLAP_KINDS[kind].format(key=group, n=n)})
+    return rows.filter(pa.array(keep, pa.bool_())), removed

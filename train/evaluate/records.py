@@ -1,4 +1,4 @@
-"""The per-example rows an evaluation artifact keeps."""
+"""The rows evaluation artifacts keep: one per evaluated example (``evaluate``), one per training run (``compare``)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,16 @@ EVAL_EXAMPLE = pa.schema(
 )
 """One evaluated example: its held-out loss under base and tuned model, and,
 when it was in the generation sample or is a preference pair, those results."""
+
+COMPARE_RUN = pa.schema(
+    [
+        pa.field("arm", pa.string(), nullable=False),
+        pa.field("seed", pa.int64(), nullable=False),
+        pa.field("train_rows", pa.int64(), nullable=False),  # the arm's rows after decontamination
+        pa.field("optimizer_steps", pa.int64(), nullable=False),
+        pa.field("tokens_seen", pa.int64(), nullable=False),  # non-padding tokens the trainer consumed
+        pa.field("held_out_loss", pa.float64(), nullable=False),  # token-weighted, assistant tokens of the held-out rows
+        pa.field("held_out_tokens", pa.int64(), nullable=False),
+    ]
+)
+"""One training run of a ``compare`` arm and its held-out loss."""

@@ -21,6 +21,10 @@ Example: a flow in flows.yaml whose compare step names its arms (earlier steps o
   compare_selection:
     extends: selection
     steps:
+      - stage: select             # a seeded random half
+        name: select_random
+        inputs: {records: score_ifd, embeddings: embed}
+        config: {share: 0.5, by: random, max_cosine: null, max_ifd: null, seed: 0}
       - stage: compare
         inputs: {test: split}     # its test rows are the held-out set
         config:

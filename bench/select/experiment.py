@@ -20,18 +20,18 @@ Each arm trains one LoRA adapter per seed (train seed = seed) on SmolLM2-135M
 (``--base-model``: any local folder) for ``--steps`` optimizer steps of
 ``--batch-size`` rows (rows over ``--max-length`` truncated, so every arm
 trains on all its rows); held-out loss is the token-weighted loss on the test
-rows' assistant tokens. Printed: mean +- sd per arm, and per arm the paired
-difference loss(random) - loss(arm) over seeds with a 95% t interval (above
-zero: the arm beats random). Not run through a flow: it is a measurement, and
-its output is a table and ``--out``/result.json, not an artifact.
+rows' assistant tokens. Each run and the summary are the ``compare`` stage's own
+(``train.evaluate.arms.train_and_score``, ``summarise_arms``): printed, mean +- sd
+per arm and per arm the paired difference loss(random) - loss(arm) over seeds
+with a 95% t interval (above zero: the arm beats random). It is a script, not a
+``compare`` step, because its random arm is a new draw per seed, and an arm
+artifact is one draw; its output is the table and ``--out``/result.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -91,18 +91,6 @@ def select_arm(arm: str, scored: pa.Table, embeddings: pa.Table, k: int, seed: i
     return Select().run({"records": scored, "embeddings": embeddings}, config, StageContext()).kept
 
 
-def paired(random_losses: list[float], arm_losses: list[float]) -> dict[str, float]:
-    """loss(random) - loss(arm) per seed: mean and a 95% t interval (positive: the arm is better)."""
-    from scipy import stats
-
-    d = [r - a for r, a in zip(random_losses, arm_losses, strict=True)]
-    mean = statistics.fmean(d)
-    if len(d) < 2:
-        return {"mean": mean, "low": math.nan, "high": math.nan}
-    half = stats.t.ppf(0.975, len(d) - 1) * statistics.stdev(d) / math.sqrt(len(d))
-    return {"mean": mean, "low": mean - half, "high": mean + half}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--candidates", type=int, default=3000)
@@ -120,20 +108,23 @@ def main() -> None:
     if missing:
         sys.exit(f"absent: {missing}; the shared datasets are only beside the checkout in dev sessions")
 
+    from collections import Counter
+
     from curate.artifacts import ArtifactStore
+    from curate.base_model import resolve_base_model
     from curate.embed.stage import Embed, EmbedConfig
     from curate.stage import StageContext
-    from train.config import TrainSFTConfig
-    from train.evaluate.compare import as_train_split, decontaminate
-    from train.evaluate.config import EvaluateConfig
-    from train.evaluate.core import evaluate_model
-    from train.evaluate.models import load, model_ref_from_training_files
+    from train.evaluate.arms import budget_config, encode_held_out, score, summarise_arms, train_and_score
+    from train.evaluate.compare_card import compare_table
+    from train.evaluate.leakage import decontaminate
+    from train.evaluate.models import ModelRef
     from train.ifd.stage import ScoreIfd, ScoreIfdConfig
-    from train.sft import run_sft
+    from train.models import load_tokenizer
 
     store = ArtifactStore(args.out / "artifacts")
     candidates, test = candidates_and_test(store, args.candidates, args.test_rows, seed=0)
     candidates, removed = decontaminate(candidates, test)
+    removed = dict(Counter(r["kind"] for r in removed))
     print(f"{candidates.num_rows} candidates (decontaminated: {removed}), {test.num_rows} test rows, k={args.k}", flush=True)
     started = time.perf_counter()
     ifd_config = ScoreIfdConfig(base_model=args.base_model, max_length=args.max_length, batch_size=args.ifd_batch_size)
@@ -141,35 +132,27 @@ def main() -> None:
     print(f"score_ifd: {time.perf_counter() - started:.0f} s", flush=True)
     embeddings = Embed().run({"records": scored}, EmbedConfig(), StageContext()).kept
 
-    held_out = test.to_pylist()
-    eval_cfg = EvaluateConfig(max_loss_rows=None, generate_rows=0, max_length=args.max_length, seed=0)
-    losses: dict[str, list[float]] = {arm: [] for arm in ARMS}
-    rows: dict[str, list[int]] = {arm: [] for arm in ARMS}
+    encoded = encode_held_out(load_tokenizer(resolve_base_model(args.base_model)), test.to_pylist(), args.max_length)
+    runs: dict[str, list[dict]] = {arm: [] for arm in ARMS}
     for seed in range(args.seeds):
         for arm in ARMS:
             chosen = select_arm(arm, scored, embeddings, args.k, seed)
-            train_cfg = TrainSFTConfig(base_model=args.base_model, max_steps=args.steps, per_device_batch_size=args.batch_size,
-                                       gradient_accumulation_steps=1, max_length=args.max_length, seed=seed,
-                                       early_stopping_patience=None, logging_steps=max(1, args.steps // 5),
-                                       over_length="truncate")  # every arm trains on all k of its rows
-            out = args.out / "runs" / f"{arm}-seed{seed}"
-            run_sft(as_train_split(chosen), train_cfg, out)
-            report = evaluate_model(load(model_ref_from_training_files(out)), held_out, [], [], eval_cfg)
-            losses[arm].append(report.metrics["held_out"]["tuned_loss"])
-            rows[arm].append(chosen.num_rows)
-            print(f"seed {seed} {arm}: {chosen.num_rows} rows, held-out loss {losses[arm][-1]:.4f}", flush=True)
+            config = budget_config(args.base_model, args.steps, args.batch_size, args.max_length, seed)
+            run = train_and_score(chosen, encoded, config, args.out / "runs" / f"{arm}-seed{seed}", keep_adapter=False)
+            runs[arm].append({"arm": arm, "seed": seed, **run.as_dict()})
+            print(f"seed {seed} {arm}: {run.train_rows} rows, {run.tokens_seen} tokens, held-out loss {run.held_out_loss:.4f}", flush=True)
 
+    seeds = list(range(args.seeds))
+    summary = {"baseline": "random", "seeds": seeds,
+               "budget": {"optimizer_steps": args.steps, "batch_size": args.batch_size, "max_length": args.max_length},
+               "base_model": {"name": args.base_model, "held_out_loss": score(ModelRef(args.base_model), encoded, 4)[0]},
+               "arms": summarise_arms([r for arm in ARMS for r in runs[arm]], ARMS, "random", seeds)}
     result = {"args": {k: str(v) for k, v in vars(args).items()}, "candidates": candidates.num_rows,
-              "test_rows": test.num_rows, "losses": losses, "rows": rows,
-              "paired_vs_random": {arm: paired(losses["random"], losses[arm]) for arm in ARMS if arm != "random"}}
+              "test_rows": test.num_rows, "runs": runs, **summary}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
-    print("\n| arm | rows | held-out loss (mean +- sd) | loss(random) - loss(arm), 95% CI |\n|---|---:|---|---|")
-    for arm in ARMS:
-        sd = statistics.stdev(losses[arm]) if len(losses[arm]) > 1 else math.nan
-        p = result["paired_vs_random"].get(arm)
-        ci = "—" if p is None else f"{p['mean']:+.4f} [{p['low']:+.4f}, {p['high']:+.4f}]"
-        print(f"| {arm} | {rows[arm][0]} | {statistics.fmean(losses[arm]):.4f} +- {sd:.4f} | {ci} |")
+    print()
+    print(compare_table(summary))
 
 
 if __name__ == "__main__":

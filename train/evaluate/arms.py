@@ -10,7 +10,7 @@ rows and differs from the others in its data alone.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from schemas import CONVERSATION, SPLIT_CONVERSATION
 from train.config import TrainSFTConfig
 from train.evaluate.loss import sequence_nll
 from train.evaluate.models import ModelRef, load
+from train.evaluate.paired import paired_difference, spread
 from train.evaluate.tokens import Encoded, encode_chat
 from train.chat_template import to_chat
 
@@ -86,3 +87,17 @@ def train_and_score(rows: pa.Table, encoded: Sequence[Encoded], config: TrainSFT
         shutil.rmtree(Path(out) / "adapter")
     return RunScore(train_rows=len(plan.train), optimizer_steps=outcome.metrics["optimizer_steps"],
                     tokens_seen=outcome.metrics["tokens_seen"], held_out_loss=loss, held_out_tokens=tokens)
+
+
+def summarise_arms(runs: Sequence[Mapping[str, Any]], arms: Sequence[str], baseline: str, seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """Per arm, from runs ``{arm, seed, train_rows, tokens_seen, held_out_loss}``: losses and tokens in seed
+    order, mean ± sd, and the paired difference ``loss(baseline) - loss(arm)`` (None for the baseline)."""
+    by = {(r["arm"], r["seed"]): r for r in runs}
+    losses = {arm: [by[arm, s]["held_out_loss"] for s in seeds] for arm in arms}
+    out = []
+    for arm in arms:
+        s = spread(losses[arm])
+        out.append({"name": arm, "rows": by[arm, seeds[0]]["train_rows"], "held_out_loss": losses[arm],
+                    "tokens_seen": [by[arm, seed]["tokens_seen"] for seed in seeds], "mean": s.mean, "sd": s.sd,
+                    "vs_baseline": None if arm == baseline else paired_difference(losses[baseline], losses[arm]).as_dict()})
+    return out

@@ -25,13 +25,12 @@ import pyarrow as pa
 
 from curate.base_model import resolve_base_model
 from curate.stage import Stage, StageContext, StageFailed, StageResult, removed_table
-from train.evaluate.arms import budget_config, encode_held_out, score, train_and_score, training_rows
+from train.evaluate.arms import budget_config, encode_held_out, score, summarise_arms, train_and_score, training_rows
 from train.evaluate.compare_card import compare_card, plot_arms
 from train.evaluate.config import CompareConfig
 from train.evaluate.core import seeded_sample
 from train.evaluate.leakage import decontaminate, prove_disjoint
 from train.evaluate.models import ModelRef
-from train.evaluate.paired import paired_difference, spread
 from train.evaluate.records import COMPARE_RUN
 from train.stage import base_model_input, workdir
 
@@ -103,19 +102,10 @@ class Compare(Stage):
 
 def summarise(runs: list[dict[str, Any]], config: CompareConfig, seeds: list[int], overlap: Mapping[str, Mapping[str, int]],
               input_versions: Mapping[str, str]) -> dict[str, Any]:
-    """Per arm: its losses and tokens in seed order, mean ± sd, and the paired difference against the baseline."""
-    by = {(r["arm"], r["seed"]): r for r in runs}
-    losses = {arm.name: [by[arm.name, s]["held_out_loss"] for s in seeds] for arm in config.arms}
-    arms = []
-    for arm in config.arms:
-        s = spread(losses[arm.name])
-        arms.append({
-            "name": arm.name, "input": input_versions.get(ARM_INPUT + arm.name, arm.source),
-            "rows": by[arm.name, seeds[0]]["train_rows"], "removed_for_test_overlap": dict(overlap[arm.name]),
-            "held_out_loss": losses[arm.name], "tokens_seen": [by[arm.name, s]["tokens_seen"] for s in seeds],
-            "mean": s.mean, "sd": s.sd,
-            "vs_baseline": None if arm.name == config.baseline else paired_difference(losses[config.baseline], losses[arm.name]).as_dict(),
-        })
+    arms = summarise_arms(runs, [a.name for a in config.arms], config.baseline, seeds)
+    for arm, entry in zip(config.arms, arms):
+        entry["input"] = input_versions.get(ARM_INPUT + arm.name, arm.source)
+        entry["removed_for_test_overlap"] = dict(overlap[arm.name])
     return {"baseline": config.baseline, "seeds": seeds, "arms": arms,
             "budget": {"optimizer_steps": config.max_steps, "batch_size": config.batch_size, "max_length": config.max_length,
                        "rows_per_run": config.max_steps * config.batch_size, "learning_rate": config.learning_rate}}

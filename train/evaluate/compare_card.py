@@ -43,7 +43,7 @@ def compare_card(metrics: Mapping[str, Any]) -> str:
         "then proved disjoint by id and duplicate group.", "",
         compare_table(metrics), "",
         f"Paired difference: per seed, loss({metrics['baseline']}) − loss(arm); above zero the arm has the lower loss. "
-        "An interval that holds zero is no evidence either way. Tokens seen are the trainer's non-padding tokens "
+        "An interval that holds zero does not show a difference at these seeds. Tokens seen are the trainer's non-padding tokens "
         "(prompt and answer), so arms with longer rows see more tokens in the same steps.", "",
         "Files: `files/held_out_loss.png` (loss per arm and seed), `files/runs/<arm>-seed<N>/` (each run's log, loss plot, "
         "lineage and model card).", "",

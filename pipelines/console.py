@@ -113,6 +113,7 @@ def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
             "reasons": ", ".join(f"{k} {v}" for k, v in reasons[:4]) + (" ..." if len(reasons) > 4 else ""),
             # Seconds spent in this run: a cache hit spent none (its manifest keeps what computing it took).
             "seconds": 0.0 if artifact.cached else artifact.manifest["timings"]["seconds"],
+            "shards": artifact.manifest.get("metrics", {}).get("shards", 1),
             "note": artifact.manifest.get("metrics", {}).get("headline", ""),  # one line a stage wants seen (split: held-out sizes)
         })
     return rows
@@ -122,10 +123,12 @@ def summary_table(flow: str, outcome: list[tuple[str, Artifact]]) -> Table:
     table = Table(title=f"flow {flow}", title_justify="left")
     rows = summary_rows(outcome)
     notes = any(row["note"] for row in rows)
-    for column, justify in [("step", "left"), ("version", "left"), ("cache", "left"), ("in", "right"), ("kept", "right"),
-                            ("removed", "right"), ("removal reasons", "left"), ("s", "right")] + ([("notes", "left")] if notes else []):
+    shards = any(row["shards"] > 1 for row in rows)  # a sharded run says which steps ran as how many tasks
+    for column, justify in ([("step", "left"), ("version", "left"), ("cache", "left"), ("in", "right"), ("kept", "right"),
+                             ("removed", "right"), ("removal reasons", "left"), ("s", "right")] + ([("shards", "right")] if shards else [])
+                            + ([("notes", "left")] if notes else [])):
         table.add_column(column, justify=justify, no_wrap=column not in ("removal reasons", "notes"))  # type: ignore[arg-type]
     for row in rows:
         table.add_row(row["step"], row["version"], row["cache"], str(row["in"]), str(row["kept"]), str(row["removed"]),
-                      row["reasons"], f"{row['seconds']:.1f}", *([row["note"]] if notes else []))
+                      row["reasons"], f"{row['seconds']:.1f}", *([str(row["shards"])] if shards else []), *([row["note"]] if notes else []))
     return table

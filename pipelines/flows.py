@@ -142,7 +142,7 @@ def _run_steps(flow_name: str, project: Project, parameters: dict | None = None)
         if runner.shards > 1 and stage_class(step.stage).row_local:
             # The step runs here (reads inputs, writes the artifact); its row shards go to the task runner.
             stage = Sharded(stage_class(step.stage)(), runner.shards, prefect_map_shards)
-            artifact = run_stage(stage, step.config, inputs, store)
+            artifact = run_stage(stage, step.config, inputs, store, _context(step.name))
             _mirror_card(flow_name, step, artifact, store)
         else:
             step_task = task(name=step.name, cache_policy=NO_CACHE, persist_result=False)(_run_step)
@@ -162,10 +162,14 @@ def _run_steps(flow_name: str, project: Project, parameters: dict | None = None)
     return outcome
 
 
+def _context(step_name: str) -> StageContext:
+    """The step's progress bar in the console, when there is a console."""
+    progress = _reporter.progress_for(step_name) if _reporter else None
+    return StageContext(progress=progress) if progress else StageContext()
+
+
 def _run_step(flow_name: str, step: ResolvedStep, inputs: dict[str, Artifact], store: ArtifactStore) -> Artifact:
-    progress = _reporter.progress_for(step.name) if _reporter else None
-    ctx = StageContext(progress=progress) if progress else StageContext()
-    artifact = run_stage(stage_class(step.stage)(), step.config, inputs, store, ctx)
+    artifact = run_stage(stage_class(step.stage)(), step.config, inputs, store, _context(step.name))
     _mirror_card(flow_name, step, artifact, store)
     return artifact
 

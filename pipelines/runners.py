@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from curate.artifacts import Artifact, run_stage
 from curate.artifacts.sharded import ShardCall, run_shard
-from curate.stage import StageContext, StageResult
+from curate.stage import Progress, StageContext, StageResult, no_progress
 
 DASK_LOGGERS = ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
                 "distributed.core", "distributed.http", "distributed.comm", "distributed.utils_perf")
@@ -85,12 +85,13 @@ def make_task_runner(config: RunnerConfig, scratch: str | Path | None = None):
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=kwargs)
 
 
-def prefect_map_shards(calls: list[ShardCall]) -> list[StageResult]:
-    """Each shard as a Prefect task on the current flow's task runner (threads or Dask)."""
+def prefect_map_shards(calls: list[ShardCall], progress: Progress = no_progress) -> list[StageResult]:
+    """Each shard as a Prefect task run on the current flow's task runner (threads or Dask),
+    counted through ``progress`` as its result comes back."""
     from prefect import task
     from prefect.cache_policies import NO_CACHE
 
     shard_task = task(name="shard", cache_policy=NO_CACHE, persist_result=False)(run_shard)
     futures = [shard_task.with_options(name=f"{stage.name}-shard-{i}").submit(stage, config, inputs)
                for i, (stage, config, inputs) in enumerate(calls)]
-    return [f.result() for f in futures]
+    return list(progress((f.result() for f in futures), total=len(futures), description=f"{calls[0][0].name} shards"))

@@ -124,3 +124,16 @@ def test_a_sharded_stage_keeps_the_order_and_rows_of_one_run():
     parts = Sharded(ScoreQuality(), 4).run({"records": table}, config, StageContext())
     assert parts.kept.equals(whole.kept.cast(parts.kept.schema))
     assert parts.metrics["shards"] == 4 and isinstance(parts.kept, pa.Table)
+
+
+def test_a_sharded_stage_reports_each_shard_as_it_finishes():
+    seen = []
+
+    def progress(items, total=None, description=""):
+        for item in items:
+            seen.append((description, total))
+            yield item
+
+    table = conversations_table([conversation(str(i), f"Question {i}?", "Answer.") for i in range(10)])
+    result = Sharded(ScoreQuality(), 4).run({"records": table}, ScoreQuality.Config(), StageContext(progress=progress))
+    assert seen == [("shards", 4)] * 4 and result.metrics["shards"] == 4

@@ -27,10 +27,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from curate.stage import Stage, StageConfig, StageContext, StageResult
+from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, no_progress
 
 ShardCall = tuple[Stage, StageConfig, dict[str, pa.Table]]
-MapShards = Callable[[Sequence[ShardCall]], list[StageResult]]
+MapShards = Callable[[Sequence[ShardCall], Progress], list[StageResult]]
+"""Runs the calls wherever it likes and returns their results in order, passing them
+through ``progress`` as they finish, so a sharded step shows shards done."""
 
 
 def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table]) -> StageResult:
@@ -38,8 +40,8 @@ def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table]) ->
     return stage.run(inputs, config, StageContext())
 
 
-def serial_map(calls: Sequence[ShardCall]) -> list[StageResult]:
-    return [run_shard(*call) for call in calls]
+def serial_map(calls: Sequence[ShardCall], progress: Progress = no_progress) -> list[StageResult]:
+    return list(progress((run_shard(*call) for call in calls), total=len(calls), description="shards"))
 
 
 class Sharded(Stage):
@@ -62,7 +64,7 @@ class Sharded(Stage):
 
     def run(self, inputs: Mapping[str, pa.Table], config: StageConfig, ctx: StageContext) -> StageResult:
         calls = self._calls(inputs, config)
-        results = self.map_shards(calls) if len(calls) > 1 else serial_map(calls)
+        results = self.map_shards(calls, ctx.progress) if len(calls) > 1 else serial_map(calls)
         kept = pa.concat_tables([r.kept.cast(self.output_schema) for r in results])
         removed = pa.concat_tables([r.removed for r in results])
         metrics = merge_metrics([dict(r.metrics) for r in results])

@@ -14,7 +14,7 @@ STAGES: dict[str, str] = {
     "ingest": "curate.ingest.stage:Ingest",
     "dedup_exact": "curate.dedup.exact:DedupExact",
     "redact_pii": "curate.pii.stage:RedactPii",
-    "dedup_minhash": "curate.dedup.minhash:DedupMinhash",
+    "dedup_minhash": "curate.dedup.minhash_stage:DedupMinhash",
     "embed": "curate.embed.stage:Embed",
     "dedup_semantic": "curate.dedup.semantic:DedupSemantic",
     "score_quality": "curate.quality.stage:ScoreQuality",

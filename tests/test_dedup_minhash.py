@@ -12,7 +12,8 @@ from tests.conftest import ROOT, conversation, conversations_table
 
 from curate.artifacts import run_stage
 from curate.dedup.clusters import components, jaccard
-from curate.dedup.minhash import DedupMinhash, MinhashConfig, bands_rows, shingles
+from curate.dedup.minhash_stage import DedupMinhash, MinhashConfig
+from curate.dedup.minhash import bands_rows, shingles
 from curate.views import view_text
 from curate.stage import StageContext
 

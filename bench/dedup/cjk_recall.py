@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from curate.dedup.minhash import DedupMinhash, MinhashConfig  # noqa: E402
+from curate.dedup.minhash_stage import DedupMinhash, MinhashConfig  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 from schemas import CONVERSATION  # noqa: E402
 

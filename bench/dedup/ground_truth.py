@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import build  # noqa: E402
 
 from curate.dedup.clusters import components, jaccard  # noqa: E402
-from curate.dedup.minhash import DedupMinhash, MinhashConfig, corpus_shingle_sets  # noqa: E402
+from curate.dedup.minhash_stage import DedupMinhash, MinhashConfig  # noqa: E402
+from curate.dedup.minhash import corpus_shingle_sets  # noqa: E402
 from curate.views import view_text  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 

@@ -83,7 +83,7 @@ def worker(method: str, n: int, embed_docs: int) -> dict:
 
         result = DedupExact().run(inputs, ExactConfig(), StageContext())
     elif method == "dedup_minhash":
-        from curate.dedup.minhash import DedupMinhash, MinhashConfig
+        from curate.dedup.minhash_stage import DedupMinhash, MinhashConfig
 
         result = DedupMinhash().run(inputs, MinhashConfig(shard_rows=10_000), StageContext())
     elif method == "embed":

@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 from curate.dedup.clusters import shorten  # noqa: E402
 from curate.embed.stage import Embed, aligned_vectors  # noqa: E402
 from curate.dedup.exact import DedupExact  # noqa: E402
-from curate.dedup.minhash import DedupMinhash, corpus_shingle_sets  # noqa: E402
+from curate.dedup.minhash_stage import DedupMinhash  # noqa: E402
+from curate.dedup.minhash import corpus_shingle_sets  # noqa: E402
 from curate.dedup.semantic import DedupSemantic  # noqa: E402
 from curate.views import boilerplate_lines, normalise_for_match, stripped_view, view_text  # noqa: E402
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402

@@ -49,7 +49,8 @@ def worker(mode: str, repeat: int) -> dict:
     from corpus import build
 
     from curate.dedup.clusters import components, jaccard
-    from curate.dedup.minhash import DedupMinhash, MinhashConfig, shingle_sets
+    from curate.dedup.minhash_stage import DedupMinhash, MinhashConfig
+    from curate.dedup.minhash import shingle_sets
     from curate.views import view_text
     from curate.stage import StageContext
 
@@ -105,7 +106,8 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.worker, args.repeat)))
         return
-    from curate.dedup.minhash import MinhashConfig, bands_rows
+    from curate.dedup.minhash_stage import MinhashConfig
+    from curate.dedup.minhash import bands_rows
 
     config = MinhashConfig()
     b, r = bands_rows(config.threshold, config.num_perm)

@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--planted", type=int, default=150)
     parser.add_argument("--seeds", type=int, default=5)
     args = parser.parse_args()
-    from curate.dedup.minhash import DedupMinhash
+    from curate.dedup.minhash_stage import DedupMinhash
 
     for seed in range(args.seeds):
         table, groups = build(args.planted, seed)

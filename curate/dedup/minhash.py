@@ -1,6 +1,6 @@
 """``dedup_minhash``: near-duplicate removal with MinHash LSH, bounded in memory.
 
-Algorithm (pure functions below, then a thin stage):
+Algorithm (pure functions here; the stage is ``curate.dedup.minhash_stage``):
 
 1. each record's text view is normalised (NFKC, lower case) and cut into
    tokens by ``curate.script.tokens``: words in spaced scripts, one token per
@@ -58,7 +58,6 @@ before the stage returns; it is working space, never an artifact.
 from __future__ import annotations
 
 import itertools
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,33 +70,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 from datasketch import MinHashLSH
-from pydantic import Field, model_validator
 
-from curate.dedup.clusters import (
-    QUALITY_KEY,
-    Edge,
-    KeeperPolicy,
-    answers_match,
-    example_pairs_md,
-    flag_meta,
-    jaccard,
-    keeper_key,
-    removal_rows,
-    resolve,
-    shorten,
-    split_md,
-)
-from curate.views import (
-    BOILERPLATE_MIN_ROWS,
-    BOILERPLATE_SHARE,
-    PROMPT_VIEWS,
-    View,
-    boilerplate_cutoffs,
-    view_text,
-)
+from curate.dedup.clusters import Edge
 from curate.script import join_tokens, tokens
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
-from schemas import CONVERSATION
+from curate.views import BOILERPLATE_MIN_ROWS, BOILERPLATE_SHARE, boilerplate_cutoffs
 
 Unit = Literal["word", "char"]
 
@@ -429,130 +405,3 @@ def load_signatures(folder: Path, docs: Iterable[int], num_perm: int) -> dict[in
         return {}
     frame = pl.scan_parquet(folder / "sigs-*.parquet").filter(pl.col("doc").is_in(wanted)).collect()
     return {d: np.frombuffer(s, dtype=np.uint32) for d, s in zip(frame["doc"].to_list(), frame["sig"].to_list())}
-
-
-class MinhashConfig(StageConfig):
-    view: View = Field(default="conversation", description="Text compared: first_user, user_turns or conversation.")
-    shingle: Unit = Field(default="word", description="Shingle unit: word n-grams (CJK characters count as words, see curate.script) or char n-grams.")
-    ngram: int = Field(default=3, ge=1, le=32, description="Shingle length in units; short prompts need small n.")
-    num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations (signature length).")
-    threshold: float = Field(default=0.7, gt=0, le=1, description="Jaccard similarity that makes a near duplicate; every removal is within it of its duplicate_of.")
-    bands: int | None = Field(default=None, ge=1, le=1024, description="LSH bands; with rows, overrides datasketch's optimum.")
-    rows: int | None = Field(default=None, ge=1, le=1024, description="LSH rows per band; with bands, overrides the optimum.")
-    verify: bool = Field(default=True, description="Score pairs by the exact Jaccard of their shingle sets (else by the signature estimate).")
-    keeper: KeeperPolicy = Field(default="longest_answer", description="Which record of a cluster is kept.")
-    quality_key: str = Field(default=QUALITY_KEY, description="Meta key (dotted for nested: quality.score, as score_quality writes it) read by keeper=highest_quality.")
-    answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this token-trigram Jaccard for removal; else both are kept and flagged.")
-    boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Shingles in more than this share of one source's rows (tool preambles, system prompts, templates) do not count toward similarity; 1 turns it off.")
-    boilerplate_min_rows: int = Field(default=BOILERPLATE_MIN_ROWS, ge=2, description="...and in at least this many rows, so a few true copies in a small source stay duplicates.")
-    seed: int = Field(default=1, description="MinHash permutation seed.")
-    shard_rows: int = Field(default=50_000, ge=1, le=1_000_000, description="Records per scratch shard (bounds RAM).")
-    max_bucket: int = Field(default=64, ge=2, le=10_000, description="Buckets larger than this are verified against leaders, not all pairs.")
-
-    @model_validator(mode="after")
-    def _bands_and_rows_together(self) -> MinhashConfig:
-        if (self.bands is None) != (self.rows is None):
-            raise ValueError(f"bands and rows go together (got bands={self.bands}, rows={self.rows})")
-        if self.bands and self.bands * self.rows > self.num_perm:
-            raise ValueError(f"bands * rows must be <= num_perm (got {self.bands} * {self.rows} > {self.num_perm})")
-        return self
-
-
-def boilerplate_md(spans: Counter, names: Sequence[str], found: Mapping[int, np.ndarray], limit: int = 8) -> str:
-    if not found:
-        return "### Boilerplate\n\nNo shingle is shared by enough rows of one source to count as boilerplate.\n"
-    per_source = ", ".join(f"{names[c]}: {len(h)}" for c, h in sorted(found.items()))
-    lines = ["### Boilerplate", "",
-             f"Shingles left out of similarity because too many rows of one source share them ({per_source}). "
-             "Most frequent runs of text they cover (from a sample of rows):", "",
-             "| rows | text |", "|---:|---|"]
-    for text, count in spans.most_common(limit):
-        lines.append(f"| {count} | {shorten(text, 120).replace('|', chr(92) + '|')} |")
-    return "\n".join(lines) + "\n"
-
-
-class DedupMinhash(Stage):
-    name = "dedup_minhash"
-    version = "3"
-    Config = MinhashConfig
-    output_schema = CONVERSATION
-
-    def run(self, inputs: Mapping[str, pa.Table], config: MinhashConfig, ctx: StageContext) -> StageResult:
-        table = inputs["records"]
-        b, r = bands_rows(config.threshold, config.num_perm, config.bands, config.rows)
-        n = table.num_rows
-        messages = table.column("messages")
-        encoded = pc.dictionary_encode(table.column("source").combine_chunks())
-        names = encoded.dictionary.to_pylist()
-        doc_source = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-        cutoffs = dict(enumerate(boilerplate_cutoffs(
-            dict(zip(names, np.bincount(doc_source, minlength=len(names)).tolist())),
-            config.boilerplate_share, config.boilerplate_min_rows).values()))
-        starts = range(0, n, config.shard_rows)
-
-        def shard_texts(start: int) -> list[str]:
-            return [view_text(m, config.view) for m in messages.slice(start, config.shard_rows).to_pylist()]
-
-        with tempfile.TemporaryDirectory(prefix="dedup-minhash-") as scratch:
-            folder = Path(scratch)
-            boilerplate: dict[int, np.ndarray] = {}
-            if config.boilerplate_share < 1:
-                for shard, start in enumerate(ctx.progress(starts, total=len(starts), description="dedup_minhash boilerplate")):
-                    hashes, doc = shingle_hashes(shard_texts(start), config.shingle, config.ngram)
-                    shingle_counts(hashes, doc, doc_source[start : start + config.shard_rows]).write_parquet(
-                        folder / f"counts-{shard:05d}.parquet")
-                boilerplate = boilerplate_shingles(folder, cutoffs)
-            for shard, start in enumerate(ctx.progress(starts, total=len(starts), description="dedup_minhash signatures")):
-                sig, present = signatures(shard_texts(start), config.shingle, config.ngram, config.num_perm, config.seed,
-                                          doc_source[start : start + config.shard_rows], boilerplate)
-                if present.any():
-                    write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r)
-            scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
-            groups = candidate_groups(folder)
-            pairs, large = candidate_pairs(groups, config.max_bucket)
-            involved = sorted({d for p in pairs for d in p} | {d for g in large for d in g})
-            sigs = {} if config.verify else load_signatures(folder, involved, config.num_perm)
-
-        rows = dict(zip(involved, table.take(pa.array(involved, pa.int64())).select(["messages", "meta"]).to_pylist())) if involved else {}
-        sets: dict[int, set[int]] = {}
-        if config.verify and involved:
-            sets = dict(zip(involved, shingle_sets([view_text(rows[d]["messages"], config.view) for d in involved],
-                                                   config.shingle, config.ngram, doc_source[involved], boilerplate)))
-
-        def similarity(i: int, k: int) -> float:
-            return jaccard(sets[i], sets[k]) if config.verify else float(np.mean(sigs[i] == sigs[k]))
-
-        edges: list[Edge] = [(i, j, s) for i, j in sorted(pairs) if (s := similarity(i, j)) >= config.threshold]
-        for docs in large:
-            edges += leader_edges(docs, lambda d: keeper_key(rows[d], d, config.keeper, config.quality_key),
-                                  similarity, config.threshold, config.max_bucket)
-        same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
-        resolution = resolve(edges, rows, config.keeper, config.quality_key, same_answer)
-
-        ids = table.column("id").to_pylist()
-        measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
-        removed = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
-        drop = np.zeros(n, dtype=bool)
-        drop[list(resolution.removed)] = True
-        kept = table.filter(pa.array(~drop))
-        position = {int(i): p for p, i in enumerate(np.flatnonzero(~drop))}
-        kept = flag_meta(kept, {position[i]: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group")
-
-        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
-                     resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]
-        sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
-        spans = boilerplate_spans([view_text(m, config.view) for m in table.take(pa.array(sample, pa.int64())).column("messages").to_pylist()],
-                                  doc_source[sample], boilerplate, config.shingle, config.ngram) if sample else Counter()
-        metrics = {
-            "view": config.view, "shingle": f"{config.shingle} {config.ngram}-grams", "num_perm": config.num_perm,
-            "threshold": config.threshold, "bands": b, "rows": r,
-            "candidate_pairs": len(pairs), "large_buckets": len(large), "verified_pairs": len(edges),
-            "clusters": resolution.components, "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
-            "near_duplicates_removed": len(removed), "flagged_groups": len(set(resolution.flagged.values())),
-            "boilerplate_shingles": {names[c]: int(len(h)) for c, h in sorted(boilerplate.items())},
-            "boilerplate_examples": [shorten(t, 120) for t, _ in spans.most_common(5)],
-            "scratch_bytes": scratch_bytes,
-        }
-        card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
-                          split_md(resolution), boilerplate_md(spans, names, boilerplate)])
-        return StageResult(kept=kept, removed=removed_table(removed, source=table), metrics=metrics, card=card)

@@ -101,7 +101,7 @@ def detail(hit: Hit) -> str:
 
 class Decontaminate(Stage):
     name = "decontaminate"
-    version = "4"
+    version = "5"
     Config = DecontaminateConfig
     optional_inputs = ("embeddings",)
     output_schema = CONVERSATION
@@ -189,7 +189,8 @@ def _card(metrics: dict[str, Any]) -> str:
     action = "removed" if metrics["policy"] == "drop" else "flagged (kept, `meta.benchmark_contamination`)"
     lines = [f"### Benchmark contamination\n",
              f"{metrics['rows_with_hits']} rows {action}: they hold an item of a benchmark ({metrics['n']}-gram coverage "
-             f">= {metrics['threshold']}, or the whole item), in the {' and '.join(metrics['views'])} turns. Index "
+             f">= {metrics['threshold']}, or the whole item; lightly edited: its tokens in rare 4-gram runs >= {metrics['fine_threshold']} "
+             f"or aligned with the row's line >= {metrics['near_threshold']}), in the {' and '.join(metrics['views'])} turns. Index "
              f"`{metrics['index_version']}`; checked: {', '.join(metrics['benchmarks_checked'])}.\n"]
     if metrics["benchmark_hits"]:
         lines += ["| benchmark | rows | example (item, coverage, matched text) |", "|---|---|---|"]

@@ -25,19 +25,11 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
-
-from fsspec.implementations.local import LocalFileSystem
+from typing import Any
 
 from curate.artifacts.names import UnsafeName, safe_name
 from curate.artifacts.store import Artifact, ArtifactStore
 
-
-class Store(Protocol):
-    """What run records need of a store (``ArtifactStore`` and ``FsspecArtifactStore`` both)."""
-
-    fs: Any
-    root_path: str
 
 RUNS_DIR = "_runs"
 
@@ -97,12 +89,12 @@ def _stamp(iso: str) -> str:
     return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _folder(store: Store, flow: str) -> str:
+def _folder(store: ArtifactStore, flow: str) -> str:
     return f"{store.root_path}/{RUNS_DIR}/{safe_name(flow, 'flow')}"
 
 
 def record_run(
-    store: Store,
+    store: ArtifactStore,
     flow: str,
     outcome: Sequence[tuple[str, Artifact]],
     *,
@@ -126,7 +118,7 @@ def record_run(
     )
     path = f"{folder}/{_stamp(started_at)}-{run_id}.json"
     data = (json.dumps(record.to_json(), indent=2, sort_keys=True, default=str) + "\n").encode()
-    if isinstance(store.fs, LocalFileSystem):  # readers never see half a record: write aside, rename
+    if store.local:  # readers never see half a record: write aside, rename
         store.fs.makedirs(folder, exist_ok=True)
         store.fs.pipe_file(path.removesuffix(".json") + ".tmp", data)
         store.fs.mv(path.removesuffix(".json") + ".tmp", path)
@@ -135,18 +127,18 @@ def record_run(
     return RunRecord.from_json(record.to_json(), path)
 
 
-def load_run_file(store: Store, path: str) -> RunRecord:
+def load_run_file(store: ArtifactStore, path: str) -> RunRecord:
     return RunRecord.from_json(json.loads(store.fs.cat_file(path)), path)
 
 
-def list_runs(store: Store, flow: str) -> list[RunRecord]:
+def list_runs(store: ArtifactStore, flow: str) -> list[RunRecord]:
     """Runs of one flow, oldest first."""
     folder = _folder(store, flow)
     store.fs.invalidate_cache()
     return [load_run_file(store, p) for p in sorted(store.fs.glob(f"{folder}/*.json"))]
 
 
-def find_run(store: Store, ref: str | None = None, flow: str = "curation") -> RunRecord:
+def find_run(store: ArtifactStore, ref: str | None = None, flow: str = "curation") -> RunRecord:
     """A run by reference: None (latest of ``flow``), ``<flow>/<name or prefix>``,
     a file name prefix or a run id prefix within ``flow``."""
     if ref and "/" in ref:
@@ -168,7 +160,7 @@ def find_run(store: Store, ref: str | None = None, flow: str = "curation") -> Ru
     return hits[0]
 
 
-def previous_run(store: Store, run: RunRecord) -> RunRecord | None:
+def previous_run(store: ArtifactStore, run: RunRecord) -> RunRecord | None:
     """The run of the same flow that started just before ``run``, if any."""
     earlier = [r for r in list_runs(store, run.flow) if r.path and run.path and r.stem < run.stem]
     return earlier[-1] if earlier else None

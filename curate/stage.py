@@ -79,14 +79,16 @@ class StageContext:
 
     Most stages use ``progress`` only. Stages whose output is not rows (training:
     adapter weights, plots) write files into ``workdir``, an empty folder the
-    runner makes on the store's filesystem and moves into the artifact as
-    ``files/`` with the rest, atomically; they read an input artifact's files
-    from ``input_files[name]`` and name inputs in lineage by ``input_versions``.
+    runner makes (beside the artifact on a local store, in the temp folder for an
+    object store) and moves into the artifact as ``files/`` with the rest,
+    atomically; they read an input artifact's files from ``input_files[name]``
+    (a local folder on a local store, the prefix in ``store.fs`` on an object
+    store) and name inputs in lineage by ``input_versions``.
     """
 
     progress: Progress = no_progress
     workdir: Path | None = None
-    input_files: Mapping[str, Path] = field(default_factory=dict)
+    input_files: Mapping[str, Path | str] = field(default_factory=dict)
     input_versions: Mapping[str, str] = field(default_factory=dict)
 
 

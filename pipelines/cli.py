@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from curate.artifacts import ArtifactNotFound, ArtifactStore, run_stage
+from curate.artifacts import ArtifactNotFound, open_store, run_stage
 from curate.artifacts.names import UnsafeName
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
 from curate.stage import StageFailed
@@ -90,8 +90,7 @@ def run(
         project = load_project(config)
         resolve_flow(project, flow)
         root = project.artifacts_root
-        if not project.artifacts_url:
-            ArtifactStore(store_root(project.artifacts_dir, f"{config}: artifacts_dir")).sweep()  # crashed runs' scratch
+        open_store(project.artifacts_url or store_root(project.artifacts_dir, f"{config}: artifacts_dir")).sweep()  # crashed runs' scratch
         ensure_prefect_api()  # before run_scratch: the server outlives this run's temp folder
         with _sigterm_as_exit(), run_scratch(), Reporter(err, enabled=not no_progress) as reporter:
             outcome = run_flow(project, flow, reporter)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from curate.artifacts import ArtifactStore, open_store
-from curate.artifacts.fs import FsspecArtifactStore, is_url
+from curate.artifacts.store import is_url
 from pipelines.config import ConfigError, load_project
 
 out = Console(width=None if sys.stdout.isatty() else 140)
@@ -28,7 +28,7 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def store_for(config: Path, artifacts: str | None) -> ArtifactStore | FsspecArtifactStore:
+def store_for(config: Path, artifacts: str | None) -> ArtifactStore:
     """The store the command reads: ``--artifacts``, else the flows file's, else data/artifacts."""
     if artifacts:
         return open_store(artifacts if is_url(artifacts) else store_root(Path(artifacts), "--artifacts"))

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from curate.artifacts import Artifact
-from curate.runs import RUNS_DIR, RunRecord, Store, record_run
+from curate.artifacts import Artifact, ArtifactStore
+from curate.runs import RUNS_DIR, RunRecord, record_run
 
 
-def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], store: Store,
+def record_flow_run(flow_name: str, outcome: Sequence[tuple[str, Artifact]], store: ArtifactStore,
                     parameters: dict[str, Any] | None = None) -> RunRecord | None:
     now = dt.datetime.now(dt.timezone.utc)
     run_id, started = None, now

@@ -13,8 +13,7 @@ import textwrap
 import pyarrow as pa
 import pytest
 
-from curate.artifacts import run_stage
-from curate.artifacts.fs import FsspecArtifactStore
+from curate.artifacts import ArtifactStore, run_stage
 from curate.dedup.exact import DedupExact
 from schemas import CONVERSATION, REMOVED
 from tests.conftest import conversation, conversations_table
@@ -46,7 +45,7 @@ def s3():
 
 @pytest.fixture
 def s3_store(s3, request):
-    return FsspecArtifactStore(f"s3://{BUCKET}/{request.node.name}", s3)
+    return ArtifactStore(f"s3://{BUCKET}/{request.node.name}", s3)
 
 
 def _records() -> pa.Table:
@@ -80,7 +79,7 @@ def test_files_outputs_are_stored_and_listed(s3_store):
     (workdir / "note.txt").write_bytes(b"hi")
     art = s3_store.write("train_sft", "v1", _records(), REMOVED.empty_table(), {"rows": {}}, "", files=workdir)
     assert not workdir.exists()  # the local scratch folder is gone once uploaded
-    assert art.files_dir.is_dir()
+    assert s3_store.has_files(art) and isinstance(art.files_dir, str)
     assert sorted(f["path"] for f in art.manifest["files"]) == ["adapter/weights.bin", "note.txt"]
     assert s3_store.fs.cat_file(f"{art.files_dir}/note.txt") == b"hi"
 
@@ -90,9 +89,9 @@ def test_a_crash_mid_write_leaves_no_artifact_and_the_next_write_cleans_up(s3, s
     (os._exit in a child process: no cleanup code runs)."""
     crash = textwrap.dedent(f"""
         import os, pyarrow as pa
-        from curate.artifacts.fs import FsspecArtifactStore
+        from curate.artifacts import ArtifactStore
         from schemas import CONVERSATION, REMOVED
-        store = FsspecArtifactStore({s3_store.root!r}, {s3!r})
+        store = ArtifactStore({s3_store.root!r}, {s3!r})
         store._write_manifest = lambda key, manifest: os._exit(3)
         store.write("dedup_exact", "v9", CONVERSATION.empty_table(), REMOVED.empty_table(), {{"rows": {{}}}}, "card")
     """)
@@ -113,11 +112,25 @@ def test_a_crash_mid_write_leaves_no_artifact_and_the_next_write_cleans_up(s3, s
     assert s3_store.read(s3_store.get("dedup_exact", "v9")).num_rows == 3
 
 
-def test_a_local_file_url_works_too(tmp_path):
-    local = FsspecArtifactStore(f"file://{tmp_path}/artifacts")
+def test_a_file_url_is_the_local_store(tmp_path):
+    """``file://`` is the local disk: published by rename into the same layout as a folder root."""
+    local = ArtifactStore(f"file://{tmp_path}/artifacts")
     art = local.write("ingest", "v0", _records(), REMOVED.empty_table(), {"rows": {}}, "")
-    assert local.read(local.get("ingest", "v0")).cast(CONVERSATION).equals(_records())
-    assert art.manifest["location"].startswith("attempt-")
+    assert art.path == tmp_path / "artifacts" / "ingest" / "v0" and "location" not in art.manifest
+    folder = ArtifactStore(tmp_path / "artifacts")
+    assert folder.read(folder.get("ingest", "v0")).cast(CONVERSATION).equals(_records())
+
+
+def test_an_attempt_layout_artifact_reads_on_any_filesystem(tmp_path):
+    """An artifact published as an attempt (the object-store layout) reads the same from a folder."""
+    remote = ArtifactStore("memory://curate-attempt-layout")
+    remote.write("ingest", "v0", _records(), REMOVED.empty_table(), {"rows": {}}, "card")
+    remote.fs.get(remote.root_path, str(tmp_path / "artifacts"), recursive=True)
+    local = ArtifactStore(tmp_path / "artifacts")
+    art = local.get("ingest", "v0")
+    assert art.manifest["location"].startswith("attempt-") and art.path.parent == local.path_for("ingest", "v0")
+    assert local.read(art).cast(CONVERSATION).equals(_records()) and local.read_card(art) == "card"
+    assert [a.version for a in local.list()] == ["v0"]
 
 
 def test_run_records_and_reports_live_in_the_object_store(s3_store, tmp_path, monkeypatch):

@@ -175,7 +175,7 @@ def test_split_artifact_loads_with_datasets_in_trl_conversational_format(store):
     records = store.write("ingest", "v0", table, removed_table([]), {"stage": "ingest", "rows": {"in": table.num_rows}}, "card")
     assert isinstance(records, Artifact)
     artifact = run_stage(Split(), SplitConfig(seed=0), {"records": records}, store)
-    ds = load_dataset("parquet", data_files=[str(f) for f in artifact.data_files], split="train")
+    ds = load_dataset("parquet", data_files=store.data_files(artifact), split="train")
     assert ds.num_rows == table.num_rows and set(ds["split"]) == {"train", "validation", "test"}
     test = ds.filter(lambda r: r["split"] == "test")
     assert test.num_rows == artifact.manifest["metrics"]["rows_by_split"]["test"]

@@ -1,8 +1,7 @@
 """The one artifact mechanism: versions, storage, cards and the runner."""
 
 from curate.artifacts.fingerprint import fingerprint
-from curate.artifacts.open import open_store
 from curate.artifacts.runner import StageContractError, run_stage
-from curate.artifacts.store import Artifact, ArtifactNotFound, ArtifactStore
+from curate.artifacts.store import Artifact, ArtifactNotFound, ArtifactStore, open_store
 
 __all__ = ["Artifact", "ArtifactNotFound", "ArtifactStore", "StageContractError", "fingerprint", "open_store", "run_stage"]

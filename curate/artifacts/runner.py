@@ -64,7 +64,7 @@ def run_stage(
     ctx = dataclasses.replace(
         ctx or StageContext(),
         workdir=workdir,
-        input_files={k: a.files_dir for k, a in inputs.items() if a.files_dir.is_dir()},
+        input_files={k: a.files_dir for k, a in inputs.items() if store.has_files(a)},
         input_versions={k: f"{a.stage}/{a.version}" for k, a in inputs.items()},
     )
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Where artifacts live and how they are written: one folder per stage version.
+"""Where artifacts live and how they are written: one folder (or prefix) per stage version.
 
     <root>/<stage>/<version>/
         data/part-00000.parquet ...   kept rows
@@ -7,17 +7,36 @@
         manifest.json                 what made it, what it holds
         CARD.md                       the data card
 
-A folder is only ever created by renaming a finished temporary folder into
-place (an atomic rename on one filesystem), so a crash mid-write leaves a
-``.tmp-*`` folder that no reader takes for an artifact (``list`` and ``find``
-skip hidden names). ``manifest.json`` is the marker of a finished artifact.
+The root is a folder or an fsspec URL (``s3://bucket/prefix``, ``gs://...``,
+``memory://...``, ``file:///abs/path``); one ``ArtifactStore`` reads every kind
+through its fsspec filesystem. ``manifest.json`` is the marker of a finished
+artifact everywhere. How an artifact is published depends on what the
+filesystem can do atomically:
 
-Many runs may share a store. Each writes into scratch named for its own process
-(``curate.artifacts.owners``) and removes only its own, or a dead process's: a
-live run's scratch is never touched. Two runs computing the same version race
-only at the rename: the loser finds the winner's folder in place, drops its own
-copy and returns the winner's artifact, identical by construction (same
-fingerprint, deterministic stages).
+A local disk renames. Everything is written into a ``.tmp-*`` folder beside
+where the artifact will land, flushed, and renamed into place, so a crash
+mid-write leaves a hidden folder that no reader takes for an artifact (names
+that are not plain segments are skipped). Each run's scratch is named for its
+process (``curate.artifacts.owners``) and removed only by that process or once
+it has ended: a live run's scratch is never touched. Two runs computing the
+same version race only at the rename: the loser finds the winner's folder in
+place, drops its own copy and returns the winner's artifact, identical by
+construction (same fingerprint, deterministic stages).
+
+An object store has no rename, so the manifest is the commit:
+
+    <root>/<stage>/<version>/attempt-<id>/data/..., removed.parquet, CARD.md, files/...
+    <root>/<stage>/<version>/manifest.json   <- written last; its "location" names the attempt
+
+A writer puts everything under a fresh ``attempt-<owner>-<id>/`` prefix, then
+writes ``manifest.json`` (one PUT, atomic on S3). Readers trust a version only
+when its manifest exists and read the attempt it names, so a crash mid-write
+leaves a prefix no reader looks at; the next write of that version deletes
+unreferenced attempts whose process has ended on this host. A writer that finds
+a manifest in place when about to write its own adopts that artifact. Two that
+both pass that check write the manifest twice; the last wins and the other's
+attempt stays behind unreferenced: harmless, never read. Readers honour
+``location`` on any filesystem, so either layout reads the same.
 """
 
 from __future__ import annotations
@@ -27,7 +46,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,10 +55,12 @@ from typing import Any
 import fsspec
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 
 from curate.artifacts.names import is_safe_name, safe_name
-from curate.artifacts.owners import owned_name, sweep
+from curate.artifacts.owners import owned_name, owner_gone, sweep
 from curate.files import file_listing
 
 ROWS_PER_PART = 100_000
@@ -50,9 +72,13 @@ class ArtifactNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Artifact:
+    """A finished artifact. ``path`` is where its contents lie: a ``Path`` on a local
+    store (stages open ``files_dir`` as a local folder), the filesystem path of its
+    prefix (a ``str``, for ``store.fs``) on an object store."""
+
     stage: str
     version: str
-    path: Path
+    path: Path | str
     manifest: dict[str, Any]
     cached: bool = False
 
@@ -61,20 +87,100 @@ class Artifact:
         return self.manifest["rows"]
 
     @property
-    def card_path(self) -> Path:
-        return self.path / "CARD.md"
+    def card_path(self) -> Path | str:
+        return _join(self.path, "CARD.md")
 
     @property
-    def files_dir(self) -> Path:
-        return self.path / "files"
-
-    @property
-    def data_files(self) -> list[Path]:
-        return sorted((self.path / "data").glob("*.parquet"))
+    def files_dir(self) -> Path | str:
+        return _join(self.path, "files")
 
 
-class StoreQueries:
-    """Look-ups every store answers the same way from its own ``list`` and ``get``."""
+def _join(base: Path | str, *names: str) -> Path | str:
+    return base.joinpath(*names) if isinstance(base, Path) else "/".join([base, *names])
+
+
+def is_url(root: str | Path) -> bool:
+    """Whether a root names a filesystem by protocol (``s3://...``) rather than a folder."""
+    return "://" in str(root)
+
+
+def parts(kept: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """The Parquet part files of an artifact's kept rows, by name (at least one, even when empty)."""
+    for i in range(max(1, -(-kept.num_rows // ROWS_PER_PART))):
+        yield f"part-{i:05d}.parquet", kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
+
+
+def open_store(root: str | Path, storage_options: Mapping[str, Any] | None = None) -> ArtifactStore:
+    """The store at ``root``, a folder or an fsspec URL. Every reader and writer (the runner,
+    run records, reports, the ``curate artifacts`` commands) opens it here, so all see the
+    same store."""
+    return ArtifactStore(root, storage_options)
+
+
+class ArtifactStore:
+    """The artifacts under ``root`` (a folder or an fsspec URL), on filesystem ``fs``.
+
+    ``root`` is a ``Path`` on a local disk and the URL otherwise; ``root_path`` is the root
+    as ``fs`` names it, which run records and reports build their own paths from."""
+
+    def __init__(self, root: str | Path, storage_options: Mapping[str, Any] | None = None):
+        options = dict(storage_options or {})
+        if is_url(root):
+            url = str(root)
+            if url.startswith(("file://", "local://")):
+                options.setdefault("auto_mkdir", True)
+            self.fs, path = fsspec.core.url_to_fs(url, **options)
+            self.root_path = path.rstrip("/")
+        else:
+            self.fs = fsspec.filesystem("file", auto_mkdir=True, **options)
+            self.root_path = Path(root).absolute().as_posix()
+        self.local = isinstance(self.fs, LocalFileSystem)
+        """A local disk: publish by rename, and hand stages local ``Path``s."""
+        self.root: Path | str = (Path(root) if not is_url(root) else Path(self.root_path)) if self.local else str(root).rstrip("/")
+        self._arrow_fs = pafs.LocalFileSystem() if self.local else self.fs
+
+    # -- addressing -----------------------------------------------------------
+    def path_for(self, stage: str, version: str) -> Path | str:
+        """Where a version's folder lies (``Path`` on a local disk), its manifest inside."""
+        return _join(self.root if self.local else self.root_path, safe_name(stage, "stage"), safe_name(version, "version"))
+
+    def _key(self, *names: str) -> str:
+        """A path below the root, as ``fs`` names it."""
+        return "/".join([self.root_path, *names])
+
+    def _artifact(self, stage: str, version: str, manifest: dict, cached: bool) -> Artifact:
+        folder = self.path_for(stage, version)
+        location = manifest.get("location")
+        return Artifact(stage, version, _join(folder, location) if location else folder, manifest, cached)
+
+    def _fs_path(self, path: Path | str) -> str:
+        return Path(path).absolute().as_posix() if isinstance(path, Path) else path
+
+    # -- reading ----------------------------------------------------------------
+    def get(self, stage: str, version: str) -> Artifact | None:
+        """The finished artifact, or None; a name that is not a plain segment
+        (``../x``, a ``.tmp-*`` scratch folder) names nothing the store wrote."""
+        if not (is_safe_name(stage) and is_safe_name(version)):
+            return None
+        try:
+            manifest = json.loads(self.fs.cat_file(self._key(stage, version, "manifest.json")))
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        return self._artifact(stage, version, manifest, cached=True)
+
+    def list(self, stage: str | None = None) -> list[Artifact]:
+        self.fs.invalidate_cache()  # another process may have published since the last listing
+        pattern = self._key(safe_name(stage, "stage") if stage is not None else "*", "*", "manifest.json")
+        try:
+            keys = self.fs.glob(pattern)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        found = []
+        for key in keys:
+            stage_name, version = key.rsplit("/", 3)[1:3]
+            if is_safe_name(stage_name) and is_safe_name(version):
+                found.append(self._artifact(stage_name, version, json.loads(self.fs.cat_file(key)), cached=True))
+        return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
 
     def find(self, version: str) -> Artifact:
         """An artifact by version alone (or a unique prefix of it), whatever its stage."""
@@ -96,76 +202,54 @@ class StoreQueries:
                 if parent is not None:
                     stack.append((depth + 1, parent))
 
-
-def parts(kept: pa.Table) -> Iterator[tuple[str, pa.Table]]:
-    """The Parquet part files of an artifact's kept rows, by name (at least one, even when empty)."""
-    for i in range(max(1, -(-kept.num_rows // ROWS_PER_PART))):
-        yield f"part-{i:05d}.parquet", kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
-
-
-class ArtifactStore(StoreQueries):
-    def __init__(self, root: Path | str):
-        self.root = Path(root)
-        self.fs = fsspec.filesystem("file", auto_mkdir=True)
-        self.root_path = self.root.absolute().as_posix()
-        """``fs`` and ``root_path``: what run records and reports use, alike on every store."""
-
-    def path_for(self, stage: str, version: str) -> Path:
-        return self.root / safe_name(stage, "stage") / safe_name(version, "version")
-
-    def get(self, stage: str, version: str) -> Artifact | None:
-        """The finished artifact, or None; a name that is not a plain segment
-        (``../x``, a ``.tmp-*`` scratch folder) names nothing the store wrote."""
-        if not (is_safe_name(stage) and is_safe_name(version)):
-            return None
-        path = self.path_for(stage, version)
-        manifest = path / "manifest.json"
-        if not manifest.is_file():
-            return None
-        return Artifact(stage, version, path, json.loads(manifest.read_text()), cached=True)
-
-    def list(self, stage: str | None = None) -> list[Artifact]:
-        pattern = f"{safe_name(stage, 'stage') if stage is not None else '*'}/*/manifest.json"
-        if not self.root.is_dir():
-            return []
-        found = []
-        for manifest in self.root.glob(pattern):
-            path = manifest.parent
-            if is_safe_name(path.name) and is_safe_name(path.parent.name):
-                found.append(Artifact(path.parent.name, path.name, path, json.loads(manifest.read_text()), cached=True))
-        return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
+    def data_files(self, artifact: Artifact) -> list[str]:
+        """The kept rows' Parquet parts, as ``fs`` names them (local paths on a local disk)."""
+        return sorted(self.fs.glob(f"{self._fs_path(artifact.path)}/data/*.parquet"))
 
     def read(self, artifact: Artifact) -> pa.Table:
         """The kept rows, with the schema recorded in the Parquet files."""
-        files = artifact.data_files
+        files = self.data_files(artifact)
         if not files:
             raise ArtifactNotFound(f"{artifact.path}: no data parts")
-        return ds.dataset([str(f) for f in files], format="parquet").to_table()
+        return ds.dataset(files, format="parquet", filesystem=self._arrow_fs).to_table()
 
     def dataset(self, artifact: Artifact) -> ds.Dataset | None:
         """The kept rows as a lazy Arrow dataset (schema, chosen columns), or None without parts."""
-        files = artifact.data_files
-        return ds.dataset([str(f) for f in files], format="parquet") if files else None
-
-    def read_card(self, artifact: Artifact) -> str:
-        return artifact.card_path.read_text()
+        files = self.data_files(artifact)
+        return ds.dataset(files, format="parquet", filesystem=self._arrow_fs) if files else None
 
     def read_removed(self, artifact: Artifact) -> pa.Table:
-        return pq.read_table(artifact.path / "removed.parquet")
+        return pq.read_table(self._fs_path(_join(artifact.path, "removed.parquet")), filesystem=self._arrow_fs)
 
+    def read_card(self, artifact: Artifact) -> str:
+        return self.fs.cat_file(self._fs_path(artifact.card_path)).decode()
+
+    def has_files(self, artifact: Artifact) -> bool:
+        """Whether the artifact holds non-tabular outputs (its ``files_dir`` exists)."""
+        return self.fs.isdir(self._fs_path(artifact.files_dir))
+
+    # -- writing ----------------------------------------------------------------
     def scratch(self, stage: str, version: str) -> Path:
-        """An empty folder for a stage's file outputs, beside where the artifact
-        will land, so moving it in is a rename on one filesystem. Named for this
-        process, so a sweep removes it once this process is gone, never before."""
-        folder = self.path_for(stage, version).parent / owned_name(f".tmp-{version}-", "-files")
-        folder.mkdir(parents=True)
+        """An empty local folder for a stage's file outputs, named for this process so a
+        sweep removes it once this process is gone, never before. On a local disk it lies
+        beside where the artifact will land, so moving it in is a rename; otherwise in the
+        system temp folder, uploaded by ``write``."""
+        if self.local:
+            folder = self.path_for(stage, version).parent / owned_name(f".tmp-{version}-", "-files")
+            folder.mkdir(parents=True)
+        else:
+            folder = Path(tempfile.gettempdir()) / owned_name(f"curate-{stage}-{version[:12]}-files-")
+            folder.mkdir()
         return folder
 
     def sweep(self, stage: str | None = None) -> list[Path]:
-        """Remove the scratch of crashed runs (all stages, or one): folders whose
-        owning process has ended, and untagged ones left by older versions of
-        this code. Live runs' scratch stays. Returns what was removed."""
+        """Remove the scratch of crashed runs on a local store (all stages, or one):
+        folders whose owning process has ended, and untagged ones left by older versions
+        of this code. Live runs' scratch stays. Returns what was removed. An object
+        store keeps no scratch (stale attempts go when their version is next written)."""
         removed: list[Path] = []
+        if not self.local:
+            return removed
         try:
             folders = ([self.root / safe_name(stage, "stage")] if stage
                        else [p for p in self.root.iterdir() if is_safe_name(p.name)])
@@ -183,6 +267,17 @@ class ArtifactStore(StoreQueries):
         self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
         files: Path | None = None,
     ) -> Artifact:
+        """Publish an artifact atomically (or adopt the same version another run published
+        first); ``files``, a ``scratch`` folder, is moved in and gone afterwards."""
+        try:
+            if self.local:
+                return self._write_and_rename(stage, version, kept, removed, manifest, card, files)
+            return self._write_attempt(stage, version, kept, removed, manifest, card, files)
+        finally:
+            if files is not None:
+                shutil.rmtree(files, ignore_errors=True)
+
+    def _write_and_rename(self, stage, version, kept, removed, manifest, card, files) -> Artifact:
         final = self.path_for(stage, version)
         final.parent.mkdir(parents=True, exist_ok=True)
         self.sweep(stage)
@@ -197,23 +292,58 @@ class ArtifactStore(StoreQueries):
                 manifest = {**manifest, "files": file_listing(tmp / "files")}
             (tmp / "CARD.md").write_text(card)
             # The manifest goes last: its presence marks a finished artifact.
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+            (tmp / "manifest.json").write_text(_manifest_text(manifest))
             _fsync_tree(tmp)
             published = _publish(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        finally:
-            if files is not None:
-                shutil.rmtree(files, ignore_errors=True)
         if not published:  # another run renamed the same version into place first: take its copy
             shutil.rmtree(tmp, ignore_errors=True)
             return dataclasses.replace(self.get(stage, version), cached=False)
         return Artifact(stage, version, final, manifest, cached=False)
 
+    def _write_attempt(self, stage, version, kept, removed, manifest, card, files) -> Artifact:
+        attempt = owned_name("attempt-")
+        base = self._key(stage, version, attempt)
+        self._drop_stale_attempts(stage, version)
+        for name, chunk in parts(kept):
+            with self.fs.open(f"{base}/data/{name}", "wb") as fh:
+                pq.write_table(chunk, fh, compression="zstd")
+        with self.fs.open(f"{base}/removed.parquet", "wb") as fh:
+            pq.write_table(removed, fh, compression="zstd")
+        if files is not None and any(files.iterdir()):
+            manifest = {**manifest, "files": file_listing(files)}
+            for entry in manifest["files"]:
+                self.fs.put_file(str(files / entry["path"]), f"{base}/files/{entry['path']}")
+        self.fs.pipe_file(f"{base}/CARD.md", card.encode())
+        manifest = {**manifest, "location": attempt}
+        winner = self.get(stage, version)
+        if winner is not None:  # another run published this version while we wrote: take its copy
+            self.fs.rm(base, recursive=True)
+            return dataclasses.replace(winner, cached=False)
+        # The manifest goes last, in one PUT: its presence marks a finished artifact.
+        self._write_manifest(self._key(stage, version, "manifest.json"), manifest)
+        return self._artifact(stage, version, manifest, cached=False)
+
+    def _write_manifest(self, key: str, manifest: dict) -> None:
+        self.fs.pipe_file(key, _manifest_text(manifest).encode())
+
+    def _drop_stale_attempts(self, stage: str, version: str) -> None:
+        """Unreferenced attempts of writers that have ended are leftovers of crashed writes."""
+        if self.get(stage, version) is not None:
+            return
+        for prefix in self.fs.glob(self._key(stage, version, "attempt-*")):
+            if owner_gone(prefix.rsplit("/", 1)[-1]):
+                self.fs.rm(prefix, recursive=True)
+
 
 _LEGACY_SCRATCH = re.compile(r"\.tmp-[0-9a-f]{12,64}-[0-9a-f]{8}(?:-files)?")
 """Scratch named before names carried their owner: no live run of this code makes them."""
+
+
+def _manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
 
 
 def _publish(tmp: Path, final: Path) -> bool:

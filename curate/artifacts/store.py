@@ -125,18 +125,20 @@ class ArtifactStore:
 
     def __init__(self, root: str | Path, storage_options: Mapping[str, Any] | None = None):
         options = dict(storage_options or {})
+        if not is_url(root) or str(root).startswith(("file://", "local://")):
+            options.setdefault("auto_mkdir", True)  # writers open files in folders not made yet
         if is_url(root):
-            url = str(root)
-            if url.startswith(("file://", "local://")):
-                options.setdefault("auto_mkdir", True)
-            self.fs, path = fsspec.core.url_to_fs(url, **options)
+            self.fs, path = fsspec.core.url_to_fs(str(root), **options)
             self.root_path = path.rstrip("/")
         else:
-            self.fs = fsspec.filesystem("file", auto_mkdir=True, **options)
+            self.fs = fsspec.filesystem("file", **options)
             self.root_path = Path(root).absolute().as_posix()
         self.local = isinstance(self.fs, LocalFileSystem)
         """A local disk: publish by rename, and hand stages local ``Path``s."""
-        self.root: Path | str = (Path(root) if not is_url(root) else Path(self.root_path)) if self.local else str(root).rstrip("/")
+        if not self.local:
+            self.root: Path | str = str(root).rstrip("/")
+        else:
+            self.root = Path(self.root_path) if is_url(root) else Path(root)
         self._arrow_fs = pafs.LocalFileSystem() if self.local else self.fs
 
     # -- addressing -----------------------------------------------------------
@@ -180,7 +182,7 @@ class ArtifactStore:
             stage_name, version = key.rsplit("/", 3)[1:3]
             if is_safe_name(stage_name) and is_safe_name(version):
                 found.append(self._artifact(stage_name, version, json.loads(self.fs.cat_file(key)), cached=True))
-        return sorted(found, key=lambda a: a.manifest.get("created_at", ""))
+        return sorted(found, key=lambda a: (a.manifest.get("created_at", ""), a.stage, a.version))
 
     def find(self, version: str) -> Artifact:
         """An artifact by version alone (or a unique prefix of it), whatever its stage."""

@@ -97,7 +97,9 @@ class Hit:
     weighted share of its tokens aligned with the row's line."""
 
 
-def _shorten(text: str, limit: int = MATCHED_CHARS) -> str:
+def _matched(words, lo: int, stop: int, limit: int = MATCHED_CHARS) -> str:
+    """The row's normalised tokens [lo, stop), shortened to ``limit`` characters."""
+    text = " ".join(words.slice(lo, stop - lo).to_pylist())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
@@ -123,7 +125,7 @@ class Matcher:
         for ix, allowed in zip(self.indexes, self.allowed):
             hits = self._match_index(ix, allowed, grams, seg_row, words)
             if self.fine_threshold is not None or self.near_threshold is not None:
-                runs = _fine_runs(ix, allowed, grams, seg_row)
+                runs = FineRuns.of(ix, allowed, grams, seg_row)
                 if self.fine_threshold is not None:
                     hits += self._match_fine(ix, runs, grams, seg_row, words)
                 if self.near_threshold is not None:
@@ -170,41 +172,34 @@ class Matcher:
         stop_all = np.maximum.reduceat(rows_pos[at, 1] + length[at], cell_start)
         return self._accept(ix, cells, coverage, coverage >= self.threshold, lo_all, stop_all, grams, seg_row, words, method="ngram")
 
-    def _match_fine(self, ix: Index, runs: tuple[np.ndarray, np.ndarray], grams: Grams, seg_row, words) -> list[Hit]:
+    def _match_fine(self, ix: Index, runs: FineRuns, grams: Grams, seg_row, words) -> list[Hit]:
         """Rows that hold ``fine_threshold`` of a field's tokens in runs of its rare 4-grams
         (``runs``: each distinct gram at its first place in the row), within ``FINE_SPAN`` times
         the field's length: what survives a light edit. Only fields of ``2n`` tokens or more: a
         brief item's rare 4-grams ("calculate the area of", "the gravitational force between
         the") are everyday phrases, and on the public sets they flagged 29 rows that hold no
         benchmark item."""
-        cell, pos = runs
-        if not len(cell):
+        if not len(runs.cell):
             return []
-        cell_start = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+        cell, pos = runs.cell, runs.pos
         last = np.r_[cell[1:] != cell[:-1], True]
         # tokens under the union of the grams [pos, pos + FINE_N): each gram adds up to FINE_N new ones
         step = np.where(last, FINE_N, np.clip(np.r_[pos[1:] - pos[:-1], 0], 0, FINE_N))
-        covered = np.add.reduceat(step, cell_start)
-        cells = cell[cell_start]
+        covered = np.add.reduceat(step, runs.cell_start)
+        cells, lo_all, stop_all = runs.cells, runs.lo, runs.stop
         sizes = ix.token_counts[cells % len(ix.field)].astype(np.int64)
         coverage = np.minimum(covered / sizes, 1.0)
-        lo_all = pos[cell_start]
-        stop_all = np.maximum.reduceat(pos, cell_start) + FINE_N
         passed = ((coverage >= self.fine_threshold) & (covered >= FINE_MIN_TOKENS) & (sizes >= 2 * ix.n)
                   & (stop_all - lo_all <= FINE_SPAN * sizes))
         return self._accept(ix, cells, coverage, passed, lo_all, stop_all, grams, seg_row, words, method="fine")
 
-    def _match_near(self, ix: Index, runs: tuple[np.ndarray, np.ndarray], grams: Grams, seg_row, words) -> list[Hit]:
+    def _match_near(self, ix: Index, runs: FineRuns, grams: Grams, seg_row, words) -> list[Hit]:
         """Fields of ``n`` to ``NEAR_MAX`` tokens with a rare 4-gram in the row, aligned token by
         token with the lines that gram's run touches (see the module's docstring)."""
-        cell, pos = runs
-        if not len(cell):
+        if not len(runs.cell):
             return []
-        cell_start = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-        cells = cell[cell_start]
+        cells, lo_all, stop_all = runs.cells, runs.lo, runs.stop
         sizes = ix.token_counts[cells % len(ix.field)].astype(np.int64)
-        lo_all = pos[cell_start]
-        stop_all = np.maximum.reduceat(pos, cell_start) + FINE_N
         # the aligned tokens (at most the field's, at least near_threshold of it) must be
         # NEAR_LINE_SHARE of their lines: a field whose run sits on longer lines (an answer's
         # paragraph), or on lines too short to hold it, cannot pass, so is never aligned
@@ -226,7 +221,7 @@ class Matcher:
             if size < 2 * ix.n and self._has_options(ix, f) and not self._options_confirm(ix, f, grams, seg_row, r):
                 continue
             hits.append(Hit(r, ix.benchmark[f], ix.item_id[f], ix.field[f], round(float(weighted), 4),
-                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=False, method="near"))
+                            _matched(words, lo, stop), exact=False, method="near"))
         return hits
 
     def _accept(self, ix: Index, cells, coverage, passed, lo_all, stop_all, grams: Grams, seg_row, words,
@@ -248,7 +243,7 @@ class Matcher:
                     continue
             exact = bool(coverage[c] >= 1.0) and grams.run_hash(lo, size) == int(ix.whole[f])
             hits.append(Hit(r, ix.benchmark[f], ix.item_id[f], ix.field[f], round(float(coverage[c]), 4),
-                            _shorten(" ".join(words.slice(lo, stop - lo).to_pylist())), exact=exact, method=method))
+                            _matched(words, lo, stop), exact=exact, method=method))
         return hits
 
     @staticmethod
@@ -334,7 +329,31 @@ def _align(ix: Index, field: int, grams: Grams, lo: int, stop: int, line_start: 
             start + blocks[0].b, start + blocks[-1].b + blocks[-1].size)
 
 
-def _fine_runs(ix: Index, allowed, grams: Grams, seg_row) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class FineRuns:
+    """Every rare 4-gram of a field found in a row, each distinct gram at its first place in
+    the row: ``cell`` (row * fields + field) and flat ``pos``, ordered by cell then position;
+    per cell (``cell_start`` its first gram) the cell and the [``lo``, ``stop``) its grams span.
+    The fine and near checks both start here."""
+
+    cell: np.ndarray
+    pos: np.ndarray
+    cell_start: np.ndarray
+    cells: np.ndarray
+    lo: np.ndarray
+    stop: np.ndarray
+
+    @classmethod
+    def of(cls, ix: Index, allowed, grams: Grams, seg_row) -> FineRuns:
+        cell, pos = _fine_grams(ix, allowed, grams, seg_row)
+        if not len(cell):
+            empty = np.empty(0, np.int64)
+            return cls(cell, pos, empty, empty, empty, empty)
+        cell_start = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+        return cls(cell, pos, cell_start, cell[cell_start], pos[cell_start], np.maximum.reduceat(pos, cell_start) + FINE_N)
+
+
+def _fine_grams(ix: Index, allowed, grams: Grams, seg_row) -> tuple[np.ndarray, np.ndarray]:
     """(row * fields + field, flat position) of every rare 4-gram of a field found in a row,
     each distinct gram at its first place in the row, ordered by cell then position."""
     hashes, starts = grams.of_length(FINE_N)

@@ -25,8 +25,6 @@ def report(
 
     Example: `curate report` (latest `curation` run), `curate report curation/20261123T1730 -o report.html`
     """
-    from fsspec.implementations.local import LocalFileSystem
-
     from curate.artifacts.names import UnsafeName, safe_name
     from curate.report import build_report
     from curate.runs import RunNotFound, find_run
@@ -47,6 +45,6 @@ def report(
     else:
         store.fs.makedirs(stored.rsplit("/", 1)[0], exist_ok=True)
         store.fs.pipe_file(stored, html.encode("utf-8"))
-    target = output or (stored if isinstance(store.fs, LocalFileSystem) else store.fs.unstrip_protocol(stored))
+    target = output or (stored if store.local else store.fs.unstrip_protocol(stored))
     out.print(f"report of run {record.name}: {target} ({len(html.encode()) / 1024:.0f} KiB, {time.perf_counter() - started:.1f} s)",
               highlight=False)

@@ -72,8 +72,7 @@ def _read(store: ArtifactStore, artifact: Artifact, columns: list[str] | None = 
 
 
 def _has_messages(store: ArtifactStore, artifact: Artifact) -> bool:
-    dataset = store.dataset(artifact)
-    return dataset is not None and "messages" in dataset.schema.names
+    return "messages" in _names(store, artifact)
 
 
 def conversation_lengths(table: pa.Table) -> np.ndarray:

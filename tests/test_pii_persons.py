@@ -234,6 +234,51 @@ def test_the_language_model_tells_a_public_full_name_from_an_invented_one():
     assert "Janet Burns" in persons(analyzer_for(PiiPolicy().model), "Janet Burns called again about the refund.")
 
 
+def test_a_public_figure_with_a_rare_surname_is_known_and_an_invented_one_is_not():
+    from curate.pii.notability import publicly_known
+
+    model = PiiPolicy().known_names
+    # lima, alpaca_libre (real data): surnames English text writes rarely but has read
+    assert publicly_known(model, ["Malala", "Yousafzai"]) and publicly_known(model, ["Napoleon", "Bonaparte"])
+    # synth_dataset_v2: surnames English text never writes are not asked about at all
+    assert not publicly_known(model, ["Fiammetta", "Zetticci"]) and not publicly_known(model, ["Olga", "Krylova"])
+
+
+def test_names_asked_in_one_batch_score_as_when_asked_alone():
+    from curate.pii import notability
+
+    model = PiiPolicy().known_names
+    pairs = [("Stephen", "King"), ("Janet", "Burns"), ("Marie", "Curie"), ("Homero", "Portillo")]
+    notability._FAME.clear()
+    notability.prefetch(model, pairs)
+    batched = {pair: notability._FAME[(model, *pair)] for pair in pairs}
+    for pair in pairs:
+        notability._FAME.clear()
+        alone = notability.fame(model, *pair)
+        assert alone[0] == pytest.approx(batched[pair][0], abs=1e-3)
+        assert (alone[1] is None) == (batched[pair][1] is None)
+        if alone[1] is not None:
+            assert alone[1] == pytest.approx(batched[pair][1], abs=1e-3)
+
+
+@pytest.mark.parametrize("text", [
+    "On a Mac, press Cmd + Option + J to open the console.",           # lima: a product after an article
+    "What are the ingredients of a classic Margherita?",                # toolformer: a pizza
+    "Find the release date of the latest Marvel movie.",                # toolformer: a franchise
+    "The court reaffirmed its 1989 decision in Texas v. Johnson.",       # lima: a party to a case
+    "These are the Kronecker delta and the Levi-Civita symbol.",        # lima: an eponym in a term
+    "Celebrity: Beyonce\nWrite a fun fact about them.",                 # alpaca_libre: a field that holds a public person
+])
+def test_things_and_public_fields_are_not_private_names(analyzer, text):
+    assert persons(analyzer, text) == []
+
+
+def test_an_article_before_a_family_or_a_full_name_still_leaves_a_name(analyzer):
+    # alpaca_libre: "the Tomlinson's" is a family; synth_dataset_v2: "a Homero Portillo concert" is a person
+    assert persons(analyzer, "One night a fire broke out in the house of the Tomlinson's. Mr. Tomlinson woke first.")
+    assert persons(analyzer, "Have you been to a Homero Portillo concert before?") == ["Homero Portillo"]
+
+
 def test_without_the_language_model_ordinary_full_names_are_presumed_private(analyzer):
     text = "Michael Jordan has more championships than anyone."
     found = find_pii(analyzer, [text], PiiPolicy(known_names=None))[0]

@@ -17,6 +17,8 @@ repeats change no extra row and are not counted as spans here. With ``--zh`` it 
 It then writes a seeded sample of the spans (lowest keyed hash, so a code change that removes spans keeps the other verdicts) to ``bench/pii/judged_spans.jsonl`` (set, row
 id, entity, span text, about 120 characters of context on each side, ``verdict: null``) for
 judging by hand; ``bench/pii/precision.py`` computes precision per entity from the judged file.
+Every verdict given is also kept in ``bench/pii/judged_archive.jsonl``, so a span that leaves the
+sample and comes back with a later change keeps its verdict.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ CHINESE_SETS = {"alpaca_zh": "real/alpaca_zh/alpaca_zh_demo.json"}
 STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
+ARCHIVE = Path(__file__).resolve().parent / "judged_archive.jsonl"
+"""Every verdict ever given, also for spans a later code change took out of the sample, so a span
+that comes back keeps its verdict."""
 
 
 def ingested(name: str, rel: str, limit: int | None) -> list[dict]:
@@ -159,7 +164,9 @@ def main() -> None:
         # rest of the sample (and their verdicts) and draws the next ones in their place.
         sample = sorted(spans, key=lambda s: _draw_key(args.seed, s))[:args.sample]
         sample.sort(key=lambda s: (s["set"], s["entity"], s["id"]))
-        judged = _judged(OUT)  # verdicts already given for a span carry over; new spans come unjudged
+        judged = {**_judged(ARCHIVE), **_judged(OUT)}  # verdicts already given carry over; new spans come unjudged
+        ARCHIVE.write_text("".join(json.dumps({"set": k[0], "id": k[1], "entity": k[2], "span": k[3], "before": k[4], **v},
+                                              ensure_ascii=False) + "\n" for k, v in sorted(judged.items())))
         OUT.write_text("".join(json.dumps({**s, **judged.get(_span_key(s), {"verdict": None, "why": ""})},
                                           ensure_ascii=False) + "\n" for s in sample))
         print(f"{len(sample)} of {len(spans)} spans (seed {args.seed}) written to {OUT}")

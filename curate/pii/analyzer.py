@@ -33,6 +33,7 @@ from curate.script import cjk_share
 from curate.pii.names import name_candidate
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
+from curate.pii.private import prefetch_fame
 from curate.pii.recognizers import (
     ADDRESS_ENTITY,
     PHONE_ENTITY,
@@ -232,33 +233,37 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
                                                           n_process=policy.n_process)):
         artifacts[i] = art
     nlp = engine.nlp[LANGUAGE] if isinstance(engine, SpacyNlpEngine) else None
-    out: list[list[Finding]] = []
+    found: list[list[Finding]] = []
     for i, text in enumerate(texts):
         plan = plans[i]
         if plan is None or not plan.entities:
-            out.append([])
+            found.append([])
             continue
-        art = artifacts[i]
-        if art is None and nlp is not None:
+        if artifacts[i] is None and nlp is not None:
             # Tokens only (no NER): presidio reads tokens for context words, which only the
             # pattern entities use, and all of those but e-mails hold digits. This is
             # SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
-            art = engine._doc_to_nlp_artifact(nlp.make_doc(text if _DIGIT.search(text) else ""), LANGUAGE)
+            artifacts[i] = engine._doc_to_nlp_artifact(nlp.make_doc(text if _DIGIT.search(text) else ""), LANGUAGE)
         results: list[RecognizerResult] = analyzer.analyze(
-            text=text, language=LANGUAGE, entities=plan.entities, nlp_artifacts=art,
+            text=text, language=LANGUAGE, entities=plan.entities, nlp_artifacts=artifacts[i],
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
         )
         findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
-        findings = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
-        if policy.name_gazetteer and PERSON in plan.entities:
-            doc = getattr(art, "tokens", None)
-            ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner_text and doc is not None else []
-            findings = [f for f in refine_persons(text, findings, private=policy.person == "private",
-                                                  ner_spans=ner_spans, known_names=policy.known_names)
-                        if text[f.start:f.end] not in policy.allow_list
-                        and allowed_in_structure(text, f, plan.regions)]
-        out.append(findings)
-    return out
+        found.append(resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)]))
+    if policy.name_gazetteer and policy.person == "private" and policy.known_names:
+        prefetch_fame(policy.known_names, texts, found)
+    return [_refined(text, found[i], plans[i], artifacts[i], policy) for i, text in enumerate(texts)]
+
+
+def _refined(text: str, findings: list[Finding], plan: _Plan | None, art, policy: PiiPolicy) -> list[Finding]:
+    """The person refinements (``curate.pii.persons``) applied to one text's resolved findings."""
+    if plan is None or not (policy.name_gazetteer and PERSON in plan.entities):
+        return findings
+    doc = getattr(art, "tokens", None)
+    ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner_text and doc is not None else []
+    return [f for f in refine_persons(text, findings, private=policy.person == "private",
+                                      ner_spans=ner_spans, known_names=policy.known_names)
+            if text[f.start:f.end] not in policy.allow_list and allowed_in_structure(text, f, plan.regions)]
 
 
 def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:

@@ -222,10 +222,11 @@ def is_notable(word: str) -> bool:
             and not is_first_name(word) and not usually_lower_case(word))
 
 
-def written_often(word: str) -> bool:
-    """Whether English text uses the capitalised word at least ``NOTABLE_LOG_PROB`` often ("Jordan",
-    "King"; not "Kreutzmann"): only such words can make up a name a language model has read often."""
-    return _cased_log_probs().get(word, _RARE_LOG_PROB) > NOTABLE_LOG_PROB
+def seen_in_english(word: str) -> bool:
+    """Whether English text writes the capitalised word at all (more often than ``_RARE_LOG_PROB``):
+    "Bonaparte" -15.9, "Yousafzai" -17.2, "Portillo" -16.3, but not "Kaczmarek" or "Zetticci". A name
+    whose later words English never writes cannot be one the world writes about."""
+    return word in _cased_log_probs()
 
 
 def preload_lexicons() -> None:

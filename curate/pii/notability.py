@@ -7,21 +7,25 @@ name many times, so after the first name it expects the rest far more than after
 names: " King" after "Stephen" is 80 times likelier (lift 4.4 nats) than after "John", "Mary",
 "David", "Sarah", "Michael" or "Anna" on average; " James" after "LeBron" 1,300 times (7.2). An
 invented or private name gets no such lift: " Burns" after "Janet" -0.5, " Murphy" after "Karen"
--0.8, and every full name of presidio-research's synth_dataset_v2 stays below 1.7. Common pairs
+-0.8; none of the 396 full names of presidio-research's synth_dataset_v2 passes both this test and
+the one below (a rare first name lifts its language's surnames, up to 13 nats, but never makes
+them likely outright). Common pairs
 are not mistaken for fame, since the lift compares like with like ("David Brown" 0.3,
 "Mary Smith" -0.5); a stock placeholder is ("John Smith" 2.7), and is left. The rest must also be
 likely outright (``KNOWN_LOG_PROB``), so a rare first name's lift for its language's surnames is not fame.
 
 The model is the offline SmolLM2-135M the training steps use (``curate.base_model``), read once
-per process; it is asked only about names whose later words English text writes often (a rare
-surname cannot be famous), one batched forward pass of a few tokens per distinct name, cached.
+per process; it is asked about the full names whose later words English text writes at all
+(``names.seen_in_english``: "Yousafzai" and "Curie" are rare but seen; a name of unseen words
+cannot be famous), in batches: a batch of texts asks once for all its names, cached.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from curate.pii.names import written_often
+from curate.pii.names import seen_in_english
 
 KNOWN_LOG_PROB = -7.0
 """And the rest must be likely after the first name in absolute terms: a rare first name raises
@@ -55,42 +59,77 @@ def _model(name: str):
             hf_logging.enable_progress_bar()
 
 
-def completion_log_probs(model_name: str, firsts: tuple[str, ...], rest: str) -> list[float]:
-    """log P(" " + rest | first name at a line start) for each first name, in one padded batch."""
+def pair_log_probs(model_name: str, pairs: Sequence[tuple[str, str]]) -> list[float]:
+    """log P(" " + rest | first name at a line start) for each ``(first, rest)``, in padded batches
+    of ``BATCH`` (right padding: a causal model's real positions are unchanged)."""
     import torch
 
     tokenizer, model = _model(model_name)
-    tail = tokenizer(" " + rest, add_special_tokens=False)["input_ids"]
-    prefixes = [tokenizer("\n" + first, add_special_tokens=False)["input_ids"] for first in firsts]
-    width = max(len(p) for p in prefixes) + len(tail)
-    ids = torch.zeros((len(firsts), width), dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    for row, prefix in enumerate(prefixes):  # right padding: a causal model's real positions are unchanged
-        ids[row, :len(prefix) + len(tail)] = torch.tensor(prefix + tail)
-        mask[row, :len(prefix) + len(tail)] = 1
-    with torch.inference_mode():
-        log_probs = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1)
-    out = []
-    for row, prefix in enumerate(prefixes):
-        positions = torch.arange(len(prefix) - 1, len(prefix) + len(tail) - 1)
-        out.append(float(log_probs[row, positions, torch.tensor(tail)].sum()))
+    encoded = [(tokenizer("\n" + first, add_special_tokens=False)["input_ids"],
+                tokenizer(" " + rest, add_special_tokens=False)["input_ids"]) for first, rest in pairs]
+    out: list[float] = []
+    for at in range(0, len(encoded), BATCH):
+        chunk = encoded[at:at + BATCH]
+        width = max(len(prefix) + len(tail) for prefix, tail in chunk)
+        ids = torch.zeros((len(chunk), width), dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for row, (prefix, tail) in enumerate(chunk):
+            ids[row, :len(prefix) + len(tail)] = torch.tensor(prefix + tail)
+            mask[row, :len(prefix) + len(tail)] = 1
+        with torch.inference_mode():
+            logits = model(input_ids=ids, attention_mask=mask).logits
+        for row, (prefix, tail) in enumerate(chunk):
+            positions = torch.arange(len(prefix) - 1, len(prefix) + len(tail) - 1)
+            log_probs = torch.log_softmax(logits[row, positions].float(), dim=-1)  # only the rows read
+            out.append(float(log_probs[torch.arange(len(tail)), torch.tensor(tail)].sum()))
     return out
 
 
-@lru_cache(maxsize=100_000)
+BATCH = 64
+_FAME: dict[tuple[str, str, str], tuple[float, float | None]] = {}
+_FAME_LIMIT = 200_000  # entries kept per process; past it the cache starts over
+
+
+def prefetch(model_name: str, names: Iterable[tuple[str, str]]) -> None:
+    """Score every ``(first, rest)`` not yet known in two batched passes: the name itself, then the
+    generic first names for those that pass ``KNOWN_LOG_PROB``. A batch of texts asks once for all
+    its names, which costs a fraction of one forward pass per name."""
+    todo = sorted({(first, rest) for first, rest in names if (model_name, first, rest) not in _FAME},
+                  key=lambda pair: (len(pair[0]) + len(pair[1]), pair))  # like lengths share a batch: less padding
+    if not todo:
+        return
+    if len(_FAME) + len(todo) > _FAME_LIMIT:
+        _FAME.clear()
+    own = pair_log_probs(model_name, todo)
+    likely = [(pair, score) for pair, score in zip(todo, own) if score > KNOWN_LOG_PROB]
+    generic = [[(g, rest) for g in GENERIC_FIRST_NAMES if g != first] for (first, rest), _ in likely]
+    scores = iter(pair_log_probs(model_name, [pair for group in generic for pair in group]))
+    for (first, rest), score in zip(todo, own):
+        _FAME[(model_name, first, rest)] = (score, None)
+    for ((first, rest), score), group in zip(likely, generic):
+        others = [next(scores) for _ in group]
+        _FAME[(model_name, first, rest)] = (score, score - sum(others) / len(others))
+
+
 def fame(model_name: str, first: str, rest: str) -> tuple[float, float | None]:
     """(log-probability of the rest after the first name, its lift in nats over generic first names;
     the lift only where the log-probability passes ``KNOWN_LOG_PROB``, as it decides nothing otherwise)."""
-    (own,) = completion_log_probs(model_name, (first,), rest)
-    if own <= KNOWN_LOG_PROB:
-        return own, None
-    others = completion_log_probs(model_name, tuple(g for g in GENERIC_FIRST_NAMES if g != first), rest)
-    return own, own - sum(others) / len(others)
+    prefetch(model_name, [(first, rest)])
+    return _FAME[(model_name, first, rest)]
 
 
-def publicly_known(model_name: str, words: list[str]) -> bool:
+def full_name(words: Sequence[str]) -> tuple[str, str] | None:
+    """``(first, rest)`` of a name the model may know: two or more words (initials and suffixes already
+    left out) whose later words English text writes at all; ``None`` for any other."""
+    if len(words) < 2 or not all(seen_in_english(w) for w in words[1:]):
+        return None
+    return words[0], " ".join(words[1:])
+
+
+def publicly_known(model_name: str, words: Sequence[str]) -> bool:
     """Whether a name of two or more words (initials and suffixes left out) is one the model knows."""
-    if len(words) < 2 or not all(written_often(w) for w in words[1:]):
-        return False  # a surname English text rarely writes ("Kreutzmann") cannot be famous; no model call
-    _, lift = fame(model_name, words[0], " ".join(words[1:]))
+    pair = full_name(words)
+    if pair is None:
+        return False
+    _, lift = fame(model_name, *pair)
     return lift is not None and lift >= KNOWN_LIFT

@@ -63,7 +63,7 @@ CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
     re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
                rf"cheers|thanks|best(?=,|[ \t]*\n)|yours|dear|hi|hello|hey)[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
-    re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer|author)[ \t]*:[ \t]*)"
+    re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio
     re.compile(rf"(?P<name>{_CAP})['’]s[ ](?i:{_KIN})\b"),                            # Asya's kid

@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.notability import publicly_known
+from curate.pii.notability import full_name, prefetch, publicly_known
 from curate.pii.names import (
     WORD,
     everyday_word,
@@ -58,6 +58,18 @@ _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
 _LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
+# A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
+_PUBLIC_FIELD = re.compile(
+    r"(?i:\b(?:author|artist|celebrity|director|actor|actress|singer|band|composer|writer|poet|painter|"
+    r"character|protagonist|antagonist|villain)s?[ \t]*:[ \t]*)$")
+# An article before a capitalised run makes it a thing or a brand, not someone's name: "a classic Margherita",
+# "on a Mac", "the latest Marvel", "an El Niño", "who won the Oscar".
+_ARTICLE_BEFORE = re.compile(r"\b(?i:a|an|the)[ ]+(?:(?!(?:of|to|in|on|at|by|for|from|with|and|or|as)[ ])[a-z][a-z-]*[ ]+)?$")
+_FAMILY_AFTER = re.compile(r"['’]?s\b")
+# Joined to another capitalised word by a hyphen, a dash or "v.": an eponym, a compound or a case, not a
+# person: "Levi-Civita", "Knuth–Morris", "El Niño-Southern Oscillation", "Texas v. Johnson".
+_JOINED_AFTER = re.compile(r"[-–—][A-Z]|[ ]v(?:s)?\.[ ][A-Z]")
+_JOINED_BEFORE = re.compile(r"[A-Za-z][-–—]$|[A-Z]\w*[ ]v(?:s)?\.[ ]$")
 
 
 NOT_PERSON_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "GPE", "LOC", "NORP", "LAW", "LANGUAGE"})
@@ -133,8 +145,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
         return THING
     if not any(c.isupper() for c in span):
         return UNMARKED  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
-    words = [re.sub(r"['’]s$", "", w) for w in WORD.findall(span)]
-    words = [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
+    words = name_words(span)
     if not words:
         return THING
     if not titled and (not_a_person(text, start, end, words) or (
@@ -148,10 +159,23 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
         return PUBLIC  # "wikipedia('Isaac Newton')", "Find the Wikipedia text for Isaac Newton": a subject, not a person's data
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
-    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span):
+    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) \
+            or _PUBLIC_FIELD.search(line_before):
         return PUBLIC
     after = text[end:end + 120]
     return PUBLIC if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) else UNMARKED
+
+
+def name_words(span: str) -> list[str]:
+    """The words a name is judged by: possessives cut, initials and suffixes ("J.", "Jr", "III") left out."""
+    words = [re.sub(r"['’]s$", "", w) for w in WORD.findall(span)]
+    return [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
+
+
+def prefetch_fame(known_names: str, texts: Sequence[str], findings: Sequence[Sequence[Finding]]) -> None:
+    """Ask the fame model about every full name found in a batch of texts at once (see ``notability.prefetch``)."""
+    names = (name_words(text[f.start:f.end]) for text, found in zip(texts, findings) for f in found if f.entity == PERSON)
+    prefetch(known_names, [pair for words in names if (pair := full_name(words)) is not None])
 
 
 def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
@@ -171,7 +195,13 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
     if any(w.lower() in _call_names(text) for w in words):
         return True  # "Wolfram Alpha: wolfram('...')": the name of a tool the text calls
-    left, right, _ = _capitalised_around(text, start, end)
+    if _JOINED_AFTER.match(text, end) or _JOINED_BEFORE.search(text[max(0, start - 40):start]):
+        return True
+    left, right, left_start = _capitalised_around(text, start, end)
+    run = [*left, *words]
+    if _ARTICLE_BEFORE.search(text[max(0, left_start - 40):left_start]) and (
+            len(run) == 1 or not is_first_name(run[0])) and not _FAMILY_AFTER.match(text, end):
+        return True  # "a Big Mac", "an El Niño"; "a Homero Portillo concert", "the Tomlinson's" are still names
     around = [*left, *words, *right]
     if len(around) > len(words) and any(is_place(" ".join(around[i:j]))
                                         for i in range(len(left) + 1) for j in range(len(left) + len(words), len(around) + 1)

@@ -258,11 +258,18 @@ class StreetAddressRecognizer(PatternRecognizer):
                          global_regex_flags=re.MULTILINE)
 
 
+PUBLIC_SERVICE_IPS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
+                                "208.67.222.222", "208.67.220.220", "2001:4860:4860::8888", "2001:4860:4860::8844",
+                                "2606:4700:4700::1111", "2606:4700:4700::1001"})
+"""Public DNS resolvers (Google, Cloudflare, Quad9, OpenDNS): constants every networking answer pings."""
+
+
 class MeaningfulIpRecognizer(IpRecognizer):
     """presidio's IP patterns, keeping addresses that can point at someone's machine:
-    not loopback, unspecified, multicast, link-local or reserved IPv4 ones, nor netmasks
-    ("255.255.255.0"), and an IPv6 address must be written with at least three groups
-    (C++ ``add::`` and ``std::`` are not addresses)."""
+    not loopback, unspecified, multicast, link-local or reserved IPv4 ones, not a public
+    resolver ("8.8.8.8"), nor netmasks ("255.255.255.0"), and an IPv6 address must be
+    written with at least three groups (C++ ``add::`` and ``std::`` are not addresses).
+    Private-network addresses stay: in a support ticket "10.12.4.31" is someone's machine."""
 
     def validate_result(self, pattern_text: str) -> bool:
         body = pattern_text.split("/", 1)[0].split("%", 1)[0]
@@ -275,5 +282,7 @@ class MeaningfulIpRecognizer(IpRecognizer):
         if body.startswith("255.") or body.startswith("0."):
             return False
         # (IPv6 "reserved" covers most unassigned space, where synthetic and future addresses live.)
-        return not (address.is_loopback or address.is_unspecified or address.is_multicast
-                    or address.is_link_local or (address.version == 4 and address.is_reserved))
+        if str(address) in PUBLIC_SERVICE_IPS:
+            return False
+        return not (address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local
+                    or (address.version == 4 and address.is_reserved))

@@ -249,16 +249,27 @@ def test_names_asked_in_one_batch_score_as_when_asked_alone():
 
     model = PiiPolicy().known_names
     pairs = [("Stephen", "King"), ("Janet", "Burns"), ("Marie", "Curie"), ("Homero", "Portillo")]
-    notability._FAME.clear()
-    notability.prefetch(model, pairs)
-    batched = {pair: notability._FAME[(model, *pair)] for pair in pairs}
-    for pair in pairs:
+    for prompt in ("\n", notability.FAMOUS_PROMPT):
         notability._FAME.clear()
-        alone = notability.fame(model, *pair)
-        assert alone[0] == pytest.approx(batched[pair][0], abs=1e-3)
-        assert (alone[1] is None) == (batched[pair][1] is None)
-        if alone[1] is not None:
-            assert alone[1] == pytest.approx(batched[pair][1], abs=1e-3)
+        notability._score(model, prompt, pairs)
+        batched = {pair: notability._FAME[(model, prompt, *pair)] for pair in pairs}
+        for pair in pairs:
+            notability._FAME.clear()
+            alone = notability.fame(model, *pair, prompt=prompt)
+            assert alone[0] == pytest.approx(batched[pair][0], abs=1e-3)
+            assert (alone[1] is None) == (batched[pair][1] is None)
+            if alone[1] is not None:
+                assert alone[1] == pytest.approx(batched[pair][1], abs=1e-3)
+
+
+def test_a_name_the_bare_prompt_misses_is_known_after_the_famous():
+    from curate.pii.notability import publicly_known
+
+    model = PiiPolicy().known_names
+    # toolformer, alpaca_libre (real data): too common a first name for the bare prompt to single out the rest
+    assert publicly_known(model, ["John", "Lennon"]) and publicly_known(model, ["Scott", "Fitzgerald"])
+    # synth_dataset_v2: the invented names closest to passing stay private
+    assert not publicly_known(model, ["Naomi", "Ryan"]) and not publicly_known(model, ["Sara", "Schwarz"])
 
 
 @pytest.mark.parametrize("text", [
@@ -277,6 +288,27 @@ def test_an_article_before_a_family_or_a_full_name_still_leaves_a_name(analyzer)
     # alpaca_libre: "the Tomlinson's" is a family; synth_dataset_v2: "a Homero Portillo concert" is a person
     assert persons(analyzer, "One night a fire broke out in the house of the Tomlinson's. Mr. Tomlinson woke first.")
     assert persons(analyzer, "Have you been to a Homero Portillo concert before?") == ["Homero Portillo"]
+
+
+def test_a_lone_name_that_refers_back_to_a_public_full_name_is_kept(analyzer):
+    # alpaca_en_demo: the full name is not found as a person, the lone mentions were; "Malala's father" is
+    # someone else's kin, which marks a person but not a private one
+    text = ("One inspiring story of resilience is that of Malala Yousafzai. Malala was born in Mingora in 1997. "
+            "However, Malala's father ran a school. Malala survived the attack.")
+    assert persons(analyzer, text) == []
+
+
+def test_an_everyday_word_in_lower_case_text_is_not_a_name(analyzer):
+    # toolformer: "miles" is a first name in some locales, but in lower-case text it is the unit
+    assert persons(analyzer, "5 kilometers converted to miles is python('miles = 5 * 0.621371') miles.") == []
+    assert persons(analyzer, "my name is patricia and i need help") == ["patricia"]
+
+
+def test_a_letter_to_a_role_names_nobody_but_a_letter_to_a_first_name_does(analyzer):
+    # glaive, lima: "Dear Boss", "Dear Author" address a role
+    assert persons(analyzer, "Dear Boss, I have completed the project as per the given deadline.") == []
+    assert persons(analyzer, "Dear Author,\n\nI'm writing this letter to lodge a complaint.") == []
+    assert persons(analyzer, "Dear Will, thanks for the gift.") == ["Will"]
 
 
 def test_without_the_language_model_ordinary_full_names_are_presumed_private(analyzer):

@@ -235,11 +235,13 @@ def ingested(shared: Path, rel: str, limit: int) -> list[dict]:
 
 @pytest.mark.slow
 def test_redaction_makes_no_two_distinct_real_rows_identical(shared_datasets, analyzer):
-    """FastChat's template rows ("Are you trained by OpenAI?" / "...by Meta?") and Toolformer's rows that
-    share one long tool preamble: rows that differ before redaction still differ after it."""
+    """FastChat's template rows ("Are you trained by OpenAI?" / "...by Meta?"), Toolformer's rows that
+    share one long tool preamble and glaive's e-mails and addresses: rows that differ before redaction
+    still differ after it."""
     rows = (ingested(shared_datasets, "real/fastchat/data_dummy_conversation.json", 200)
-            + ingested(shared_datasets, "real/toolformer/toolformer-dedupe-only-dataset.json", 100))
-    assert len(rows) == 300
+            + ingested(shared_datasets, "real/toolformer/toolformer-dedupe-only-dataset.json", 100)
+            + ingested(shared_datasets, "sharegpt/glaive_toolcall_en_demo.json", 100))
+    assert len(rows) == 400
     red = redact(analyzer, [r["messages"] for r in rows], metas=[json.loads(r["meta"]) for r in rows])
     raw_by_redacted: dict[str, set[str]] = {}
     for row, out in zip(rows, red):

@@ -31,9 +31,8 @@ from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
 from curate.script import cjk_share
 from curate.pii.names import name_candidate
-from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, refine_persons
+from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
-from curate.pii.private import prefetch_fame
 from curate.pii.recognizers import (
     ADDRESS_ENTITY,
     PHONE_ENTITY,
@@ -250,17 +249,22 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
         )
         findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
         found.append(resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)]))
+    ents = [_ner_spans(plans[i], artifacts[i]) for i in range(len(texts))]
     if policy.name_gazetteer and policy.person == "private" and policy.known_names:
-        prefetch_fame(policy.known_names, texts, found)
-    return [_refined(text, found[i], plans[i], artifacts[i], policy) for i, text in enumerate(texts)]
+        prefetch_fame(policy.known_names, texts, found, ents)
+    return [_refined(text, found[i], plans[i], ents[i], policy) for i, text in enumerate(texts)]
 
 
-def _refined(text: str, findings: list[Finding], plan: _Plan | None, art, policy: PiiPolicy) -> list[Finding]:
+def _ner_spans(plan: _Plan | None, art) -> list[tuple[int, int, str]]:
+    doc = getattr(art, "tokens", None)
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan and plan.ner_text and doc is not None else []
+
+
+def _refined(text: str, findings: list[Finding], plan: _Plan | None, ner_spans: list[tuple[int, int, str]],
+             policy: PiiPolicy) -> list[Finding]:
     """The person refinements (``curate.pii.persons``) applied to one text's resolved findings."""
     if plan is None or not (policy.name_gazetteer and PERSON in plan.entities):
         return findings
-    doc = getattr(art, "tokens", None)
-    ner_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if plan.ner_text and doc is not None else []
     return [f for f in refine_persons(text, findings, private=policy.person == "private",
                                       ner_spans=ner_spans, known_names=policy.known_names)
             if text[f.start:f.end] not in policy.allow_list and allowed_in_structure(text, f, plan.regions)]

@@ -37,6 +37,18 @@ KNOWN_LIFT = 2.0
 over ``GENERIC_FIRST_NAMES``) for the name to count as publicly known. Measured (SmolLM2-135M-Instruct,
 one run): synth_dataset_v2's 43 full names of ordinary words -4.9 to 1.7; public figures in the
 hand-judged real sample (bench/pii) 2.0 to 15.5, with a few below (those stay redacted)."""
+FAMOUS_PROMPT = "\nThe famous "
+FAMOUS_LIFT = 3.0
+"""A second asking, for names the bare one misses: after "The famous" the model expects a public
+figure, so a name it has read often rises further ("John Lennon" -7.1 bare, -3.4 here; "Herman
+Melville" -7.5 and -4.6; "F. Scott Fitzgerald" -9.8 and -5.6), while invented and private ones stay low or
+gain little. Here it needs ``KNOWN_LOG_PROB`` and a lift of 3 nats: the one synth_dataset_v2 name above
+-7 after "The famous" ("Naomi Ryan" -6.6) lifts 2.4. Both thresholds were set reading those figures."""
+PROMPTS = (("\n", KNOWN_LIFT), (FAMOUS_PROMPT, FAMOUS_LIFT))
+ASK_AGAIN_LOG_PROB = -12.0
+"""Only a name whose rest scored above this after the bare prompt is asked again: "The famous" raises a
+known name's rest by 3 to 10 nats, never from below -12 to ``KNOWN_LOG_PROB``, so asking about the rest
+("Zetticci" -29) would only cost time."""
 GENERIC_FIRST_NAMES = ("John", "Mary", "David", "Sarah", "Michael", "Anna")
 
 
@@ -59,13 +71,13 @@ def _model(name: str):
             hf_logging.enable_progress_bar()
 
 
-def pair_log_probs(model_name: str, pairs: Sequence[tuple[str, str]]) -> list[float]:
-    """log P(" " + rest | first name at a line start) for each ``(first, rest)``, in padded batches
-    of ``BATCH`` (right padding: a causal model's real positions are unchanged)."""
+def pair_log_probs(model_name: str, pairs: Sequence[tuple[str, str]], prompt: str = "\n") -> list[float]:
+    """log P(" " + rest | prompt + first name) for each ``(first, rest)``, in padded batches of
+    ``BATCH`` (right padding: a causal model's real positions are unchanged)."""
     import torch
 
     tokenizer, model = _model(model_name)
-    encoded = [(tokenizer("\n" + first, add_special_tokens=False)["input_ids"],
+    encoded = [(tokenizer(prompt + first, add_special_tokens=False)["input_ids"],
                 tokenizer(" " + rest, add_special_tokens=False)["input_ids"]) for first, rest in pairs]
     out: list[float] = []
     for at in range(0, len(encoded), BATCH):
@@ -76,46 +88,68 @@ def pair_log_probs(model_name: str, pairs: Sequence[tuple[str, str]]) -> list[fl
         for row, (prefix, tail) in enumerate(chunk):
             ids[row, :len(prefix) + len(tail)] = torch.tensor(prefix + tail)
             mask[row, :len(prefix) + len(tail)] = 1
+        rows = torch.cat([torch.full((len(tail),), row) for row, (_, tail) in enumerate(chunk)])
+        positions = torch.cat([torch.arange(len(prefix) - 1, len(prefix) + len(tail) - 1) for prefix, tail in chunk])
         with torch.inference_mode():
-            logits = model(input_ids=ids, attention_mask=mask).logits
-        for row, (prefix, tail) in enumerate(chunk):
-            positions = torch.arange(len(prefix) - 1, len(prefix) + len(tail) - 1)
-            log_probs = torch.log_softmax(logits[row, positions].float(), dim=-1)  # only the rows read
-            out.append(float(log_probs[torch.arange(len(tail)), torch.tensor(tail)].sum()))
+            hidden = model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
+            # the vocabulary projection only where a rest token is read: a fifth of the work at these lengths
+            log_probs = torch.log_softmax(model.get_output_embeddings()(hidden[rows, positions]).float(), dim=-1)
+        picked = log_probs[torch.arange(len(rows)), torch.tensor([t for _, tail in chunk for t in tail])]
+        at_row = 0
+        for _, tail in chunk:
+            out.append(float(picked[at_row:at_row + len(tail)].sum()))
+            at_row += len(tail)
     return out
 
 
 BATCH = 64
-_FAME: dict[tuple[str, str, str], tuple[float, float | None]] = {}
+_FAME: dict[tuple[str, str, str, str], tuple[float, float | None]] = {}
 _FAME_LIMIT = 200_000  # entries kept per process; past it the cache starts over
 
 
-def prefetch(model_name: str, names: Iterable[tuple[str, str]]) -> None:
-    """Score every ``(first, rest)`` not yet known in two batched passes: the name itself, then the
-    generic first names for those that pass ``KNOWN_LOG_PROB``. A batch of texts asks once for all
-    its names, which costs a fraction of one forward pass per name."""
-    todo = sorted({(first, rest) for first, rest in names if (model_name, first, rest) not in _FAME},
+def _score(model_name: str, prompt: str, names: Iterable[tuple[str, str]]) -> None:
+    """Score every ``(first, rest)`` not yet known after ``prompt`` in two batched passes: the name
+    itself, then the generic first names for those that pass ``KNOWN_LOG_PROB``."""
+    todo = sorted({(first, rest) for first, rest in names if (model_name, prompt, first, rest) not in _FAME},
                   key=lambda pair: (len(pair[0]) + len(pair[1]), pair))  # like lengths share a batch: less padding
     if not todo:
         return
     if len(_FAME) + len(todo) > _FAME_LIMIT:
         _FAME.clear()
-    own = pair_log_probs(model_name, todo)
+    own = pair_log_probs(model_name, todo, prompt)
     likely = [(pair, score) for pair, score in zip(todo, own) if score > KNOWN_LOG_PROB]
     generic = [[(g, rest) for g in GENERIC_FIRST_NAMES if g != first] for (first, rest), _ in likely]
-    scores = iter(pair_log_probs(model_name, [pair for group in generic for pair in group]))
+    scores = iter(pair_log_probs(model_name, [pair for group in generic for pair in group], prompt))
     for (first, rest), score in zip(todo, own):
-        _FAME[(model_name, first, rest)] = (score, None)
+        _FAME[(model_name, prompt, first, rest)] = (score, None)
     for ((first, rest), score), group in zip(likely, generic):
         others = [next(scores) for _ in group]
-        _FAME[(model_name, first, rest)] = (score, score - sum(others) / len(others))
+        _FAME[(model_name, prompt, first, rest)] = (score, score - sum(others) / len(others))
 
 
-def fame(model_name: str, first: str, rest: str) -> tuple[float, float | None]:
-    """(log-probability of the rest after the first name, its lift in nats over generic first names;
-    the lift only where the log-probability passes ``KNOWN_LOG_PROB``, as it decides nothing otherwise)."""
-    prefetch(model_name, [(first, rest)])
-    return _FAME[(model_name, first, rest)]
+def fame(model_name: str, first: str, rest: str, prompt: str = "\n") -> tuple[float, float | None]:
+    """(log-probability of the rest after the prompt and the first name, its lift in nats over generic
+    first names; the lift only where the log-probability passes ``KNOWN_LOG_PROB``, as it decides
+    nothing otherwise)."""
+    _score(model_name, prompt, [(first, rest)])
+    return _FAME[(model_name, prompt, first, rest)]
+
+
+def _known(model_name: str, prompt: str, lift: float, pair: tuple[str, str]) -> bool:
+    gain = _FAME[(model_name, prompt, *pair)][1]
+    return gain is not None and gain >= lift
+
+
+def prefetch(model_name: str, names: Iterable[tuple[str, str]]) -> None:
+    """Ask about all names at once, each prompt of ``PROMPTS`` in turn for the names the ones before
+    did not find known: a batch of texts asks once for all its names, a fraction of one forward pass each."""
+    todo = set(names)
+    for prompt, lift in PROMPTS:
+        _score(model_name, prompt, todo)
+        todo = {pair for pair in todo if not _known(model_name, prompt, lift, pair)
+                and _FAME[(model_name, "\n", *pair)][0] > ASK_AGAIN_LOG_PROB}
+        if not todo:
+            return
 
 
 def full_name(words: Sequence[str]) -> tuple[str, str] | None:
@@ -126,10 +160,13 @@ def full_name(words: Sequence[str]) -> tuple[str, str] | None:
     return words[0], " ".join(words[1:])
 
 
+def known_pair(model_name: str, pair: tuple[str, str]) -> bool:
+    """Whether the model knows the full name ``(first, rest)`` after any of ``PROMPTS``."""
+    prefetch(model_name, [pair])
+    return any((model_name, prompt, *pair) in _FAME and _known(model_name, prompt, lift, pair) for prompt, lift in PROMPTS)
+
+
 def publicly_known(model_name: str, words: Sequence[str]) -> bool:
     """Whether a name of two or more words (initials and suffixes left out) is one the model knows."""
     pair = full_name(words)
-    if pair is None:
-        return False
-    _, lift = fame(model_name, *pair)
-    return lift is not None and lift >= KNOWN_LIFT
+    return pair is not None and known_pair(model_name, pair)

@@ -40,11 +40,13 @@ from curate.pii.names import (
     is_known_name,
     is_place,
     is_strong_name,
+    everyday_word,
     name_shaped,
     preload_lexicons,
     usually_lower_case,
 )
-from curate.pii.private import ai_self_name, private_persons
+from curate.pii.notability import prefetch
+from curate.pii.private import ai_self_name, fame_questions, private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 
 PERSON = "PERSON"
@@ -57,7 +59,11 @@ _KIN = r"(?:kid|kids|son|daughter|wife|husband|mother|father|mom|mum|dad|brother
 _LOWER_WORD = r"[^\W\d_A-Z][^\W\d_]+"
 # Words a greeting or sign-off is followed by that are not names: "Hello My name is John", "Hi All", "Thanks Team".
 _NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|Here|Everyone|Everybody|All|Team|Guys|"
-                       r"Folks|Again|So|And|For|To|In)")
+                       r"Folks|Again|So|And|For|To|In|"
+                       # roles a letter is addressed to: "Dear Boss", "Dear Author", "Dear Hiring Manager"
+                       r"Boss|Author|Sir|Sirs|Madam|Friend|Friends|Customer|Customers|Manager|Hiring|Colleague|Colleagues|"
+                       r"Editor|Reader|Readers|Recruiter|Professor|Teacher|Doctor|Neighbor|Neighbour|Landlord|Diary|"
+                       r"Santa|Valued|Future|Mom|Mum|Dad|Mother|Father|Grandma|Grandpa)")
 # Phrases that announce a name, whatever the name is.
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
@@ -74,10 +80,11 @@ CUE_PATTERNS = (
                rf"(?P<name>{_LOWER_WORD}(?:[ ]{_LOWER_WORD})?)"),
 )
 # The cues that say the name is a private person's (``cued_spans``): introductions, greetings and
-# sign-offs, form fields, kin. Titles and speech verbs announce public figures as often ("Sir Isaac
-# Newton", "said Blatter"), so they find names but do not make them private.
-PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[4], CUE_PATTERNS[7])
-PERSON_CUES = (CUE_PATTERNS[0], CUE_PATTERNS[5], CUE_PATTERNS[6])
+# sign-offs, form fields, the writer's kin ("my son X"). Titles, speech verbs and someone else's kin
+# announce public figures as often ("Sir Isaac Newton", "said Blatter", "Malala's father ran a school"),
+# so they find names but do not make them private.
+PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[7])
+PERSON_CUES = (CUE_PATTERNS[0], CUE_PATTERNS[4], CUE_PATTERNS[5], CUE_PATTERNS[6])
 # "Ubul: What a wife." A line opened by one capitalised word and a colon is a speaker in a transcript.
 _SPEAKER = re.compile(rf"(?m)^[ \t>]*(?P<name>{_CAP}):")
 _RUN = re.compile(rf"{_CAP}(?:[ ](?:(?:{_INITIAL}|{_PARTICLE})[ ])*{_CAP}){{0,4}}")
@@ -337,9 +344,22 @@ def _lower_case_names(text: str):
         while j + 1 < len(tokens) and re.fullmatch(r" (?:[a-z]\.? )?", text[tokens[j].end():tokens[j + 1].start()]):
             j += 1
         words = [t.group().capitalize() for t in tokens[i:j + 1]]
-        if len(words) > 1 or (len(words[0]) >= 4 and is_first_name(words[0])):  # "sha" alone: no
+        if len(words) > 1 or (len(words[0]) >= 4 and is_first_name(words[0]) and not everyday_word(words[0])):
+            # "sha" alone: no; "miles", "will", "mark" alone: an everyday word first
             yield tokens[i].start(), tokens[j].end(), words
         i = j + 1
+
+
+def prefetch_fame(known_names: str, texts: Sequence[str], findings: Sequence[Sequence[Finding]],
+                  ner_spans: Sequence[Sequence[tuple[int, int, str]]]) -> None:
+    """Ask the fame model at once about every full name that ``refine_persons`` will ask about in a batch
+    of texts (``notability.prefetch``): one batched pass instead of one per name."""
+    pairs = []
+    for text, found, ents in zip(texts, findings, ner_spans):
+        kept = _trimmed(text, found)
+        if any(f.entity == PERSON for f in kept):
+            pairs += fame_questions(text, kept, *cued_spans(text), ents)
+    prefetch(known_names, pairs)
 
 
 def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = False,
@@ -348,14 +368,7 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
     mentions and list members of found names added; sorted by start. With ``private``,
     names that are not a private person's (``curate.pii.private``) go before the others
     are looked for, so a public figure's surname is not redacted at its next mention."""
-    kept: list[Finding] = []
-    for f in findings:
-        if f.entity != PERSON:
-            kept.append(f)
-            continue
-        f = _trim(text, f)
-        if f is not None and not _in_firm(text, f):
-            kept.append(f)
+    kept = _trimmed(text, findings)
     if private:
         kept = private_persons(text, kept, *cued_spans(text), ner_spans, known_names)
     persons = [f for f in kept if f.entity == PERSON]
@@ -365,6 +378,18 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
     added += _list_members(text, persons + added, kept + added)
     added += _speakers(text, persons + added, kept + added)
     return sorted(kept + added, key=lambda f: f.start)
+
+
+def _trimmed(text: str, findings: Sequence[Finding]) -> list[Finding]:
+    """The findings with PERSON spans trimmed (``_trim``) and those that name a firm left out."""
+    kept: list[Finding] = []
+    for f in findings:
+        if f.entity == PERSON:
+            f = _trim(text, f)
+            if f is None or _in_firm(text, f):
+                continue
+        kept.append(f)
+    return kept
 
 
 def _trim(text: str, f: Finding) -> Finding | None:

@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.notability import full_name, prefetch, publicly_known
+from curate.pii.notability import full_name, known_pair
 from curate.pii.names import (
     WORD,
     everyday_word,
@@ -50,6 +50,7 @@ CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS",
 _ROLES = (
     "president|vice[- ]president|senator|congressman|congresswoman|governor|chancellor|prime minister|"
     "king|queen|prince|princess|emperor|empress|pharaoh|pope|saint|st|sir|lord|general|admiral|chief justice|"
+    "archduke|archduchess|duke|duchess|tsar|czar|tsarina|sultan|shah|caliph|baron|baroness|marquis|viscount|earl|"
     "physicist|chemist|mathematician|astronomer|philosopher|novelist|poet|playwright|composer|painter|sculptor|"
     "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess"
 )
@@ -95,14 +96,39 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
     recognises public figures' full names (``curate.pii.notability``; ``None``: not asked). A text that names someone public and
     nobody private ("Albert Einstein ... Neville ... Tor") is about the public world: its other
     unmarked names (characters, first names of public people) are left too."""
-    contacts = [f for f in findings if f.entity in CONTACT_ENTITIES]
-    verdicts = {}
-    for f in findings:
-        if f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
-            verdicts[f] = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled), known_names)
+    verdicts, questions = judge_names(text, findings, cued, titled, ner_spans)
     public_text = not cued and PUBLIC in verdicts.values()
+    if known_names and not public_text:  # a public text keeps its unmarked names whatever the model says
+        for f, asked in questions.items():
+            if any(known_pair(known_names, pair) for pair in asked):
+                verdicts[f] = PUBLIC  # "Michael Jordan"; "Malala" where the text also names "Malala Yousafzai"
+        public_text = not cued and PUBLIC in verdicts.values()
     return [f for f in findings
             if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+
+
+def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
+                titled: Sequence[tuple[int, int]] = (), ner_spans: Sequence[tuple[int, int, str]] = (),
+                ) -> tuple[dict[Finding, str], dict[Finding, list[tuple[str, str]]]]:
+    """The verdict on each PERSON finding that no cue or contact detail marks private, from the text
+    alone, and for the ``UNMARKED`` ones the full names a fame model may still find public."""
+    contacts = [f for f in findings if f.entity in CONTACT_ENTITIES]
+    verdicts, questions = {}, {}
+    for f in findings:
+        if f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
+            verdicts[f], asked = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
+            if asked:
+                questions[f] = asked
+    return verdicts, questions
+
+
+def fame_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
+                   titled: Sequence[tuple[int, int]] = (), ner_spans: Sequence[tuple[int, int, str]] = ()) -> list[tuple[str, str]]:
+    """The full names ``private_persons`` would ask the fame model about in this text."""
+    verdicts, questions = judge_names(text, findings, cued, titled, ner_spans)
+    if not cued and PUBLIC in verdicts.values():
+        return []
+    return [pair for asked in questions.values() for pair in asked]
 
 
 PUBLIC, THING, UNMARKED = "public", "thing", "unmarked"
@@ -136,46 +162,54 @@ def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < f.end and f.start < e for s, e in spans)
 
 
-def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int, str]], titled: bool,
-             known_names: str | None = None) -> str:
-    """Without a cue or contact details: ``PUBLIC``, ``THING`` (a place or a thing), or ``UNMARKED``.
-    A ``titled`` name ("Mr. Matthews", "says Iwase") is a person, though maybe a public one."""
+def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int, str]],
+             titled: bool) -> tuple[str, list[tuple[str, str]]]:
+    """Without a cue or contact details: ``PUBLIC``, ``THING`` (a place or a thing), or ``UNMARKED`` with
+    the full names (``(first, rest)``) whose fame would make it ``PUBLIC``: its own, or for a lone name
+    those the text writes it in. A ``titled`` name ("Mr. Matthews", "says Iwase") is a person, though
+    maybe a public one."""
     span = text[start:end]
     if ai_self_name(text, start):
-        return THING
+        return THING, []
     if not any(c.isupper() for c in span):
-        return UNMARKED  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
+        return UNMARKED, []  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
     words = name_words(span)
     if not words:
-        return THING
+        return THING, []
     if not titled and (not_a_person(text, start, end, words) or (
             any(s <= start and end <= e and label in NOT_PERSON_LABELS for s, e, label in ner_spans)
             and not any(is_known_name(w) or name_shaped(w) for w in words))):
-        return THING  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
+        return THING, []  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
-        return PUBLIC
-    if known_names and publicly_known(known_names, words):
-        return PUBLIC  # "Michael Jordan", "Harper Lee": ordinary words, a name the world writes about
+        return PUBLIC, []
     if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
-        return PUBLIC  # "wikipedia('Isaac Newton')", "Find the Wikipedia text for Isaac Newton": a subject, not a person's data
+        return PUBLIC, []  # "wikipedia('Isaac Newton')", "Find the Wikipedia text for Isaac Newton": a subject, not a person's data
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
-    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) \
-            or _PUBLIC_FIELD.search(line_before):
-        return PUBLIC
+    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before):
+        return PUBLIC, []
     after = text[end:end + 120]
-    return PUBLIC if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) else UNMARKED
+    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after):
+        return PUBLIC, []
+    names = [words] if len(words) > 1 else _full_names_with(text, words[0])
+    return UNMARKED, [pair for name in names if (pair := full_name(name)) is not None]
+
+
+_CAP_WORD = r"[^\W\d_a-z][\w'’-]*"
+
+
+def _full_names_with(text: str, word: str) -> list[list[str]]:
+    """The full names the text writes with this word as their first or last ("Malala" in "Malala
+    Yousafzai", "Curie" in "Marie Curie"): a lone name usually refers back to one of them."""
+    found = re.finditer(rf"(?<![\w'’-])(?:{re.escape(word)}(?:[ ]{_CAP_WORD}){{1,2}}|(?:{_CAP_WORD}[ ]){{1,2}}{re.escape(word)})"
+                        rf"(?![\w'’-])", text)
+    return [words for m in found if len(words := name_words(m.group())) >= 2
+            and not any(everyday_word(w) for w in words)]  # "When Sarah", "Dear Mary" are no full names
 
 
 def name_words(span: str) -> list[str]:
     """The words a name is judged by: possessives cut, initials and suffixes ("J.", "Jr", "III") left out."""
     words = [re.sub(r"['’]s$", "", w) for w in WORD.findall(span)]
     return [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
-
-
-def prefetch_fame(known_names: str, texts: Sequence[str], findings: Sequence[Sequence[Finding]]) -> None:
-    """Ask the fame model about every full name found in a batch of texts at once (see ``notability.prefetch``)."""
-    names = (name_words(text[f.start:f.end]) for text, found in zip(texts, findings) for f in found if f.entity == PERSON)
-    prefetch(known_names, [pair for words in names if (pair := full_name(words)) is not None])
 
 
 def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:

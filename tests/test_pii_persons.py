@@ -284,6 +284,14 @@ def test_things_and_public_fields_are_not_private_names(analyzer, text):
     assert persons(analyzer, text) == []
 
 
+def test_a_name_the_text_counts_in_the_plural_is_a_kind_of_thing(analyzer):
+    # lima: a how-to about dolls
+    text = ("When it comes to playing with Barbies, be creative. Have Barbie throw a pool party, "
+            "then send Barbie to the hair salon.")
+    assert persons(analyzer, text) == []
+    assert persons(analyzer, "Have Barbara throw a pool party, then send Barbara to the hair salon.")
+
+
 def test_an_article_before_a_family_or_a_full_name_still_leaves_a_name(analyzer):
     # alpaca_libre: "the Tomlinson's" is a family; synth_dataset_v2: "a Homero Portillo concert" is a person
     assert persons(analyzer, "One night a fire broke out in the house of the Tomlinson's. Mr. Tomlinson woke first.")

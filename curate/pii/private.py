@@ -224,6 +224,9 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
             return True  # "London", "China" (a rarer place that is also a first name needs more)
         if everyday_word(word):
             return True  # "Math", "Unforgivable", "Module", "Boss" (even where some locale has it as a name)
+        if any(not is_first_name(m.group()) for m in re.finditer(rf"(?<!\bthe )(?<!\bThe )\b{re.escape(word)}e?s\b", text)):
+            return True  # "playing with Barbies", "on all Macs": a name the text counts is a kind of thing
+                         # ("the Tomlinsons" is a family, "Andreas" another name: both leave it a name)
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
             everyday_word(words[-1]) and not is_first_name(words[-1])):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun

@@ -287,7 +287,7 @@ def test_things_and_public_fields_are_not_private_names(analyzer, text):
 def test_a_name_the_text_counts_in_the_plural_is_a_kind_of_thing(analyzer):
     # lima: a how-to about dolls
     text = ("When it comes to playing with Barbies, be creative. Have Barbie throw a pool party, "
-            "then send Barbie to the hair salon.")
+            "then send Barbie to the hair salon.\nPretend Barbie is a doctor.")
     assert persons(analyzer, text) == []
     assert persons(analyzer, "Have Barbara throw a pool party, then send Barbara to the hair salon.")
 

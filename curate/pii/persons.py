@@ -108,14 +108,18 @@ _FIRM = re.compile(rf"\b(?P<a>{_CAP}), (?P<b>{_CAP}) and (?P<c>{_CAP})\b")
 
 def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(private, person) spans: those a private-person cue announces ("my name is X", "Dear X",
-    "Regards,\\nX", "Name: X", "my son X", the speakers of a transcript of two or more speaker
-    lines), and those a title or a speech verb marks as some person ("Mr. X", "says X")."""
+    "Regards,\\nX", "Name: X", "my son X", the speakers of a transcript: two or more speaker lines,
+    half the text's lines), and those a title, a speech verb or a few quoted speaker lines mark as
+    some person ("Mr. X", "says X", "Neville: ..." in a long answer)."""
     private = [(m.start("name"), m.end("name")) for pattern in PRIVATE_CUES for m in pattern.finditer(text)
                if not ai_self_name(text, m.start("name"))]
+    person = [(m.start("name"), m.end("name")) for pattern in PERSON_CUES for m in pattern.finditer(text)]
     speakers = [m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in FIELD_LABELS]
     if len(speakers) >= 2:
-        private += [(m.start("name"), m.end("name")) for m in speakers]
-    person = [(m.start("name"), m.end("name")) for pattern in PERSON_CUES for m in pattern.finditer(text)]
+        # A text made of speaker lines is a transcript of private people; a few lines quoted in an answer
+        # ("Neville: We were all in the D.A. together") quote a story's characters, which are someone.
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        (private if 2 * len(speakers) >= lines else person).extend((m.start("name"), m.end("name")) for m in speakers)
     return private, person
 
 

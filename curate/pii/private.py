@@ -122,7 +122,8 @@ def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int
     things = {w for f, v in verdicts.items() if v == THING for w in name_words(text[f.start:f.end])}
     for f, v in verdicts.items():  # "Pretend Barbie" where "Barbie" alone is a thing: a verb before a thing
         words = name_words(text[f.start:f.end])
-        if v == UNMARKED and things.intersection(words) and all(w in things or everyday_word(w) for w in words):
+        if v == UNMARKED and things.intersection(words) and all(w in things or everyday_word(w) for w in words) \
+                and not things.issuperset(words):
             verdicts[f] = THING
             questions.pop(f, None)
     return verdicts, questions

@@ -90,6 +90,9 @@ class StageContext:
     workdir: Path | None = None
     input_files: Mapping[str, Path | str] = field(default_factory=dict)
     input_versions: Mapping[str, str] = field(default_factory=dict)
+    shard_parts: Path | None = None
+    """Where a sharded step keeps its finished shards until the artifact is published: it outlives
+    a crash, so a rerun redoes only the shards without a part. ``None`` (an object store): no resume."""
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,14 @@ def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
             # Seconds spent in this run: a cache hit spent none (its manifest keeps what computing it took).
             "seconds": 0.0 if artifact.cached else artifact.manifest["timings"]["seconds"],
             "shards": artifact.manifest.get("metrics", {}).get("shards", 1),
+            "reused": artifact.manifest.get("metrics", {}).get("shards_reused", 0),  # read back after a crash
             "note": artifact.manifest.get("metrics", {}).get("headline", ""),  # one line a stage wants seen (split: held-out sizes)
         })
     return rows
+
+
+def _shards(row: dict) -> str:
+    return f"{row['shards']} ({row['reused']} reused)" if row["reused"] else str(row["shards"])
 
 
 def summary_table(flow: str, outcome: list[tuple[str, Artifact]]) -> Table:
@@ -130,5 +135,5 @@ def summary_table(flow: str, outcome: list[tuple[str, Artifact]]) -> Table:
         table.add_column(column, justify=justify, no_wrap=column not in ("removal reasons", "notes"))  # type: ignore[arg-type]
     for row in rows:
         table.add_row(row["step"], row["version"], row["cache"], str(row["in"]), str(row["kept"]), str(row["removed"]),
-                      row["reasons"], f"{row['seconds']:.1f}", *([str(row["shards"])] if shards else []), *([row["note"]] if notes else []))
+                      row["reasons"], f"{row['seconds']:.1f}", *([_shards(row)] if shards else []), *([row["note"]] if notes else []))
     return table

@@ -92,6 +92,6 @@ def prefect_map_shards(calls: list[ShardCall], progress: Progress = no_progress)
     from prefect.cache_policies import NO_CACHE
 
     shard_task = task(name="shard", cache_policy=NO_CACHE, persist_result=False)(run_shard)
-    futures = [shard_task.with_options(name=f"{stage.name}-shard-{i}").submit(stage, config, inputs)
-               for i, (stage, config, inputs) in enumerate(calls)]
+    futures = [shard_task.with_options(name=f"{stage.name}-shard-{i}").submit(stage, config, inputs, out)
+               for i, (stage, config, inputs, out) in enumerate(calls)]
     return list(progress((f.result() for f in futures), total=len(futures), description=f"{calls[0][0].name} shards"))

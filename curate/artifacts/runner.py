@@ -66,6 +66,7 @@ def run_stage(
         workdir=workdir,
         input_files={k: a.files_dir for k, a in inputs.items() if store.has_files(a)},
         input_versions={k: f"{a.stage}/{a.version}" for k, a in inputs.items()},
+        shard_parts=store.shard_parts(stage.name, version),
     )
     started = time.perf_counter()
     try:
@@ -101,7 +102,9 @@ def run_stage(
             f"{stage.name}: {rows_in} rows in but {kept.num_rows} kept + {removed.num_rows} removed; a stage must account for every row"
         )
     card = render_card(manifest, kept.schema, removed, result.card)
-    return store.write(stage.name, version, kept, removed, manifest, card, files=workdir)
+    artifact = store.write(stage.name, version, kept, removed, manifest, card, files=workdir)
+    store.drop_shard_parts(stage.name, version)
+    return artifact
 
 
 def _checked(stage: Stage, result: StageResult, tables: Mapping[str, pa.Table]) -> tuple[pa.Table, pa.Table]:

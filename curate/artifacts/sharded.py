@@ -18,26 +18,68 @@ stage's name, version and config, so the artifact runner fingerprints it exactly
 as the unsharded stage: sharding is an execution choice, never part of an
 artifact's identity. ``map_shards`` decides where shards run (a loop, a thread
 pool, Prefect tasks on a Dask cluster); this module knows nothing of Prefect.
+
+Shards are the unit of resume: each shard writes its finished result into the
+step's ``shard_parts`` folder (``StageContext``; a local store keeps it beside the
+artifact until the artifact is published), so a rerun after a crash, even a
+``kill -9``, runs only the shards without a finished part.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import uuid
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, no_progress
 
-ShardCall = tuple[Stage, StageConfig, dict[str, pa.Table]]
+ShardCall = tuple[Stage, StageConfig, dict[str, pa.Table], "str | None"]
+"""The stage, its config for this part, the part's input tables, and the folder the shard writes its
+finished result to (``None``: nowhere, the result only comes back)."""
 MapShards = Callable[[Sequence[ShardCall], Progress], list[StageResult]]
 """Runs the calls wherever it likes and returns their results in order, passing them
 through ``progress`` as they finish, so a sharded step shows shards done."""
+DONE = "result.json"
+"""Written last into a shard's folder (by a rename of the whole folder): a folder without it is no result."""
 
 
-def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table]) -> StageResult:
-    """One shard: the plain stage on a slice. Module-level so it pickles to a worker."""
-    return stage.run(inputs, config, StageContext())
+def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table], out: str | None = None) -> StageResult:
+    """One shard: the plain stage on a slice, its result written to ``out`` when given, so a rerun
+    after a crash finds it. Module-level so it pickles to a worker."""
+    result = stage.run(inputs, config, StageContext())
+    if out is not None:
+        write_part(Path(out), result)
+    return result
+
+
+def write_part(folder: Path, result: StageResult) -> None:
+    """A shard's result as Parquet plus JSON, published by renaming a finished temporary folder."""
+    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    tmp.mkdir(parents=True)
+    pq.write_table(result.kept, tmp / "kept.parquet")
+    pq.write_table(result.removed, tmp / "removed.parquet")
+    (tmp / DONE).write_text(json.dumps({"metrics": result.metrics, "card": result.card, "rows_in": result.rows_in},
+                                       default=str))
+    try:
+        os.rename(tmp, folder)
+    except OSError:  # another attempt at the same shard published first: same inputs, same rows
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_part(folder: Path) -> StageResult | None:
+    """A finished shard's result, or ``None`` when the folder holds none."""
+    if not (folder / DONE).is_file():
+        return None
+    meta = json.loads((folder / DONE).read_text())
+    return StageResult(kept=pq.read_table(folder / "kept.parquet"), removed=pq.read_table(folder / "removed.parquet"),
+                       metrics=meta["metrics"], card=meta["card"], rows_in=meta["rows_in"])
 
 
 def serial_map(calls: Sequence[ShardCall], progress: Progress = no_progress) -> list[StageResult]:
@@ -63,17 +105,28 @@ class Sharded(Stage):
         return self.stage.config_inputs(config)
 
     def run(self, inputs: Mapping[str, pa.Table], config: StageConfig, ctx: StageContext) -> StageResult:
-        calls = self._calls(inputs, config)
-        results = self.map_shards(calls, ctx.progress) if len(calls) > 1 else serial_map(calls)
-        kept = pa.concat_tables([r.kept.cast(self.output_schema) for r in results])
-        removed = pa.concat_tables([r.removed for r in results])
-        metrics = merge_metrics([dict(r.metrics) for r in results])
+        """Shards with a finished part in ``ctx.shard_parts`` (a run that crashed) are read back, the
+        others run; the parts are kept by shard count, so a rerun with other ``shards`` starts over."""
+        parts = ctx.shard_parts / f"of-{self.shards}" if ctx.shard_parts is not None else None
+        calls = [(stage, part_config, part, str(parts / f"{i:05d}") if parts is not None else None)
+                 for i, (stage, part_config, part) in enumerate(self._calls(inputs, config))]
+        results: list[StageResult | None] = [read_part(Path(call[3])) if call[3] else None for call in calls]
+        todo = [i for i, r in enumerate(results) if r is None]
+        run_now = [calls[i] for i in todo]
+        fresh = self.map_shards(run_now, ctx.progress) if len(run_now) > 1 else serial_map(run_now)
+        for i, result in zip(todo, fresh):
+            results[i] = result
+        done = [r for r in results if r is not None]
+        kept = pa.concat_tables([r.kept.cast(self.output_schema) for r in done])
+        removed = pa.concat_tables([r.removed for r in done])
+        metrics = merge_metrics([dict(r.metrics) for r in done])
         kept, card = self.stage.join_shards(kept, metrics)
-        rows_in = sum(r.rows_in for r in results) if all(r.rows_in is not None for r in results) else None
-        return StageResult(kept=kept, removed=removed, metrics={**metrics, "shards": len(calls)},
-                           card=self._card(results, card), rows_in=rows_in)
+        rows_in = sum(r.rows_in for r in done) if all(r.rows_in is not None for r in done) else None
+        return StageResult(kept=kept, removed=removed,
+                           metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
+                           card=self._card(done, card), rows_in=rows_in)
 
-    def _calls(self, inputs: Mapping[str, pa.Table], config: StageConfig) -> list[ShardCall]:
+    def _calls(self, inputs: Mapping[str, pa.Table], config: StageConfig) -> list[tuple[Stage, StageConfig, dict[str, pa.Table]]]:
         return [(self.stage, part_config, part) for part_config, part in self.stage.shard_inputs(inputs, config, self.shards)]
 
     def _card(self, results: list[StageResult], joined: str | None) -> str:

@@ -244,6 +244,18 @@ class ArtifactStore:
             folder.mkdir()
         return folder
 
+    def shard_parts(self, stage: str, version: str) -> Path | None:
+        """Where a sharded step's finished shards wait for the artifact (``StageContext.shard_parts``):
+        beside it on a local disk, and unlike scratch not swept when its process dies, since a rerun
+        resumes from it. ``None`` on an object store."""
+        return self.path_for(stage, version).parent / f".shards-{version}" if self.local else None
+
+    def drop_shard_parts(self, stage: str, version: str) -> None:
+        """The shards of a published artifact are in it: their parts go."""
+        parts = self.shard_parts(stage, version)
+        if parts is not None:
+            shutil.rmtree(parts, ignore_errors=True)
+
     def sweep(self, stage: str | None = None) -> list[Path]:
         """Remove the scratch of crashed runs on a local store (all stages, or one):
         folders whose owning process has ended, and untagged ones left by older versions

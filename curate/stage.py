@@ -127,10 +127,14 @@ class Stage(ABC):
     the stage over parts of its input (``shard_inputs``) and join the parts' results
     (``join_shards``) into exactly the rows one run gives, with the same version."""
 
+    inputs_by_location: ClassVar[bool] = False
+    """``run`` takes each input as ``StoredRows`` (where its rows lie), not as a read table: a stage
+    that hands its input on to other processes (``Sharded``) has the runner read nothing."""
+
     def shard_inputs(self, inputs: Mapping[str, pa.Table], config: StageConfig,
                      count: int) -> list[tuple[StageConfig, dict[str, pa.Table]]]:
         """A row-local stage's work as at most ``count`` parts, in order: contiguous slices
-        of its records (other inputs whole)."""
+        of its records (other inputs whole). The slices may be ``StoredRows``, read by the shard."""
         records = inputs["records"]
         size = max(1, -(-records.num_rows // count))
         return [(config, {**inputs, "records": records.slice(start, size)}) for start in range(0, max(records.num_rows, 1), size)]

@@ -140,7 +140,7 @@ def _run_steps(flow_name: str, project: Project, parameters: dict | None = None)
             _reporter.step_started(step.name)
         started = time.perf_counter()
         if runner.shards > 1 and stage_class(step.stage).row_local:
-            # The step runs here (reads inputs, writes the artifact); its row shards go to the task runner.
+            # The step is planned here (writes the artifact); its row shards go to the task runner and read their own input rows.
             stage = Sharded(stage_class(step.stage)(), runner.shards, prefect_map_shards)
             artifact = run_stage(stage, step.config, inputs, store, _context(step.name))
             _mirror_card(flow_name, step, artifact, store)

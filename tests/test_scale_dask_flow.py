@@ -78,7 +78,7 @@ def local_result(project, tmp_path, prefect_home):
 def test_sharded_threads_give_the_same_artifacts_as_one_task(project, tmp_path, local_result):
     from pipelines.runners import RunnerConfig
 
-    sharded = _run(project, ArtifactStore(tmp_path / "sharded"), RunnerConfig(kind="local", shards=3))
+    sharded = _run(project, ArtifactStore(tmp_path / "sharded"), RunnerConfig(kind="local", shards=4))
     assert sharded == local_result
     assert len(local_result["ingest"][1]) == 20 and len(local_result["ingest"][2]) == 1  # the broken line
     assert len(local_result["dedup_exact"][2]) == 1  # the cross-file copy
@@ -94,7 +94,7 @@ def test_the_dask_path_passes_the_same_flow_as_the_local_path(project, tmp_path,
     scratch_root = tmp_path / "tmp"
     scratch_root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
-    runner = RunnerConfig(kind="dask", shards=3, dask=DaskConfig(n_workers=2))
+    runner = RunnerConfig(kind="dask", shards=4, dask=DaskConfig(n_workers=2))
     on_dask = _run(project, ArtifactStore(tmp_path / "dask"), runner)
     assert on_dask == local_result
     assert not (project.path.parent / "dask-scratch-space").exists()
@@ -137,3 +137,68 @@ def test_a_sharded_stage_reports_each_shard_as_it_finishes():
     table = conversations_table([conversation(str(i), f"Question {i}?", "Answer.") for i in range(10)])
     result = Sharded(ScoreQuality(), 4).run({"records": table}, ScoreQuality.Config(), StageContext(progress=progress))
     assert seen == [("shards", 4)] * 4 and result.metrics["shards"] == 4
+
+
+@pytest.mark.parametrize("root", ["local", "memory://rows"])
+def test_stored_rows_read_only_their_slice_across_parts_and_row_groups(tmp_path, monkeypatch, root):
+    from curate.artifacts import store as store_module
+
+    monkeypatch.setattr(store_module, "ROWS_PER_PART", 7)  # 30 rows in 5 part files
+    monkeypatch.setattr(store_module.pq, "write_table", _small_row_groups(store_module.pq.write_table))
+    store = ArtifactStore(tmp_path / root if root == "local" else f"{root}-{tmp_path.name}")
+    table = conversations_table([conversation(str(i), f"Question {i}?", "Answer.") for i in range(30)])
+    artifact = _stored(store, table)
+    files = store.data_files(artifact)
+    with store.fs.open(files[0], "rb") as fh:
+        assert len(files) == 5 and store_module.pq.ParquetFile(fh).metadata.num_row_groups == 3
+    whole = store.read(artifact)
+    rows = store.rows_of(artifact)
+    assert rows.num_rows == 30
+    for start, length in [(0, 30), (0, 1), (5, 9), (13, 17), (29, 5), (30, 4)]:
+        assert rows.slice(start, length).read().equals(whole.slice(start, length))
+    assert rows.slice(10, 10).slice(3, 4).read().equals(whole.slice(13, 4))
+
+
+def _small_row_groups(write_table):
+    def write(table, where, **kwargs):
+        return write_table(table, where, **{**kwargs, "row_group_size": 3})
+    return write
+
+
+def _stored(store, table):
+    from curate.artifacts.runner import run_stage
+
+    return run_stage(_Given(table), _Given.Config(), {}, store)
+
+
+class _Given(ScoreQuality):
+    """A stage with no inputs that emits a fixed table: an artifact to read back."""
+
+    name, version, inputs, row_local = "given", "1", (), False
+
+    def __init__(self, table=None):
+        self.table = table
+
+    def run(self, inputs, config, ctx):
+        from curate.stage import StageResult, removed_table
+
+        return StageResult(kept=self.table, removed=removed_table([]), rows_in=self.table.num_rows)
+
+
+def test_a_sharded_step_never_reads_its_input_in_the_planning_process(tmp_path, monkeypatch):
+    """Only the shard tasks read rows; the runner and ``Sharded`` see where the rows lie."""
+    from curate.artifacts.runner import run_stage
+
+    store = ArtifactStore(tmp_path / "store")
+    table = conversations_table([conversation(str(i), f"Question {i}?", "Answer " * (i % 5 + 1)) for i in range(25)])
+    source = _stored(store, table)
+    whole = run_stage(ScoreQuality(), ScoreQuality.Config(), {"records": source}, ArtifactStore(tmp_path / "other"))
+
+    def no_whole_reads(artifact):
+        raise AssertionError(f"the planning process read {artifact.stage} whole")
+
+    monkeypatch.setattr(store, "read", no_whole_reads)
+    sharded = run_stage(Sharded(ScoreQuality(), 4), ScoreQuality.Config(), {"records": source}, store)
+    monkeypatch.undo()
+    assert sharded.version == whole.version and sharded.manifest["metrics"]["shards"] == 4
+    assert store.read(sharded).equals(ArtifactStore(tmp_path / "other").read(whole))

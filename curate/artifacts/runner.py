@@ -58,7 +58,8 @@ def run_stage(
     if hit is not None:
         return hit
 
-    tables = {name: store.read(artifact) for name, artifact in inputs.items()}
+    read = store.rows_of if stage.inputs_by_location else store.read
+    tables = {name: read(artifact) for name, artifact in inputs.items()}
     created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     workdir = store.scratch(stage.name, version)
     ctx = dataclasses.replace(

@@ -18,6 +18,9 @@ stage's name, version and config, so the artifact runner fingerprints it exactly
 as the unsharded stage: sharding is an execution choice, never part of an
 artifact's identity. ``map_shards`` decides where shards run (a loop, a thread
 pool, Prefect tasks on a Dask cluster); this module knows nothing of Prefect.
+The runner gives a sharded step its inputs by location (``StoredRows``): each
+shard task reads only its own rows from the store, so the process that plans the
+shards never reads the step's input.
 
 Shards are the unit of resume: each shard writes its finished result into the
 step's ``shard_parts`` folder (``StageContext``; a local store keeps it beside the
@@ -38,11 +41,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from curate.artifacts.store import StoredRows
 from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, no_progress
 
-ShardCall = tuple[Stage, StageConfig, dict[str, pa.Table], "str | None"]
-"""The stage, its config for this part, the part's input tables, and the folder the shard writes its
-finished result to (``None``: nowhere, the result only comes back)."""
+ShardCall = tuple[Stage, StageConfig, dict[str, "pa.Table | StoredRows"], "str | None"]
+"""The stage, its config for this part, the part's inputs (where their rows lie, or tables), and the
+folder the shard writes its finished result to (``None``: nowhere, the result only comes back)."""
 MapShards = Callable[[Sequence[ShardCall], Progress], list[StageResult]]
 """Runs the calls wherever it likes and returns their results in order, passing them
 through ``progress`` as they finish, so a sharded step shows shards done."""
@@ -50,10 +54,12 @@ DONE = "result.json"
 """Written last into a shard's folder (by a rename of the whole folder): a folder without it is no result."""
 
 
-def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table], out: str | None = None) -> StageResult:
-    """One shard: the plain stage on a slice, its result written to ``out`` when given, so a rerun
-    after a crash finds it. Module-level so it pickles to a worker."""
-    result = stage.run(inputs, config, StageContext())
+def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table | StoredRows],
+              out: str | None = None) -> StageResult:
+    """One shard: reads its own part of the input, runs the plain stage on it, and writes its result
+    to ``out`` when given, so a rerun after a crash finds it. Module-level so it pickles to a worker."""
+    tables = {name: rows.read() if isinstance(rows, StoredRows) else rows for name, rows in inputs.items()}
+    result = stage.run(tables, config, StageContext())
     if out is not None:
         write_part(Path(out), result)
     return result
@@ -87,7 +93,10 @@ def serial_map(calls: Sequence[ShardCall], progress: Progress = no_progress) -> 
 
 
 class Sharded(Stage):
-    """``stage`` run over ``shards`` parts of its input (``Stage.shard_inputs``)."""
+    """``stage`` run over ``shards`` parts of its input (``Stage.shard_inputs``). The runner hands it
+    its inputs by location (``StoredRows``) and each shard task reads its own part."""
+
+    inputs_by_location = True
 
     def __init__(self, stage: Stage, shards: int, map_shards: MapShards = serial_map):
         if not stage.row_local:
@@ -104,7 +113,7 @@ class Sharded(Stage):
     def config_inputs(self, config: StageConfig) -> dict[str, tuple[str, str]]:
         return self.stage.config_inputs(config)
 
-    def run(self, inputs: Mapping[str, pa.Table], config: StageConfig, ctx: StageContext) -> StageResult:
+    def run(self, inputs: Mapping[str, pa.Table | StoredRows], config: StageConfig, ctx: StageContext) -> StageResult:
         """Shards with a finished part in ``ctx.shard_parts`` (a run that crashed) are read back, the
         others run; the parts are kept by shard count, so a rerun with other ``shards`` starts over."""
         parts = ctx.shard_parts / f"of-{self.shards}" if ctx.shard_parts is not None else None
@@ -126,7 +135,8 @@ class Sharded(Stage):
                            metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
                            card=self._card(done, card), rows_in=rows_in)
 
-    def _calls(self, inputs: Mapping[str, pa.Table], config: StageConfig) -> list[tuple[Stage, StageConfig, dict[str, pa.Table]]]:
+    def _calls(self, inputs: Mapping[str, pa.Table | StoredRows],
+               config: StageConfig) -> list[tuple[Stage, StageConfig, dict[str, pa.Table | StoredRows]]]:
         return [(self.stage, part_config, part) for part_config, part in self.stage.shard_inputs(inputs, config, self.shards)]
 
     def _card(self, results: list[StageResult], joined: str | None) -> str:

@@ -95,6 +95,33 @@ class Artifact:
         return _join(self.path, "files")
 
 
+@dataclass(frozen=True)
+class StoredRows:
+    """Rows ``[start, start + num_rows)`` of an artifact's kept rows, named by where they lie instead
+    of held: a shard task, on whichever worker, opens the store and reads its own part (``read``),
+    so the process that plans the shards never reads a row-local step's input. It slices like a
+    table (``num_rows``, ``slice``), which is all that cutting an input into parts asks of it."""
+
+    root: str
+    storage_options: Mapping[str, Any]
+    stage: str
+    version: str
+    start: int
+    num_rows: int
+
+    def slice(self, offset: int = 0, length: int | None = None) -> StoredRows:
+        offset = min(max(offset, 0), self.num_rows)
+        length = self.num_rows - offset if length is None else min(length, self.num_rows - offset)
+        return dataclasses.replace(self, start=self.start + offset, num_rows=length)
+
+    def read(self) -> pa.Table:
+        store = open_store(self.root, self.storage_options)
+        artifact = store.get(self.stage, self.version)
+        if artifact is None:
+            raise ArtifactNotFound(f"no artifact {self.stage}/{self.version} under {self.root}")
+        return store.read_rows(artifact, self.start, self.num_rows)
+
+
 def _join(base: Path | str, *names: str) -> Path | str:
     return base.joinpath(*names) if isinstance(base, Path) else "/".join([base, *names])
 
@@ -124,7 +151,9 @@ class ArtifactStore:
     as ``fs`` names it, which run records and reports build their own paths from."""
 
     def __init__(self, root: str | Path, storage_options: Mapping[str, Any] | None = None):
-        options = dict(storage_options or {})
+        self.storage_options = dict(storage_options or {})
+        """As given: another process (a shard task on a worker) opens the same store with them."""
+        options = dict(self.storage_options)
         if not is_url(root) or str(root).startswith(("file://", "local://")):
             options.setdefault("auto_mkdir", True)  # writers open files in folders not made yet
         if is_url(root):
@@ -219,6 +248,30 @@ class ArtifactStore:
         """The kept rows as a lazy Arrow dataset (schema, chosen columns), or None without parts."""
         files = self.data_files(artifact)
         return ds.dataset(files, format="parquet", filesystem=self._arrow_fs) if files else None
+
+    def rows_of(self, artifact: Artifact) -> StoredRows:
+        """The artifact's kept rows by location, for a process that should not hold them."""
+        return StoredRows(str(self.root), self.storage_options, artifact.stage, artifact.version, 0, artifact.rows["kept"])
+
+    def read_rows(self, artifact: Artifact, start: int, count: int) -> pa.Table:
+        """Kept rows ``[start, start + count)``, reading only the Parquet row groups that hold them."""
+        pieces, offset, schema = [], 0, None
+        for name in self.data_files(artifact):
+            with self.fs.open(name, "rb") as fh:
+                parquet = pq.ParquetFile(fh)
+                schema = parquet.schema_arrow
+                for group in range(parquet.metadata.num_row_groups):
+                    size = parquet.metadata.row_group(group).num_rows
+                    if offset < start + count and start < offset + size:
+                        table = parquet.read_row_group(group)
+                        lo = max(start - offset, 0)
+                        pieces.append(table.slice(lo, min(start + count, offset + size) - offset - lo))
+                    offset += size
+            if offset >= start + count:
+                break
+        if schema is None:
+            raise ArtifactNotFound(f"{artifact.path}: no data parts")
+        return pa.concat_tables(pieces) if pieces else schema.empty_table()
 
     def read_removed(self, artifact: Artifact) -> pa.Table:
         return pq.read_table(self._fs_path(_join(artifact.path, "removed.parquet")), filesystem=self._arrow_fs)

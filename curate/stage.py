@@ -104,6 +104,9 @@ class StageResult:
     rows_in: int | None = None
     """Rows that entered the stage; defaults to the rows of the ``records`` input.
     Stages without a records input (ingest) count their raw records here."""
+    kept_parts: tuple[str, ...] = ()
+    """Parquet files holding the kept rows in order, in place of ``kept`` (then an empty table):
+    a sharded step's parts, which the runner publishes one at a time without joining them."""
 
 
 class Stage(ABC):
@@ -139,10 +142,11 @@ class Stage(ABC):
         size = max(1, -(-records.num_rows // count))
         return [(config, {**inputs, "records": records.slice(start, size)}) for start in range(0, max(records.num_rows, 1), size)]
 
-    def join_shards(self, kept: pa.Table, metrics: Mapping[str, Any]) -> tuple[pa.Table, str | None]:
-        """The parts' kept rows laid end to end, made what one run gives, and a card for the
-        merged ``metrics`` (None: the parts' cards serve)."""
-        return kept, None
+    def join_shards(self, parts: Iterable[pa.Table], metrics: Mapping[str, Any]) -> tuple[Iterator[pa.Table], str | None]:
+        """The parts' kept rows, in order, made what one run gives (a stage that numbers rows
+        across its input renumbers them here), one part at a time so no process holds them all;
+        and a card for the merged ``metrics`` (None: the parts' cards serve)."""
+        return iter(parts), None
 
     def external_inputs(self, config: StageConfig) -> list[dict[str, Any]]:
         """Files read from outside the artifact store, as ``{path, sha256, bytes}``.

@@ -202,3 +202,19 @@ def test_a_sharded_step_never_reads_its_input_in_the_planning_process(tmp_path, 
     monkeypatch.undo()
     assert sharded.version == whole.version and sharded.manifest["metrics"]["shards"] == 4
     assert store.read(sharded).equals(ArtifactStore(tmp_path / "other").read(whole))
+    assert len(store.data_files(sharded)) == 4  # the shards' parts published as they are, never joined in one table
+    assert not store.shard_parts(ScoreQuality.name, sharded.version).exists()
+
+
+def test_duplicate_ids_across_shard_parts_break_the_contract(tmp_path):
+    """Each shard's ids are unique, the parts together are not: the runner checks the ids of all parts."""
+    from curate.artifacts.runner import StageContractError, run_stage
+    from curate.stage import removed_table
+
+    store = ArtifactStore(tmp_path / "store")
+    table = conversations_table([conversation(str(i), f"Question {i}?", "Answer.") for i in range(3)])
+    twice = pa.concat_tables([table, table])
+    clash = store.write("given", "twice", twice, removed_table([]), {"rows": {"in": 6, "kept": 6, "removed": 0}}, "")
+    with pytest.raises(StageContractError, match="duplicate ids"):
+        run_stage(Sharded(ScoreQuality(), 2), ScoreQuality.Config(), {"records": clash}, store)
+    assert not any(a.stage == ScoreQuality.name for a in store.list())

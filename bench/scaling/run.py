@@ -15,7 +15,15 @@ steps (general mix, preference pairs); ``scalable`` drops the model-bound steps
 (redact_pii with spaCy, embed, dedup_semantic, cluster) whose cost is a fixed
 number of texts per second on this box and so is linear by construction;
 ``core`` keeps only ingest, exact and MinHash dedup and split (the steps whose
-cost could grow faster than linearly: hashing, grouping, connected components).
+cost could grow faster than linearly: hashing, grouping, connected components);
+``rowlocal`` keeps ingest, score_quality and filter_quality, the steps ``--shards``
+splits.
+
+``--shards N`` runs the row-local steps as N shards on a pool of ``--workers``
+processes (``Sharded``, as the flow's Dask runner does): the shard tasks read their
+own input rows and write their own parts, so this process (``peak_rss_mb``) holds
+neither a row-local step's input nor its output; ``worker_peak_rss_mb`` is the
+largest peak of any worker process.
 """
 
 from __future__ import annotations
@@ -57,12 +65,13 @@ FULL = [
 ]
 MODEL_BOUND = {"redact_pii", "embed", "dedup_semantic", "cluster"}
 CORE = {"ingest", "dedup_exact", "dedup_minhash", "split"}
+ROW_LOCAL_PROFILE = {"ingest", "score_quality", "filter_quality"}
 
 
 def steps_for(profile: str) -> list[dict]:
     if profile == "full":
         return FULL
-    keep = CORE if profile == "core" else set(s["stage"] for s in FULL) - MODEL_BOUND
+    keep = {"core": CORE, "rowlocal": ROW_LOCAL_PROFILE}.get(profile, set(s["stage"] for s in FULL) - MODEL_BOUND)
     steps = [dict(s) for s in FULL if s["stage"] in keep]
     for s in steps:
         s.pop("inputs", None)
@@ -104,14 +113,16 @@ def _cpu() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Curation time and peak memory for N synthetic records.")
     parser.add_argument("records", type=int)
-    parser.add_argument("--profile", choices=["full", "scalable", "core"], default="full")
+    parser.add_argument("--profile", choices=["full", "scalable", "core", "rowlocal"], default="full")
+    parser.add_argument("--shards", type=int, default=1, help="row-local steps as this many shards (1: one task)")
+    parser.add_argument("--workers", type=int, default=2, help="processes the shards run on")
     parser.add_argument("--data", type=Path, default=Path("/tmp/scale-data"))
     parser.add_argument("--work", type=Path, default=Path("/tmp/scale-work"))
     parser.add_argument("--results", type=Path, default=Path("/tmp/scale-results.jsonl"))
     args = parser.parse_args()
 
     files = synth.write(args.records, args.data / str(args.records))
-    work = args.work / f"{args.records}-{args.profile}"
+    work = args.work / f"{args.records}-{args.profile}-{args.shards}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     steps = steps_for(args.profile)
@@ -120,7 +131,10 @@ def main() -> None:
     (work / "flows.yaml").write_text(yaml.safe_dump({"artifacts_dir": "artifacts",
                                                      "flows": {"curation": {"steps": steps}}}, sort_keys=False))
 
+    from concurrent.futures import ProcessPoolExecutor
+
     from curate.artifacts import ArtifactStore, run_stage
+    from curate.artifacts.sharded import Sharded, run_shard
     from pipelines.config import load_project, resolve_flow
     from pipelines.registry import stage_class
 
@@ -130,19 +144,32 @@ def main() -> None:
     rss.take()
     done, per_step = {}, []
     started, cpu_started = time.perf_counter(), _cpu()
+    pool = ProcessPoolExecutor(args.workers)
+
+    def map_shards(calls, progress):
+        return list(pool.map(run_shard, *zip(*calls)))
+
     for step in resolve_flow(project, "curation"):
         t0, c0 = time.perf_counter(), _cpu()
-        artifact = run_stage(stage_class(step.stage)(), step.config, {k: done[v] for k, v in step.inputs.items()}, store)
+        stage = stage_class(step.stage)()
+        if args.shards > 1 and stage.row_local:
+            stage = Sharded(stage, args.shards, map_shards)
+        artifact = run_stage(stage, step.config, {k: done[v] for k, v in step.inputs.items()}, store)
         done[step.name] = artifact
         per_step.append({"step": step.name, "seconds": round(time.perf_counter() - t0, 2), "cpu_s": round(_cpu() - c0, 2),
                          "peak_rss_mb": round(rss.take() / 2**20), "rows_in": artifact.rows["in"],
                          "kept": artifact.rows["kept"]})
         print(json.dumps(per_step[-1]), file=sys.stderr, flush=True)
-    total, cpu = time.perf_counter() - started, _cpu() - cpu_started
+    total = time.perf_counter() - started
+    pool.shutdown()  # workers' CPU counts once they have been waited for
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = _cpu() - cpu_started + children.ru_utime + children.ru_stime
     result = {
         "records": args.records, "profile": args.profile, "seconds": round(total, 1), "cpu_s": round(cpu, 1),
         "us_per_record": round(total / args.records * 1e6, 1), "cpu_us_per_record": round(cpu / args.records * 1e6, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "shards": args.shards, "workers": args.workers if args.shards > 1 else 0,
+        "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024) if args.shards > 1 else None,
         "steps": per_step, "files": len(files), "cpus": os.cpu_count(),
     }
     line = json.dumps(result)

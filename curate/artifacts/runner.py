@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 import curate
 from curate.artifacts.card import render_card
@@ -77,7 +78,7 @@ def run_stage(
         raise
     seconds = time.perf_counter() - started
 
-    kept, removed = _checked(stage, result, tables)
+    kept, removed, kept_rows = _checked(stage, result)
     rows_in = result.rows_in if result.rows_in is not None else tables["records"].num_rows
     manifest = {
         "stage": stage.name,
@@ -89,7 +90,7 @@ def run_stage(
         "config": canonical_config(config),
         "rows": {
             "in": rows_in,
-            "kept": kept.num_rows,
+            "kept": kept_rows,
             "removed": removed.num_rows,
             "removed_by_reason": dict(Counter(removed.column("reason").to_pylist())),
         },
@@ -97,29 +98,41 @@ def run_stage(
         "timings": {"seconds": round(seconds, 6)},  # a tiny step can take under a millisecond
         "code": code_versions(),
     }
-    if rows_in != kept.num_rows + removed.num_rows:
+    if rows_in != kept_rows + removed.num_rows:
         shutil.rmtree(workdir, ignore_errors=True)
         raise StageContractError(
-            f"{stage.name}: {rows_in} rows in but {kept.num_rows} kept + {removed.num_rows} removed; a stage must account for every row"
+            f"{stage.name}: {rows_in} rows in but {kept_rows} kept + {removed.num_rows} removed; a stage must account for every row"
         )
     card = render_card(manifest, kept.schema, removed, result.card)
-    artifact = store.write(stage.name, version, kept, removed, manifest, card, files=workdir)
+    artifact = store.write(stage.name, version, kept, removed, manifest, card, files=workdir, kept_parts=result.kept_parts)
     store.drop_shard_parts(stage.name, version)
     return artifact
 
 
-def _checked(stage: Stage, result: StageResult, tables: Mapping[str, pa.Table]) -> tuple[pa.Table, pa.Table]:
+def _checked(stage: Stage, result: StageResult) -> tuple[pa.Table, pa.Table, int]:
+    """Kept and removed rows in the declared schemas, and the number kept (``kept`` plus any
+    ``kept_parts``, whose ids are read for the uniqueness check and nothing else)."""
     try:
-        kept = result.kept.select(stage.output_schema.names).cast(stage.output_schema)
+        kept = result.kept.select(stage.output_schema.names).cast(stage.output_schema) if not result.kept_parts \
+            else stage.output_schema.empty_table()
         removed = result.removed.select(REMOVED.names).cast(REMOVED)
+        for path in result.kept_parts:
+            missing = set(stage.output_schema.names) - set(pq.read_schema(path).names)
+            if missing:
+                raise KeyError(f"{path} lacks {sorted(missing)}")
     except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise StageContractError(f"{stage.name}: output does not match its declared schema: {exc}") from exc
-    if "id" in kept.column_names and kept.num_rows:
-        if pc.count_distinct(kept.column("id")).as_py() != kept.num_rows:
+    ids = [pq.read_table(path, columns=["id"]).column("id") for path in result.kept_parts] \
+        if "id" in kept.column_names else []
+    kept_rows = kept.num_rows + sum(pq.ParquetFile(path).metadata.num_rows for path in result.kept_parts)
+    if "id" in kept.column_names and kept_rows:
+        chunks = [chunk for column in [*ids, kept.column("id")] for chunk in column.chunks]
+        all_ids = pa.chunked_array(chunks, type=kept.schema.field("id").type)
+        if pc.count_distinct(all_ids).as_py() != kept_rows:
             raise StageContractError(f"{stage.name}: kept rows have duplicate ids")
     if removed.num_rows and pc.any(pc.equal(pc.utf8_length(removed.column("reason")), 0)).as_py():
         raise StageContractError(f"{stage.name}: every removed row needs a reason")
-    return kept, removed
+    return kept, removed, kept_rows
 
 
 def code_versions() -> dict[str, str]:

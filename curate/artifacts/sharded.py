@@ -34,7 +34,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +60,10 @@ def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table | St
     to ``out`` when given, so a rerun after a crash finds it. Module-level so it pickles to a worker."""
     tables = {name: rows.read() if isinstance(rows, StoredRows) else rows for name, rows in inputs.items()}
     result = stage.run(tables, config, StageContext())
-    if out is not None:
-        write_part(Path(out), result)
-    return result
+    if out is None:
+        return result
+    write_part(Path(out), result)
+    return read_part(Path(out))  # what travels back is where the kept rows lie, not the rows
 
 
 def write_part(folder: Path, result: StageResult) -> None:
@@ -80,11 +81,13 @@ def write_part(folder: Path, result: StageResult) -> None:
 
 
 def read_part(folder: Path) -> StageResult | None:
-    """A finished shard's result, or ``None`` when the folder holds none."""
+    """A finished shard's result, its kept rows named by file (``kept_parts``), or ``None`` when the
+    folder holds none."""
     if not (folder / DONE).is_file():
         return None
     meta = json.loads((folder / DONE).read_text())
-    return StageResult(kept=pq.read_table(folder / "kept.parquet"), removed=pq.read_table(folder / "removed.parquet"),
+    return StageResult(kept=pa.table({}), kept_parts=(str(folder / "kept.parquet"),),
+                       removed=pq.read_table(folder / "removed.parquet"),
                        metrics=meta["metrics"], card=meta["card"], rows_in=meta["rows_in"])
 
 
@@ -126,12 +129,17 @@ class Sharded(Stage):
         for i, result in zip(todo, fresh):
             results[i] = result
         done = [r for r in results if r is not None]
-        kept = pa.concat_tables([r.kept.cast(self.output_schema) for r in done])
         removed = pa.concat_tables([r.removed for r in done])
         metrics = merge_metrics([dict(r.metrics) for r in done])
-        kept, card = self.stage.join_shards(kept, metrics)
         rows_in = sum(r.rows_in for r in done) if all(r.rows_in is not None for r in done) else None
-        return StageResult(kept=kept, removed=removed,
+        on_disk = parts is not None and all(r.kept_parts for r in done)
+        shard_kept = (pq.read_table(path) if on_disk else r.kept for r in done for path in (r.kept_parts or [None]))
+        joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
+        if on_disk:  # each joined part goes back to disk: this process holds one part at a time
+            kept, kept_parts = self.output_schema.empty_table(), tuple(_write_joined(parts / "joined", joined))
+        else:
+            kept, kept_parts = pa.concat_tables(list(joined)), ()
+        return StageResult(kept=kept, removed=removed, kept_parts=kept_parts,
                            metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
                            card=self._card(done, card), rows_in=rows_in)
 
@@ -147,6 +155,14 @@ class Sharded(Stage):
         if len(set(cards)) <= 1:
             return note + (cards[0] if cards else "")
         return note + "\n".join(f"#### Shard {i + 1} of {len(cards)}\n\n{c}" for i, c in enumerate(cards[:3]))
+
+
+def _write_joined(folder: Path, tables: Iterator[pa.Table]) -> Iterator[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, table in enumerate(tables):
+        path = folder / f"{i:05d}.parquet"
+        pq.write_table(table, path)
+        yield str(path)
 
 
 def merge_metrics(parts: list[dict[str, Any]]) -> dict[str, Any]:

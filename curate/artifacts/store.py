@@ -47,7 +47,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,8 +131,13 @@ def is_url(root: str | Path) -> bool:
     return "://" in str(root)
 
 
-def parts(kept: pa.Table) -> Iterator[tuple[str, pa.Table]]:
-    """The Parquet part files of an artifact's kept rows, by name (at least one, even when empty)."""
+def parts(kept: pa.Table, kept_parts: Sequence[str] = ()) -> Iterator[tuple[str, pa.Table]]:
+    """The Parquet part files of an artifact's kept rows, by name (at least one, even when empty):
+    ``kept`` in slices, or the given local part files one at a time in ``kept``'s schema."""
+    for i, path in enumerate(kept_parts):
+        yield f"part-{i:05d}.parquet", pq.read_table(path).select(kept.schema.names).cast(kept.schema)
+    if kept_parts:
+        return
     for i in range(max(1, -(-kept.num_rows // ROWS_PER_PART))):
         yield f"part-{i:05d}.parquet", kept.slice(i * ROWS_PER_PART, ROWS_PER_PART)
 
@@ -332,26 +337,28 @@ class ArtifactStore:
 
     def write(
         self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
-        files: Path | None = None,
+        files: Path | None = None, kept_parts: Sequence[str] = (),
     ) -> Artifact:
         """Publish an artifact atomically (or adopt the same version another run published
-        first); ``files``, a ``scratch`` folder, is moved in and gone afterwards."""
+        first); ``files``, a ``scratch`` folder, is moved in and gone afterwards. ``kept_parts``
+        (local Parquet files) hold the kept rows in place of ``kept``, which then gives the schema."""
+        chunks = parts(kept, kept_parts)
         try:
             if self.local:
-                return self._write_and_rename(stage, version, kept, removed, manifest, card, files)
-            return self._write_attempt(stage, version, kept, removed, manifest, card, files)
+                return self._write_and_rename(stage, version, chunks, removed, manifest, card, files)
+            return self._write_attempt(stage, version, chunks, removed, manifest, card, files)
         finally:
             if files is not None:
                 shutil.rmtree(files, ignore_errors=True)
 
-    def _write_and_rename(self, stage, version, kept, removed, manifest, card, files) -> Artifact:
+    def _write_and_rename(self, stage, version, chunks, removed, manifest, card, files) -> Artifact:
         final = self.path_for(stage, version)
         final.parent.mkdir(parents=True, exist_ok=True)
         self.sweep(stage)
         tmp = final.parent / owned_name(f".tmp-{version}-")
         try:
             (tmp / "data").mkdir(parents=True)
-            for name, chunk in parts(kept):
+            for name, chunk in chunks:
                 pq.write_table(chunk, tmp / "data" / name, compression="zstd")
             pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
             if files is not None and any(files.iterdir()):
@@ -370,11 +377,11 @@ class ArtifactStore:
             return dataclasses.replace(self.get(stage, version), cached=False)
         return Artifact(stage, version, final, manifest, cached=False)
 
-    def _write_attempt(self, stage, version, kept, removed, manifest, card, files) -> Artifact:
+    def _write_attempt(self, stage, version, chunks, removed, manifest, card, files) -> Artifact:
         attempt = owned_name("attempt-")
         base = self._key(stage, version, attempt)
         self._drop_stale_attempts(stage, version)
-        for name, chunk in parts(kept):
+        for name, chunk in chunks:
             with self.fs.open(f"{base}/data/{name}", "wb") as fh:
                 pq.write_table(chunk, fh, compression="zstd")
         with self.fs.open(f"{base}/removed.parquet", "wb") as fh:

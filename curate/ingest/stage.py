@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,18 +68,22 @@ class Ingest(Stage):
         return [(config.model_copy(update={"sources": (Source(path=str(path), name=dataset_name(source, path), format=source.format),)}), {})
                 for source in config.sources for path in expand(source, config.root)]
 
-    def join_shards(self, kept: pa.Table, metrics: Mapping[str, Any]) -> tuple[pa.Table, str | None]:
+    def join_shards(self, parts: Iterable[pa.Table], metrics: Mapping[str, Any]) -> tuple[Iterator[pa.Table], str | None]:
         """The n-th exact repeat of a conversation has n in its id, counted in input order;
         per-file parts count from 0 in every file, so repeats across files would share an id:
-        recount over the joined rows (file order = one run's order)."""
+        recount over the parts in file order (one run's order), one part at a time."""
         seen: Counter[str] = Counter()
-        ids = []
-        for messages in kept.column("messages").to_pylist():
-            key = content_key(messages)
-            ids.append(conversation_id(messages, seen[key]))
-            seen[key] += 1
-        kept = kept.set_column(kept.schema.get_field_index("id"), kept.schema.field("id"), pa.array(ids, pa.string()))
-        return kept, _card(metrics.get("files", []))
+
+        def renumbered() -> Iterator[pa.Table]:
+            for kept in parts:
+                ids = []
+                for messages in kept.column("messages").to_pylist():
+                    key = content_key(messages)
+                    ids.append(conversation_id(messages, seen[key]))
+                    seen[key] += 1
+                yield kept.set_column(kept.schema.get_field_index("id"), kept.schema.field("id"), pa.array(ids, pa.string()))
+
+        return renumbered(), _card(metrics.get("files", []))
 
     def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
         kept: list[dict] = []

@@ -206,10 +206,40 @@ def test_best_is_a_sign_off_only_where_a_letter_ends(analyzer):
     "Hugo was born on 26 February 1802, but he was premature.",
     "The code will always be 8352 on any Silent Hill 3 game.",
     "Brother of Judas Maccabeus (cf. 2 Maccabees 8:22).",
+    '"7 Surprising Ways Yoga Can Transform Your Mind and Body"',
+    "Apply a line of glue down the length of all 9 Popsicle sticks. Place another Popsicle stick on top.",
+    "Dab a little of the paint onto a corner of the sample and let it dry to ensure it's a perfect match.",
+    "To find out who won the 2021 Formula 1 World Championship, search the news.",
 ])
 def test_years_counts_dates_and_citations_are_not_street_addresses(analyzer, text):
     # Each from lima, alpaca_libre or alpaca_en_demo (real data), redacted as STREET_ADDRESS before
     assert "STREET_ADDRESS" not in [e for e, _ in entities(analyzer, text)]
+
+
+def test_a_business_address_is_a_public_place_and_a_home_address_is_not(analyzer):
+    # glaive (real): restaurants a tool found; the street name inside stays out of the person finder too
+    shop = "I found two highly rated Chinese restaurants in San Francisco for you. The first one is Z & Y Restaurant, located at 655 Jackson St."
+    assert entities(analyzer, shop) == []
+    home = "Please ship the order to Greta Lindqvist, 655 Jackson St, San Francisco, CA 94133."
+    assert ("STREET_ADDRESS", "655 Jackson St, San Francisco, CA 94133") in entities(analyzer, home)
+    assert "Greta Lindqvist" in persons(analyzer, home)
+
+
+@pytest.mark.parametrize("text", [
+    # lima, glaive (real data): what organisations publish for anyone to use
+    "Send the completed form as attachments to uscis.foia@uscis.dhs.gov or call 1-800-375-5283.",
+    "Another restaurant that serves Lanzhou beef noodle soup is Dunhuang. It is located at 320 Lexington Ave, New York, NY 10016.",
+    "Find out what the IP address for your router is. 192.168.1.1 is one of the most common router IP addresses.",
+    "I'm on a Mac using git 1.7.7.3, he's on Windows using git 1.7.6.",
+])
+def test_contact_details_an_organisation_publishes_are_not_personal(analyzer, text):
+    assert entities(analyzer, text) == []
+
+
+def test_a_person_behind_a_role_mailbox_or_a_home_router_stays_private(analyzer):
+    assert entities(analyzer, "Write to anna.sales@example.com or call (579) 888-3058.") == [
+        ("EMAIL_ADDRESS", "anna.sales@example.com"), ("PHONE_NUMBER", "(579) 888-3058")]
+    assert entities(analyzer, "My laptop at 192.168.1.37 keeps dropping off the network.") == [("IP_ADDRESS", "192.168.1.37")]
 
 
 @pytest.mark.parametrize("text", [

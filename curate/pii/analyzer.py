@@ -45,6 +45,7 @@ from curate.pii.recognizers import (
     TunedPhoneRecognizer,
     has_known_key_prefix,
     phone_formatted,
+    public_contact,
 )
 from curate.pii.regions import CALL, CODE, PATH, URL, Region, masked, region_at, structural_regions
 
@@ -248,7 +249,9 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
         )
         findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
-        found.append(resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)]))
+        resolved = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
+        # after the overlaps, so a business's address still keeps its street name from the person finder
+        found.append([f for f in resolved if not public_contact(text, f.entity, f.start, f.end)])
     ents = [_ner_spans(plans[i], artifacts[i]) for i in range(len(texts))]
     if policy.name_gazetteer and policy.person == "private" and policy.known_names:
         prefetch_fame(policy.known_names, texts, found, ents)

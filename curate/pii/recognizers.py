@@ -22,6 +22,8 @@ import re
 from presidio_analyzer import Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
+from curate.pii.names import everyday_word, is_first_name
+
 SECRET_ENTITY = "API_KEY"
 PHONE_ENTITY = "PHONE_NUMBER"
 STRUCTURED_ENTITIES = frozenset({"EMAIL_ADDRESS", PHONE_ENTITY, "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS",
@@ -209,6 +211,8 @@ try:  # Faker's 225 US street suffixes ("Inlet", "Dam", "Mews"), when the packag
     _EN_STREET = "|".join(sorted(set(_EN_STREET.split("|")) | set(_UsAddress.street_suffixes), key=len, reverse=True))
 except ImportError:  # pragma: no cover - faker is a dependency; the hand list still works
     pass
+# A headline counts ways ("7 Surprising Ways Yoga Can Transform You"); no street is called that.
+_EN_STREET = "|".join(w for w in _EN_STREET.split("|") if w != "Ways")
 STREET_TYPES = frozenset(w.lower() for w in _EN_STREET.split("|")) | frozenset(
     "strasse straße gasse weg platz allee utca út kapu tér ulica".split())
 _EU_SUFFIX = (r"(?:stra(?:ss|ß)e|str\.|gasse|weg|platz|allee|ring|gade|vej|gatan|gata|vägen|väg|veien|vegur|"
@@ -257,11 +261,69 @@ class StreetAddressRecognizer(PatternRecognizer):
                                    Pattern("street corner", r"(?<=\bcorner of )[^\n,]+? and [^\n,.]+", 0.5)],
                          global_regex_flags=re.MULTILINE)
 
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Shapes the patterns admit that prose writes more often than addresses: "a corner of
+        the sample and let it dry" (no number, no street word), "all 9 Popsicle sticks. Place
+        another" (a sentence ends inside), "the 2021 Formula 1 season" (a year, everyday words,
+        a number: Finnish "6750 Koskikatu 25" has a street's own name there)."""
+        street = re.split(r"[,\n]", pattern_text, maxsplit=1)[0]
+        words = re.findall(r"[^\W\d_][\w'’-]*", street)
+        street_words = [w for w in words if w.lower().rstrip(".") in STREET_TYPES or re.search(_EU_SUFFIX + "$", w.lower())
+                        or w in STREET_PREFIXES]
+        if not re.search(r"\d", pattern_text) and not street_words:
+            return True
+        if any(w.lower() not in STREET_TYPES for w in _SENTENCE_END.findall(street)):
+            return True
+        return not street_words and bool(words) and all(everyday_word(w) for w in words)
+
+
+_SENTENCE_END = re.compile(r"\b([a-z][a-z'’-]{3,})\.[ ]+[A-Z]")
+_BUSINESS = re.compile(
+    r"(?i:\b(?:restaurants?|hotels?|motels?|caf[eé]s?|coffee shops?|museums?|galler(?:y|ies)|stores?|shops?|bars?|pubs?|"
+    r"pharmac(?:y|ies)|hospitals?|clinics?|airports?|librar(?:y|ies)|theat(?:er|re)s?|cinemas?|gyms?|bakery|bakeries|"
+    r"pizzeria|bistro|diner|supermarkets?|malls?|embassy|consulate|city hall|post office|stadium|zoo|cathedral|"
+    r"temple|mosque)\b)")
+
+
+def names_a_business(text: str, start: int) -> bool:
+    """Whether the address at ``start`` belongs to a business or public place its sentence, or the one
+    before, names ("Z & Y Restaurant, located at 655 Jackson St"; "Another restaurant ... is Dunhuang. It
+    is located at 320 Lexington Ave"): a place anyone may visit, not where a person lives. A form's or a
+    letter's address has no such word before it."""
+    sentences = re.split(r"[.!?][ \t]|\n", text[max(0, start - 300):start])
+    return bool(_BUSINESS.search(" ".join(sentences[-2:])))
+
+
+_ROLE_MAILBOX = frozenset("""info support contact help helpdesk sales admin administrator noreply no-reply donotreply
+do-not-reply foia press media webmaster postmaster hostmaster abuse security privacy legal billing accounts careers
+jobs recruiting hr marketing team office enquiries inquiries service customerservice customer-service feedback
+hello newsletter orders reservations bookings""".split())
+_TOLL_FREE = re.compile(r"(?:\+?1[-. ]?)?\(?8(?:00|88|77|66|55|44|33)\)?[-. ]?\d{3}[-. ]?\d{4}")
+
+
+def public_contact(text: str, entity: str, start: int, end: int) -> bool:
+    """Whether a contact detail is one an organisation publishes for anyone to use, not a person's: a
+    business's address (``names_a_business``), a role mailbox ("uscis.foia@uscis.dhs.gov",
+    "support@..."; not when a part is a first name: "anna.sales@..."), a US toll-free number
+    ("1-800-375-5283")."""
+    span = text[start:end]
+    if entity == ADDRESS_ENTITY:
+        return names_a_business(text, start)
+    if entity == "EMAIL_ADDRESS":
+        parts = re.split(r"[._+]", span.split("@", 1)[0].lower())
+        return bool(_ROLE_MAILBOX.intersection(parts)) and not any(is_first_name(p.capitalize()) for p in parts)
+    if entity == PHONE_ENTITY:
+        return _TOLL_FREE.fullmatch(span.strip()) is not None
+    return False
+
 
 PUBLIC_SERVICE_IPS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
                                 "208.67.222.222", "208.67.220.220", "2001:4860:4860::8888", "2001:4860:4860::8844",
                                 "2606:4700:4700::1111", "2606:4700:4700::1001"})
 """Public DNS resolvers (Google, Cloudflare, Quad9, OpenDNS): constants every networking answer pings."""
+ROUTER_DEFAULT_IPS = frozenset({"192.168.0.1", "192.168.1.1", "192.168.1.254", "192.168.0.254", "192.168.2.1",
+                                "192.168.100.1", "10.0.0.1", "10.0.0.138", "10.1.1.1"})
+"""Home routers' factory addresses: every router manual prints them, they point at nobody's machine."""
 
 
 class MeaningfulIpRecognizer(IpRecognizer):
@@ -282,7 +344,9 @@ class MeaningfulIpRecognizer(IpRecognizer):
         if body.startswith("255.") or body.startswith("0."):
             return False
         # (IPv6 "reserved" covers most unassigned space, where synthetic and future addresses live.)
-        if str(address) in PUBLIC_SERVICE_IPS:
+        if str(address) in PUBLIC_SERVICE_IPS or str(address) in ROUTER_DEFAULT_IPS:
             return False
+        if re.fullmatch(r"\d(?:\.\d){3}", body):
+            return False  # "git 1.7.7.3": a version number; "1.2.3.4" is a placeholder, no one's machine
         return not (address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local
                     or (address.version == 4 and address.is_reserved))

@@ -242,6 +242,19 @@ def test_a_person_behind_a_role_mailbox_or_a_home_router_stays_private(analyzer)
     assert entities(analyzer, "My laptop at 192.168.1.37 keeps dropping off the network.") == [("IP_ADDRESS", "192.168.1.37")]
 
 
+@pytest.mark.parametrize("text, private", [
+    # alpaca_en_demo, lima (real): a work's title leads the model to its maker
+    ('Write a one-paragraph book review for "To Kill a Mockingbird" by Harper Lee.', []),
+    ('For further reading please see "The TeXBook" by Donald E. Knuth, Appendix A.', []),
+    # synth_dataset_v2: invented makers of real-sounding works, and a private person after "by"
+    ("Zoolander is a 2017 Polish action-comedy film directed by Maciej Borkowski.", ["Maciej Borkowski"]),
+    ('What did he put at #1 you ask? Answer:"Tube Snake Boogie" by Natalie Åberg', ["Natalie Åberg"]),
+    ("The quarterly report was prepared by Karen Murphy and sent to the board.", ["Karen Murphy"]),
+])
+def test_a_name_after_by_is_public_only_where_the_work_predicts_it(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
 @pytest.mark.parametrize("text", [
     "Michael Jordan has more championships than LeBron James.",
     "Pick a scene from Star Wars, and rewrite it in the style of Stephen King.",

@@ -152,6 +152,30 @@ def prefetch(model_name: str, names: Iterable[tuple[str, str]]) -> None:
             return
 
 
+CREATOR_LOG_PROB = -11.0
+CREATOR_LIFT = 3.0
+CREATOR_BASELINE = "\nIt was made by"
+"""A work's title predicts its maker: after '"To Kill a Mockingbird" by' the model expects " Harper Lee"
+(-0.1 nats) far more than after a bare "It was made by" (-15.0), and a name it has read with the work
+passes both ``CREATOR_LOG_PROB`` and ``CREATOR_LIFT``, common words or not. An invented name in the same
+place does not: the 23 creators synth_dataset_v2 writes after "by" ('"Tube Snake Boogie" by Natalie
+Åberg', "film directed by Maciej Borkowski") score -12.9 and below in their own texts, and a private
+person after "by" ("prepared by John Smith") is no likelier there than anywhere (lift -2.3 to 0.8).
+Measured in one run on those 23, eight public creators from the hand-judged real sample and similar
+prompts (Harper Lee -6.2 and -0.1, Donald E. Knuth -10.6, John Lennon -5.4; Frank Darabont -12.8 and
+Aurélien Géron -12.3 miss), and five invented private ones."""
+
+
+@lru_cache(maxsize=4096)
+def known_creator(model_name: str, before: str, name: str) -> bool:
+    """Whether the text before a name ("... 'The TeXBook' by") leads the model to expect that name:
+    a public work's known maker, not a private person."""
+    in_context = pair_log_probs(model_name, [("", name)], before.rstrip())[0]
+    if in_context <= CREATOR_LOG_PROB:
+        return False
+    return in_context - pair_log_probs(model_name, [("", name)], CREATOR_BASELINE)[0] >= CREATOR_LIFT
+
+
 def full_name(words: Sequence[str]) -> tuple[str, str] | None:
     """``(first, rest)`` of a name the model may know: two or more words (initials and suffixes already
     left out) whose later words English text writes at all; ``None`` for any other."""

@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.notability import full_name, known_pair
+from curate.pii.notability import full_name, known_creator, known_pair
 from curate.pii.names import (
     WORD,
     everyday_word,
@@ -102,9 +102,28 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
         for f, asked in questions.items():
             if any(known_pair(known_names, pair) for pair in asked):
                 verdicts[f] = PUBLIC  # "Michael Jordan"; "Malala" where the text also names "Malala Yousafzai"
+        for f, verdict in verdicts.items():
+            words = name_words(text[f.start:f.end])
+            if verdict == UNMARKED and _BY_BEFORE.search(text, max(0, f.start - 8), f.start) \
+                    and (len(words) > 1 or not is_first_name(words[0])) \
+                    and not any(w in text[:f.start] for w in words) \
+                    and known_creator(known_names, _paragraph_before(text, f.start), text[f.start:f.end]):
+                # '"To Kill a Mockingbird" by Harper Lee': the work names its maker. A lone first name ("The
+                # cake was eaten by Emily") is likely after any "by", and one the text wrote before
+                # ("Sarah swam twice the distance covered by Julien") the model would only copy.
+                verdicts[f] = PUBLIC
         public_text = not cued and PUBLIC in verdicts.values()
     return [f for f in findings
             if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+
+
+_BY_BEFORE = re.compile(r"\bby[ ]+$")
+
+
+def _paragraph_before(text: str, start: int, reach: int = 200) -> str:
+    """Up to ``reach`` characters before ``start``, not past a blank line: what leads to the name."""
+    before = text[max(0, start - reach):start]
+    return _PARAGRAPH_BREAK.split(before)[-1]
 
 
 def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import shutil
@@ -144,7 +145,8 @@ def main() -> None:
     rss.take()
     done, per_step = {}, []
     started, cpu_started = time.perf_counter(), _cpu()
-    pool = ProcessPoolExecutor(args.workers)
+    # spawned, not forked: a forked worker would start with (and report) this process's resident pages
+    pool = ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn"))
 
     def map_shards(calls, progress):
         return list(pool.map(run_shard, *zip(*calls)))

@@ -72,13 +72,18 @@ def _model(name: str):
 
 
 def pair_log_probs(model_name: str, pairs: Sequence[tuple[str, str]], prompt: str = "\n") -> list[float]:
-    """log P(" " + rest | prompt + first name) for each ``(first, rest)``, in padded batches of
+    """log P(" " + rest | prompt + first name) for each ``(first, rest)``."""
+    return continuation_log_probs(model_name, [(prompt + first, rest) for first, rest in pairs])
+
+
+def continuation_log_probs(model_name: str, items: Sequence[tuple[str, str]]) -> list[float]:
+    """log P(" " + continuation | prefix) for each ``(prefix, continuation)``, in padded batches of
     ``BATCH`` (right padding: a causal model's real positions are unchanged)."""
     import torch
 
     tokenizer, model = _model(model_name)
-    encoded = [(tokenizer(prompt + first, add_special_tokens=False)["input_ids"],
-                tokenizer(" " + rest, add_special_tokens=False)["input_ids"]) for first, rest in pairs]
+    encoded = [(tokenizer(prefix, add_special_tokens=False)["input_ids"],
+                tokenizer(" " + rest, add_special_tokens=False)["input_ids"]) for prefix, rest in items]
     out: list[float] = []
     for at in range(0, len(encoded), BATCH):
         chunk = encoded[at:at + BATCH]
@@ -166,14 +171,35 @@ prompts (Harper Lee -6.2 and -0.1, Donald E. Knuth -10.6, John Lennon -5.4; Fran
 Aurélien Géron -12.3 miss), and five invented private ones."""
 
 
-@lru_cache(maxsize=4096)
+CREATOR_CONTEXT = 120
+"""Characters before "by" the creator test reads: the work's title and what it is; a longer prompt only
+costs time (a forward pass over every token)."""
+_CREATOR: dict[tuple[str, str, str], bool] = {}
+
+
+def prefetch_creators(model_name: str, questions: Iterable[tuple[str, str]]) -> None:
+    """Answer every ``(before, name)`` not yet known in two batched passes: the name after its own text,
+    then after ``CREATOR_BASELINE`` for those likely enough there."""
+    todo = sorted({(before[-CREATOR_CONTEXT:].rstrip(), name) for before, name in questions
+                   if (model_name, before[-CREATOR_CONTEXT:].rstrip(), name) not in _CREATOR}, key=lambda q: len(q[0]))
+    if not todo:
+        return
+    if len(_CREATOR) + len(todo) > _FAME_LIMIT:
+        _CREATOR.clear()
+    in_context = continuation_log_probs(model_name, todo)
+    likely = [(q, score) for q, score in zip(todo, in_context) if score > CREATOR_LOG_PROB]
+    baseline = continuation_log_probs(model_name, [(CREATOR_BASELINE, name) for (_, name), _ in likely])
+    for q in todo:
+        _CREATOR[(model_name, *q)] = False
+    for ((before, name), score), base in zip(likely, baseline):
+        _CREATOR[(model_name, before, name)] = score - base >= CREATOR_LIFT
+
+
 def known_creator(model_name: str, before: str, name: str) -> bool:
     """Whether the text before a name ("... 'The TeXBook' by") leads the model to expect that name:
     a public work's known maker, not a private person."""
-    in_context = pair_log_probs(model_name, [("", name)], before.rstrip())[0]
-    if in_context <= CREATOR_LOG_PROB:
-        return False
-    return in_context - pair_log_probs(model_name, [("", name)], CREATOR_BASELINE)[0] >= CREATOR_LIFT
+    prefetch_creators(model_name, [(before, name)])
+    return _CREATOR[(model_name, before[-CREATOR_CONTEXT:].rstrip(), name)]
 
 
 def full_name(words: Sequence[str]) -> tuple[str, str] | None:

@@ -45,8 +45,8 @@ from curate.pii.names import (
     preload_lexicons,
     usually_lower_case,
 )
-from curate.pii.notability import prefetch
-from curate.pii.private import ai_self_name, fame_questions, private_persons
+from curate.pii.notability import prefetch, prefetch_creators
+from curate.pii.private import ai_self_name, model_questions, private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 
 PERSON = "PERSON"
@@ -356,14 +356,18 @@ def _lower_case_names(text: str):
 
 def prefetch_fame(known_names: str, texts: Sequence[str], findings: Sequence[Sequence[Finding]],
                   ner_spans: Sequence[Sequence[tuple[int, int, str]]]) -> None:
-    """Ask the fame model at once about every full name that ``refine_persons`` will ask about in a batch
-    of texts (``notability.prefetch``): one batched pass instead of one per name."""
-    pairs = []
+    """Ask the model at once about every full name and every maker after "by" that ``refine_persons``
+    will ask about in a batch of texts (``notability.prefetch``, ``prefetch_creators``): one batched
+    pass instead of one per name."""
+    pairs, creators = [], []
     for text, found, ents in zip(texts, findings, ner_spans):
         kept = _trimmed(text, found)
         if any(f.entity == PERSON for f in kept):
-            pairs += fame_questions(text, kept, *cued_spans(text), ents)
+            fame, made = model_questions(text, kept, *cued_spans(text), ents)
+            pairs += fame
+            creators += made
     prefetch(known_names, pairs)
+    prefetch_creators(known_names, creators)
 
 
 def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = False,

@@ -102,28 +102,12 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
         for f, asked in questions.items():
             if any(known_pair(known_names, pair) for pair in asked):
                 verdicts[f] = PUBLIC  # "Michael Jordan"; "Malala" where the text also names "Malala Yousafzai"
-        for f, verdict in verdicts.items():
-            words = name_words(text[f.start:f.end])
-            if verdict == UNMARKED and _BY_BEFORE.search(text, max(0, f.start - 8), f.start) \
-                    and (len(words) > 1 or not is_first_name(words[0])) \
-                    and not any(w in text[:f.start] for w in words) \
-                    and known_creator(known_names, _paragraph_before(text, f.start), text[f.start:f.end]):
-                # '"To Kill a Mockingbird" by Harper Lee': the work names its maker. A lone first name ("The
-                # cake was eaten by Emily") is likely after any "by", and one the text wrote before
-                # ("Sarah swam twice the distance covered by Julien") the model would only copy.
-                verdicts[f] = PUBLIC
+        for f, before, name in _creator_candidates(text, verdicts):
+            if known_creator(known_names, before, name):
+                verdicts[f] = PUBLIC  # '"To Kill a Mockingbird" by Harper Lee': the work names its maker
         public_text = not cued and PUBLIC in verdicts.values()
     return [f for f in findings
             if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
-
-
-_BY_BEFORE = re.compile(r"\bby[ ]+$")
-
-
-def _paragraph_before(text: str, start: int, reach: int = 200) -> str:
-    """Up to ``reach`` characters before ``start``, not past a blank line: what leads to the name."""
-    before = text[max(0, start - reach):start]
-    return _PARAGRAPH_BREAK.split(before)[-1]
 
 
 def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
@@ -148,13 +132,38 @@ def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int
     return verdicts, questions
 
 
-def fame_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
-                   titled: Sequence[tuple[int, int]] = (), ner_spans: Sequence[tuple[int, int, str]] = ()) -> list[tuple[str, str]]:
-    """The full names ``private_persons`` would ask the fame model about in this text."""
+def model_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
+                    titled: Sequence[tuple[int, int]] = (), ner_spans: Sequence[tuple[int, int, str]] = (),
+                    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What ``private_persons`` may ask the model in this text: the full names for the fame test, and
+    the ``(text before, name)`` of names after "by" for the creator test."""
     verdicts, questions = judge_names(text, findings, cued, titled, ner_spans)
     if not cued and PUBLIC in verdicts.values():
-        return []
-    return [pair for asked in questions.values() for pair in asked]
+        return [], []
+    return ([pair for asked in questions.values() for pair in asked],
+            [(before, name) for _, before, name in _creator_candidates(text, verdicts)])
+
+
+_BY_BEFORE = re.compile(r"\bby[ ]+$")
+
+
+def _creator_candidates(text: str, verdicts: dict[Finding, str]) -> list[tuple[Finding, str, str]]:
+    """Unmarked names right after "by", with the paragraph before them: where the creator test
+    (``notability.known_creator``) may find a work's public maker. Not a lone first name ("The cake was
+    eaten by Emily": likely after any "by"), nor a name the text wrote before ("Sarah swam twice the
+    distance covered by Julien": the model would only copy it)."""
+    found = []
+    for f, verdict in verdicts.items():
+        words = name_words(text[f.start:f.end])
+        if verdict == UNMARKED and words and _BY_BEFORE.search(text, max(0, f.start - 8), f.start) \
+                and (len(words) > 1 or not is_first_name(words[0])) and not any(w in text[:f.start] for w in words):
+            found.append((f, _paragraph_before(text, f.start), text[f.start:f.end]))
+    return found
+
+
+def _paragraph_before(text: str, start: int, reach: int = 200) -> str:
+    """Up to ``reach`` characters before ``start``, not past a blank line: what leads to the name."""
+    return _PARAGRAPH_BREAK.split(text[max(0, start - reach):start])[-1]
 
 
 PUBLIC, THING, UNMARKED = "public", "thing", "unmarked"

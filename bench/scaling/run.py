@@ -20,10 +20,10 @@ cost could grow faster than linearly: hashing, grouping, connected components);
 splits.
 
 ``--shards N`` runs the row-local steps as N shards on a pool of ``--workers``
-processes (``Sharded``, as the flow's Dask runner does): the shard tasks read their
-own input rows and write their own parts, so this process (``peak_rss_mb``) holds
-neither a row-local step's input nor its output; ``worker_peak_rss_mb`` is the
-largest peak of any worker process.
+spawned processes (``Sharded``, as the flow's Dask runner does): the shard tasks read
+their own input rows and write their own parts, so this process (``peak_rss_mb``)
+holds neither a row-local step's input nor its output; ``worker_peak_rss_mb`` is the
+largest peak any worker reported (its own VmHWM).
 """
 
 from __future__ import annotations
@@ -104,6 +104,17 @@ class PeakRss:
         return peak
 
 
+def _shard_with_peak(call):
+    """One shard on a worker, and the worker's peak resident memory so far (VmHWM: its own pages,
+    which a forked or exec'd child's ru_maxrss would mix with its parent's)."""
+    from curate.artifacts.sharded import run_shard
+
+    result = run_shard(*call)
+    with open("/proc/self/status") as fh:
+        peak = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:"))
+    return result, peak
+
+
 def _cpu() -> float:
     """CPU seconds of this process (all threads): on a shared box wall time
     mostly measures the neighbours, CPU time measures the work."""
@@ -135,7 +146,7 @@ def main() -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     from curate.artifacts import ArtifactStore, run_stage
-    from curate.artifacts.sharded import Sharded, run_shard
+    from curate.artifacts.sharded import Sharded
     from pipelines.config import load_project, resolve_flow
     from pipelines.registry import stage_class
 
@@ -148,8 +159,12 @@ def main() -> None:
     # spawned, not forked: a forked worker would start with (and report) this process's resident pages
     pool = ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn"))
 
+    worker_peaks: list[int] = []
+
     def map_shards(calls, progress):
-        return list(pool.map(run_shard, *zip(*calls)))
+        done = list(pool.map(_shard_with_peak, calls))
+        worker_peaks.extend(peak for _, peak in done)
+        return [result for result, _ in done]
 
     for step in resolve_flow(project, "curation"):
         t0, c0 = time.perf_counter(), _cpu()
@@ -171,7 +186,7 @@ def main() -> None:
         "us_per_record": round(total / args.records * 1e6, 1), "cpu_us_per_record": round(cpu / args.records * 1e6, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "shards": args.shards, "workers": args.workers if args.shards > 1 else 0,
-        "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024) if args.shards > 1 else None,
+        "worker_peak_rss_mb": round(max(worker_peaks) / 2**20) if worker_peaks else None,
         "steps": per_step, "files": len(files), "cpus": os.cpu_count(),
     }
     line = json.dumps(result)

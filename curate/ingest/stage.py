@@ -41,6 +41,12 @@ class Source(StageConfig):
                             "another known layout (a mixed file) is read by its own.")
 
 
+def repeat_key(messages: list[dict]) -> bytes:
+    """What exact repeats of a conversation share, in 16 bytes: counting repeats over millions of rows
+    holds a digest per distinct conversation, not its text."""
+    return hashlib.blake2b(content_key(messages).encode(), digest_size=16).digest()
+
+
 class IngestConfig(StageConfig):
     sources: tuple[Source, ...] = Field(min_length=1)
     max_depth: int = Field(MAX_DEPTH, ge=8, le=900, description=(
@@ -72,13 +78,13 @@ class Ingest(Stage):
         """The n-th exact repeat of a conversation has n in its id, counted in input order;
         per-file parts count from 0 in every file, so repeats across files would share an id:
         recount over the parts in file order (one run's order), one part at a time."""
-        seen: Counter[str] = Counter()
+        seen: Counter[bytes] = Counter()
 
         def renumbered() -> Iterator[pa.Table]:
             for kept in parts:
                 ids = []
                 for messages in kept.column("messages").to_pylist():
-                    key = content_key(messages)
+                    key = repeat_key(messages)
                     ids.append(conversation_id(messages, seen[key]))
                     seen[key] += 1
                 yield kept.set_column(kept.schema.get_field_index("id"), kept.schema.field("id"), pa.array(ids, pa.string()))
@@ -88,7 +94,7 @@ class Ingest(Stage):
     def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
         kept: list[dict] = []
         removed: list[dict] = []
-        seen: Counter[str] = Counter()
+        seen: Counter[bytes] = Counter()
         per_file: list[dict] = []
         for source in config.sources:
             for path in expand(source, config.root):
@@ -164,7 +170,7 @@ class Ingest(Stage):
                 if trimmed:
                     meta = {**meta, "trailing_user_turn_trimmed": True}
                     stats["trailing_user_turns_trimmed"] += 1
-                key = hashlib.blake2b(content_key(messages).encode(), digest_size=16).digest()
+                key = repeat_key(messages)
                 kept.append(
                     {
                         "id": conversation_id(messages, seen[key]),

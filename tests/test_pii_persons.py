@@ -239,6 +239,8 @@ def test_contact_details_an_organisation_publishes_are_not_personal(analyzer, te
 def test_a_person_behind_a_role_mailbox_or_a_home_router_stays_private(analyzer):
     assert entities(analyzer, "Write to anna.sales@example.com or call (579) 888-3058.") == [
         ("EMAIL_ADDRESS", "anna.sales@example.com"), ("PHONE_NUMBER", "(579) 888-3058")]
+    assert entities(analyzer, "Ask helpdesk.owner@quillmere-post.com to reset it.") == [
+        ("EMAIL_ADDRESS", "helpdesk.owner@quillmere-post.com")]
     assert entities(analyzer, "My laptop at 192.168.1.37 keeps dropping off the network.") == [("IP_ADDRESS", "192.168.1.37")]
 
 

@@ -22,7 +22,7 @@ import re
 from presidio_analyzer import Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
-from curate.pii.names import everyday_word, is_first_name
+from curate.pii.names import everyday_word
 
 SECRET_ENTITY = "API_KEY"
 PHONE_ENTITY = "PHONE_NUMBER"
@@ -304,14 +304,17 @@ _TOLL_FREE = re.compile(r"(?:\+?1[-. ]?)?\(?8(?:00|88|77|66|55|44|33)\)?[-. ]?\d
 def public_contact(text: str, entity: str, start: int, end: int) -> bool:
     """Whether a contact detail is one an organisation publishes for anyone to use, not a person's: a
     business's address (``names_a_business``), a role mailbox ("uscis.foia@uscis.dhs.gov",
-    "support@..."; not when a part is a first name: "anna.sales@..."), a US toll-free number
+    "support@..."; every part a role or the organisation's own name, so not "anna.sales@..." nor
+    "helpdesk.owner@..."), a US toll-free number
     ("1-800-375-5283")."""
     span = text[start:end]
     if entity == ADDRESS_ENTITY:
         return names_a_business(text, start)
     if entity == "EMAIL_ADDRESS":
-        parts = re.split(r"[._+]", span.split("@", 1)[0].lower())
-        return bool(_ROLE_MAILBOX.intersection(parts)) and not any(is_first_name(p.capitalize()) for p in parts)
+        local, _, domain = span.lower().partition("@")
+        parts = [p for p in re.split(r"[._+-]", local) if p and not p.isdigit()]
+        known = _ROLE_MAILBOX | set(re.split(r"[.-]", domain))
+        return bool(_ROLE_MAILBOX.intersection(parts)) and all(p in known for p in parts)
     if entity == PHONE_ENTITY:
         return _TOLL_FREE.fullmatch(span.strip()) is not None
     return False

@@ -112,19 +112,19 @@ def run_stage(
 def _checked(stage: Stage, result: StageResult) -> tuple[pa.Table, pa.Table, int]:
     """Kept and removed rows in the declared schemas, and the number kept (``kept`` plus any
     ``kept_parts``, whose ids are read for the uniqueness check and nothing else)."""
+    parts = [pq.ParquetFile(path) for path in result.kept_parts]
     try:
-        kept = result.kept.select(stage.output_schema.names).cast(stage.output_schema) if not result.kept_parts \
+        kept = result.kept.select(stage.output_schema.names).cast(stage.output_schema) if not parts \
             else stage.output_schema.empty_table()
         removed = result.removed.select(REMOVED.names).cast(REMOVED)
-        for path in result.kept_parts:
-            missing = set(stage.output_schema.names) - set(pq.read_schema(path).names)
+        for path, part in zip(result.kept_parts, parts):
+            missing = set(stage.output_schema.names) - set(part.schema_arrow.names)
             if missing:
                 raise KeyError(f"{path} lacks {sorted(missing)}")
     except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise StageContractError(f"{stage.name}: output does not match its declared schema: {exc}") from exc
-    ids = [pq.read_table(path, columns=["id"]).column("id") for path in result.kept_parts] \
-        if "id" in kept.column_names else []
-    kept_rows = kept.num_rows + sum(pq.ParquetFile(path).metadata.num_rows for path in result.kept_parts)
+    ids = [part.read(columns=["id"]).column("id") for part in parts] if "id" in kept.column_names else []
+    kept_rows = kept.num_rows + sum(part.metadata.num_rows for part in parts)
     if "id" in kept.column_names and kept_rows:
         chunks = [chunk for column in [*ids, kept.column("id")] for chunk in column.chunks]
         all_ids = pa.chunked_array(chunks, type=kept.schema.field("id").type)

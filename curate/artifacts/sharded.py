@@ -133,7 +133,7 @@ class Sharded(Stage):
         metrics = merge_metrics([dict(r.metrics) for r in done])
         rows_in = sum(r.rows_in for r in done) if all(r.rows_in is not None for r in done) else None
         on_disk = parts is not None and all(r.kept_parts for r in done)
-        shard_kept = (pq.read_table(path) if on_disk else r.kept for r in done for path in (r.kept_parts or [None]))
+        shard_kept = (pq.read_table(path) for r in done for path in r.kept_parts) if on_disk else (r.kept for r in done)
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
         if on_disk:  # each joined part goes back to disk: this process holds one part at a time
             kept, kept_parts = self.output_schema.empty_table(), tuple(_write_joined(parts / "joined", joined))

@@ -172,16 +172,16 @@ Aurélien Géron -12.3 miss), and five invented private ones."""
 
 
 CREATOR_CONTEXT = 120
-"""Characters before "by" the creator test reads: the work's title and what it is; a longer prompt only
-costs time (a forward pass over every token)."""
+"""Characters before "by" the creator test reads (the caller cuts them): the work's title and what it
+is; a longer prompt only costs time (a forward pass over every token)."""
 _CREATOR: dict[tuple[str, str, str], bool] = {}
 
 
 def prefetch_creators(model_name: str, questions: Iterable[tuple[str, str]]) -> None:
     """Answer every ``(before, name)`` not yet known in two batched passes: the name after its own text,
     then after ``CREATOR_BASELINE`` for those likely enough there."""
-    todo = sorted({(before[-CREATOR_CONTEXT:].rstrip(), name) for before, name in questions
-                   if (model_name, before[-CREATOR_CONTEXT:].rstrip(), name) not in _CREATOR}, key=lambda q: len(q[0]))
+    todo = sorted({(before.rstrip(), name) for before, name in questions
+                   if (model_name, before.rstrip(), name) not in _CREATOR}, key=lambda q: len(q[0]))
     if not todo:
         return
     if len(_CREATOR) + len(todo) > _FAME_LIMIT:
@@ -199,7 +199,7 @@ def known_creator(model_name: str, before: str, name: str) -> bool:
     """Whether the text before a name ("... 'The TeXBook' by") leads the model to expect that name:
     a public work's known maker, not a private person."""
     prefetch_creators(model_name, [(before, name)])
-    return _CREATOR[(model_name, before[-CREATOR_CONTEXT:].rstrip(), name)]
+    return _CREATOR[(model_name, before.rstrip(), name)]
 
 
 def full_name(words: Sequence[str]) -> tuple[str, str] | None:

@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.notability import full_name, known_creator, known_pair
+from curate.pii.notability import CREATOR_CONTEXT, full_name, known_creator, known_pair
 from curate.pii.names import (
     WORD,
     everyday_word,
@@ -161,9 +161,9 @@ def _creator_candidates(text: str, verdicts: dict[Finding, str]) -> list[tuple[F
     return found
 
 
-def _paragraph_before(text: str, start: int, reach: int = 200) -> str:
-    """Up to ``reach`` characters before ``start``, not past a blank line: what leads to the name."""
-    return _PARAGRAPH_BREAK.split(text[max(0, start - reach):start])[-1]
+def _paragraph_before(text: str, start: int) -> str:
+    """Up to ``CREATOR_CONTEXT`` characters before ``start``, not past a blank line: what leads to the name."""
+    return _PARAGRAPH_BREAK.split(text[max(0, start - CREATOR_CONTEXT):start])[-1]
 
 
 PUBLIC, THING, UNMARKED = "public", "thing", "unmarked"

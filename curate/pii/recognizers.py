@@ -303,10 +303,9 @@ _TOLL_FREE = re.compile(r"(?:\+?1[-. ]?)?\(?8(?:00|88|77|66|55|44|33)\)?[-. ]?\d
 
 def public_contact(text: str, entity: str, start: int, end: int) -> bool:
     """Whether a contact detail is one an organisation publishes for anyone to use, not a person's: a
-    business's address (``names_a_business``), a role mailbox ("uscis.foia@uscis.dhs.gov",
-    "support@..."; every part a role or the organisation's own name, so not "anna.sales@..." nor
-    "helpdesk.owner@..."), a US toll-free number
-    ("1-800-375-5283")."""
+    business's address (``names_a_business``), a role mailbox ("uscis.foia@uscis.dhs.gov", "support@...";
+    every part a role or the organisation's own name, so not "anna.sales@..." nor "helpdesk.owner@..."),
+    a US toll-free number ("1-800-375-5283")."""
     span = text[start:end]
     if entity == ADDRESS_ENTITY:
         return names_a_business(text, start)

@@ -368,3 +368,25 @@ def test_without_the_language_model_ordinary_full_names_are_presumed_private(ana
     text = "Michael Jordan has more championships than anyone."
     found = find_pii(analyzer, [text], PiiPolicy(known_names=None))[0]
     assert [text[f.start:f.end] for f in found if f.entity == "PERSON"] == ["Michael Jordan"]
+
+
+@pytest.mark.parametrize("text", [
+    "Strength training does cause hypertrophy (Hakkinen et al, 1985), but not maximum hypertrophy.",  # lima: cited authors
+    "That was the value arrived at in one study (Tammann, 1970), later revised.",
+    "The area can be calculated using Heron's formula for a triangle.",           # toolformer: an eponym
+    "The ZZ and Petrus methods have higher time complexities.",                    # glaive: a method
+    'In "John 3:16", "3" is the chapter number.',                                  # lima: a book of scripture
+    "Denali (formerly known as Mount McKinley) is the highest peak in North America.",  # a mountain
+    "4. Look for a button that says Download, Install, or Get.",                   # lima: a thing that says
+])
+def test_cited_authors_eponyms_places_and_things_that_say_are_not_private_names(analyzer, text):
+    assert persons(analyzer, text) == []
+
+
+def test_a_private_person_keeps_a_name_beside_the_same_words(analyzer):
+    # the counterparts: a person's own things take "'s", a person who says something is one, and a lone
+    # surname the text also writes in full is that person
+    assert persons(analyzer, "Sarah's phone was ringing when she left.") == ["Sarah"]
+    assert persons(analyzer, "Then Okonkwo said he would come.")
+    assert persons(analyzer, "Former pub landlord Michael Thorpe won his appeal. Thorpe says he paid a heavy price.") \
+        == ["Michael Thorpe", "Thorpe"]

@@ -73,7 +73,8 @@ CUE_PATTERNS = (
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio
     re.compile(rf"(?P<name>{_CAP})['’]s[ ](?i:{_KIN})\b"),                            # Asya's kid
-    re.compile(rf"(?i:\b(?:says|said|asked|replied|shouted|whispered)[ ])(?P<name>{_NAME})"),  # says Iwase
+    re.compile(rf"(?<!\bthat )(?<!\bwhich )(?<!\bit )(?i:\b(?:says|said|asked|replied|shouted|whispered)[ ])"
+               rf"(?P<name>{_NAME})"),  # says Iwase; not "a button that says Download"
     re.compile(rf"(?:^|(?<=[.!?\n][ ]))(?P<name>{_CAP})[ ](?:says|said|asked|replied|shouted|whispered)\b"),
     # lower-case text: "my name is vitoria", "call me višeslav", "her maiden name is nyberg"
     re.compile(rf"\b(?:my name is|call me|i am called|(?:maiden|last|first|family)[ ]name(?:[ ]is|\?|:))[ ]+"

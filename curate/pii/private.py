@@ -58,6 +58,22 @@ _ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
 _LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
+# A cited author: "(Hakkinen et al, 1985)", "(Tammann, 1970)".
+_CITED = re.compile(r"[ ]+et[ ]+al\b|,[ ]*\d{4}[a-z]?[;)]")
+# A kind of thing named after the name: an eponym ("Heron's formula", "the Petrus method"), a brand or a
+# place before its head noun ("the Pure Flix app", "a Dixie cup", "Asakusa Station"), a book of scripture
+# before chapter and verse ("John 3:16"). A person's own things are written with "'s" ("Sarah's app"),
+# which only eponyms take here.
+_EPONYM_NOUNS = (r"formula|law|theorem|lemma|method|principle|equation|constant|effect|paradox|razor|conjecture|"
+                 r"hypothesis|disease|syndrome|algorithm|distribution|inequality|transform|cipher")
+_THING_AFTER = re.compile(
+    rf"['’]s?[ ]+(?i:{_EPONYM_NOUNS})s?\b"
+    rf"|[ ]+(?:{_EPONYM_NOUNS}|app|application|website|browser|protocol|network|console|cup|yarn|wool|"
+    r"fries|burger|dresser|station|line|church|temple|shrine|cathedral|brand|store|restaurant|hotel|"
+    r"Station|Line|Church|Temple|Shrine|Cathedral|Protocol|OS)s?\b"
+    r"|[ ]+\d{1,3}:\d{1,3}\b")
+# Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
+_PLACE_FIRST = frozenset("mount mt lake cape fort isle gulf bay port river glen".split())
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 # A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
 _PUBLIC_FIELD = re.compile(
@@ -223,7 +239,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before):
         return PUBLIC, []
     after = text[end:end + 120]
-    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after):
+    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after):
         return PUBLIC, []
     names = [words] if len(words) > 1 else _full_names_with(text, words[0])
     return UNMARKED, [pair for name in names if (pair := full_name(name)) is not None]
@@ -265,6 +281,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
             everyday_word(words[-1]) and not is_first_name(words[-1])):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
+    if _THING_AFTER.match(text, end) or words[0].lower() in _PLACE_FIRST:
+        return True
     if any(w.lower() in _call_names(text) for w in words):
         return True  # "Wolfram Alpha: wolfram('...')": the name of a tool the text calls
     if _JOINED_AFTER.match(text, end) or _JOINED_BEFORE.search(text[max(0, start - 40):start]):

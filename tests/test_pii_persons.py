@@ -390,3 +390,18 @@ def test_a_private_person_keeps_a_name_beside_the_same_words(analyzer):
     assert persons(analyzer, "Then Okonkwo said he would come.")
     assert persons(analyzer, "Former pub landlord Michael Thorpe won his appeal. Thorpe says he paid a heavy price.") \
         == ["Michael Thorpe", "Thorpe"]
+
+
+def test_an_encyclopaedia_entry_names_its_subject_only_where_chance_cannot_explain_it():
+    from curate.pii.encyclopaedia import CHANCE, chance_entries
+
+    assert chance_entries(["Frank", "Darabont"]) < CHANCE      # a film director: one of a kind
+    assert chance_entries(["Jane", "Smith"]) > 10 * CHANCE      # someone notable is called this, as are many others
+    assert chance_entries(["Maciej", "Borkowski"]) is None      # no entry at all
+
+
+def test_a_public_figure_the_model_does_not_know_is_kept_and_an_ordinary_name_is_not(analyzer):
+    # lima: an astronomer the 135M model has never read; the same sentence about a pub landlady
+    assert persons(analyzer, "That value was arrived at by Gustav Tammann in an article published in 1970.") == []
+    assert persons(analyzer, "That value was arrived at by Karen Murphy in an article published in 1970.") \
+        == ["Karen Murphy"]

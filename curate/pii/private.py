@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
+from curate.pii.encyclopaedia import names_its_subject
 from curate.pii.notability import CREATOR_CONTEXT, full_name, known_creator, known_pair
 from curate.pii.names import (
     WORD,
@@ -242,6 +243,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after):
         return PUBLIC, []
     names = [words] if len(words) > 1 else _full_names_with(text, words[0])
+    if any(names_its_subject(name) for name in names):
+        return PUBLIC, []  # "Frank Darabont", "Good Charlotte": an encyclopaedia entry no chance pairing explains
     return UNMARKED, [pair for name in names if (pair := full_name(name)) is not None]
 
 

@@ -405,3 +405,27 @@ def test_a_public_figure_the_model_does_not_know_is_kept_and_an_ordinary_name_is
     assert persons(analyzer, "That value was arrived at by Gustav Tammann in an article published in 1970.") == []
     assert persons(analyzer, "That value was arrived at by Karen Murphy in an article published in 1970.") \
         == ["Karen Murphy"]
+
+
+def test_a_role_after_a_greeting_is_no_name_even_beside_an_email(analyzer):
+    # glaive: the e-mail address would otherwise make "Boss" someone private
+    text = 'The recipient is boss@company.com and the message is "Dear Boss, I have completed the project."'
+    assert entities(analyzer, text) == [("EMAIL_ADDRESS", "boss@company.com")]
+    assert any("Martin" in name for name in
+               persons(analyzer, "Send it to martin@company.com with 'Dear Martin, the project is done.'"))
+
+
+def test_the_names_a_story_gives_its_animals_are_not_people(analyzer):
+    # alpaca_libre: "a talking owl named Oliver"; a child named the same way is a person
+    text = "Once upon a time there was a talking owl named Oliver. Oliver had a very important mission."
+    assert persons(analyzer, text) == []
+    assert persons(analyzer, "Once upon a time there was a little boy named Oliver. Oliver had a mission.")
+
+
+@pytest.mark.parametrize("text", [
+    "Anthology 1 is Romeo and Juliet, Anthology 2 is King Lear.",   # lima: a play
+    "Tell me about The Dark Knight from 2008.",                     # glaive: a film
+    "Sightseeing: Statue of Liberty (4 hours), then Wall Street.",  # lima: a landmark
+])
+def test_a_name_inside_a_listed_title_is_part_of_the_title(analyzer, text):
+    assert persons(analyzer, text) == []

@@ -144,3 +144,9 @@ def names_its_subject(words: Sequence[str]) -> bool:
     """Whether the name is an encyclopaedia entry too unlikely by chance to be anyone else's."""
     chance = chance_entries(words)
     return chance is not None and chance < CHANCE
+
+
+def is_title(words: Sequence[str]) -> bool:
+    """Whether two or three words are an encyclopaedia title as written ("Hey Jude", "Romeo and Juliet")."""
+    found = index()
+    return found is not None and 2 <= len(words) <= 3 and found.has("_".join(w.lower() for w in words))

@@ -62,6 +62,13 @@ sun moon earth mars venus jupiter saturn mercury neptune pluto europe asia afric
 i'm i’m i'd i’d i'll i’ll i've i’ve it's it’s that's that’s
 """.split())
 TITLES = frozenset("mr mrs ms miss mx dr prof sir madam mme mlle herr frau sr sra srta dear".split())
+# Roles a letter is addressed to ("Dear Boss", "Dear Author", "Dear Hiring Manager"): after a greeting they
+# name nobody, even where an e-mail address stands beside them.
+GREETED_ROLES = frozenset("""
+boss author sir sirs madam friend friends customer customers manager hiring colleague colleagues editor reader
+readers recruiter professor teacher doctor neighbor neighbour landlord diary santa valued future mom mum dad mother
+father grandma grandpa
+""".split())
 # Words that end a company or institution name: "Shepherd Ltd", "Hall Orchestra", "Russell Investments".
 ORG_DESIGNATORS = frozenset("""
 inc inc. incorporated ltd ltd. llc llp plc gmbh ag sa s.a. nv bv co co. corp corp. corporation company

@@ -31,6 +31,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from curate.pii.finding import Finding
 from curate.pii.names import (
+    GREETED_ROLES,
     WORD,
     FIELD_LABELS,
     ORG_DESIGNATORS,
@@ -59,11 +60,7 @@ _KIN = r"(?:kid|kids|son|daughter|wife|husband|mother|father|mom|mum|dad|brother
 _LOWER_WORD = r"[^\W\d_A-Z][^\W\d_]+"
 # Words a greeting or sign-off is followed by that are not names: "Hello My name is John", "Hi All", "Thanks Team".
 _NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|Here|Everyone|Everybody|All|Team|Guys|"
-                       r"Folks|Again|So|And|For|To|In|"
-                       # roles a letter is addressed to: "Dear Boss", "Dear Author", "Dear Hiring Manager"
-                       r"Boss|Author|Sir|Sirs|Madam|Friend|Friends|Customer|Customers|Manager|Hiring|Colleague|Colleagues|"
-                       r"Editor|Reader|Readers|Recruiter|Professor|Teacher|Doctor|Neighbor|Neighbour|Landlord|Diary|"
-                       r"Santa|Valued|Future|Mom|Mum|Dad|Mother|Father|Grandma|Grandpa)")
+                       r"Folks|Again|So|And|For|To|In|" + "|".join(sorted(w.title() for w in GREETED_ROLES)) + ")")
 # Phrases that announce a name, whatever the name is.
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),

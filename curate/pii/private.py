@@ -30,9 +30,10 @@ import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.encyclopaedia import names_its_subject
+from curate.pii.encyclopaedia import is_title, names_its_subject
 from curate.pii.notability import CREATOR_CONTEXT, full_name, known_creator, known_pair
 from curate.pii.names import (
+    GREETED_ROLES,
     WORD,
     everyday_word,
     is_first_name,
@@ -135,7 +136,9 @@ def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int
     contacts = [f for f in findings if f.entity in CONTACT_ENTITIES]
     verdicts, questions = {}, {}
     for f in findings:
-        if f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
+        if f.entity == PERSON and _greeted_role(text, f):
+            verdicts[f] = THING  # "Dear Boss" beside boss@company.com: a role, not a name
+        elif f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
             verdicts[f], asked = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
             if asked:
                 questions[f] = asked
@@ -214,6 +217,59 @@ def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < f.end and f.start < e for s, e in spans)
 
 
+_GREETING_BEFORE = re.compile(r"(?i:\b(?:dear|hi|hello|hey)[ ]+)$")
+
+
+def _greeted_role(text: str, f: Finding) -> bool:
+    return text[f.start:f.end].lower() in GREETED_ROLES and bool(_GREETING_BEFORE.search(text, max(0, f.start - 8), f.start))
+
+
+_ANIMALS = ("cat|kitten|dog|puppy|mouse|rat|elephant|owl|rabbit|bunny|hare|hedgehog|fox|bear|wolf|lion|tiger|horse|pony|"
+            "cow|pig|piglet|duck|goose|bird|parrot|penguin|frog|toad|turtle|tortoise|fish|goldfish|dragon|unicorn|monkey|"
+            "giraffe|squirrel|hamster|deer|goat|sheep|lamb|chicken|hen|snake|dolphin|whale|shark|beaver|badger|otter|"
+            "butterfly|bee|ant|spider|caterpillar|robot|alien|toy|doll|teddy")
+_ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called)[ ]+)$")
+_WORD_AFTER = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _animal_names(text: str) -> frozenset[str]:
+    """The names the text gives its animals, toys and robots ("a talking owl named Oliver"): a story's
+    creatures, not people."""
+    if " named " not in text and " called " not in text:
+        return frozenset()
+    return frozenset(m.group() for m in (_WORD_AFTER.match(text, a.end()) for a in
+                                         re.finditer(r"(?i:\b(?:named|called)[ ]+)", text)
+                                         if _ANIMAL_NAMED.search(text, max(0, a.start() - 30), a.end())) if m)
+
+
+_TITLE_CONNECTORS = frozenset("and of de the".split())
+_PHRASE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _in_a_title(text: str, start: int, end: int) -> bool:
+    """Whether the name is part of a longer proper noun an encyclopaedia lists, one that holds an
+    everyday word or a connecting "and"/"of": a song, a play, a landmark, a product ("Hey Jude",
+    "Romeo and Juliet", "Statue of Liberty", "Microsoft Word"). Two names side by side ("Sarah
+    Johnson") are someone's entry too, and are left to ``names_its_subject``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    words = [(m.start() + line_start, m.group().rstrip(".")) for m in _PHRASE_WORD.finditer(text[line_start:line_end])]
+    inside = [i for i, (at, _) in enumerate(words) if start <= at < end]
+    if not inside:
+        return False
+    first, last = inside[0], inside[-1]
+    for lo in range(max(0, first - 2), last + 1):
+        for hi in range(max(lo + 2, first + 1), min(len(words), lo + 3) + 1):
+            phrase = [w for _, w in words[lo:hi]]
+            if not (lo <= last and hi > first) or not all(w[0].isupper() or w.lower() in _TITLE_CONNECTORS for w in phrase):
+                continue
+            if any(w.lower() in _TITLE_CONNECTORS or (everyday_word(w) and not is_first_name(w)) for w in phrase) \
+                    and is_title(phrase):
+                return True
+    return False
+
+
 def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int, str]],
              titled: bool) -> tuple[str, list[tuple[str, str]]]:
     """Without a cue or contact details: ``PUBLIC``, ``THING`` (a place or a thing), or ``UNMARKED`` with
@@ -284,8 +340,10 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
             everyday_word(words[-1]) and not is_first_name(words[-1])):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
-    if _THING_AFTER.match(text, end) or words[0].lower() in _PLACE_FIRST:
+    if _THING_AFTER.match(text, end) or words[0].lower() in _PLACE_FIRST or _in_a_title(text, start, end):
         return True
+    if _animal_names(text).issuperset(words):
+        return True  # "a talking owl named Oliver"; "Oliver had a very important mission"
     if any(w.lower() in _call_names(text) for w in words):
         return True  # "Wolfram Alpha: wolfram('...')": the name of a tool the text calls
     if _JOINED_AFTER.match(text, end) or _JOINED_BEFORE.search(text[max(0, start - 40):start]):

@@ -15,6 +15,9 @@ import pytest
 
 from curate.pii import PiiPolicy, find_pii, redact_conversations
 from curate.pii.analyzer import analyzer_for
+from curate.pii.encyclopaedia import CHANCE, chance_entries
+from curate.pii.finding import Finding
+from curate.pii.private import UNMARKED, entries_together
 from tests.conftest import ROOT
 
 
@@ -393,8 +396,6 @@ def test_a_private_person_keeps_a_name_beside_the_same_words(analyzer):
 
 
 def test_an_encyclopaedia_entry_names_its_subject_only_where_chance_cannot_explain_it():
-    from curate.pii.encyclopaedia import CHANCE, chance_entries
-
     assert chance_entries(["Frank", "Darabont"]) < CHANCE      # a film director: one of a kind
     assert chance_entries(["Jane", "Smith"]) > 10 * CHANCE      # someone notable is called this, as are many others
     assert chance_entries(["Maciej", "Borkowski"]) is None      # no entry at all
@@ -429,3 +430,14 @@ def test_the_names_a_story_gives_its_animals_are_not_people(analyzer):
 ])
 def test_a_name_inside_a_listed_title_is_part_of_the_title(analyzer, text):
     assert persons(analyzer, text) == []
+
+
+def test_two_rare_entries_in_one_text_are_public_where_one_alone_might_be_chance():
+    text = "Assign them as the hosts (Clinton Kelly and Stacy London)."
+    hosts = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85) for n in ("Clinton Kelly", "Stacy London")]
+    assert all(chance_entries(text[f.start:f.end].split()) > CHANCE for f in hosts)   # neither alone
+    assert entries_together(text, dict.fromkeys(hosts, UNMARKED)) == hosts            # together
+    text = "Karen Murphy met Jane Smith and Michael Thorpe."                             # ordinary names, all entries
+    found = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85)
+             for n in ("Karen Murphy", "Jane Smith", "Michael Thorpe")]
+    assert entries_together(text, dict.fromkeys(found, UNMARKED)) == []

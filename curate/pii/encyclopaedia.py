@@ -77,23 +77,20 @@ class Index:
         self.pairs = int(load("size")[0])
 
     def has(self, title: str) -> bool:
-        return _member(self.titles, _key(title))
+        return _position(self.titles, title) is not None
 
     def opening(self, word: str) -> int:
-        return _count(self.first_keys, self.first_counts, _key(word))
+        return 0 if (at := _position(self.first_keys, word)) is None else int(self.first_counts[at])
 
     def closing(self, word: str) -> int:
-        return _count(self.last_keys, self.last_counts, _key(word))
+        return 0 if (at := _position(self.last_keys, word)) is None else int(self.last_counts[at])
 
 
-def _member(keys: np.ndarray, key: int) -> bool:
+def _position(keys: np.ndarray, text: str) -> int | None:
+    """Where ``text``'s key sits in the sorted ``keys``, or ``None``."""
+    key = _key(text)
     at = int(np.searchsorted(keys, np.uint64(key)))
-    return at < len(keys) and int(keys[at]) == key
-
-
-def _count(keys: np.ndarray, counts: np.ndarray, key: int) -> int:
-    at = int(np.searchsorted(keys, np.uint64(key)))
-    return int(counts[at]) if at < len(keys) and int(keys[at]) == key else 0
+    return at if at < len(keys) and int(keys[at]) == key else None
 
 
 def build(package: Path, folder: Path) -> None:
@@ -140,11 +137,9 @@ def index() -> Index | None:
 def chance_entries(words: Sequence[str]) -> float | None:
     """How many two-word titles would read like this name were first and last names paired at
     random; ``None`` where the name is no title (or the index is missing)."""
+    if not is_title(words):
+        return None
     found = index()
-    if found is None or len(words) < 2:
-        return None
-    if not found.has("_".join(w.lower() for w in words)):
-        return None
     return found.opening(words[0].lower()) * found.closing(words[-1].lower()) / max(1, found.pairs)
 
 

@@ -71,12 +71,13 @@ _EPONYM_NOUNS = (r"formula|law|theorem|lemma|method|principle|equation|constant|
                  r"hypothesis|disease|syndrome|algorithm|distribution|inequality|transform|cipher")
 _THING_AFTER = re.compile(
     rf"['’]s?[ ]+(?i:{_EPONYM_NOUNS})s?\b"
-    rf"|[ ]+(?:{_EPONYM_NOUNS}|app|application|website|browser|protocol|network|console|cup|yarn|wool|"
-    r"fries|burger|dresser|station|line|church|temple|shrine|cathedral|brand|store|restaurant|hotel|"
-    r"Station|Line|Church|Temple|Shrine|Cathedral|Protocol|OS)s?\b"
+    rf"|[ ]+(?:{_EPONYM_NOUNS}|app|application|website|browser|[Pp]rotocol|network|console|cup|yarn|wool|"
+    r"fries|burger|dresser|[Ss]tation|[Ll]ine|[Cc]hurch|[Tt]emple|[Ss]hrine|[Cc]athedral|brand|store|restaurant|hotel|"
+    r"OS)s?\b"
     r"|[ ]+\d{1,3}:\d{1,3}\b")
-# Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
+# A brand joined to a letter: "T-Mobile", "X-Men".
 _LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\d_]")
+# Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
 _PLACE_FIRST = frozenset("mount mt lake cape fort isle gulf bay port river glen".split())
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 # A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
@@ -254,8 +255,7 @@ _ANIMALS = ("cat|kitten|dog|puppy|mouse|rat|elephant|owl|rabbit|bunny|hare|hedge
             "cow|pig|piglet|duck|goose|bird|parrot|penguin|frog|toad|turtle|tortoise|fish|goldfish|dragon|unicorn|monkey|"
             "giraffe|squirrel|hamster|deer|goat|sheep|lamb|chicken|hen|snake|dolphin|whale|shark|beaver|badger|otter|"
             "butterfly|bee|ant|spider|caterpillar|robot|alien|toy|doll|teddy")
-_ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called)[ ]+)$")
-_WORD_AFTER = re.compile(r"[^\W\d_][\w'’-]*")
+_ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called)[ ]+)(?P<name>[^\W\d_][\w'’-]*)")
 
 
 def _animal_names(text: str) -> frozenset[str]:
@@ -263,9 +263,7 @@ def _animal_names(text: str) -> frozenset[str]:
     creatures, not people."""
     if " named " not in text and " called " not in text:
         return frozenset()
-    return frozenset(m.group() for m in (_WORD_AFTER.match(text, a.end()) for a in
-                                         re.finditer(r"(?i:\b(?:named|called)[ ]+)", text)
-                                         if _ANIMAL_NAMED.search(text, max(0, a.start() - 30), a.end())) if m)
+    return frozenset(m.group("name") for m in _ANIMAL_NAMED.finditer(text))
 
 
 _TITLE_CONNECTORS = frozenset("and of de the".split())
@@ -287,10 +285,9 @@ def _in_a_title(text: str, start: int, end: int) -> bool:
     first, last = inside[0], inside[-1]
     for lo in range(max(0, first - 2), last + 1):
         for hi in range(max(lo + 2, first + 1), min(len(words), lo + 3) + 1):
-            phrase = [w for _, w in words[lo:hi]]
-            if not (lo <= last and hi > first) or not all(w[0].isupper() or w.lower() in _TITLE_CONNECTORS for w in phrase):
-                continue
-            if any(w.lower() in _TITLE_CONNECTORS or (everyday_word(w) and not is_first_name(w)) for w in phrase) \
+            phrase = [w for _, w in words[lo:hi]]  # every window from lo to hi holds a word of the name
+            if all(w[0].isupper() or w.lower() in _TITLE_CONNECTORS for w in phrase) \
+                    and any(w.lower() in _TITLE_CONNECTORS or (everyday_word(w) and not is_first_name(w)) for w in phrase) \
                     and is_title(phrase):
                 return True
     return False

@@ -454,3 +454,63 @@ def test_the_title_index_counts_what_the_package_tables_hold(tmp_path):
     index = Index(tmp_path / "index")
     assert index.has("frank_darabont") and index.has("romeo_and_juliet") and not index.has("frank_lee")
     assert (index.pairs, index.opening("frank"), index.closing("smith"), index.closing("lee")) == (3, 3, 1, 0)
+
+
+@pytest.mark.parametrize("text, private", [
+    # lima: an owner after "this is" / a salesperson introducing herself
+    ("Call 1-877-453-1304. This is T-Mobile's customer service hotline.", []),
+    ("Hi, this is Okonkwo from the billing team, call me at 1-877-453-1304.", ["Okonkwo"]),
+    # alpaca_libre: a song title inside a sentence / a greeting that opens one
+    ("One popular song by The Beatles is Hey Jude.", []),
+    ('He looked up and said, "Hey Jude, come over here."', ["Jude"]),
+    # a firm signs a letter / a person does
+    ("We look forward to your availability next week. Best regards, ABC Company", []),
+    ("We look forward to your availability next week. Best regards, Ingrid", ["Ingrid"]),
+])
+def test_a_greeting_or_introduction_cue_names_someone_only_where_it_introduces_one(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
+def test_a_name_the_text_also_uses_for_a_thing_is_the_thing_at_every_mention(analyzer):
+    # lima: "Amadeus is ..." alone reads like a name; "Amadeus software" says what it is
+    text = "Amadeus is an online reservation system. You can also use Amadeus software to book hotels."
+    assert persons(analyzer, text) == []
+    assert persons(analyzer, "Amadeus is a friend of mine. You can also ask Amadeus to book hotels.")
+
+
+def test_a_name_the_text_also_writes_in_lower_case_is_a_product(analyzer):
+    # lima: "Tor" beside "the tor network"; a person's name in an e-mail address does not count
+    assert persons(analyzer, "Tor clients do not resolve DNS. Your tor client asks the exit relay.") == []
+    assert persons(analyzer, "Okonkwo will call you. Write to okonkwo@mail.com if he does not.") == ["Okonkwo"]
+
+
+def test_examples_of_a_kind_of_thing_are_not_people_but_examples_of_friends_are(analyzer):
+    # toolformer and alpaca_en_demo: products given as examples of a kind
+    assert persons(analyzer, "It gave rise to virtual assistants like Siri and Alexa.") == []
+    assert persons(analyzer, "Use NoSQL databases (e.g., Cassandra) for the event log.") == []
+    assert persons(analyzer, "She invited close friends like Okonkwo and Ingrid.") == ["Okonkwo", "Ingrid"]
+
+
+@pytest.mark.parametrize("text, private", [
+    # alpaca_libre and lima: the characters of a work the text names as a work
+    ('"To Kill a Mockingbird" is a novel set in 1930s Alabama. Atticus, a lawyer, defends a black man.', []),
+    ("In The Avengers, the Council contacted Nick Fury. Nick didn't agree so they called someone else.", []),
+    # the counterpart: a story the task asks for, with a title of its own
+    ('Write a story titled "The Lost Key" about Okonkwo. Okonkwo found a key under the mat.', ["Okonkwo", "Okonkwo"]),
+])
+def test_the_characters_of_a_work_the_text_names_are_not_private(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
+def test_whoever_signs_a_quotation_is_public(analyzer):
+    # glaive: a famous saying signed at the end of its line; a signature with an address, or someone who
+    # says a line in a story, is a private person
+    assert persons(analyzer, 'Here is a quote: "The only way to achieve it is to believe." - Charles Kingsleigh') == []
+    assert persons(analyzer, '"The fence is yours." - Okonkwo Adeyemi, 14 Elm Street') == ["Okonkwo Adeyemi"]
+    assert persons(analyzer, '"I will be late today," said Okonkwo Adeyemi.') == ["Okonkwo Adeyemi"]
+
+
+def test_a_name_never_runs_across_a_line(analyzer):
+    # alpaca_libre: the NER joined a table's "Female" to the next row's name
+    text = "Name| Age| Gender\nJohn| 25 | Male\nJane | 32 | Female\nMike | 42 | Male"
+    assert all("\n" not in name for name in persons(analyzer, text))

@@ -110,7 +110,7 @@ def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     half the text's lines), and those a title, a speech verb or a few quoted speaker lines mark as
     some person ("Mr. X", "says X", "Neville: ..." in a long answer)."""
     private = [(m.start("name"), m.end("name")) for pattern in PRIVATE_CUES for m in pattern.finditer(text)
-               if not ai_self_name(text, m.start("name"))]
+               if _introduces_someone(text, m)]
     person = [(m.start("name"), m.end("name")) for pattern in PERSON_CUES for m in pattern.finditer(text)]
     speakers = [m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in FIELD_LABELS]
     if len(speakers) >= 2:
@@ -119,6 +119,33 @@ def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
         lines = sum(1 for line in text.splitlines() if line.strip())
         (private if 2 * len(speakers) >= lines else person).extend((m.start("name"), m.end("name")) for m in speakers)
     return private, person
+
+
+_GREETING = re.compile(r"(?i:dear|hi|hello|hey)\b")
+_GREETING_START = re.compile(r"(?:^|[.!?:;,\n>*-])[ \t]*[\"“‘'(]*[ \t]*$")  # "Hi Sam", 'said, "Hi Sam', "- Dear Sam"
+
+
+def _introduces_someone(text: str, cue: re.Match) -> bool:
+    """Whether a private cue's match names someone. Not a greeting inside a sentence ("The song is Hey
+    Jude"), not an owner after "this is" ("This is T-Mobile's customer service"), not a firm that signs
+    ("Best regards, ABC Company"), not a single word English writes lower-case ("This is Heaven"), not an
+    AI assistant naming itself."""
+    start, end = cue.start("name"), cue.end("name")
+    name = cue.group("name")
+    if _GREETING.match(text, cue.start()) and not _GREETING_START.search(text, max(0, cue.start() - 12), cue.start()):
+        return False
+    if _POSSESSIVE_AFTER.match(text, end) or name.endswith(("'s", "’s")):
+        return False
+    words = WORD.findall(name)
+    following = _NEXT_WORD.match(text, end)
+    if any(w.lower() in ORG_DESIGNATORS for w in [*words[1:], *(following.groups() if following else ())]):
+        return False
+    if len(words) == 1 and everyday_word(words[0]) and not is_first_name(words[0]):
+        return False
+    return not ai_self_name(text, start)
+
+
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 
 
 def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) -> RecognizerResult:
@@ -399,6 +426,8 @@ def _trimmed(text: str, findings: Sequence[Finding]) -> list[Finding]:
 
 
 def _trim(text: str, f: Finding) -> Finding | None:
+    if "\n" in text[f.start:f.end]:
+        f = _one_line(text, f)
     span = text[f.start:f.end]
     trimmed = _POSSESSIVE_OR_JUNK.sub("", span)
     while trimmed != span:
@@ -407,6 +436,17 @@ def _trim(text: str, f: Finding) -> Finding | None:
     start = f.start + (lead.end() if lead else 0)
     end = f.start + len(span)
     return Finding(f.entity, start, end, f.score) if end > start else None
+
+
+def _one_line(text: str, f: Finding) -> Finding:
+    """The line of a span the NER ran across a line break ("Female\\nMike" in a table) that holds most
+    listed names: a name never crosses a line."""
+    pieces, at = [], f.start
+    for line in text[f.start:f.end].split("\n"):
+        pieces.append((sum(is_known_name(w) for w in WORD.findall(line)), at, at + len(line)))
+        at += len(line) + 1
+    _, start, end = max(pieces, key=lambda p: (p[0], p[1]))
+    return Finding(f.entity, start, end, f.score)
 
 
 def _in_firm(text: str, f: Finding) -> bool:

@@ -44,6 +44,7 @@ from curate.pii.names import (
     name_shaped,
     well_known,
 )
+from curate.pii.works import names_a_work, signed_quotes
 
 PERSON = "PERSON"
 CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE"})
@@ -73,7 +74,8 @@ _THING_AFTER = re.compile(
     rf"['’]s?[ ]+(?i:{_EPONYM_NOUNS})s?\b"
     rf"|[ ]+(?:{_EPONYM_NOUNS}|app|application|website|browser|[Pp]rotocol|network|console|cup|yarn|wool|"
     r"fries|burger|dresser|[Ss]tation|[Ll]ine|[Cc]hurch|[Tt]emple|[Ss]hrine|[Cc]athedral|brand|store|restaurant|hotel|"
-    r"OS)s?\b"
+    r"OS|software|program|programme|database|server|client|platform|plugin|library|framework|API|SDK|device|"
+    r"computer|laptop|smartphone|login|virus|malware)s?\b"
     r"|[ ]+\d{1,3}:\d{1,3}\b")
 # A brand joined to a letter: "T-Mobile", "X-Men".
 _LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\d_]")
@@ -118,7 +120,7 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
     nobody private ("Albert Einstein ... Neville ... Tor") is about the public world: its other
     unmarked names (characters, first names of public people) are left too."""
     verdicts, questions = judge_names(text, findings, cued, titled, ner_spans)
-    public_text = not cued and PUBLIC in verdicts.values()
+    public_text = _public_text(text, cued, verdicts)
     if known_names and not public_text:  # a public text keeps its unmarked names whatever the model says
         for f, asked in questions.items():
             if any(known_pair(known_names, pair) for pair in asked):
@@ -129,6 +131,12 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
         public_text = not cued and PUBLIC in verdicts.values()
     return [f for f in findings
             if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+
+
+def _public_text(text: str, cued: Sequence[tuple[int, int]], verdicts: dict[Finding, str]) -> bool:
+    """Whether the text is about the public world, so that its unmarked names are too: it names someone
+    public or a published work, and no cue marks anyone in it private."""
+    return not cued and (PUBLIC in verdicts.values() or names_a_work(text))
 
 
 def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
@@ -185,7 +193,7 @@ def model_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple
     """What ``private_persons`` may ask the model in this text: the full names for the fame test, and
     the ``(text before, name)`` of names after "by" for the creator test."""
     verdicts, questions = judge_names(text, findings, cued, titled, ner_spans)
-    if not cued and PUBLIC in verdicts.values():
+    if _public_text(text, cued, verdicts):
         return [], []
     return ([pair for asked in questions.values() for pair in asked],
             [(before, name) for _, before, name in _creator_candidates(text, verdicts)])
@@ -319,8 +327,9 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before):
         return PUBLIC, []
     after = text[end:end + 120]
-    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after):
-        return PUBLIC, []
+    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after) \
+            or any(s <= start and end <= e for s, e in signed_quotes(text)):
+        return PUBLIC, []  # "Albert Einstein (1879-1955)", '"The only way ..." - Charles Kingsleigh'
     names = [words] if len(words) > 1 else _full_names_with(text, words[0])
     if any(names_its_subject(name) for name in names):
         return PUBLIC, []  # "Frank Darabont", "Good Charlotte": an encyclopaedia entry no chance pairing explains
@@ -363,8 +372,12 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
             everyday_word(words[-1]) and not is_first_name(words[-1])):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
-    if _THING_AFTER.match(text, end) or words[0].lower() in _PLACE_FIRST or _in_a_title(text, start, end):
+    if _thing_somewhere(text, text[start:end]) or words[0].lower() in _PLACE_FIRST or _in_a_title(text, start, end):
         return True
+    if len(words) == 1 and _written_lower_case(text, words[0]):
+        return True  # "Tor" beside "your tor client": a name nobody writes lower-case is a thing's
+    if _an_example_of_things(text, start):
+        return True  # "virtual assistants like Siri and Alexa", "NoSQL databases (e.g., Cassandra)"
     if _animal_names(text).issuperset(words):
         return True  # "a talking owl named Oliver"; "Oliver had a very important mission"
     if any(w.lower() in _call_names(text) for w in words):
@@ -385,6 +398,45 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     # "Unforgivable Curses", "Wolfram Alpha"
     return any((everyday_word(w) or (w.isupper() and len(w) > 1)) and not is_first_name(w)
                and not _INITIAL_OR_SUFFIX.fullmatch(w) for w in right)
+
+
+def _thing_somewhere(text: str, span: str) -> bool:
+    """Whether some mention of the name in the text is a thing's: the kind of thing after it ("Amadeus
+    software", "the Tor network"). One text, one referent: its other mentions ("Amadeus is an online
+    reservation system") name the same thing."""
+    return any(_THING_AFTER.match(text, m.end())
+               for m in re.finditer(rf"(?<![\w'’-]){re.escape(span)}(?![\w-])", text))
+
+
+def _written_lower_case(text: str, word: str) -> bool:
+    """Whether the text also writes the name as a lower-case word in prose ("your tor client", "## On
+    mac"), and English does not write it so on its own: a product's or a tool's name, which people
+    type as they like; a person's name is capitalised. E-mail addresses, URLs and paths ("john@",
+    "/in/john") do not count."""
+    lower = word.lower()
+    if lower == word or everyday_word(word) or lower not in text:
+        return False
+    return re.search(rf"(?<![\w@./'’-]){re.escape(lower)}(?![\w@'’]|\.\w)", text) is not None
+
+
+# A list of examples of a kind of thing: "virtual assistants like Siri and Alexa", "NoSQL databases
+# (e.g., Cassandra)", "names such as Nate". Kinds of people ("friends like Sarah") are not things.
+_EXAMPLES_OF = re.compile(r"\b(?P<kind>[a-z]{3,}s)[ ]+(?:\((?:e\.g\.|i\.e\.|like|such as|including),?[ ]*|"
+                          r"(?:like|such as|including)[ ]+)")
+_LIST_END = re.compile(r"[.;:!?\n)]")
+_PEOPLE = frozenset("""
+people persons friends families members colleagues coworkers employees staffers students pupils kids children sons
+daughters brothers sisters cousins parents relatives customers clients users patients neighbors neighbours guests
+participants teammates classmates individuals volunteers workers managers teachers doctors nurses partners residents
+citizens tenants applicants candidates contacts
+""".split())
+
+
+def _an_example_of_things(text: str, start: int) -> bool:
+    """Whether the name stands in a list of examples of a kind that is not people."""
+    lists = [m for m in _EXAMPLES_OF.finditer(text, max(0, start - 120), start)
+             if not _LIST_END.search(text, m.end(), start)]
+    return bool(lists) and lists[-1].group("kind") not in _PEOPLE
 
 
 _ENCYCLOPAEDIC = re.compile(r"(?i:\bwikipedia\b|\bencyclop(?:a)?edia\b)")

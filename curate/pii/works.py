@@ -1,0 +1,45 @@
+"""Whether a text is about a published work or quotes someone known: then its names are public.
+
+Answers about novels, films and series name their characters by first name ("Atticus, a lawyer,
+defends ...", "Nick grabbed a rocket launcher"), which reads exactly like a story about someone
+private. What tells them apart is that the text names the work as a work: a quoted title beside
+what kind of work it is ('"To Kill a Mockingbird" is a novel', 'the film "Inception"'), or a title
+an encyclopaedia lists where a work's title stands ("In The Avengers, the Council ...", "The
+Shawshank Redemption follows ..."). Generated stories rarely do: "a story", "a poem" and "a song"
+are what instruction data asks to be written, so they do not count as works here, nor do titles
+the encyclopaedia does not know unless quoted beside their kind.
+
+A quotation signed with a name on its own line ('"The only way ..." - Charles Kingsleigh') is a
+famous saying: whoever signs it is public.
+"""
+
+from __future__ import annotations
+
+import re
+
+from curate.pii.encyclopaedia import is_title
+
+_KINDS = (r"novel|novella|film|movie|book|play|series|show|sitcom|musical|opera|album|(?:video )?game|comic|manga|"
+          r"anime|episode|thriller|comedy|drama|documentary|trilogy|saga|franchise|memoir|biography|epic|tragedy")
+_QUOTED = r"[\"“](?:[A-Z0-9][^\"”\n]{0,80})[\"”]"
+_QUOTED_WORK = re.compile(
+    rf"\b(?i:the|a|an|his|her|their)[ ]+(?:[\w-]+[ ]+){{0,2}}?(?i:{_KINDS}),?[ ]+{_QUOTED}"   # the novel "1984"
+    rf"|{_QUOTED}(?:[ ]\(\d{{4}}\))?,?[ ]+(?:is|was)[ ]+(?:a|an|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_KINDS})s?\b"
+    rf"|{_QUOTED}[ ]+(?:tells|follows|centers|centres|depicts)\b")                        # "1984" tells the story
+_TITLE_WORD = r"(?:[A-Z][\w'’-]*|of|the|and)"
+_LISTED_WORK = re.compile(
+    rf"(?:^|(?<=[.!?\n][ ]))In[ ](?P<a>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}}),"              # In The Avengers,
+    rf"|(?:^|(?<=[.!?\n][ ]))(?P<b>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}})[ ]+(?:tells|follows)[ ]")
+_SIGNED_QUOTE = re.compile(r"[\"”][ \t]*[-–—~][ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3})[ \t]*$", re.M)
+
+
+def names_a_work(text: str) -> bool:
+    """Whether the text names a film, book, series or game as such."""
+    if _QUOTED_WORK.search(text):
+        return True
+    return any(is_title((m.group("a") or m.group("b")).split()) for m in _LISTED_WORK.finditer(text))
+
+
+def signed_quotes(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the names that sign a quotation at the end of a line."""
+    return [(m.start("name"), m.end("name")) for m in _SIGNED_QUOTE.finditer(text)] if '"' in text or "”" in text else []

@@ -514,3 +514,17 @@ def test_a_name_never_runs_across_a_line(analyzer):
     # alpaca_libre: the NER joined a table's "Female" to the next row's name
     text = "Name| Age| Gender\nJohn| 25 | Male\nJane | 32 | Female\nMike | 42 | Male"
     assert all("\n" not in name for name in persons(analyzer, text))
+
+
+@pytest.mark.parametrize("text", [
+    "The phone runs on a Snapdragon 888 chipset with a high battery capacity of 5000mAh which can be charged to "
+    "50% in just 20 minutes.",                                          # alpaca_libre: part of a unit
+    "I heard the north ridge of mount Stuart is a fine climb.",          # lima: a mountain written lower-case
+    "In Egypt, the Nile River is essential to its very existence.",      # alpaca_en_demo: a river
+])
+def test_parts_of_words_mountains_and_rivers_are_not_people(analyzer, text):
+    assert persons(analyzer, text) == []
+
+
+def test_a_person_whose_surname_is_a_place_word_is_still_one(analyzer):
+    assert persons(analyzer, "Please forward the invoice to Sarah River before Friday.") == ["Sarah River"]

@@ -74,6 +74,7 @@ _THING_AFTER = re.compile(
     rf"['’]s?[ ]+(?i:{_EPONYM_NOUNS})s?\b"
     rf"|[ ]+(?:{_EPONYM_NOUNS}|app|application|website|browser|[Pp]rotocol|network|console|cup|yarn|wool|"
     r"fries|burger|dresser|[Ss]tation|[Ll]ine|[Cc]hurch|[Tt]emple|[Ss]hrine|[Cc]athedral|brand|store|restaurant|hotel|"
+    r"River|County|Valley|Canyon|Desert|Peninsula|Airport|Museum|Stadium|"
     r"OS|software|program|programme|database|server|client|platform|plugin|library|framework|API|SDK|device|"
     r"computer|laptop|smartphone|login|virus|malware)s?\b"
     r"|[ ]+\d{1,3}:\d{1,3}\b")
@@ -81,6 +82,7 @@ _THING_AFTER = re.compile(
 _LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\d_]")
 # Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
 _PLACE_FIRST = frozenset("mount mt lake cape fort isle gulf bay port river glen".split())
+_PLACE_BEFORE = re.compile(r"\b(?i:mount|mt|lake|cape|fort|isle)\.?[ ]$")
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 # A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
 _PUBLIC_FIELD = re.compile(
@@ -358,6 +360,10 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     """Whether the span, read with the capitalised words around it, names a place or a thing."""
     if not text[:start].strip() and not text[end:].strip(" .\n"):
         return True  # a bare value ("Christopher Nolan" as a JSON leaf, a title on its own): no sign of anyone private
+    if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+        return True  # part of a longer word: "Ah" in "5000mAh"
+    if _PLACE_BEFORE.search(text, max(0, start - 8), start):
+        return True  # "the north ridge of mount Stuart"
     if len(words) == 1:
         word = words[0]
         if word.isupper() or _LETTER_JOINED.fullmatch(word):

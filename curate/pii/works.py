@@ -16,6 +16,7 @@ famous saying: whoever signs it is public.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from curate.pii.encyclopaedia import is_title
 
@@ -33,13 +34,17 @@ _LISTED_WORK = re.compile(
 _SIGNED_QUOTE = re.compile(r"[\"”][ \t]*[-–—~][ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3})[ \t]*$", re.M)
 
 
+@lru_cache(maxsize=8)
 def names_a_work(text: str) -> bool:
     """Whether the text names a film, book, series or game as such."""
-    if _QUOTED_WORK.search(text):
+    if ('"' in text or "“" in text) and _QUOTED_WORK.search(text):
         return True
     return any(is_title((m.group("a") or m.group("b")).split()) for m in _LISTED_WORK.finditer(text))
 
 
-def signed_quotes(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)
+def signed_quotes(text: str) -> tuple[tuple[int, int], ...]:
     """The ``(start, end)`` of the names that sign a quotation at the end of a line."""
-    return [(m.start("name"), m.end("name")) for m in _SIGNED_QUOTE.finditer(text)] if '"' in text or "”" in text else []
+    if '"' not in text and "”" not in text:
+        return ()
+    return tuple((m.start("name"), m.end("name")) for m in _SIGNED_QUOTE.finditer(text))

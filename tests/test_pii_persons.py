@@ -528,3 +528,17 @@ def test_parts_of_words_mountains_and_rivers_are_not_people(analyzer, text):
 
 def test_a_person_whose_surname_is_a_place_word_is_still_one(analyzer):
     assert persons(analyzer, "Please forward the invoice to Sarah River before Friday.") == ["Sarah River"]
+
+
+@pytest.mark.parametrize("text, private", [
+    # alpaca_en_demo: a name discussed as a word / a child given that name
+    ("2. Eth: A shortened version of the name 'Ethan' that's still recognizable.", []),
+    ("Their son Ethan was born in May. Ethan likes trains.", ["Ethan", "Ethan"]),
+    # a story's elephant / a story's boy
+    ("Once upon a time there was a baby elephant and his name was Ella. Ella was small.", []),
+    ("Once upon a time there was a little boy and his name was Tomasz. Tomasz was small.", ["Tomasz", "Tomasz"]),
+    # an archbishop in his office
+    ("Archbishop Desmond Tutu spoke at the ceremony.", []),
+])
+def test_names_as_words_animals_and_church_offices_are_not_private(analyzer, text, private):
+    assert persons(analyzer, text) == private

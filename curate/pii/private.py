@@ -56,7 +56,7 @@ _ROLES = (
     "king|queen|prince|princess|emperor|empress|pharaoh|pope|saint|st|sir|lord|general|admiral|chief justice|"
     "archduke|archduchess|duke|duchess|tsar|czar|tsarina|sultan|shah|caliph|baron|baroness|marquis|viscount|earl|"
     "physicist|chemist|mathematician|astronomer|philosopher|novelist|poet|playwright|composer|painter|sculptor|"
-    "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess"
+    "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess|ambassador|bishop|archbishop|cardinal"
 )
 _ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
@@ -82,6 +82,7 @@ _THING_AFTER = re.compile(
 _LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\d_]")
 # Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
 _PLACE_FIRST = frozenset("mount mt lake cape fort isle gulf bay port river glen".split())
+_A_NAME_AS_A_WORD = re.compile(r"\b(?i:names?)[ ]+(?:of[ ]+)?['\"“‘]$")
 _PLACE_BEFORE = re.compile(r"\b(?i:mount|mt|lake|cape|fort|isle)\.?[ ]$")
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 # A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
@@ -265,13 +266,14 @@ _ANIMALS = ("cat|kitten|dog|puppy|mouse|rat|elephant|owl|rabbit|bunny|hare|hedge
             "cow|pig|piglet|duck|goose|bird|parrot|penguin|frog|toad|turtle|tortoise|fish|goldfish|dragon|unicorn|monkey|"
             "giraffe|squirrel|hamster|deer|goat|sheep|lamb|chicken|hen|snake|dolphin|whale|shark|beaver|badger|otter|"
             "butterfly|bee|ant|spider|caterpillar|robot|alien|toy|doll|teddy")
-_ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called)[ ]+)(?P<name>[^\W\d_][\w'’-]*)")
+_ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called|and (?:his|her|its) name was)[ ]+)"
+                           rf"(?P<name>[^\W\d_][\w'’-]*)")
 
 
 def _animal_names(text: str) -> frozenset[str]:
     """The names the text gives its animals, toys and robots ("a talking owl named Oliver"): a story's
     creatures, not people."""
-    if " named " not in text and " called " not in text:
+    if " named " not in text and " called " not in text and " name was " not in text:
         return frozenset()
     return frozenset(m.group("name") for m in _ANIMAL_NAMED.finditer(text))
 
@@ -364,6 +366,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # part of a longer word: "Ah" in "5000mAh"
     if _PLACE_BEFORE.search(text, max(0, start - 8), start):
         return True  # "the north ridge of mount Stuart"
+    if _A_NAME_AS_A_WORD.search(text, max(0, start - 16), start):
+        return True  # "a shortened version of the name 'Ethan'": the name, not anyone
     if len(words) == 1:
         word = words[0]
         if word.isupper() or _LETTER_JOINED.fullmatch(word):

@@ -542,3 +542,10 @@ def test_a_person_whose_surname_is_a_place_word_is_still_one(analyzer):
 ])
 def test_names_as_words_animals_and_church_offices_are_not_private(analyzer, text, private):
     assert persons(analyzer, text) == private
+
+
+def test_a_story_animal_keeps_its_title(analyzer):
+    # alpaca_libre: "a talking cat named Mr. Whiskers"; a teacher named the same way is a person
+    assert persons(analyzer, "There was a talking cat named Mr. Whiskers. Mr. Whiskers owned a treasure.") == []
+    assert persons(analyzer, "There was a teacher named Mr. Thompson. Mr. Thompson owned a treasure.") \
+        == ["Thompson", "Thompson"]

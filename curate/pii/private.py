@@ -267,7 +267,7 @@ _ANIMALS = ("cat|kitten|dog|puppy|mouse|rat|elephant|owl|rabbit|bunny|hare|hedge
             "giraffe|squirrel|hamster|deer|goat|sheep|lamb|chicken|hen|snake|dolphin|whale|shark|beaver|badger|otter|"
             "butterfly|bee|ant|spider|caterpillar|robot|alien|toy|doll|teddy")
 _ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called|and (?:his|her|its) name was)[ ]+)"
-                           rf"(?P<name>[^\W\d_][\w'’-]*)")
+                           rf"(?:(?:Mr|Mrs|Ms|Miss|Sir|Lady|Captain|Professor|Dr)\.?[ ]+)?(?P<name>[^\W\d_][\w'’-]*)")
 
 
 def _animal_names(text: str) -> frozenset[str]:
@@ -319,6 +319,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     words = name_words(span)
     if not words:
         return THING, []
+    if _animal_names(text).issuperset(words):
+        return THING, []  # "a talking owl named Oliver", "a cat named Mr. Whiskers": a story's creatures
     if not titled and (not_a_person(text, start, end, words) or (
             any(s <= start and end <= e and label in NOT_PERSON_LABELS for s, e, label in ner_spans)
             and not any(is_known_name(w) or name_shaped(w) for w in words))):
@@ -388,8 +390,6 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "Tor" beside "your tor client": a name nobody writes lower-case is a thing's
     if _an_example_of_things(text, start):
         return True  # "virtual assistants like Siri and Alexa", "NoSQL databases (e.g., Cassandra)"
-    if _animal_names(text).issuperset(words):
-        return True  # "a talking owl named Oliver"; "Oliver had a very important mission"
     if any(w.lower() in _call_names(text) for w in words):
         return True  # "Wolfram Alpha: wolfram('...')": the name of a tool the text calls
     if _JOINED_AFTER.match(text, end) or _JOINED_BEFORE.search(text[max(0, start - 40):start]):

@@ -206,6 +206,27 @@ def test_a_sharded_step_never_reads_its_input_in_the_planning_process(tmp_path, 
     assert not store.shard_parts(ScoreQuality.name, sharded.version).exists()
 
 
+def test_a_local_store_moves_the_joined_parts_in_instead_of_writing_them_again(tmp_path, monkeypatch):
+    from curate.artifacts import store as store_module
+    from curate.artifacts.runner import run_stage
+
+    store = ArtifactStore(tmp_path / "store")
+    table = conversations_table([conversation(str(i), f"Question {i}?", "Answer " * (i % 5 + 1)) for i in range(25)])
+    source = _stored(store, table)
+    written, write_table = [], store_module.pq.write_table
+
+    def recording(table, where, *args, **kwargs):
+        written.append(str(where))
+        return write_table(table, where, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.pq, "write_table", recording)
+    sharded = run_stage(Sharded(ScoreQuality(), 4), ScoreQuality.Config(), {"records": source}, store)
+    monkeypatch.undo()
+    assert sum("/joined/" in path for path in written) == 4                 # each joined part written once ...
+    assert not any("/data/part-" in path for path in written)               # ... and moved into the artifact
+    assert store.read(sharded).num_rows == 25
+
+
 def test_duplicate_ids_across_shard_parts_break_the_contract(tmp_path):
     """Each shard's ids are unique, the parts together are not: the runner checks the ids of all parts."""
     from curate.artifacts.runner import StageContractError, run_stage

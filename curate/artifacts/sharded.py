@@ -136,7 +136,8 @@ class Sharded(Stage):
         shard_kept = (pq.read_table(path) for r in done for path in r.kept_parts) if on_disk else (r.kept for r in done)
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
         if on_disk:  # each joined part goes back to disk: this process holds one part at a time
-            kept, kept_parts = self.output_schema.empty_table(), tuple(_write_joined(parts / "joined", joined))
+            kept, kept_parts = self.output_schema.empty_table(), tuple(_write_joined(parts / "joined", joined,
+                                                                                     self.output_schema))
         else:
             kept, kept_parts = pa.concat_tables(list(joined)), ()
         return StageResult(kept=kept, removed=removed, kept_parts=kept_parts,
@@ -157,11 +158,13 @@ class Sharded(Stage):
         return note + "\n".join(f"#### Shard {i + 1} of {len(cards)}\n\n{c}" for i, c in enumerate(cards[:3]))
 
 
-def _write_joined(folder: Path, tables: Iterator[pa.Table]) -> Iterator[str]:
+def _write_joined(folder: Path, tables: Iterator[pa.Table], schema: pa.Schema) -> Iterator[str]:
+    """The joined parts as files in the artifact's own schema and compression, so a local store moves
+    them into the artifact instead of writing them a second time."""
     folder.mkdir(parents=True, exist_ok=True)
     for i, table in enumerate(tables):
         path = folder / f"{i:05d}.parquet"
-        pq.write_table(table, path)
+        pq.write_table(table.select(schema.names).cast(schema), path, compression="zstd")
         yield str(path)
 
 

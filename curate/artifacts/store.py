@@ -131,11 +131,17 @@ def is_url(root: str | Path) -> bool:
     return "://" in str(root)
 
 
-def parts(kept: pa.Table, kept_parts: Sequence[str] = ()) -> Iterator[tuple[str, pa.Table]]:
+def parts(kept: pa.Table, kept_parts: Sequence[str] = ()) -> Iterator[tuple[str, pa.Table | Path]]:
     """The Parquet part files of an artifact's kept rows, by name (at least one, even when empty):
-    ``kept`` in slices, or the given local part files one at a time in ``kept``'s schema."""
+    ``kept`` in slices, or the given local part files one at a time in ``kept``'s schema. A part
+    file already in that schema comes as its path, to be moved or copied in as it is rather than
+    read and written again (a sharded step's joined parts)."""
     for i, path in enumerate(kept_parts):
-        yield f"part-{i:05d}.parquet", pq.read_table(path).select(kept.schema.names).cast(kept.schema)
+        name = f"part-{i:05d}.parquet"
+        if pq.read_schema(path).equals(kept.schema, check_metadata=False):
+            yield name, Path(path)
+        else:
+            yield name, pq.read_table(path).select(kept.schema.names).cast(kept.schema)
     if kept_parts:
         return
     for i in range(max(1, -(-kept.num_rows // ROWS_PER_PART))):
@@ -359,7 +365,10 @@ class ArtifactStore:
         try:
             (tmp / "data").mkdir(parents=True)
             for name, chunk in chunks:
-                pq.write_table(chunk, tmp / "data" / name, compression="zstd")
+                if isinstance(chunk, Path):
+                    shutil.move(chunk, tmp / "data" / name)  # a rename where both lie on one disk
+                else:
+                    pq.write_table(chunk, tmp / "data" / name, compression="zstd")
             pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
             if files is not None and any(files.iterdir()):
                 os.rename(files, tmp / "files")
@@ -382,6 +391,9 @@ class ArtifactStore:
         base = self._key(stage, version, attempt)
         self._drop_stale_attempts(stage, version)
         for name, chunk in chunks:
+            if isinstance(chunk, Path):
+                self.fs.put_file(str(chunk), f"{base}/data/{name}")
+                continue
             with self.fs.open(f"{base}/data/{name}", "wb") as fh:
                 pq.write_table(chunk, fh, compression="zstd")
         with self.fs.open(f"{base}/removed.parquet", "wb") as fh:

@@ -14,11 +14,15 @@ text or English itself marks it public or not a person:
   over everything below.
 * not a person: a lone place ("London"), an ALL-CAPS word ("FIFA"), a word English
   writes lower-case ("Math", "Module"), or a capitalised run that is a place or holds
-  such a word ("New York City", "Command Module", "Bell Pepper Stir Fry").
+  such a word ("New York City", "Command Module", "Bell Pepper Stir Fry"); a name the text also
+  uses for a thing ("Amadeus software"), writes in lower case ("your tor client") or lists as an
+  example of a kind ("virtual assistants like Siri"): one text, one referent.
 * public: a surname English text knows well that is not a common one
   (``names.is_notable``: "Einstein", "Orwell", "Snape"), a full name a language model completes
   from its first word (``notability``: "Michael Jordan", "Harper Lee"), a role before it ("physicist",
-  "President", "Senator"), life years after it ("(1879-1955)") or "was a ... physicist".
+  "President", "Senator"), life years after it ("(1879-1955)") or "was a ... physicist"; a name
+  that signs a quotation; and the unmarked names of a text that names a published work as such
+  (``curate.pii.works``: its characters).
 
 A name with neither kind of evidence is kept: an unknown name in a sentence is most
 likely someone private, which is what synthetic PII sets (synth_dataset_v2) are made of.

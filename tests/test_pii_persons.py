@@ -549,3 +549,17 @@ def test_a_story_animal_keeps_its_title(analyzer):
     assert persons(analyzer, "There was a talking cat named Mr. Whiskers. Mr. Whiskers owned a treasure.") == []
     assert persons(analyzer, "There was a teacher named Mr. Thompson. Mr. Thompson owned a treasure.") \
         == ["Thompson", "Thompson"]
+
+
+def test_a_name_keeps_the_markdown_around_it(analyzer):
+    # alpaca_en_demo: a script's bold speaker labels; the redaction must not eat the ":**"
+    text = "**George:** (chuckles) Just wait, Ellen.\n\n**Tom:** (stands up) Grandpa, I want to be a superhero!"
+    assert all(name.strip("*:") == name for name in persons(analyzer, text))
+
+
+def test_a_text_about_scripture_names_its_figures_and_a_story_that_mentions_the_bible_its_people(analyzer):
+    # lima: a question about the Testaments / a time-travel story whose narrator thinks of the Bible
+    assert persons(analyzer, "I've noticed Joseph's name in both the Old and New Testaments; is there more than "
+                             "one Joseph in the Bible?") == []
+    assert persons(analyzer, "It was all Jeremy's fault. Then it hits me: the Bible. See, Jeremy was my boyfriend.") \
+        == ["Jeremy", "Jeremy"]

@@ -31,6 +31,11 @@ _TITLE_WORD = r"(?:[A-Z][\w'’-]*|of|the|and)"
 _LISTED_WORK = re.compile(
     rf"(?:^|(?<=[.!?\n][ ]))In[ ](?P<a>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}}),"              # In The Avengers,
     rf"|(?:^|(?<=[.!?\n][ ]))(?P<b>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}})[ ]+(?:tells|follows)[ ]")
+# Scripture is a work too: a text that names its parts, or cites chapter and verse twice, discusses or retells it,
+# and its names are its figures ("listed in both the Old and New Testaments", "Judith 8:1", "the Gospel of
+# Superman"). "the Bible" alone does not count: stories mention it ("Then it hits me: the Bible.").
+_SCRIPTURE = re.compile(r"\b(?:Old Testament|New Testament|Testaments|Gospels?|Scriptures?|Torah|Quran|Koran)\b")
+_VERSE = re.compile(r"\b[A-Z][a-z]+[ ]\d{1,3}:\d{1,3}\b")
 _SIGNED_QUOTE = re.compile(r"[\"”][ \t]*[-–—~][ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3})[ \t]*$", re.M)
 
 
@@ -38,6 +43,8 @@ _SIGNED_QUOTE = re.compile(r"[\"”][ \t]*[-–—~][ \t]*(?P<name>[A-Z][\w.'’
 def names_a_work(text: str) -> bool:
     """Whether the text names a film, book, series or game as such."""
     if ('"' in text or "“" in text) and _QUOTED_WORK.search(text):
+        return True
+    if _SCRIPTURE.search(text) or (":" in text and len(_VERSE.findall(text)) >= 2):
         return True
     return any(is_title((m.group("a") or m.group("b")).split()) for m in _LISTED_WORK.finditer(text))
 

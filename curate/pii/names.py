@@ -62,6 +62,8 @@ sun moon earth mars venus jupiter saturn mercury neptune pluto europe asia afric
 i'm i’m i'd i’d i'll i’ll i've i’ve it's it’s that's that’s
 """.split())
 TITLES = frozenset("mr mrs ms miss mx dr prof sir madam mme mlle herr frau sr sra srta dear".split())
+GREETINGS = "dear|hi|hello|hey"
+"""The words that greet someone (a regular-expression alternation): a name after them is addressed."""
 # Roles a letter is addressed to ("Dear Boss", "Dear Author", "Dear Hiring Manager"): after a greeting they
 # name nobody, even where an e-mail address stands beside them.
 GREETED_ROLES = frozenset("""

@@ -32,6 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from curate.pii.finding import Finding
 from curate.pii.names import (
     GREETED_ROLES,
+    GREETINGS,
     WORD,
     FIELD_LABELS,
     ORG_DESIGNATORS,
@@ -65,7 +66,7 @@ _NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|H
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
     re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
-               rf"cheers|thanks|best(?=,|[ \t]*\n)|yours|dear|hi|hello|hey)[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
+               rf"cheers|thanks|best(?=,|[ \t]*\n)|yours|{GREETINGS})[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio
@@ -121,7 +122,8 @@ def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     return private, person
 
 
-_GREETING = re.compile(r"(?i:dear|hi|hello|hey)\b")
+_GREETING = re.compile(rf"(?i:{GREETINGS})\b")
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 _GREETING_START = re.compile(r"(?:^|[.!?:;,\n>*-])[ \t]*[\"“‘'(]*[ \t]*$")  # "Hi Sam", 'said, "Hi Sam', "- Dear Sam"
 
 
@@ -143,9 +145,6 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     if len(words) == 1 and everyday_word(words[0]) and not is_first_name(words[0]):
         return False
     return not ai_self_name(text, start)
-
-
-_POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 
 
 def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) -> RecognizerResult:

@@ -39,6 +39,7 @@ from curate.pii.encyclopaedia import CHANCE, chance_entries, is_title, names_its
 from curate.pii.notability import CREATOR_CONTEXT, full_name, known_creator, known_pair
 from curate.pii.names import (
     GREETED_ROLES,
+    GREETINGS,
     WORD,
     everyday_word,
     is_first_name,
@@ -259,7 +260,7 @@ def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < f.end and f.start < e for s, e in spans)
 
 
-_GREETING_BEFORE = re.compile(r"(?i:\b(?:dear|hi|hello|hey)[ ]+)$")
+_GREETING_BEFORE = re.compile(rf"(?i:\b(?:{GREETINGS})[ ]+)$")
 
 
 def _greeted_role(text: str, f: Finding) -> bool:

@@ -41,7 +41,7 @@ _SIGNED_QUOTE = re.compile(r"[\"”][ \t]*[-–—~][ \t]*(?P<name>[A-Z][\w.'’
 
 @lru_cache(maxsize=8)
 def names_a_work(text: str) -> bool:
-    """Whether the text names a film, book, series or game as such."""
+    """Whether the text names a film, book, series or game as such, or discusses scripture."""
     if ('"' in text or "“" in text) and _QUOTED_WORK.search(text):
         return True
     if _SCRIPTURE.search(text) or (":" in text and len(_VERSE.findall(text)) >= 2):

@@ -213,6 +213,9 @@ def test_best_is_a_sign_off_only_where_a_letter_ends(analyzer):
     "Apply a line of glue down the length of all 9 Popsicle sticks. Place another Popsicle stick on top.",
     "Dab a little of the paint onto a corner of the sample and let it dry to ensure it's a perfect match.",
     "To find out who won the 2021 Formula 1 World Championship, search the news.",
+    "Son of Zechariah (cf. 1 Maccabees 5); Brother of Judas Maccabeus.",
+    "Trinity Church (1 hour) → Ground Zero (9/11 World Trade Center)(1 hour)",
+    "the corner of the screen during gameplay (after performing an uppercut) and yell the phrase \"Toasty!\"",
 ])
 def test_years_counts_dates_and_citations_are_not_street_addresses(analyzer, text):
     # Each from lima, alpaca_libre or alpaca_en_demo (real data), redacted as STREET_ADDRESS before
@@ -563,3 +566,33 @@ def test_a_text_about_scripture_names_its_figures_and_a_story_that_mentions_the_
                              "one Joseph in the Bible?") == []
     assert persons(analyzer, "It was all Jeremy's fault. Then it hits me: the Bible. See, Jeremy was my boyfriend.") \
         == ["Jeremy", "Jeremy"]
+
+
+def test_contact_details_beside_words_make_them_no_name(analyzer):
+    # lima (real): a recipe heading beside a citation read as an address, a landmark beside an address, were
+    # redacted as private names; a contact detail makes a name private, it does not make a word a name
+    receipt = "Call 415-555-0134 to learn how to make Transparent Screens for the Exhibition."
+    assert persons(analyzer, receipt) == []
+    tour = "Take a boat to the Statue of Liberty, then walk to Trinity Church, 74 Trinity Place, New York."
+    assert persons(analyzer, tour) == []
+    # a name that opens with an everyday word is still one beside an e-mail address
+    assert persons(analyzer, "Will Kowalczyk | will.k@example.com | 30") == ["Will Kowalczyk"]
+
+
+@pytest.mark.parametrize("text", [
+    # lima, fastchat (real): an acronym inside a word is a virus's, a product's or a firm's
+    "The assay could detect SARS-CoV from clinical specimens of SARS patients.",
+    "Do you call OpenAI APIs?",
+])
+def test_a_word_holding_an_acronym_is_not_a_name(analyzer, text):
+    assert persons(analyzer, text) == []
+
+
+def test_an_everyday_word_opening_a_sentence_is_no_part_of_a_name(analyzer):
+    # lima (real): "Tap Edit profile" made "Tap" a name word, then redacted at each of its 11 mentions;
+    # "Shoving said blade through" made "Shoving" a speaker
+    steps = "3. Tap Sign In at the top.\n4. Tap Edit profile.\n5. Tap on your profile picture."
+    assert "Tap" not in " ".join(persons(analyzer, steps))
+    assert persons(analyzer, "They could go on. Shoving said blade through vital organs, he faded.") == []
+    assert persons(analyzer, "Meet Okonkwo Adebayo, a talented engineer.") == ["Okonkwo Adebayo"]
+    assert persons(analyzer, "Mr. Spears is a 61 year old man who grew up in Awenne.") == ["Spears"]

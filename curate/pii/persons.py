@@ -112,7 +112,8 @@ def cued_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     some person ("Mr. X", "says X", "Neville: ..." in a long answer)."""
     private = [(m.start("name"), m.end("name")) for pattern in PRIVATE_CUES for m in pattern.finditer(text)
                if _introduces_someone(text, m)]
-    person = [(m.start("name"), m.end("name")) for pattern in PERSON_CUES for m in pattern.finditer(text)]
+    person = [(m.start("name"), m.end("name")) for pattern in PERSON_CUES for m in pattern.finditer(text)
+              if pattern is CUE_PATTERNS[0] or not _an_everyday_word(m.group("name"))]  # "Mr. Spears", not "Shoving said"
     speakers = [m for m in _SPEAKER.finditer(text) if m.group("name").lower() not in FIELD_LABELS]
     if len(speakers) >= 2:
         # A text made of speaker lines is a transcript of private people; a few lines quoted in an answer
@@ -142,9 +143,15 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     following = _NEXT_WORD.match(text, end)
     if any(w.lower() in ORG_DESIGNATORS for w in [*words[1:], *(following.groups() if following else ())]):
         return False
-    if len(words) == 1 and everyday_word(words[0]) and not is_first_name(words[0]):
+    if _an_everyday_word(name):
         return False
     return not ai_self_name(text, start)
+
+
+def _an_everyday_word(name: str) -> bool:
+    """A single word English writes lower-case ("Heaven", "Shoving") and no list has as a first name."""
+    words = WORD.findall(name)
+    return len(words) == 1 and everyday_word(words[0]) and not is_first_name(words[0])
 
 
 def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) -> RecognizerResult:
@@ -431,10 +438,23 @@ def _trim(text: str, f: Finding) -> Finding | None:
     trimmed = _POSSESSIVE_OR_JUNK.sub("", span)
     while trimmed != span:
         span, trimmed = trimmed, _POSSESSIVE_OR_JUNK.sub("", trimmed)
-    lead = re.match(rf"{_TITLE}[ ]+", span)
+    lead = _LEAD.match(span) or _sentence_word(text, f.start, span)
     start = f.start + (lead.end() if lead else 0)
     end = f.start + len(span)
     return Finding(f.entity, start, end, f.score) if end > start else None
+
+
+_LEAD = re.compile(rf"(?:(?:{_TITLE}|(?i:{GREETINGS}),?)[ ]+)+")  # "Mr. ", "Dear ", "Dear Mr. ": no part of the name
+_FIRST_WORD = re.compile(r"([^\W\d_]+)[ ]+(?=[^\W\d_])")
+
+
+def _sentence_word(text: str, start: int, span: str) -> re.Match | None:
+    """The everyday word that opens a sentence and the span ("Tap Edit profile", "Purchase Venus
+    flytraps"): the sentence start, not a name, capitalised it."""
+    m = _FIRST_WORD.match(span)
+    if m and everyday_word(m.group(1)) and not is_first_name(m.group(1)) and _SENTENCE_START.search(text, 0, start):
+        return m
+    return None
 
 
 def _one_line(text: str, f: Finding) -> Finding:

@@ -157,7 +157,10 @@ def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int
     for f in findings:
         if f.entity == PERSON and _greeted_role(text, f):
             verdicts[f] = THING  # "Dear Boss" beside boss@company.com: a role, not a name
-        elif f.entity == PERSON and not _overlaps(f, cued) and not any(_near(text, f, c) for c in contacts):
+        elif f.entity == PERSON and not _overlaps(f, cued) and any(_near(text, f, c) for c in contacts):
+            if _not_a_name(text, f.start, f.end):
+                verdicts[f] = THING  # "| 25 | Male" beside an e-mail, "Statue of Liberty" beside an address
+        elif f.entity == PERSON and not _overlaps(f, cued):
             verdicts[f], asked = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
             if asked:
                 questions[f] = asked
@@ -365,6 +368,27 @@ def name_words(span: str) -> list[str]:
     return [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
 
 
+def _not_a_name(text: str, start: int, end: int) -> bool:
+    """Whether the span is no name at all, whoever's details stand beside it: everyday words
+    ("Transparent Screens"; a single one only where no list has it as a first name, since "Will" or
+    "Hope" beside an e-mail address sign it), a word holding an acronym ("SARS-CoV"), part of a
+    listed title ("Trinity Church", "Statue of Liberty"). A contact detail nearby makes a name
+    private; it does not make a word a name."""
+    words = name_words(text[start:end])
+    greeted = _GREETING_BEFORE.search(text, max(0, start - 8), start)  # "Dear Martin" is a novel, and a letter
+    return (not words or any(map(_holds_an_acronym, words)) or (not greeted and _in_a_title(text, start, end))
+            or (all(everyday_word(w) for w in words) and (len(words) > 1 or not is_first_name(words[0]))))
+
+
+_ACRONYM_INSIDE = re.compile(r"[a-z][A-Z]{2,}|^[A-Z]{2,}s$|^[A-Z]{3,}-|-[A-Z]{3,}$")
+
+
+def _holds_an_acronym(word: str) -> bool:
+    """"OpenAI", "APIs", "SARS-CoV": an acronym inside a word makes it a product's, a firm's or a
+    virus's; names in capitals ("JEAN-LUC") are shouted, not acronyms."""
+    return not word.isupper() and _ACRONYM_INSIDE.search(word) is not None
+
+
 def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     """Whether the span, read with the capitalised words around it, names a place or a thing."""
     if not text[:start].strip() and not text[end:].strip(" .\n"):
@@ -375,6 +399,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "the north ridge of mount Stuart"
     if _A_NAME_AS_A_WORD.search(text, max(0, start - 16), start):
         return True  # "a shortened version of the name 'Ethan'": the name, not anyone
+    if any(map(_holds_an_acronym, words)):
+        return True
     if len(words) == 1:
         word = words[0]
         if word.isupper() or _LETTER_JOINED.fullmatch(word):

@@ -245,7 +245,7 @@ _STREET_CORE = (
 _UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Box)[ ]?#?\d+[A-Za-z]?"
 _SEGMENT = rf"(?:{_UNIT}|APO[ ][A-Z]{{2}}[ ]\d{{5}}|[A-Z]{{2,3}}(?:[ ]\d{{4,6}})?|\d{{4,6}}(?:-\d{{3,4}})?|{_CAPW}(?:[ ](?:{_CAPW}|\d{{4,6}}|u|de|del|la|le|am|an|upon|on))*)"
 _TAIL = rf"(?:[ ]+{_UNIT}|(?:[ \t]*[,\n])+[ \t]*(?:{_SEGMENT}))"
-_STREET_ADDRESS = rf"(?<![\w-]){_STREET_CORE}{_TAIL}{{0,6}}"
+_STREET_ADDRESS = rf"(?<![\w/-]){_STREET_CORE}{_TAIL}{{0,6}}"  # "9/11 World Trade Center": no house number after a slash
 
 
 class StreetAddressRecognizer(PatternRecognizer):
@@ -268,15 +268,19 @@ class StreetAddressRecognizer(PatternRecognizer):
         a number: Finnish "6750 Koskikatu 25" has a street's own name there)."""
         street = re.split(r"[,\n]", pattern_text, maxsplit=1)[0]
         words = re.findall(r"[^\W\d_][\w'’-]*", street)
-        street_words = [w for w in words if w.lower().rstrip(".") in STREET_TYPES or re.search(_EU_SUFFIX + "$", w.lower())
-                        or w in STREET_PREFIXES]
+        street_words = [w for w in words if w.lower().rstrip(".") in STREET_TYPES or w in STREET_PREFIXES
+                        or (w[0].isupper() and re.search(_EU_SUFFIX + "$", w.lower()))]  # "Ring", not "during"
         if not re.search(r"\d", pattern_text) and not street_words:
             return True
+        if _NUMBERED_BOOK.match(street):
+            return True  # "1 Maccabees 5", "2 Kings 3": chapter of a book of scripture
         if any(w.lower() not in STREET_TYPES for w in _SENTENCE_END.findall(street)):
             return True
         return not street_words and bool(words) and all(everyday_word(w) for w in words)
 
 
+_NUMBERED_BOOK = re.compile(r"\d[ ]+(?:Samuel|Kings|Chronicles|Esdras|Maccabees|Corinthians|Thessalonians|Timothy|Peter|"
+                            r"John)[ ]+\d{1,3}\b")
 _SENTENCE_END = re.compile(r"\b([a-z][a-z'’-]{3,})\.[ ]+[A-Z]")
 _BUSINESS = re.compile(
     r"(?i:\b(?:restaurants?|hotels?|motels?|caf[eé]s?|coffee shops?|museums?|galler(?:y|ies)|stores?|shops?|bars?|pubs?|"

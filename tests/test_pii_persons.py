@@ -583,8 +583,12 @@ def test_contact_details_beside_words_make_them_no_name(analyzer):
     # lima, fastchat (real): an acronym inside a word is a virus's, a product's or a firm's
     "The assay could detect SARS-CoV from clinical specimens of SARS patients.",
     "Do you call OpenAI APIs?",
+    # lima (real): a service named in three joined parts, a LaTeX command, a city before its state
+    "Consider using the Metro Call-A-Ride if you have a disability. Call 314-652-3617.",
+    "In algorithm classes, notations like $O$ (Big O) and $\\Theta$ are introduced.",
+    'Rancid\'s "Olympia, WA" is almost straight 16th notes on the hi-hat.',
 ])
-def test_a_word_holding_an_acronym_is_not_a_name(analyzer, text):
+def test_acronyms_joined_words_commands_and_placed_cities_are_not_names(analyzer, text):
     assert persons(analyzer, text) == []
 
 

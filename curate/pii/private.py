@@ -376,37 +376,43 @@ def _not_a_name(text: str, start: int, end: int) -> bool:
     private; it does not make a word a name."""
     words = name_words(text[start:end])
     greeted = _GREETING_BEFORE.search(text, max(0, start - 8), start)  # "Dear Martin" is a novel, and a letter
-    return (not words or any(map(_holds_an_acronym, words)) or (not greeted and _in_a_title(text, start, end))
+    return (not words or any(map(_a_thing_word, words)) or (not greeted and _in_a_title(text, start, end))
             or (all(everyday_word(w) for w in words) and (len(words) > 1 or not is_first_name(words[0]))))
 
 
 _ACRONYM_INSIDE = re.compile(r"[a-z][A-Z]{2,}|^[A-Z]{2,}s$|^[A-Z]{3,}-|-[A-Z]{3,}$")
 
 
-def _holds_an_acronym(word: str) -> bool:
+def _a_thing_word(word: str) -> bool:
     """"OpenAI", "APIs", "SARS-CoV": an acronym inside a word makes it a product's, a firm's or a
-    virus's; names in capitals ("JEAN-LUC") are shouted, not acronyms."""
-    return not word.isupper() and _ACRONYM_INSIDE.search(word) is not None
+    virus's (names in capitals, "JEAN-LUC", are shouted, not acronyms); "Call-A-Ride", "Carmel-by-the-Sea":
+    three or more parts joined, one a letter or an everyday word, name a service or a place."""
+    if word.isupper():
+        return False
+    if _ACRONYM_INSIDE.search(word):
+        return True
+    parts = re.split(r"[-–]", word)
+    return len(parts) > 2 and any(len(p) == 1 or (everyday_word(p) and not is_first_name(p)) for p in parts)
 
 
 def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     """Whether the span, read with the capitalised words around it, names a place or a thing."""
     if not text[:start].strip() and not text[end:].strip(" .\n"):
         return True  # a bare value ("Christopher Nolan" as a JSON leaf, a title on its own): no sign of anyone private
-    if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
-        return True  # part of a longer word: "Ah" in "5000mAh"
+    if (start and (text[start - 1].isalnum() or text[start - 1] == "\\")) or (end < len(text) and text[end].isalnum()):
+        return True  # part of a longer word: "Ah" in "5000mAh"; a LaTeX command: "$\\Theta$"
     if _PLACE_BEFORE.search(text, max(0, start - 8), start):
         return True  # "the north ridge of mount Stuart"
     if _A_NAME_AS_A_WORD.search(text, max(0, start - 16), start):
         return True  # "a shortened version of the name 'Ethan'": the name, not anyone
-    if any(map(_holds_an_acronym, words)):
+    if any(map(_a_thing_word, words)):
         return True
     if len(words) == 1:
         word = words[0]
         if word.isupper() or _LETTER_JOINED.fullmatch(word):
             return True  # "FIFA", "NASA": an acronym; "T-Mobile", "X-Men": a brand joined to a letter
-        if is_place(word) and (not is_first_name(word) or well_known(word)):
-            return True  # "London", "China" (a rarer place that is also a first name needs more)
+        if is_place(word) and (not is_first_name(word) or well_known(word) or _in_a_region(text, end)):
+            return True  # "London", "China"; a rarer place that is also a first name needs more: "Olympia, WA"
         if everyday_word(word):
             return True  # "Math", "Unforgivable", "Module", "Boss" (even where some locale has it as a name)
         if any(not is_first_name(m.group()) for m in re.finditer(rf"(?<!\bthe )(?<!\bThe )\b{re.escape(word)}e?s\b", text)):
@@ -439,6 +445,15 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     # "Unforgivable Curses", "Wolfram Alpha"
     return any((everyday_word(w) or (w.isupper() and len(w) > 1)) and not is_first_name(w)
                and not _INITIAL_OR_SUFFIX.fullmatch(w) for w in right)
+
+
+_REGION_AFTER = re.compile(r",[ ]+(?:(?P<code>[A-Z]{2})\b|(?P<region>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))")
+
+
+def _in_a_region(text: str, end: int) -> bool:
+    """Whether a state or country follows the place after a comma ("Olympia, WA", "Bali, Indonesia")."""
+    m = _REGION_AFTER.match(text, end)
+    return m is not None and (m.group("code") is not None or (is_place(m.group("region")) and not is_first_name(m.group("region"))))
 
 
 def _thing_somewhere(text: str, span: str) -> bool:

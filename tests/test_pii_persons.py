@@ -600,3 +600,29 @@ def test_an_everyday_word_opening_a_sentence_is_no_part_of_a_name(analyzer):
     assert persons(analyzer, "They could go on. Shoving said blade through vital organs, he faded.") == []
     assert persons(analyzer, "Meet Okonkwo Adebayo, a talented engineer.") == ["Okonkwo Adebayo"]
     assert persons(analyzer, "Mr. Spears is a 61 year old man who grew up in Awenne.") == ["Spears"]
+
+
+def test_names_put_to_a_public_lookup_tool_are_its_subjects(analyzer):
+    # toolformer (real): a question under a search tool's signature asks about the world
+    offered = ("toolformer access: wolfram\nA wolfram alpha search engine. Input should be a search query.\n"
+               "wolfram(query)\nHow many calories are in a cheeseburger from McDonald's?")
+    assert persons(analyzer, offered) == []
+    assert persons(analyzer, "The weather for skiing in Aspen this weekend is weather('Aspen skiing weather').") == []
+    # a tool that runs code is no lookup: the names a message around it introduces stay private
+    assert persons(analyzer, "python(codetoexecute)\nHi, my name is Okonkwo Adebayo; sort my list.") == ["Okonkwo Adebayo"]
+
+
+@pytest.mark.parametrize("text, private", [
+    # lima, glaive (real): a book of scripture cited by chapter and verse, a firm of two surnames, a hotel,
+    # an English word of Japanese shape
+    ("Even the demons believe in God and tremble James 2: 19, so I must never just trust God.", []),
+    ("It was the least personalised cubicle on the floor of Redford & Jones. There were no photos.", []),
+    ("You will be staying at Hotel Le Bristol. Your confirmation number is 8812.", []),
+    ("Fold a piece of paper as you would during Origami, and the fibers along the crease break.", []),
+    # and their private counterparts
+    ("James wrote to me again: see you at 2:19, he said.", ["James"]),
+    ("Tom & Mary came to dinner; Tom brought wine.", ["Tom & Mary", "Tom"]),
+    ("Tomomi Nishiyama will present the results.", ["Tomomi Nishiyama"]),
+])
+def test_verses_firms_hotels_and_english_words_of_foreign_shape_are_not_people(analyzer, text, private):
+    assert persons(analyzer, text) == private

@@ -264,7 +264,7 @@ def name_shaped(token: str) -> bool:
     if _SURNAME_ENDINGS.search(lower):
         return True
     return (len(lower) >= 6 and _JAPANESE.match(lower) is not None and sum(c in _VOWELS for c in lower) >= 3
-            and not is_place(token))
+            and not is_place(token) and not usually_lower_case(token))  # "Origami", "Karaoke": English words now
 
 
 def is_strong_name(token: str) -> bool:

@@ -445,6 +445,9 @@ def _trim(text: str, f: Finding) -> Finding | None:
 
 
 _LEAD = re.compile(rf"(?:(?:{_TITLE}|(?i:{GREETINGS}),?)[ ]+)+")  # "Mr. ", "Dear ", "Dear Mr. ": no part of the name
+# The line goes on after the span, and not as a heading's text: "Chicken Fajitas" alone is a dish and
+# "Decorative Piper: Usually used for icing" a heading, whatever their first word.
+_CONTINUES = re.compile(r"(?![ \t]*:)[^\n]*?[^\W\d_]")
 _FIRST_WORD = re.compile(r"([^\W\d_]+)[ ]+(?=[^\W\d_])")
 
 
@@ -452,7 +455,8 @@ def _sentence_word(text: str, start: int, span: str) -> re.Match | None:
     """The everyday word that opens a sentence and the span ("Tap Edit profile", "Purchase Venus
     flytraps"): the sentence start, not a name, capitalised it."""
     m = _FIRST_WORD.match(span)
-    if m and everyday_word(m.group(1)) and not is_first_name(m.group(1)) and _SENTENCE_START.search(text, 0, start):
+    if m and everyday_word(m.group(1)) and not is_first_name(m.group(1)) and _SENTENCE_START.search(text, 0, start) \
+            and _CONTINUES.match(text, start + len(span)):
         return m
     return None
 

@@ -88,7 +88,20 @@ _LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\
 # Words that open the name of a place: "Mount McKinley", "Lake Tahoe", "Cape Cod", "Fort Knox".
 _PLACE_FIRST = frozenset("mount mt lake cape fort isle gulf bay port river glen".split())
 _A_NAME_AS_A_WORD = re.compile(r"\b(?i:names?)[ ]+(?:of[ ]+)?['\"“‘]$")
-_PLACE_BEFORE = re.compile(r"\b(?i:mount|mt|lake|cape|fort|isle)\.?[ ]$")
+_PLACE_BEFORE = re.compile(r"\b(?i:mount|mt|lake|cape|fort|isle)\.?[ ]$"
+                           r"|\b(?:Hotel|Restaurant|Caf[eé]|Bistro|Pizzeria|Trattoria|Chez)(?:[ ](?:Le|La|Les|El|Il|Da|Del|De))?[ ]$")
+# One book of scripture and chapter and verse: "James 2:19", "James 2: 19", "Jude 1:3".
+_VERSE_AFTER = re.compile(r"[ ]\d{1,3}:[ ]?\d{1,3}\b")
+_BOOKS = frozenset("""
+genesis exodus leviticus numbers deuteronomy joshua judges ruth samuel kings chronicles ezra nehemiah esther job psalms
+psalm proverbs ecclesiastes isaiah jeremiah lamentations ezekiel daniel hosea joel amos obadiah jonah micah nahum
+habakkuk zephaniah haggai zechariah malachi matthew mark luke john acts romans corinthians galatians ephesians
+philippians colossians thessalonians timothy titus philemon hebrews james peter jude revelation tobit judith wisdom
+sirach baruch maccabees
+""".split())
+# "Redford & Jones", "Marks & Spencer": names joined by an ampersand name a firm, unless both are first names ("Tom & Mary").
+_FIRM_PARTNER_BEFORE = re.compile(r"([^\W\d_a-z][\w'’-]*)[ ]&[ ]$")
+_FIRM_PARTNER_AFTER = re.compile(r"[ ]&[ ]([^\W\d_a-z][\w'’-]*)")
 _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 # A field that holds a public person: "Celebrity: Beyonce", "Name of artist: Billie Eilish", "Author: F. Scott Fitzgerald".
 _PUBLIC_FIELD = re.compile(
@@ -336,7 +349,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
         return PUBLIC, []
     if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
-        return PUBLIC, []  # "wikipedia('Isaac Newton')", "Find the Wikipedia text for Isaac Newton": a subject, not a person's data
+        return PUBLIC, []  # "wikipedia('Isaac Newton')", "wolfram(query)\nCalories in a McDonald's cheeseburger?": a subject
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
     if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before):
         return PUBLIC, []
@@ -401,8 +414,12 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # a bare value ("Christopher Nolan" as a JSON leaf, a title on its own): no sign of anyone private
     if (start and (text[start - 1].isalnum() or text[start - 1] == "\\")) or (end < len(text) and text[end].isalnum()):
         return True  # part of a longer word: "Ah" in "5000mAh"; a LaTeX command: "$\\Theta$"
-    if _PLACE_BEFORE.search(text, max(0, start - 8), start):
-        return True  # "the north ridge of mount Stuart"
+    if _PLACE_BEFORE.search(text, max(0, start - 16), start):
+        return True  # "the north ridge of mount Stuart", "Hotel Le Bristol"
+    if len(words) == 1 and words[0].lower() in _BOOKS and _VERSE_AFTER.match(text, end):
+        return True  # "James 2:19": a book of scripture
+    if len(words) == 1 and _firm_partner(text, start, end, words[0]):
+        return True  # "the floor of Redford & Jones"
     if _A_NAME_AS_A_WORD.search(text, max(0, start - 16), start):
         return True  # "a shortened version of the name 'Ethan'": the name, not anyone
     if any(map(_a_thing_word, words)):
@@ -445,6 +462,12 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     # "Unforgivable Curses", "Wolfram Alpha"
     return any((everyday_word(w) or (w.isupper() and len(w) > 1)) and not is_first_name(w)
                and not _INITIAL_OR_SUFFIX.fullmatch(w) for w in right)
+
+
+def _firm_partner(text: str, start: int, end: int, word: str) -> bool:
+    """Whether the name stands beside another across an ampersand, not both first names ("Tom & Mary")."""
+    partner = _FIRM_PARTNER_BEFORE.search(text, max(0, start - 40), start) or _FIRM_PARTNER_AFTER.match(text, end)
+    return partner is not None and not (is_first_name(word) and is_first_name(partner.group(1)))
 
 
 _REGION_AFTER = re.compile(r",[ ]+(?:(?P<code>[A-Z]{2})\b|(?P<region>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))")
@@ -495,7 +518,10 @@ def _an_example_of_things(text: str, start: int) -> bool:
     return bool(lists) and lists[-1].group("kind") not in _PEOPLE
 
 
-_ENCYCLOPAEDIC = re.compile(r"(?i:\bwikipedia\b|\bencyclop(?:a)?edia\b)")
+# An encyclopaedia, or a public lookup tool the text offers or calls ("wolfram(query)", "search('...')"):
+# the names it holds are what the reference or the tool is asked about, not anyone's data.
+_ENCYCLOPAEDIC = re.compile(r"(?i:\bwikipedia\b|\bencyclop(?:a)?edia\b)"
+                            r"|\b(?:wolfram|search|web_search|news|weather|request|browse|lookup)\((?:\w*|'[^'\n]*'|\"[^\"\n]*\")\)")
 _CALL_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*\(([^()\n]*)\)")
 
 

@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 
 from schemas import CONVERSATION, REMOVED
@@ -189,3 +190,20 @@ def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) ->
         for row in rows
     ]
     return pa.Table.from_pylist(filled, schema=REMOVED)
+
+
+ROW_GROUP_ROWS = 10_000
+"""Rows per Parquet row group in every artifact part: the unit a reader of some rows
+(``StoredRows``, a step that reads its input in batches) reads at least, so reading in
+batches holds a batch, not a whole part."""
+
+
+def write_parts(folder: Path, tables: Iterable[pa.Table], schema: pa.Schema) -> Iterator[str]:
+    """Kept rows as numbered Parquet files in the artifact's own schema and compression, for
+    ``StageResult.kept_parts``: a local store moves them into the artifact instead of writing them
+    a second time, and no process holds them all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, table in enumerate(tables):
+        path = folder / f"{i:05d}.parquet"
+        pq.write_table(table.select(schema.names).cast(schema), path, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        yield str(path)

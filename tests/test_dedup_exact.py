@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 
 from curate.artifacts import run_stage
+from curate.artifacts.store import StoredRows
 from curate.dedup.exact import DedupExact, ExactConfig
 from curate.ingest.stage import Ingest, IngestConfig, Source
-from curate.stage import StageContext
+from curate.stage import StageContext, removed_table
 from tests.conftest import conversation, conversations_table
 
 
@@ -62,3 +65,37 @@ def test_records_that_became_equal_only_through_redaction_are_all_kept():
     assert dict(zip(result.removed.column("id").to_pylist(), result.removed.column("duplicate_of").to_pylist())) == {
         "ann-again": "ann", "plain-again": "plain"}
     assert result.metrics["equal_only_after_redaction"] == 1
+
+
+def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(store):
+    """The step reads stored rows a batch at a time, groups their keys on disk and writes the kept rows
+    in parts: the artifact (version, kept rows with their flags, removed rows) is the one a single
+    read gives, and no read returns more than a batch."""
+    rows = [conversation(f"r{i}", f"Question {i % 7}?", f"Answer {i % 5}.",
+                         meta={"raw_digest": "ab"[i % 2] * 64} if i % 3 == 0 else None) for i in range(60)]
+    given = store.write("given", "v1", conversations_table(rows), removed_table([]),
+                        {"stage": "given", "rows": {"in": 60, "kept": 60, "removed": 0}}, "")
+    whole = run_stage(DedupExact(), ExactConfig(batch_rows=1000), {"records": given}, store)
+    batched = DedupExact().run({"records": _Counted.of(store.rows_of(given))}, ExactConfig(batch_rows=8), StageContext())
+    assert _Counted.largest == 8
+    assert run_stage(DedupExact(), ExactConfig(batch_rows=8), {"records": given}, store).version == whole.version
+    assert batched.kept.to_pylist() == store.read(whole).to_pylist()
+    assert batched.removed.to_pylist() == store.read_removed(whole).to_pylist()
+    assert batched.metrics == whole.manifest["metrics"]
+    assert whole.manifest["metrics"]["duplicates_removed"] > 0 and whole.manifest["metrics"]["same_prompt_records"] > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class _Counted(StoredRows):
+    """Stored rows that note the most rows one read returned."""
+
+    largest: typing.ClassVar[int] = 0
+
+    @classmethod
+    def of(cls, rows: StoredRows) -> _Counted:
+        return cls(**dataclasses.asdict(rows))
+
+    def read(self):
+        table = super().read()
+        _Counted.largest = max(_Counted.largest, table.num_rows)
+        return table

@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate.artifacts.store import StoredRows
-from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, no_progress
+from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, no_progress, write_parts
 
 ShardCall = tuple[Stage, StageConfig, dict[str, "pa.Table | StoredRows"], "str | None"]
 """The stage, its config for this part, the part's inputs (where their rows lie, or tables), and the
@@ -136,8 +136,8 @@ class Sharded(Stage):
         shard_kept = (pq.read_table(path) for r in done for path in r.kept_parts) if on_disk else (r.kept for r in done)
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
         if on_disk:  # each joined part goes back to disk: this process holds one part at a time
-            kept, kept_parts = self.output_schema.empty_table(), tuple(_write_joined(parts / "joined", joined,
-                                                                                     self.output_schema))
+            kept = self.output_schema.empty_table()
+            kept_parts = tuple(write_parts(parts / "joined", joined, self.output_schema))
         else:
             kept, kept_parts = pa.concat_tables(list(joined)), ()
         return StageResult(kept=kept, removed=removed, kept_parts=kept_parts,
@@ -156,16 +156,6 @@ class Sharded(Stage):
         if len(set(cards)) <= 1:
             return note + (cards[0] if cards else "")
         return note + "\n".join(f"#### Shard {i + 1} of {len(cards)}\n\n{c}" for i, c in enumerate(cards[:3]))
-
-
-def _write_joined(folder: Path, tables: Iterator[pa.Table], schema: pa.Schema) -> Iterator[str]:
-    """The joined parts as files in the artifact's own schema and compression, so a local store moves
-    them into the artifact instead of writing them a second time."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for i, table in enumerate(tables):
-        path = folder / f"{i:05d}.parquet"
-        pq.write_table(table.select(schema.names).cast(schema), path, compression="zstd")
-        yield str(path)
 
 
 def merge_metrics(parts: list[dict[str, Any]]) -> dict[str, Any]:

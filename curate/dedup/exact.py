@@ -17,29 +17,42 @@ placeholder are both kept (counted as ``equal_only_after_redaction``). Records
 without a raw digest are grouped by their text alone.
 
 The first record in input order is kept (deterministic and cheap); every later
-copy is removed with ``duplicate_of`` set to the kept id. Memory: the rows as
-Python objects plus a 16-byte digest per distinct conversation and prompt;
-measured peak above the input table ~480 MB per 100k records
-(bench/dedup/memory.py, 60k records).
+copy is removed with ``duplicate_of`` set to the kept id.
+
+Memory: the step never holds its input. It reads ``batch_rows`` rows at a time
+(from the input artifact's Parquet row groups), writes each row's keys (position,
+id and three 16-byte digests) to Parquet in a temporary folder, groups those with
+Polars' streaming engine, and reads the input a second time to write the kept
+rows out in parts (where the store gives the step a parts folder; held in memory
+otherwise, as when called on a table). What stays in memory is the rows of one
+batch, the group-by's state (~50 bytes per distinct conversation) and the
+positions of the removed and flagged rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import Field
 
 from curate.dedup.clusters import example_pairs_md, flag_meta
+from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table,
+                          write_parts)
 from curate.views import View, normalise_for_match, view_text
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 
 
 class ExactConfig(StageConfig):
     view: View = Field(default="conversation", description="Records whose view matches form a group (conversation: same first user turn); only whole-conversation copies are removed, other members are flagged.")
+    batch_rows: int = Field(default=20_000, ge=1, json_schema_extra=EXECUTION,
+                            description="Rows read, hashed and written at a time; with the keys grouped on disk, the step's memory follows this, not the input's size.")
 
 
 def _digest(text: str) -> bytes:
@@ -52,53 +65,112 @@ def raw_digest(meta: str | None) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _batches(records, size: int) -> Iterator[tuple[int, pa.Table]]:
+    """``(offset, rows)`` of a table or of stored rows (``StoredRows``: read one batch at a time)."""
+    for start in range(0, records.num_rows, size):
+        part = records.slice(start, size)
+        yield start, part if isinstance(part, pa.Table) else part.read()
+
+
+_KEYS = pa.schema([("idx", pa.int64()), ("id", pa.string()), ("text", pa.binary()), ("copy", pa.binary()),
+                   ("group", pa.binary())])
+
+
+def _keys(batch: pa.Table, offset: int, group_view: View) -> pa.Table:
+    """Per row: its position, id, the digest of its normalised conversation, of that with its raw
+    digest (what makes a copy) and of its group view."""
+    rows = batch.select(["id", "messages", "meta"]).to_pylist()
+    text = [_digest(view_text(r["messages"], "conversation")) for r in rows]
+    copy = [hashlib.blake2b(t + raw_digest(r["meta"]).encode(), digest_size=16).digest() for t, r in zip(text, rows)]
+    group = [_digest(view_text(r["messages"], group_view)) for r in rows]
+    return pa.table([pa.array(range(offset, offset + len(rows)), pa.int64()), [r["id"] for r in rows], text, copy, group],
+                    schema=_KEYS)
+
+
 class DedupExact(Stage):
     name = "dedup_exact"
     version = "3"
     Config = ExactConfig
     output_schema = CONVERSATION
+    inputs_by_location = True
 
     def run(self, inputs: Mapping[str, pa.Table], config: ExactConfig, ctx: StageContext) -> StageResult:
-        table = inputs["records"]
+        records = inputs["records"]
         group_view: View = config.view if config.view != "conversation" else "first_user"
-        first: dict[tuple[bytes, str], int] = {}
-        redacted_seen: set[bytes] = set()
-        groups: dict[bytes, list[int]] = {}
-        keep_mask, removed, examples = [], [], []
-        only_after_redaction = 0
-        rows = table.select(["id", "messages", "meta"]).to_pylist()
-        for i, row in enumerate(ctx.progress(rows, total=len(rows), description="dedup_exact")):
-            whole = view_text(row["messages"], "conversation")
-            digest = _digest(whole)
-            kept_at = first.setdefault((digest, raw_digest(row["meta"])), i)
-            only_after_redaction += kept_at == i and digest in redacted_seen
-            redacted_seen.add(digest)
-            keep_mask.append(kept_at == i)
-            if kept_at != i:
-                kept_id = rows[kept_at]["id"]
-                removed.append({
-                    "id": row["id"], "stage": self.name, "reason": "exact_duplicate",
-                    "detail": f"same normalised conversation as {kept_id}",
-                    "duplicate_of": kept_id, "score": 1.0,
-                })
-                if len(examples) < 3:
-                    examples.append((whole, view_text(rows[kept_at]["messages"], "conversation"), 1.0))
-            else:
-                groups.setdefault(_digest(view_text(row["messages"], group_view)), []).append(i)
-        flagged = {i: rows[members[0]]["id"] for members in groups.values() if len(members) > 1 for i in members}
-        kept_index = [i for i, keep in enumerate(keep_mask) if keep]
-        position = {i: p for p, i in enumerate(kept_index)}
-        kept = flag_meta(table.filter(pa.array(keep_mask, pa.bool_())), {position[i]: g for i, g in flagged.items()}, "same_prompt_group")
+        batches = -(-records.num_rows // config.batch_rows)
+        with tempfile.TemporaryDirectory(prefix="dedup_exact-") as tmp:
+            for offset, batch in ctx.progress(_batches(records, config.batch_rows), total=batches,
+                                              description="dedup_exact: hashing"):
+                pq.write_table(_keys(batch, offset, group_view), Path(tmp) / f"keys-{offset:012d}.parquet")
+            keys = pl.scan_parquet(Path(tmp) / "keys-*.parquet") if batches else pl.LazyFrame(schema=pl.from_arrow(_KEYS.empty_table()).schema)
+            duplicate_of, flagged, only_after_redaction = _decide(keys)
+        examples_of = dict(sorted(duplicate_of.items())[:3])
+        texts: dict[int, str] = {}
+        removed: list[pa.Table] = []
+        kept_batches = self._kept(records, config, ctx, duplicate_of, flagged, examples_of, texts, removed)
+        if ctx.shard_parts is not None:
+            kept = CONVERSATION.empty_table()
+            kept_parts = tuple(write_parts(ctx.shard_parts / "kept", kept_batches, CONVERSATION))
+        else:
+            kept, kept_parts = pa.concat_tables([b.cast(CONVERSATION) for b in kept_batches] or [CONVERSATION.empty_table()]), ()
+        examples = [(texts[i], texts[k], 1.0) for i, (k, _) in examples_of.items()]
         return StageResult(
             kept=kept,
-            removed=removed_table(removed, source=table),
+            kept_parts=kept_parts,
+            removed=pa.concat_tables(removed) if removed else removed_table([]),
+            rows_in=records.num_rows,
             metrics={
                 "view": config.view,
-                "duplicate_groups": len({r["duplicate_of"] for r in removed}),
-                "duplicates_removed": len(removed),
+                "duplicate_groups": len({kept_id for _, kept_id in duplicate_of.values()}),
+                "duplicates_removed": len(duplicate_of),
                 "equal_only_after_redaction": only_after_redaction,
                 "same_prompt_groups": len(set(flagged.values())),
                 "same_prompt_records": len(flagged),
             },
             card=example_pairs_md(examples, "Exact duplicate pairs"),
         )
+
+    def _kept(self, records, config: ExactConfig, ctx: StageContext, duplicate_of: dict[int, tuple[int, str]],
+              flagged: dict[int, str], examples_of: dict[int, tuple[int, str]], texts: dict[int, str],
+              removed: list[pa.Table]) -> Iterator[pa.Table]:
+        """The second read: each batch's kept rows (flagged), its removed rows into ``removed`` and the
+        texts of the example pairs into ``texts``."""
+        wanted = set(examples_of) | {k for k, _ in examples_of.values()}
+        batches = -(-records.num_rows // config.batch_rows)
+        for offset, batch in ctx.progress(_batches(records, config.batch_rows), total=batches,
+                                          description="dedup_exact: writing"):
+            positions = range(offset, offset + batch.num_rows)
+            for i in wanted.intersection(positions):
+                texts[i] = view_text(batch.column("messages")[i - offset].as_py(), "conversation")
+            gone = [i for i in positions if i in duplicate_of]
+            if gone:
+                ids = batch.column("id").to_pylist()
+                removed.append(removed_table([{
+                    "id": ids[i - offset], "stage": self.name, "reason": "exact_duplicate",
+                    "detail": f"same normalised conversation as {duplicate_of[i][1]}",
+                    "duplicate_of": duplicate_of[i][1], "score": 1.0} for i in gone], source=batch))
+            keep = [i not in duplicate_of for i in positions]
+            kept = batch.filter(pa.array(keep, pa.bool_())) if gone else batch
+            at = {i: p for p, i in enumerate(i for i, k in zip(positions, keep) if k)}
+            yield flag_meta(kept, {at[i]: flagged[i] for i in at.keys() & flagged.keys()}, "same_prompt_group")
+
+
+def _decide(keys: pl.LazyFrame) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:
+    """From the rows' keys, grouped on disk by Polars' streaming engine: ``{removed position: (kept
+    position, kept id)}``, ``{kept position: its group's first id}`` for groups of two or more kept
+    rows, and how many kept rows share their redacted text with an earlier, different original."""
+    firsts = keys.group_by("copy").agg(pl.col("idx").min().alias("first"))
+    copies = (keys.join(firsts, on="copy").filter(pl.col("idx") != pl.col("first"))
+              .join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("kept_id")), on="first")
+              .select("idx", "first", "kept_id").collect(engine="streaming"))
+    duplicate_of = {i: (k, kid) for i, k, kid in copies.iter_rows()}
+    gone = pl.Series("idx", list(duplicate_of), dtype=pl.Int64)
+    kept = keys.filter(~pl.col("idx").is_in(gone))
+    groups = (kept.group_by("group").agg(pl.col("idx").min().alias("first"), pl.len().alias("size"))
+              .filter(pl.col("size") > 1))
+    members = (kept.join(groups, on="group").join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("group_id")),
+                                                   on="first")
+               .select("idx", "group_id").collect(engine="streaming"))
+    flagged = dict(members.iter_rows())
+    originals = keys.group_by("text").agg(pl.col("copy").n_unique().alias("n")).select((pl.col("n") - 1).sum())
+    return duplicate_of, flagged, int(originals.collect(engine="streaming").item() or 0)

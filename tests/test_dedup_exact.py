@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import typing
 
 from curate.artifacts import run_stage
-from curate.artifacts.store import StoredRows
 from curate.dedup.exact import DedupExact, ExactConfig
 from curate.ingest.stage import Ingest, IngestConfig, Source
 from curate.stage import StageContext, removed_table
-from tests.conftest import conversation, conversations_table
+from tests.conftest import CountedRows, conversation, conversations_table
 
 
 def test_finds_the_13_groups_of_exact_duplicates_in_alpaca_demo(store, shared_datasets):
@@ -76,26 +73,10 @@ def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_
     given = store.write("given", "v1", conversations_table(rows), removed_table([]),
                         {"stage": "given", "rows": {"in": 60, "kept": 60, "removed": 0}}, "")
     whole = run_stage(DedupExact(), ExactConfig(batch_rows=1000), {"records": given}, store)
-    batched = DedupExact().run({"records": _Counted.of(store.rows_of(given))}, ExactConfig(batch_rows=8), StageContext())
-    assert _Counted.largest == 8
+    batched = DedupExact().run({"records": CountedRows.of(store.rows_of(given))}, ExactConfig(batch_rows=8), StageContext())
+    assert CountedRows.largest == 8
     assert run_stage(DedupExact(), ExactConfig(batch_rows=8), {"records": given}, store).version == whole.version
     assert batched.kept.to_pylist() == store.read(whole).to_pylist()
     assert batched.removed.to_pylist() == store.read_removed(whole).to_pylist()
     assert batched.metrics == whole.manifest["metrics"]
     assert whole.manifest["metrics"]["duplicates_removed"] > 0 and whole.manifest["metrics"]["same_prompt_records"] > 0
-
-
-@dataclasses.dataclass(frozen=True)
-class _Counted(StoredRows):
-    """Stored rows that note the most rows one read returned."""
-
-    largest: typing.ClassVar[int] = 0
-
-    @classmethod
-    def of(cls, rows: StoredRows) -> _Counted:
-        return cls(**dataclasses.asdict(rows))
-
-    def read(self):
-        table = super().read()
-        _Counted.largest = max(_Counted.largest, table.num_rows)
-        return table

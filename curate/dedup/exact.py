@@ -43,7 +43,7 @@ import pyarrow.parquet as pq
 from pydantic import Field
 
 from curate.dedup.clusters import example_pairs_md, flag_meta
-from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table,
+from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, removed_table,
                           write_parts)
 from curate.views import View, normalise_for_match, view_text
 from schemas import CONVERSATION
@@ -63,13 +63,6 @@ def raw_digest(meta: str | None) -> str:
     """``meta.raw_digest`` as redact_pii wrote it, or "" when the record was never redacted."""
     value = json.loads(meta or "{}").get("raw_digest")
     return value if isinstance(value, str) else ""
-
-
-def _batches(records, size: int) -> Iterator[tuple[int, pa.Table]]:
-    """``(offset, rows)`` of a table or of stored rows (``StoredRows``: read one batch at a time)."""
-    for start in range(0, records.num_rows, size):
-        part = records.slice(start, size)
-        yield start, part if isinstance(part, pa.Table) else part.read()
 
 
 _KEYS = pa.schema([("idx", pa.int64()), ("id", pa.string()), ("text", pa.binary()), ("copy", pa.binary()),
@@ -97,12 +90,12 @@ class DedupExact(Stage):
     def run(self, inputs: Mapping[str, pa.Table], config: ExactConfig, ctx: StageContext) -> StageResult:
         records = inputs["records"]
         group_view: View = config.view if config.view != "conversation" else "first_user"
-        batches = -(-records.num_rows // config.batch_rows)
+        count = -(-records.num_rows // config.batch_rows)
         with tempfile.TemporaryDirectory(prefix="dedup_exact-") as tmp:
-            for offset, batch in ctx.progress(_batches(records, config.batch_rows), total=batches,
+            for offset, batch in ctx.progress(batches(records, config.batch_rows), total=count,
                                               description="dedup_exact: hashing"):
                 pq.write_table(_keys(batch, offset, group_view), Path(tmp) / f"keys-{offset:012d}.parquet")
-            keys = pl.scan_parquet(Path(tmp) / "keys-*.parquet") if batches else pl.LazyFrame(schema=pl.from_arrow(_KEYS.empty_table()).schema)
+            keys = pl.scan_parquet(Path(tmp) / "keys-*.parquet") if count else pl.LazyFrame(schema=pl.from_arrow(_KEYS.empty_table()).schema)
             duplicate_of, flagged, only_after_redaction = _decide(keys)
         examples_of = dict(sorted(duplicate_of.items())[:3])
         texts: dict[int, str] = {}
@@ -136,8 +129,8 @@ class DedupExact(Stage):
         """The second read: each batch's kept rows (flagged), its removed rows into ``removed`` and the
         texts of the example pairs into ``texts``."""
         wanted = set(examples_of) | {k for k, _ in examples_of.values()}
-        batches = -(-records.num_rows // config.batch_rows)
-        for offset, batch in ctx.progress(_batches(records, config.batch_rows), total=batches,
+        count = -(-records.num_rows // config.batch_rows)
+        for offset, batch in ctx.progress(batches(records, config.batch_rows), total=count,
                                           description="dedup_exact: writing"):
             positions = range(offset, offset + batch.num_rows)
             for i in wanted.intersection(positions):

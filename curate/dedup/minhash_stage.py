@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import Field, model_validator
 
 from curate.dedup.clusters import (
@@ -50,7 +49,7 @@ from curate.dedup.minhash import (
     signatures,
     write_shard,
 )
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, removed_table, write_parts
 from schemas import CONVERSATION
 
 
@@ -69,7 +68,7 @@ class MinhashConfig(StageConfig):
     boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Shingles in more than this share of one source's rows (tool preambles, system prompts, templates) do not count toward similarity; 1 turns it off.")
     boilerplate_min_rows: int = Field(default=BOILERPLATE_MIN_ROWS, ge=2, description="...and in at least this many rows, so a few true copies in a small source stay duplicates.")
     seed: int = Field(default=1, description="MinHash permutation seed.")
-    shard_rows: int = Field(default=50_000, ge=1, le=1_000_000, description="Records per scratch shard (bounds RAM).")
+    shard_rows: int = Field(default=50_000, ge=1, le=1_000_000, description="Records read, hashed and written to a scratch shard at a time: the step reads its input by location, so this, not the input, bounds the rows it holds.")
     max_bucket: int = Field(default=64, ge=2, le=10_000, description="Buckets larger than this are verified against leaders, not all pairs.")
 
     @model_validator(mode="after")
@@ -81,6 +80,11 @@ class MinhashConfig(StageConfig):
         return self
 
 
+def _most_common(spans: Counter, limit: int) -> list[tuple[str, int]]:
+    """The most frequent spans, ties by text: the sample's order comes from a group-by that keeps none."""
+    return sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
 def boilerplate_md(spans: Counter, names: Sequence[str], found: Mapping[int, np.ndarray], limit: int = 8) -> str:
     if not found:
         return "### Boilerplate\n\nNo shingle is shared by enough rows of one source to count as boilerplate.\n"
@@ -89,7 +93,7 @@ def boilerplate_md(spans: Counter, names: Sequence[str], found: Mapping[int, np.
              f"Shingles left out of similarity because too many rows of one source share them ({per_source}). "
              "Most frequent runs of text they cover (from a sample of rows):", "",
              "| rows | text |", "|---:|---|"]
-    for text, count in spans.most_common(limit):
+    for text, count in _most_common(spans, limit):
         lines.append(f"| {count} | {shorten(text, 120).replace('|', chr(92) + '|')} |")
     return "\n".join(lines) + "\n"
 
@@ -99,35 +103,40 @@ class DedupMinhash(Stage):
     version = "3"
     Config = MinhashConfig
     output_schema = CONVERSATION
+    inputs_by_location = True
 
     def run(self, inputs: Mapping[str, pa.Table], config: MinhashConfig, ctx: StageContext) -> StageResult:
-        table = inputs["records"]
+        records = inputs["records"]
         b, r = bands_rows(config.threshold, config.num_perm, config.bands, config.rows)
-        n = table.num_rows
-        messages = table.column("messages")
-        encoded = pc.dictionary_encode(table.column("source").combine_chunks())
-        names = encoded.dictionary.to_pylist()
-        doc_source = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-        cutoffs = dict(enumerate(boilerplate_cutoffs(
-            dict(zip(names, np.bincount(doc_source, minlength=len(names)).tolist())),
-            config.boilerplate_share, config.boilerplate_min_rows).values()))
+        n = records.num_rows
         starts = range(0, n, config.shard_rows)
 
-        def shard_texts(start: int) -> list[str]:
-            return [view_text(m, config.view) for m in messages.slice(start, config.shard_rows).to_pylist()]
+        def texts_of(batch: pa.Table) -> list[str]:
+            return [view_text(m, config.view) for m in batch.column("messages").to_pylist()]
 
         with tempfile.TemporaryDirectory(prefix="dedup-minhash-") as scratch:
             folder = Path(scratch)
-            boilerplate: dict[int, np.ndarray] = {}
-            if config.boilerplate_share < 1:
-                for shard, start in enumerate(ctx.progress(starts, total=len(starts), description="dedup_minhash boilerplate")):
-                    hashes, doc = shingle_hashes(shard_texts(start), config.shingle, config.ngram)
-                    shingle_counts(hashes, doc, doc_source[start : start + config.shard_rows]).write_parquet(
-                        folder / f"counts-{shard:05d}.parquet")
-                boilerplate = boilerplate_shingles(folder, cutoffs)
-            for shard, start in enumerate(ctx.progress(starts, total=len(starts), description="dedup_minhash signatures")):
-                sig, present = signatures(shard_texts(start), config.shingle, config.ngram, config.num_perm, config.seed,
-                                          doc_source[start : start + config.shard_rows], boilerplate)
+            names: dict[str, int] = {}
+            codes: list[np.ndarray] = []
+            # first read: each row's source (a code), and where boilerplate is looked for, its shingle counts
+            for shard, (start, batch) in enumerate(ctx.progress(batches(records, config.shard_rows), total=len(starts),
+                                                               description="dedup_minhash sources")):
+                code = np.fromiter((names.setdefault(s, len(names)) for s in batch.column("source").to_pylist()),
+                                   dtype=np.int32, count=batch.num_rows)
+                codes.append(code)
+                if config.boilerplate_share < 1:
+                    hashes, doc = shingle_hashes(texts_of(batch), config.shingle, config.ngram)
+                    shingle_counts(hashes, doc, code).write_parquet(folder / f"counts-{shard:05d}.parquet")
+            doc_source = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+            names_list = list(names)
+            cutoffs = dict(enumerate(boilerplate_cutoffs(
+                dict(zip(names_list, np.bincount(doc_source, minlength=len(names_list)).tolist())),
+                config.boilerplate_share, config.boilerplate_min_rows).values()))
+            boilerplate: dict[int, np.ndarray] = boilerplate_shingles(folder, cutoffs) if config.boilerplate_share < 1 else {}
+            for shard, (start, batch) in enumerate(ctx.progress(batches(records, config.shard_rows), total=len(starts),
+                                                               description="dedup_minhash signatures")):
+                sig, present = signatures(texts_of(batch), config.shingle, config.ngram, config.num_perm, config.seed,
+                                          doc_source[start : start + batch.num_rows], boilerplate)
                 if present.any():
                     write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r)
             scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
@@ -136,7 +145,8 @@ class DedupMinhash(Stage):
             involved = sorted({d for p in pairs for d in p} | {d for g in large for d in g})
             sigs = {} if config.verify else load_signatures(folder, involved, config.num_perm)
 
-        rows = dict(zip(involved, table.take(pa.array(involved, pa.int64())).select(["messages", "meta"]).to_pylist())) if involved else {}
+        sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
+        rows, sampled = _rows_at(records, config.shard_rows, involved, sample, ctx)
         sets: dict[int, set[int]] = {}
         if config.verify and involved:
             sets = dict(zip(involved, shingle_sets([view_text(rows[d]["messages"], config.view) for d in involved],
@@ -152,30 +162,70 @@ class DedupMinhash(Stage):
         same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
         resolution = resolve(edges, rows, config.keeper, config.quality_key, same_answer)
 
-        ids = table.column("id").to_pylist()
+        ids = {d: row["id"] for d, row in rows.items()}  # every removed row and every keeper is involved
         measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
-        removed = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
-        drop = np.zeros(n, dtype=bool)
-        drop[list(resolution.removed)] = True
-        kept = table.filter(pa.array(~drop))
-        position = {int(i): p for p, i in enumerate(np.flatnonzero(~drop))}
-        kept = flag_meta(kept, {position[i]: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group")
+        removed_rows = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
+        removed: list[pa.Table] = []
+        kept_batches = _kept(records, config.shard_rows, resolution, ids, removed_rows, removed, ctx)
+        if ctx.shard_parts is not None:
+            kept, kept_parts = CONVERSATION.empty_table(), tuple(write_parts(ctx.shard_parts / "kept", kept_batches, CONVERSATION))
+        else:
+            kept, kept_parts = pa.concat_tables([t.cast(CONVERSATION) for t in kept_batches] or [CONVERSATION.empty_table()]), ()
 
         examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
                      resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]
-        sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
-        spans = boilerplate_spans([view_text(m, config.view) for m in table.take(pa.array(sample, pa.int64())).column("messages").to_pylist()],
-                                  doc_source[sample], boilerplate, config.shingle, config.ngram) if sample else Counter()
+        spans = boilerplate_spans([view_text(sampled[i], config.view) for i in sample], doc_source[sample], boilerplate, config.shingle,
+                                  config.ngram) if sample else Counter()
         metrics = {
             "view": config.view, "shingle": f"{config.shingle} {config.ngram}-grams", "num_perm": config.num_perm,
             "threshold": config.threshold, "bands": b, "rows": r,
             "candidate_pairs": len(pairs), "large_buckets": len(large), "verified_pairs": len(edges),
             "clusters": resolution.components, "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
-            "near_duplicates_removed": len(removed), "flagged_groups": len(set(resolution.flagged.values())),
-            "boilerplate_shingles": {names[c]: int(len(h)) for c, h in sorted(boilerplate.items())},
-            "boilerplate_examples": [shorten(t, 120) for t, _ in spans.most_common(5)],
+            "near_duplicates_removed": len(removed_rows), "flagged_groups": len(set(resolution.flagged.values())),
+            "boilerplate_shingles": {names_list[c]: int(len(h)) for c, h in sorted(boilerplate.items())},
+            "boilerplate_examples": [shorten(t, 120) for t, _ in _most_common(spans, 5)],
             "scratch_bytes": scratch_bytes,
         }
         card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
-                          split_md(resolution), boilerplate_md(spans, names, boilerplate)])
-        return StageResult(kept=kept, removed=removed_table(removed, source=table), metrics=metrics, card=card)
+                          split_md(resolution), boilerplate_md(spans, names_list, boilerplate)])
+        return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
+                           removed=pa.concat_tables(removed) if removed else removed_table([]))
+
+
+def _rows_at(records, size: int, involved: Sequence[int], sample: Sequence[int], ctx: StageContext,
+             ) -> tuple[dict[int, dict], dict[int, str]]:
+    """A read for the rows candidate pairs name (id, messages, meta: what verification and the keeper
+    policy read) and the raw messages of the boilerplate sample, by position."""
+    wanted, spans = set(involved), set(sample)
+    rows: dict[int, dict] = {}
+    sampled: dict[int, list] = {}
+    if not wanted and not spans:
+        return rows, {}
+    for start, batch in ctx.progress(batches(records, size), total=-(-records.num_rows // size),
+                                     description="dedup_minhash candidates"):
+        here = [i for i in range(start, start + batch.num_rows) if i in wanted or i in spans]
+        if not here:
+            continue
+        picked = batch.take(pa.array([i - start for i in here], pa.int64())).select(["id", "messages", "meta"]).to_pylist()
+        for i, row in zip(here, picked):
+            if i in wanted:
+                rows[i] = row
+            if i in spans:
+                sampled[i] = row["messages"]
+    return rows, sampled
+
+
+def _kept(records, size: int, resolution, ids: Mapping[int, str], removed_rows: list[dict], removed: list[pa.Table],
+          ctx: StageContext) -> Iterator[pa.Table]:
+    """The last read: each batch's kept rows, flagged, and its removed rows (with their records) into ``removed``."""
+    by_id = {row["id"]: row for row in removed_rows}
+    for start, batch in ctx.progress(batches(records, size), total=-(-records.num_rows // size),
+                                     description="dedup_minhash writing"):
+        positions = range(start, start + batch.num_rows)
+        keep = [i not in resolution.removed for i in positions]
+        gone = [by_id[ids[i]] for i, k in zip(positions, keep) if not k]
+        if gone:
+            removed.append(removed_table(gone, source=batch))
+        at = {i: p for p, i in enumerate(i for i, k in zip(positions, keep) if k)}
+        kept = batch.filter(pa.array(keep, pa.bool_())) if gone else batch
+        yield flag_meta(kept, {at[i]: ids[g] for i, g in resolution.flagged.items() if i in at}, "near_dup_group")

@@ -382,15 +382,14 @@ def name_words(span: str) -> list[str]:
 
 
 def _not_a_name(text: str, start: int, end: int) -> bool:
-    """Whether the span is no name at all, whoever's details stand beside it: everyday words
-    ("Transparent Screens"; a single one only where no list has it as a first name, since "Will" or
-    "Hope" beside an e-mail address sign it), a word holding an acronym ("SARS-CoV"), part of a
-    listed title ("Trinity Church", "Statue of Liberty"). A contact detail nearby makes a name
-    private; it does not make a word a name."""
+    """Whether the span is no name at all, whoever's details stand beside it: everyday words that do
+    not open with a first name ("Transparent Screens"; "Mark Price" or "Hope" beside an e-mail address
+    is someone), a word holding an acronym ("SARS-CoV"), part of a listed title ("Trinity Church",
+    "Statue of Liberty"). A contact detail nearby makes a name private; it does not make a word a name."""
     words = name_words(text[start:end])
     greeted = _GREETING_BEFORE.search(text, max(0, start - 8), start)  # "Dear Martin" is a novel, and a letter
     return (not words or any(map(_a_thing_word, words)) or (not greeted and _in_a_title(text, start, end))
-            or (all(everyday_word(w) for w in words) and (len(words) > 1 or not is_first_name(words[0]))))
+            or (all(everyday_word(w) for w in words) and not is_first_name(words[0])))
 
 
 _ACRONYM_INSIDE = re.compile(r"[a-z][A-Z]{2,}|^[A-Z]{2,}s$|^[A-Z]{3,}-|-[A-Z]{3,}$")

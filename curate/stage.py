@@ -192,11 +192,13 @@ def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) ->
     return pa.Table.from_pylist(filled, schema=REMOVED)
 
 
-def batches(records, size: int) -> Iterator[tuple[int, pa.Table]]:
+def batches(records, size: int, progress: Progress = no_progress, description: str = "",
+            ) -> Iterator[tuple[int, pa.Table]]:
     """``(offset, rows)`` of a step's input ``size`` rows at a time, whether it came as a table or by
     location (``StoredRows``, for a stage with ``inputs_by_location``: each batch read on its own, so
-    the step never holds its input)."""
-    for start in range(0, records.num_rows, size):
+    the step never holds its input), shown as one ``progress`` step per batch."""
+    starts = range(0, records.num_rows, size)
+    for start in progress(starts, total=len(starts), description=description):
         part = records.slice(start, size)
         yield start, part if isinstance(part, pa.Table) else part.read()
 
@@ -205,6 +207,15 @@ ROW_GROUP_ROWS = 10_000
 """Rows per Parquet row group in every artifact part: the unit a reader of some rows
 (``StoredRows``, a step that reads its input in batches) reads at least, so reading in
 batches holds a batch, not a whole part."""
+
+
+def kept_output(tables: Iterable[pa.Table], schema: pa.Schema, folder: Path | None) -> tuple[pa.Table, tuple[str, ...]]:
+    """``(kept, kept_parts)`` for a ``StageResult`` from kept rows made a part at a time: written to
+    ``folder`` as parts (the step's parts folder, which a local store gives), or joined in memory
+    where there is none (an object store, a stage called on a table)."""
+    if folder is not None:
+        return schema.empty_table(), tuple(write_parts(folder, tables, schema))
+    return pa.concat_tables([t.select(schema.names).cast(schema) for t in tables] or [schema.empty_table()]), ()
 
 
 def write_parts(folder: Path, tables: Iterable[pa.Table], schema: pa.Schema) -> Iterator[str]:

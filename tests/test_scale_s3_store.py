@@ -57,8 +57,8 @@ def _records() -> pa.Table:
 
 
 def test_a_stage_run_round_trips_through_s3_and_is_reused(s3_store, store):
-    source = store.write("ingest", "v0", _records(), REMOVED.empty_table(), {"stage": "ingest", "rows": {"in": 3}}, "")
-    source_s3 = s3_store.write("ingest", "v0", _records(), REMOVED.empty_table(), {"stage": "ingest", "rows": {"in": 3}}, "card")
+    source = store.write("ingest", "v0", _records(), REMOVED.empty_table(), {"stage": "ingest", "rows": {"in": 3, "kept": 3, "removed": 0}}, "")
+    source_s3 = s3_store.write("ingest", "v0", _records(), REMOVED.empty_table(), {"stage": "ingest", "rows": {"in": 3, "kept": 3, "removed": 0}}, "card")
     local = run_stage(DedupExact(), DedupExact.Config(), {"records": source}, store)
     remote = run_stage(DedupExact(), DedupExact.Config(), {"records": source_s3}, s3_store)
 

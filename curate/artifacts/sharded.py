@@ -34,7 +34,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate.artifacts.store import StoredRows
-from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, no_progress, write_parts
+from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, kept_output, no_progress
 
 ShardCall = tuple[Stage, StageConfig, dict[str, "pa.Table | StoredRows"], "str | None"]
 """The stage, its config for this part, the part's inputs (where their rows lie, or tables), and the
@@ -135,11 +135,8 @@ class Sharded(Stage):
         on_disk = parts is not None and all(r.kept_parts for r in done)
         shard_kept = (pq.read_table(path) for r in done for path in r.kept_parts) if on_disk else (r.kept for r in done)
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
-        if on_disk:  # each joined part goes back to disk: this process holds one part at a time
-            kept = self.output_schema.empty_table()
-            kept_parts = tuple(write_parts(parts / "joined", joined, self.output_schema))
-        else:
-            kept, kept_parts = pa.concat_tables(list(joined)), ()
+        # on disk, each joined part goes back to disk: this process holds one part at a time
+        kept, kept_parts = kept_output(joined, self.output_schema, parts / "joined" if on_disk else None)
         return StageResult(kept=kept, removed=removed, kept_parts=kept_parts,
                            metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
                            card=self._card(done, card), rows_in=rows_in)

@@ -267,13 +267,7 @@ class ArtifactStore:
         root = str(self.root)
         if isinstance(artifact.path, Path) and artifact.path != self.path_for(artifact.stage, artifact.version):
             root = str(artifact.path.parents[1])
-        kept = artifact.rows.get("kept")
-        if kept is None:  # a manifest written by hand: the Parquet footers count the rows
-            kept = 0
-            for name in self.data_files(artifact):
-                with self.fs.open(name, "rb") as fh:
-                    kept += pq.ParquetFile(fh).metadata.num_rows
-        return StoredRows(root, self.storage_options, artifact.stage, artifact.version, 0, kept)
+        return StoredRows(root, self.storage_options, artifact.stage, artifact.version, 0, artifact.rows["kept"])
 
     def read_rows(self, artifact: Artifact, start: int, count: int) -> pa.Table:
         """Kept rows ``[start, start + count)``, reading only the Parquet row groups that hold them."""

@@ -42,9 +42,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from curate.dedup.clusters import example_pairs_md, flag_meta
-from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, removed_table,
-                          write_parts)
+from curate.dedup.clusters import example_pairs_md, kept_batch
+from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output,
+                          removed_table)
 from curate.views import View, normalise_for_match, view_text
 from schemas import CONVERSATION
 
@@ -90,22 +90,17 @@ class DedupExact(Stage):
     def run(self, inputs: Mapping[str, pa.Table], config: ExactConfig, ctx: StageContext) -> StageResult:
         records = inputs["records"]
         group_view: View = config.view if config.view != "conversation" else "first_user"
-        count = -(-records.num_rows // config.batch_rows)
         with tempfile.TemporaryDirectory(prefix="dedup_exact-") as tmp:
-            for offset, batch in ctx.progress(batches(records, config.batch_rows), total=count,
-                                              description="dedup_exact: hashing"):
+            for offset, batch in batches(records, config.batch_rows, ctx.progress, "dedup_exact: hashing"):
                 pq.write_table(_keys(batch, offset, group_view), Path(tmp) / f"keys-{offset:012d}.parquet")
-            keys = pl.scan_parquet(Path(tmp) / "keys-*.parquet") if count else pl.LazyFrame(schema=pl.from_arrow(_KEYS.empty_table()).schema)
+            keys = pl.scan_parquet(Path(tmp) / "keys-*.parquet") if records.num_rows \
+                else pl.LazyFrame(schema=pl.from_arrow(_KEYS.empty_table()).schema)
             duplicate_of, flagged, only_after_redaction = _decide(keys)
         examples_of = dict(sorted(duplicate_of.items())[:3])
         texts: dict[int, str] = {}
         removed: list[pa.Table] = []
         kept_batches = self._kept(records, config, ctx, duplicate_of, flagged, examples_of, texts, removed)
-        if ctx.shard_parts is not None:
-            kept = CONVERSATION.empty_table()
-            kept_parts = tuple(write_parts(ctx.shard_parts / "kept", kept_batches, CONVERSATION))
-        else:
-            kept, kept_parts = pa.concat_tables([b.cast(CONVERSATION) for b in kept_batches] or [CONVERSATION.empty_table()]), ()
+        kept, kept_parts = kept_output(kept_batches, CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
         examples = [(texts[i], texts[k], 1.0) for i, (k, _) in examples_of.items()]
         return StageResult(
             kept=kept,
@@ -129,9 +124,7 @@ class DedupExact(Stage):
         """The second read: each batch's kept rows (flagged), its removed rows into ``removed`` and the
         texts of the example pairs into ``texts``."""
         wanted = set(examples_of) | {k for k, _ in examples_of.values()}
-        count = -(-records.num_rows // config.batch_rows)
-        for offset, batch in ctx.progress(batches(records, config.batch_rows), total=count,
-                                          description="dedup_exact: writing"):
+        for offset, batch in batches(records, config.batch_rows, ctx.progress, "dedup_exact: writing"):
             positions = range(offset, offset + batch.num_rows)
             for i in wanted.intersection(positions):
                 texts[i] = view_text(batch.column("messages")[i - offset].as_py(), "conversation")
@@ -142,10 +135,7 @@ class DedupExact(Stage):
                     "id": ids[i - offset], "stage": self.name, "reason": "exact_duplicate",
                     "detail": f"same normalised conversation as {duplicate_of[i][1]}",
                     "duplicate_of": duplicate_of[i][1], "score": 1.0} for i in gone], source=batch))
-            keep = [i not in duplicate_of for i in positions]
-            kept = batch.filter(pa.array(keep, pa.bool_())) if gone else batch
-            at = {i: p for p, i in enumerate(i for i, k in zip(positions, keep) if k)}
-            yield flag_meta(kept, {at[i]: flagged[i] for i in at.keys() & flagged.keys()}, "same_prompt_group")
+            yield kept_batch(batch, offset, duplicate_of, flagged, "same_prompt_group")
 
 
 def _decide(keys: pl.LazyFrame) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:

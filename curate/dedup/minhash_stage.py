@@ -17,9 +17,9 @@ from curate.dedup.clusters import (
     KeeperPolicy,
     answers_match,
     example_pairs_md,
-    flag_meta,
     jaccard,
     keeper_key,
+    kept_batch,
     removal_rows,
     resolve,
     shorten,
@@ -49,7 +49,7 @@ from curate.dedup.minhash import (
     signatures,
     write_shard,
 )
-from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, removed_table, write_parts
+from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
 from schemas import CONVERSATION
 
 
@@ -109,7 +109,6 @@ class DedupMinhash(Stage):
         records = inputs["records"]
         b, r = bands_rows(config.threshold, config.num_perm, config.bands, config.rows)
         n = records.num_rows
-        starts = range(0, n, config.shard_rows)
 
         def texts_of(batch: pa.Table) -> list[str]:
             return [view_text(m, config.view) for m in batch.column("messages").to_pylist()]
@@ -119,8 +118,7 @@ class DedupMinhash(Stage):
             names: dict[str, int] = {}
             codes: list[np.ndarray] = []
             # first read: each row's source (a code), and where boilerplate is looked for, its shingle counts
-            for shard, (start, batch) in enumerate(ctx.progress(batches(records, config.shard_rows), total=len(starts),
-                                                               description="dedup_minhash sources")):
+            for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress, "dedup_minhash sources")):
                 code = np.fromiter((names.setdefault(s, len(names)) for s in batch.column("source").to_pylist()),
                                    dtype=np.int32, count=batch.num_rows)
                 codes.append(code)
@@ -133,8 +131,8 @@ class DedupMinhash(Stage):
                 dict(zip(names_list, np.bincount(doc_source, minlength=len(names_list)).tolist())),
                 config.boilerplate_share, config.boilerplate_min_rows).values()))
             boilerplate: dict[int, np.ndarray] = boilerplate_shingles(folder, cutoffs) if config.boilerplate_share < 1 else {}
-            for shard, (start, batch) in enumerate(ctx.progress(batches(records, config.shard_rows), total=len(starts),
-                                                               description="dedup_minhash signatures")):
+            for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress,
+                                                           "dedup_minhash signatures")):
                 sig, present = signatures(texts_of(batch), config.shingle, config.ngram, config.num_perm, config.seed,
                                           doc_source[start : start + batch.num_rows], boilerplate)
                 if present.any():
@@ -167,10 +165,7 @@ class DedupMinhash(Stage):
         removed_rows = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
         removed: list[pa.Table] = []
         kept_batches = _kept(records, config.shard_rows, resolution, ids, removed_rows, removed, ctx)
-        if ctx.shard_parts is not None:
-            kept, kept_parts = CONVERSATION.empty_table(), tuple(write_parts(ctx.shard_parts / "kept", kept_batches, CONVERSATION))
-        else:
-            kept, kept_parts = pa.concat_tables([t.cast(CONVERSATION) for t in kept_batches] or [CONVERSATION.empty_table()]), ()
+        kept, kept_parts = kept_output(kept_batches, CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
 
         examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
                      resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]
@@ -201,8 +196,7 @@ def _rows_at(records, size: int, involved: Sequence[int], sample: Sequence[int],
     sampled: dict[int, list] = {}
     if not wanted and not spans:
         return rows, {}
-    for start, batch in ctx.progress(batches(records, size), total=-(-records.num_rows // size),
-                                     description="dedup_minhash candidates"):
+    for start, batch in batches(records, size, ctx.progress, "dedup_minhash candidates"):
         here = [i for i in range(start, start + batch.num_rows) if i in wanted or i in spans]
         if not here:
             continue
@@ -219,13 +213,9 @@ def _kept(records, size: int, resolution, ids: Mapping[int, str], removed_rows: 
           ctx: StageContext) -> Iterator[pa.Table]:
     """The last read: each batch's kept rows, flagged, and its removed rows (with their records) into ``removed``."""
     by_id = {row["id"]: row for row in removed_rows}
-    for start, batch in ctx.progress(batches(records, size), total=-(-records.num_rows // size),
-                                     description="dedup_minhash writing"):
-        positions = range(start, start + batch.num_rows)
-        keep = [i not in resolution.removed for i in positions]
-        gone = [by_id[ids[i]] for i, k in zip(positions, keep) if not k]
+    flagged = {i: ids[g] for i, g in resolution.flagged.items()}
+    for start, batch in batches(records, size, ctx.progress, "dedup_minhash writing"):
+        gone = [by_id[ids[i]] for i in range(start, start + batch.num_rows) if i in resolution.removed]
         if gone:
             removed.append(removed_table(gone, source=batch))
-        at = {i: p for p, i in enumerate(i for i, k in zip(positions, keep) if k)}
-        kept = batch.filter(pa.array(keep, pa.bool_())) if gone else batch
-        yield flag_meta(kept, {at[i]: ids[g] for i, g in resolution.flagged.items() if i in at}, "near_dup_group")
+        yield kept_batch(batch, start, resolution.removed, flagged, "near_dup_group")

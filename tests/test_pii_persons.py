@@ -274,6 +274,43 @@ def test_public_figures_with_ordinary_names_are_kept(analyzer, text):
     assert persons(analyzer, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # lima (real): a passage about a known work leads the model to its figures at their first mention
+    "5. Place Anthology 5 on the third spot on the bookshelf. This stanza is a reference to Othello, "
+    "referring to the innocence of Desdemona and the lies of Iago.",
+    # alpaca_en_demo (real): a list of dwarf planets after the astronomers' union names them
+    'According to IAU, there are 8 planets in the solar system. The planet Pluto was redefined as a "Dwarf '
+    'Planet" in 2006. Apart from Pluto, there are a few more dwarf planets in the solar system like Ceres, '
+    "Eris, Haumea, and Makemake.",
+])
+def test_a_name_the_passage_before_it_foretells_is_a_known_works_figure(analyzer, text):
+    assert persons(analyzer, text) == []
+
+
+def test_an_invented_name_is_not_foretold_by_the_passage_before_it(analyzer):
+    # a passage that names places the model knows still cannot foresee an invented neighbour,
+    # nor does a name the text wrote before ("Tom") make its longer form ("Tommy") a known one
+    text = ("We flew to Lisbon in May and rented a flat in the Alfama district, above the Tagus. "
+            "On the second morning Sarah knocked on the door with a bag of oranges.")
+    assert persons(analyzer, text) == ["Sarah"]
+    play = ("[A boy (Tom) and a girl (Lila) are sitting on the floor of the Brooklyn flat.]\n\n"
+            "**Tom:** I want to be a superhero!\n\n**George:** (smiling) Is that so, Tommy?")
+    assert "Tommy" in persons(analyzer, play)
+
+
+def test_the_in_context_test_compares_the_passage_with_the_names_own_sentence():
+    from curate.pii.notability import known_in_context
+
+    model = PiiPolicy().known_names
+    passage = "To Kill a Mockingbird follows a young girl named Scout Finch and her father,"
+    assert known_in_context(model, passage, "\nTo Kill a Mockingbird follows a young girl named Scout Finch and her father,",
+                            "Atticus") is False  # the sentence alone foretells him as well: no lift
+    assert known_in_context(model, "Maycomb, Alabama, in the 1930s. Scout Finch lives with her brother Jem. Her father,",
+                            "\nHer father,", "Atticus")
+    assert not known_in_context(model, "Maycomb, Alabama, in the 1930s. Scout Finch lives with her brother Jem. Her father,",
+                                "\nHer father,", "Marek")
+
+
 def test_the_language_model_tells_a_public_full_name_from_an_invented_one():
     from curate.pii.notability import publicly_known
 
@@ -384,6 +421,9 @@ def test_without_the_language_model_ordinary_full_names_are_presumed_private(ana
     'In "John 3:16", "3" is the chapter number.',                                  # lima: a book of scripture
     "Denali (formerly known as Mount McKinley) is the highest peak in North America.",  # a mountain
     "4. Look for a button that says Download, Install, or Get.",                   # lima: a thing that says
+    'Temperature scales such as the Kelvin scale start from absolute zero.',      # lima: a unit
+    "The vaccine was 88% effective against disease caused by the Delta variant.",  # alpaca_libre: a variant
+    "Denmark is known for its beautiful coastline and Viking history.",            # alpaca_libre: a people's history
 ])
 def test_cited_authors_eponyms_places_and_things_that_say_are_not_private_names(analyzer, text):
     assert persons(analyzer, text) == []

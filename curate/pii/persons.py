@@ -47,8 +47,8 @@ from curate.pii.names import (
     preload_lexicons,
     usually_lower_case,
 )
-from curate.pii.notability import prefetch, prefetch_creators
-from curate.pii.private import ai_self_name, model_questions, private_persons
+from curate.pii.notability import prefetch, prefetch_creators, prefetch_in_context
+from curate.pii.private import ai_self_name, context_questions, model_questions, private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 
 PERSON = "PERSON"
@@ -387,18 +387,20 @@ def _lower_case_names(text: str):
 
 def prefetch_fame(known_names: str, texts: Sequence[str], findings: Sequence[Sequence[Finding]],
                   ner_spans: Sequence[Sequence[tuple[int, int, str]]]) -> None:
-    """Ask the model at once about every full name and every maker after "by" that ``refine_persons``
-    will ask about in a batch of texts (``notability.prefetch``, ``prefetch_creators``): one batched
-    pass instead of one per name."""
-    pairs, creators = [], []
+    """Ask the model at once about every full name, every maker after "by" and every first mention
+    that ``refine_persons`` will ask about in a batch of texts (``notability.prefetch``,
+    ``prefetch_creators``, ``prefetch_in_context``): one batched pass instead of one per name."""
+    asked = []
     for text, found, ents in zip(texts, findings, ner_spans):
         kept = _trimmed(text, found)
         if any(f.entity == PERSON for f in kept):
-            fame, made = model_questions(text, kept, *cued_spans(text), ents)
-            pairs += fame
-            creators += made
-    prefetch(known_names, pairs)
-    prefetch_creators(known_names, creators)
+            asked.append((text, kept, cued_spans(text), ents))
+    questions = [model_questions(text, kept, *cues, ents) for text, kept, cues, ents in asked]
+    prefetch(known_names, [pair for fame, _ in questions for pair in fame])
+    prefetch_creators(known_names, [q for _, made in questions for q in made])
+    # the in-context test asks only where the fame and creator answers leave a text's names unmarked
+    prefetch_in_context(known_names, [q for text, kept, cues, ents in asked
+                                      for q in context_questions(text, kept, *cues, ents, known_names)])
 
 
 def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = False,

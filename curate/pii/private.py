@@ -36,7 +36,7 @@ from collections.abc import Sequence
 
 from curate.pii.finding import Finding
 from curate.pii.encyclopaedia import CHANCE, chance_entries, is_title, names_its_subject
-from curate.pii.notability import CREATOR_CONTEXT, full_name, known_creator, known_pair
+from curate.pii.notability import CONTEXT_CHARS, CREATOR_CONTEXT, full_name, known_creator, known_in_context, known_pair
 from curate.pii.names import (
     GREETED_ROLES,
     GREETINGS,
@@ -74,10 +74,10 @@ _CITED = re.compile(r"[ ]+et[ ]+al\b|,[ ]*\d{4}[a-z]?[;)]")
 # before chapter and verse ("John 3:16"). A person's own things are written with "'s" ("Sarah's app"),
 # which only eponyms take here.
 _EPONYM_NOUNS = (r"formula|law|theorem|lemma|method|principle|equation|constant|effect|paradox|razor|conjecture|"
-                 r"hypothesis|disease|syndrome|algorithm|distribution|inequality|transform|cipher")
+                 r"hypothesis|disease|syndrome|algorithm|distribution|inequality|transform|cipher|scale|degree|unit")
 _THING_AFTER = re.compile(
     rf"['’]s?[ ]+(?i:{_EPONYM_NOUNS})s?\b"
-    rf"|[ ]+(?:{_EPONYM_NOUNS}|app|application|website|browser|[Pp]rotocol|network|console|cup|yarn|wool|"
+    rf"|[ ]+(?:{_EPONYM_NOUNS}|variant|history|culture|cuisine|mythology|folklore|architecture|app|application|website|browser|[Pp]rotocol|network|console|cup|yarn|wool|"
     r"fries|burger|dresser|[Ss]tation|[Ll]ine|[Cc]hurch|[Tt]emple|[Ss]hrine|[Cc]athedral|brand|store|restaurant|hotel|"
     r"River|County|Valley|Canyon|Desert|Peninsula|Airport|Museum|Stadium|"
     r"OS|software|program|programme|database|server|client|platform|plugin|library|framework|API|SDK|device|"
@@ -140,6 +140,21 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
     recognises public figures' full names (``curate.pii.notability``; ``None``: not asked). A text that names someone public and
     nobody private ("Albert Einstein ... Neville ... Tor") is about the public world: its other
     unmarked names (characters, first names of public people) are left too."""
+    verdicts, public_text = _asked_verdicts(text, findings, cued, titled, ner_spans, known_names)
+    if known_names and not public_text:
+        for f, passage, sentence, name in _context_candidates(text, verdicts, titled):
+            if known_in_context(known_names, passage, sentence, name):
+                verdicts[f] = PUBLIC  # "Atticus" after "...Scout Finch and her father,": a known story's figure
+        public_text = not cued and PUBLIC in verdicts.values()
+    return [f for f in findings
+            if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+
+
+def _asked_verdicts(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
+                    titled: Sequence[tuple[int, int]], ner_spans: Sequence[tuple[int, int, str]],
+                    known_names: str | None) -> tuple[dict[Finding, str], bool]:
+    """The verdicts from the text and the model's fame and creator tests, and whether the text is
+    about the public world."""
     verdicts, questions = judge_names(text, findings, cued, titled, ner_spans)
     public_text = _public_text(text, cued, verdicts)
     if known_names and not public_text:  # a public text keeps its unmarked names whatever the model says
@@ -150,8 +165,66 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
             if known_creator(known_names, before, name):
                 verdicts[f] = PUBLIC  # '"To Kill a Mockingbird" by Harper Lee': the work names its maker
         public_text = not cued and PUBLIC in verdicts.values()
-    return [f for f in findings
-            if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+    return verdicts, public_text
+
+
+def context_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
+                      titled: Sequence[tuple[int, int]], ner_spans: Sequence[tuple[int, int, str]],
+                      known_names: str) -> list[tuple[str, str, str]]:
+    """What ``private_persons`` will ask the in-context test in this text, once the fame and creator
+    tests are answered (``notability.prefetch``, ``prefetch_creators`` first: these are then cache reads)."""
+    verdicts, public_text = _asked_verdicts(text, findings, cued, titled, ner_spans, known_names)
+    return [] if public_text else [(p, s, n) for _, p, s, n in _context_candidates(text, verdicts, titled)]
+
+
+_SENTENCE_BOUNDARY = re.compile(r"[.!?\n][^.!?\n]*$")
+SENTENCE_CHARS = 60
+PASSAGE_MORE = 40
+"""Characters the passage must hold beyond the name's own sentence for the in-context test to ask:
+with less, the passage can tell the model nothing its sentence does not."""
+
+
+def _met_before(text: str, start: int, words: Sequence[str]) -> bool:
+    """Whether the text before ``start`` wrote one of the name's words, or a word one of them
+    extends or shortens ("Tom" before "Tommy", "William" before "Will")."""
+    earlier = {m.group() for m in _CAP_WORDS.finditer(text, 0, start)}
+    return any(w in text[:start] or any(len(e) >= 3 and (w.startswith(e) or e.startswith(w)) for e in earlier)
+               for w in words)
+
+
+_CAP_WORDS = re.compile(r"[^\W\d_a-z][\w'’-]*")
+
+
+def _context_candidates(text: str, verdicts: dict[Finding, str], titled: Sequence[tuple[int, int]],
+                        ) -> list[tuple[Finding, str, str, str]]:
+    """Unmarked, untitled one-word names at their first mention, with the passage before them (up to
+    ``notability.CONTEXT_CHARS``) and their own sentence before them (up to ``SENTENCE_CHARS``): where the
+    in-context test (``notability.known_in_context``) may find a known work's figure. A full name is left
+    to the fame test (a forward pass over a passage costs as much as dozens of bare names), and a name whose
+    words the text wrote before is not asked: the model would only copy it."""
+    found = []
+    for f, verdict in verdicts.items():
+        words = name_words(text[f.start:f.end])
+        if verdict != UNMARKED or len(words) != 1 or _overlaps(f, titled) or _met_before(text, f.start, words):
+            continue
+        passage = text[max(0, f.start - CONTEXT_CHARS):f.start].rstrip()
+        boundary = _SENTENCE_BOUNDARY.search(text, 0, f.start)
+        sentence = ("\n" + text[boundary.start() + 1 if boundary else 0:f.start][-SENTENCE_CHARS:].strip()).rstrip()
+        if len(passage) - len(sentence) >= PASSAGE_MORE and _names_something(passage):
+            found.append((f, passage, sentence, text[f.start:f.end]))
+    return found
+
+
+_MID_SENTENCE_CAP = re.compile(r"(?<=[\w,;)][ ])[^\W\d_a-z][\w'’-]+")
+
+
+def _names_something(passage: str) -> bool:
+    """Whether a passage names something a reader may know: a capitalised word inside a sentence that
+    is no first name and no everyday word ("Dumbledore", "Mockingbird", "Othello", "IAU"). A passage of
+    a grammar task or an invented story names nothing the model could know a name from: on the real
+    sets two thirds of the questions go unasked, and 13 of the 15 names the test finds known stay asked."""
+    return any(not is_first_name(w) and not everyday_word(w)
+               for w in (m.group().rstrip("'’") for m in _MID_SENTENCE_CAP.finditer(passage)))
 
 
 def _public_text(text: str, cued: Sequence[tuple[int, int]], verdicts: dict[Finding, str]) -> bool:

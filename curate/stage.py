@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -193,14 +193,18 @@ def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) ->
 
 
 def batches(records, size: int, progress: Progress = no_progress, description: str = "",
-            ) -> Iterator[tuple[int, pa.Table]]:
+            columns: Sequence[str] | None = None) -> Iterator[tuple[int, pa.Table]]:
     """``(offset, rows)`` of a step's input ``size`` rows at a time, whether it came as a table or by
     location (``StoredRows``, for a stage with ``inputs_by_location``: each batch read on its own, so
-    the step never holds its input), shown as one ``progress`` step per batch."""
+    the step never holds its input), shown as one ``progress`` step per batch; only ``columns``
+    where given (a stored batch then reads only those)."""
     starts = range(0, records.num_rows, size)
     for start in progress(starts, total=len(starts), description=description):
         part = records.slice(start, size)
-        yield start, part if isinstance(part, pa.Table) else part.read()
+        if isinstance(part, pa.Table):
+            yield start, part if columns is None else part.select(list(columns))
+        else:
+            yield start, part.read(columns)
 
 
 ROW_GROUP_ROWS = 10_000

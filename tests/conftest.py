@@ -85,7 +85,7 @@ class CountedRows(StoredRows):
         CountedRows.largest = 0
         return cls(**dataclasses.asdict(rows))
 
-    def read(self):
-        table = super().read()
+    def read(self, columns=None):
+        table = super().read(columns)
         CountedRows.largest = max(CountedRows.largest, table.num_rows)
         return table

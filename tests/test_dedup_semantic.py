@@ -14,7 +14,7 @@ from curate.dedup.semantic import DedupSemantic, SemanticConfig
 from curate.ingest.stage import Ingest, IngestConfig, Source
 from curate.stage import StageContext
 from schemas import embeddings_schema
-from tests.conftest import conversation, conversations_table
+from tests.conftest import CountedRows, conversation, conversations_table
 
 CHATS = [
     ("How do I reverse a list in Python?", "Use my_list.reverse() to reverse in place, or my_list[::-1] to get a reversed copy."),
@@ -71,6 +71,22 @@ def test_semantic_dedup_on_the_prompt_view_flags_different_answers(store, ingest
     flagged = [json.loads(r["meta"]).get("near_dup_group") for r in kept]
     assert deduped.rows["removed"] == 0  # paraphrased answers differ word for word: nothing collapsed
     assert sum(g is not None for g in flagged) >= 2
+
+
+def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(store, ingested):
+    """The step holds the vectors, not the records: it reads stored rows a batch at a time (ids, then
+    the rows similar pairs name, then each batch's kept rows) and gives the artifact one read gives."""
+    embedded = run_stage(Embed(), EmbedConfig(view="conversation"), {"records": ingested}, store)
+    config = SemanticConfig(view="conversation", threshold=0.85, clusters=2, keeper="first_seen")
+    whole = run_stage(DedupSemantic(), config, {"records": ingested, "embeddings": embedded}, store)
+    batched = DedupSemantic().run({"records": CountedRows.of(store.rows_of(ingested)), "embeddings": store.rows_of(embedded)},
+                                  config.model_copy(update={"batch_rows": 2}), StageContext())
+    assert CountedRows.largest == 2
+    assert run_stage(DedupSemantic(), config.model_copy(update={"batch_rows": 2}),
+                     {"records": ingested, "embeddings": embedded}, store).version == whole.version
+    assert batched.kept.to_pylist() == store.read(whole).to_pylist()
+    assert batched.removed.to_pylist() == store.read_removed(whole).to_pylist()
+    assert batched.metrics == whole.manifest["metrics"] and whole.rows["removed"] == 3
 
 
 def test_onnx_int8_backend_matches_the_torch_model_and_is_the_default():

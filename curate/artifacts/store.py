@@ -115,12 +115,12 @@ class StoredRows:
         length = self.num_rows - offset if length is None else min(length, self.num_rows - offset)
         return dataclasses.replace(self, start=self.start + offset, num_rows=length)
 
-    def read(self) -> pa.Table:
+    def read(self, columns: Sequence[str] | None = None) -> pa.Table:
         store = open_store(self.root, self.storage_options)
         artifact = store.get(self.stage, self.version)
         if artifact is None:
             raise ArtifactNotFound(f"no artifact {self.stage}/{self.version} under {self.root}")
-        return store.read_rows(artifact, self.start, self.num_rows)
+        return store.read_rows(artifact, self.start, self.num_rows, columns)
 
 
 def _join(base: Path | str, *names: str) -> Path | str:
@@ -269,8 +269,9 @@ class ArtifactStore:
             root = str(artifact.path.parents[1])
         return StoredRows(root, self.storage_options, artifact.stage, artifact.version, 0, artifact.rows["kept"])
 
-    def read_rows(self, artifact: Artifact, start: int, count: int) -> pa.Table:
-        """Kept rows ``[start, start + count)``, reading only the Parquet row groups that hold them."""
+    def read_rows(self, artifact: Artifact, start: int, count: int, columns: Sequence[str] | None = None) -> pa.Table:
+        """Kept rows ``[start, start + count)``, reading only the Parquet row groups that hold them
+        (and of those only ``columns``, where given)."""
         pieces, offset, schema = [], 0, None
         for name in self.data_files(artifact):
             with self.fs.open(name, "rb") as fh:
@@ -279,7 +280,7 @@ class ArtifactStore:
                 for group in range(parquet.metadata.num_row_groups):
                     size = parquet.metadata.row_group(group).num_rows
                     if offset < start + count and start < offset + size:
-                        table = parquet.read_row_group(group)
+                        table = parquet.read_row_group(group, columns=None if columns is None else list(columns))
                         lo = max(start - offset, 0)
                         pieces.append(table.slice(lo, min(start + count, offset + size) - offset - lo))
                     offset += size
@@ -287,7 +288,9 @@ class ArtifactStore:
                 break
         if schema is None:
             raise ArtifactNotFound(f"{artifact.path}: no data parts")
-        return pa.concat_tables(pieces) if pieces else schema.empty_table()
+        if not pieces:
+            return schema.empty_table() if columns is None else schema.empty_table().select(list(columns))
+        return pa.concat_tables(pieces)
 
     def read_removed(self, artifact: Artifact) -> pa.Table:
         return pq.read_table(self._fs_path(_join(artifact.path, "removed.parquet")), filesystem=self._arrow_fs)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -215,17 +215,6 @@ def flag_meta(table: pa.Table, flagged: dict[int, str], key: str) -> pa.Table:
         metas[i] = json.dumps(meta, ensure_ascii=False, sort_keys=True)
     idx = table.schema.get_field_index("meta")
     return table.set_column(idx, table.schema.field("meta"), pa.array(metas, pa.string()))
-
-
-def kept_batch(batch: pa.Table, offset: int, removed: Container[int], flagged: Mapping[int, str], key: str) -> pa.Table:
-    """A batch of rows at input positions ``offset...`` without the ``removed`` positions, the kept
-    ones that ``flagged`` names carrying ``meta[key]``: how a dedup step that reads its input in
-    batches writes each one out."""
-    positions = range(offset, offset + batch.num_rows)
-    keep = [i not in removed for i in positions]
-    kept = batch if all(keep) else batch.filter(pa.array(keep, pa.bool_()))
-    at = {i: p for p, i in enumerate(i for i, k in zip(positions, keep) if k)}
-    return flag_meta(kept, {at[i]: flagged[i] for i in at.keys() & flagged.keys()}, key)
 
 
 def shorten(text: str, limit: int = EXAMPLE_CHARS) -> str:

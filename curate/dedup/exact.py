@@ -42,7 +42,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from curate.dedup.clusters import example_pairs_md, kept_batch
+from curate.dedup.clusters import example_pairs_md
+from curate.dedup.reads import kept_batch
 from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output,
                           removed_table)
 from curate.views import View, normalise_for_match, view_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,6 @@ from curate.dedup.clusters import (
     example_pairs_md,
     jaccard,
     keeper_key,
-    kept_batch,
     removal_rows,
     resolve,
     shorten,
@@ -49,6 +48,7 @@ from curate.dedup.minhash import (
     signatures,
     write_shard,
 )
+from curate.dedup.reads import kept_batches, rows_at
 from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
 from schemas import CONVERSATION
 
@@ -144,7 +144,8 @@ class DedupMinhash(Stage):
             sigs = {} if config.verify else load_signatures(folder, involved, config.num_perm)
 
         sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
-        rows, sampled = _rows_at(records, config.shard_rows, involved, sample, ctx)
+        read = rows_at(records, config.shard_rows, sorted(set(involved) | set(sample)), ctx.progress, "dedup_minhash candidates")
+        rows = {d: read[d] for d in involved}
         sets: dict[int, set[int]] = {}
         if config.verify and involved:
             sets = dict(zip(involved, shingle_sets([view_text(rows[d]["messages"], config.view) for d in involved],
@@ -164,12 +165,16 @@ class DedupMinhash(Stage):
         measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
         removed_rows = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
         removed: list[pa.Table] = []
-        kept_batches = _kept(records, config.shard_rows, resolution, ids, removed_rows, removed, ctx)
-        kept, kept_parts = kept_output(kept_batches, CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
+        removals = dict(zip(sorted(resolution.removed), removed_rows))  # removal_rows go in position order
+        flagged = {i: ids[g] for i, g in resolution.flagged.items()}
+        kept, kept_parts = kept_output(
+            kept_batches(records, config.shard_rows, removals, flagged, "near_dup_group", removed, ctx.progress,
+                         "dedup_minhash writing"),
+            CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
 
         examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
                      resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]
-        spans = boilerplate_spans([view_text(sampled[i], config.view) for i in sample], doc_source[sample], boilerplate, config.shingle,
+        spans = boilerplate_spans([view_text(read[i]["messages"], config.view) for i in sample], doc_source[sample], boilerplate, config.shingle,
                                   config.ngram) if sample else Counter()
         metrics = {
             "view": config.view, "shingle": f"{config.shingle} {config.ngram}-grams", "num_perm": config.num_perm,
@@ -185,37 +190,3 @@ class DedupMinhash(Stage):
                           split_md(resolution), boilerplate_md(spans, names_list, boilerplate)])
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
                            removed=pa.concat_tables(removed) if removed else removed_table([]))
-
-
-def _rows_at(records, size: int, involved: Sequence[int], sample: Sequence[int], ctx: StageContext,
-             ) -> tuple[dict[int, dict], dict[int, str]]:
-    """A read for the rows candidate pairs name (id, messages, meta: what verification and the keeper
-    policy read) and the raw messages of the boilerplate sample, by position."""
-    wanted, spans = set(involved), set(sample)
-    rows: dict[int, dict] = {}
-    sampled: dict[int, list] = {}
-    if not wanted and not spans:
-        return rows, {}
-    for start, batch in batches(records, size, ctx.progress, "dedup_minhash candidates"):
-        here = [i for i in range(start, start + batch.num_rows) if i in wanted or i in spans]
-        if not here:
-            continue
-        picked = batch.take(pa.array([i - start for i in here], pa.int64())).select(["id", "messages", "meta"]).to_pylist()
-        for i, row in zip(here, picked):
-            if i in wanted:
-                rows[i] = row
-            if i in spans:
-                sampled[i] = row["messages"]
-    return rows, sampled
-
-
-def _kept(records, size: int, resolution, ids: Mapping[int, str], removed_rows: list[dict], removed: list[pa.Table],
-          ctx: StageContext) -> Iterator[pa.Table]:
-    """The last read: each batch's kept rows, flagged, and its removed rows (with their records) into ``removed``."""
-    by_id = {row["id"]: row for row in removed_rows}
-    flagged = {i: ids[g] for i, g in resolution.flagged.items()}
-    for start, batch in batches(records, size, ctx.progress, "dedup_minhash writing"):
-        gone = [by_id[ids[i]] for i in range(start, start + batch.num_rows) if i in resolution.removed]
-        if gone:
-            removed.append(removed_table(gone, source=batch))
-        yield kept_batch(batch, start, resolution.removed, flagged, "near_dup_group")

@@ -11,8 +11,9 @@ paraphrases are split, not collapsed.
 
 Memory: the vectors (1.5 KB per record, 1.5 GB per million) plus one
 ``block x cluster`` similarity block (``block_rows`` rows at a time), so k-means
-clusters of any size are compared without an n^2 matrix. Measured peak above
-the inputs: 1,943 MB per 100k records (``bench/dedup/memory.py``).
+clusters of any size are compared without an n^2 matrix. The records themselves
+are read by location, ``batch_rows`` at a time (ids first, then the rows that
+similar pairs name, then each batch's kept rows): the step never holds its input.
 
 ``view`` must name the view the embeddings were computed on: the embeddings
 schema carries only ids and vectors, and the view decides whether a match is a
@@ -28,10 +29,11 @@ import numpy as np
 import pyarrow as pa
 from pydantic import Field
 
-from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, flag_meta, removal_rows, resolve, split_md
+from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, removal_rows, resolve, split_md
+from curate.dedup.reads import kept_batches, rows_at
 from curate.embed.stage import aligned_vectors
 from curate.views import PROMPT_VIEWS, View, view_text
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
 from schemas import CONVERSATION
 
 
@@ -73,6 +75,9 @@ class SemanticConfig(StageConfig):
     answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this word-trigram Jaccard for removal; else kept and flagged.")
     seed: int = Field(default=0, description="K-means seed.")
     block_rows: int = Field(default=1024, ge=1, le=65_536, description="Rows per similarity block (bounds RAM).")
+    batch_rows: int = Field(default=20_000, ge=1, json_schema_extra=EXECUTION,
+                            description="Records read at a time: the step reads its input by location, so this and the "
+                                        "vectors, not the input, bound the rows it holds.")
 
 
 class DedupSemantic(Stage):
@@ -81,39 +86,46 @@ class DedupSemantic(Stage):
     Config = SemanticConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION
+    inputs_by_location = True
 
     def run(self, inputs: Mapping[str, pa.Table], config: SemanticConfig, ctx: StageContext) -> StageResult:
-        table = inputs["records"]
-        ids = table.column("id").to_pylist()
-        vectors = aligned_vectors(table, inputs["embeddings"])
+        records, embeddings = inputs["records"], inputs["embeddings"]
+        ids = [rid for _, batch in batches(records, config.batch_rows, ctx.progress, "dedup_semantic: ids", columns=("id",))
+               for rid in batch.column("id").to_pylist()]
+        vectors = aligned_vectors(pa.table({"id": pa.array(ids, pa.string())}),
+                                  embeddings if isinstance(embeddings, pa.Table) else embeddings.read())
 
         n = len(ids)
         k = config.clusters or max(1, round(math.sqrt(n)))
         labels = kmeans_labels(vectors, k, config.seed)
         pairs = similar_pairs(vectors, labels, config.threshold, config.block_rows)
+        del vectors
         involved = sorted({i for i, j, _ in pairs} | {j for i, j, _ in pairs})
-        rows = dict(zip(involved, table.take(pa.array(involved, pa.int64())).select(["messages", "meta"]).to_pylist())) if involved else {}
+        rows = rows_at(records, config.batch_rows, involved, ctx.progress, "dedup_semantic: candidates")
         same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
         resolution = resolve(ctx.progress(pairs, total=len(pairs), description="dedup_semantic"),
                              rows, config.keeper, config.quality_key, same_answer)
 
-        removed = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view,
-                               "cosine of the embeddings", config.threshold)
-        drop = np.zeros(n, dtype=bool)
-        drop[list(resolution.removed)] = True
-        kept = table.filter(pa.array(~drop))
-        position = {int(i): p for p, i in enumerate(np.flatnonzero(~drop))}
-        kept = flag_meta(kept, {position[i]: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group")
+        removed_rows = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view,
+                                    "cosine of the embeddings", config.threshold)
+        removed: list[pa.Table] = []
+        kept, kept_parts = kept_output(
+            kept_batches(records, config.batch_rows, dict(zip(sorted(resolution.removed), removed_rows)),
+                         {i: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group", removed, ctx.progress,
+                         "dedup_semantic: writing"),
+            CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
         examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[j]["messages"], config.view),
                      resolution.similarity[i]) for i, j in sorted(resolution.removed.items())[:3]]
         return StageResult(
             kept=kept,
-            removed=removed_table(removed, source=table),
+            kept_parts=kept_parts,
+            rows_in=n,
+            removed=pa.concat_tables(removed) if removed else removed_table([]),
             metrics={
                 "view": config.view, "threshold": config.threshold, "kmeans_clusters": int(len(np.unique(labels))),
                 "similar_pairs": len(pairs), "duplicate_clusters": resolution.components,
                 "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
-                "semantic_duplicates_removed": len(removed), "flagged_groups": len(set(resolution.flagged.values())),
+                "semantic_duplicates_removed": len(removed_rows), "flagged_groups": len(set(resolution.flagged.values())),
             },
             card="\n".join([example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
                              split_md(resolution)]),

@@ -1,0 +1,53 @@
+"""The reads a dedup step makes when it never holds its input (``Stage.inputs_by_location``).
+
+``dedup_exact``, ``dedup_minhash`` and ``dedup_semantic`` each find what to remove from small
+columns (keys, signatures, vectors), then read their input twice more a batch at a time: once
+for the rows their candidate pairs name (what verification and the keeper policy read), once to
+write each batch's kept rows and its removed ones. Memory is bounded by the batch size and the
+candidate rows, not by the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator, Mapping, Sequence
+
+import pyarrow as pa
+
+from curate.dedup.clusters import flag_meta
+from curate.stage import Progress, batches, no_progress, removed_table
+
+
+def rows_at(records, size: int, positions: Sequence[int], progress: Progress = no_progress,
+            description: str = "") -> dict[int, dict]:
+    """``{position: {"id", "messages", "meta"}}`` for the given input positions, in one read."""
+    wanted = set(positions)
+    rows: dict[int, dict] = {}
+    if not wanted:
+        return rows
+    for start, batch in batches(records, size, progress, description):
+        here = [i for i in range(start, start + batch.num_rows) if i in wanted]
+        if here:
+            picked = batch.take(pa.array([i - start for i in here], pa.int64())).select(["id", "messages", "meta"])
+            rows.update(zip(here, picked.to_pylist()))
+    return rows
+
+
+def kept_batch(batch: pa.Table, offset: int, removed: Container[int], flagged: Mapping[int, str], key: str) -> pa.Table:
+    """A batch of rows at input positions ``offset...`` without the ``removed`` positions, the kept
+    ones that ``flagged`` names carrying ``meta[key]``."""
+    positions = range(offset, offset + batch.num_rows)
+    keep = [i not in removed for i in positions]
+    kept = batch if all(keep) else batch.filter(pa.array(keep, pa.bool_()))
+    at = {i: p for p, i in enumerate(i for i, k in zip(positions, keep) if k)}
+    return flag_meta(kept, {at[i]: flagged[i] for i in at.keys() & flagged.keys()}, key)
+
+
+def kept_batches(records, size: int, removals: Mapping[int, dict], flagged: Mapping[int, str], key: str,
+                 removed: list[pa.Table], progress: Progress = no_progress, description: str = "") -> Iterator[pa.Table]:
+    """The last read: each batch's kept rows (``flagged`` ones carrying ``meta[key]``), and its
+    ``removals`` (removed rows by input position) with their records into ``removed``."""
+    for start, batch in batches(records, size, progress, description):
+        gone = [removals[i] for i in range(start, start + batch.num_rows) if i in removals]
+        if gone:
+            removed.append(removed_table(gone, source=batch))
+        yield kept_batch(batch, start, removals, flagged, key)

@@ -1,8 +1,8 @@
 """Peak memory of the dedup steps that read their input by location (``dedup_exact``,
-``dedup_minhash``), run from the store in batches (their defaults: ``batch_rows``, ``shard_rows``)
-against the whole input read at once (batch = the input's size), at two sizes.
+``dedup_minhash``, ``dedup_semantic``), run from the store in batches (their defaults: ``batch_rows``,
+``shard_rows``) against the whole input read at once (batch = the input's size), at two sizes.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/dedup/stream_memory.py [--docs 40000 160000] [--methods dedup_exact dedup_minhash]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/dedup/stream_memory.py [--docs 40000 160000] [--methods dedup_exact dedup_minhash dedup_semantic]
 
 Not a test. Each (method, mode, size) runs in a fresh subprocess: the ground-truth corpus
 (bench/dedup/corpus.py) is written to a local store as an artifact and dropped from memory, then
@@ -10,6 +10,12 @@ Not a test. Each (method, mode, size) runs in a fresh subprocess: the ground-tru
 parts). The figure is the process's peak RSS (VmHWM, reset through /proc/self/clear_refs just before
 the step) minus its RSS at that moment: what the step needs, input reading included. Both modes
 must give the same artifact version and the same removed ids.
+
+``dedup_semantic``'s embeddings here are hashed bags of words (scikit-learn's HashingVectorizer,
+384 dimensions, unit length), not MiniLM's: embedding 160k rows would take this box most of an hour,
+and what is measured is what the step holds besides its vectors (the records), which does not depend
+on where the vectors came from. Copies and near-copies of the corpus still land within the cosine
+threshold of each other, so the candidate rows the step reads are there too.
 """
 
 from __future__ import annotations
@@ -37,10 +43,33 @@ def kb(field: str) -> int:
 def config(method: str, batch: int | None):
     from curate.dedup.exact import ExactConfig
     from curate.dedup.minhash_stage import MinhashConfig
+    from curate.dedup.semantic import SemanticConfig
 
     if method == "dedup_exact":
         return ExactConfig() if batch is None else ExactConfig(batch_rows=batch)
+    if method == "dedup_semantic":
+        return SemanticConfig() if batch is None else SemanticConfig(batch_rows=batch)
     return MinhashConfig() if batch is None else MinhashConfig(shard_rows=batch)
+
+
+def batch_of(method: str) -> int:
+    default = config(method, None)
+    return default.shard_rows if method == "dedup_minhash" else default.batch_rows
+
+
+def hashed_embeddings(table):
+    """One unit vector per record from its conversation view's hashed words (see the module note)."""
+    import numpy as np
+    import pyarrow as pa
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from curate.views import view_text
+    from schemas import embeddings_schema
+
+    texts = [view_text(m, "conversation") for m in table.column("messages").to_pylist()]
+    vectors = HashingVectorizer(n_features=384, alternate_sign=True, norm="l2").transform(texts).toarray().astype(np.float32)
+    flat = pa.FixedSizeListArray.from_arrays(pa.array(vectors.ravel(), pa.float32()), 384)
+    return pa.Table.from_arrays([table.column("id"), flat], schema=embeddings_schema(384))
 
 
 def worker(method: str, n: int, batch: int) -> dict:
@@ -50,18 +79,25 @@ def worker(method: str, n: int, batch: int) -> dict:
     from curate.artifacts.store import open_store
     from curate.dedup.exact import DedupExact
     from curate.dedup.minhash_stage import DedupMinhash
+    from curate.dedup.semantic import DedupSemantic
     from curate.stage import removed_table
 
     table = build(repeat=-(-n // build(repeat=1).num_rows)).slice(0, n)
     with tempfile.TemporaryDirectory() as root:
         store = open_store(root)
         given = store.write("given", "v1", table, removed_table([]), {"stage": "given", "rows": {"in": n, "kept": n, "removed": 0}}, "")
+        inputs = {"records": given}
+        if method == "dedup_semantic":
+            vectors = hashed_embeddings(table)
+            inputs["embeddings"] = store.write("vectors", "v1", vectors, removed_table([]),
+                                               {"stage": "vectors", "rows": {"in": n, "kept": n, "removed": 0}}, "")
+            del vectors
         del table
         gc.collect()
         Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
         before = kb("VmRSS")
-        stage = DedupExact() if method == "dedup_exact" else DedupMinhash()
-        out = run_stage(stage, config(method, batch), {"records": given}, store)
+        stage = {"dedup_exact": DedupExact, "dedup_minhash": DedupMinhash, "dedup_semantic": DedupSemantic}[method]()
+        out = run_stage(stage, config(method, batch), inputs, store)
         peak = (kb("VmHWM") - before) / 1024
         removed = sorted(store.read_removed(out).column("id").to_pylist())
     return {"docs": n, "batch": batch, "step_mb": peak, "version": out.version, "removed": len(removed),
@@ -74,7 +110,7 @@ def main() -> None:
     ap.add_argument("--worker", action="store_true")
     ap.add_argument("--n", type=int)
     ap.add_argument("--batch", type=int)
-    ap.add_argument("--methods", nargs="*", default=["dedup_exact", "dedup_minhash"])
+    ap.add_argument("--methods", nargs="*", default=["dedup_exact", "dedup_minhash", "dedup_semantic"])
     ap.add_argument("--method")
     args = ap.parse_args()
     if args.worker:
@@ -83,8 +119,7 @@ def main() -> None:
     print("| step | records | in batches MB | whole input at once MB | ratio | same removed ids |")
     print("|---|---:|---:|---:|---:|---|")
     for method in args.methods:
-        default = config(method, None)
-        batch = default.batch_rows if method == "dedup_exact" else default.shard_rows
+        batch = batch_of(method)
         for n in args.docs:
             runs = []
             for size in (batch, n):

@@ -15,9 +15,9 @@ from curate.cluster.diversity import diversity_summary, per_cluster_cap, select_
 from curate.cluster.labels import ctfidf_terms
 from curate.cluster.stage import Cluster, ClusterConfig
 from curate.embed.stage import MissingEmbeddings
-from curate.stage import StageContext
+from curate.stage import StageContext, removed_table
 from schemas import embeddings_schema
-from tests.conftest import conversation, conversations_table
+from tests.conftest import CountedRows, conversation, conversations_table
 
 TOPICS = {
     "cooking": ["How do I bake sourdough bread at home?", "What is the best way to roast a chicken in the oven?",
@@ -94,6 +94,31 @@ def test_budget_keeps_clusters_even_and_best_quality_first(topic_data):
     # Two per topic, and within each topic the two with the highest quality.score (j = 5, 4).
     assert sorted(kept) == sorted(f"{t}-{j}" for t in TOPICS for j in (4, 5))
     assert result.metrics["diversity_after_selection"]["coverage"] == 1.0
+
+
+def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(topic_data, store):
+    """The step holds the vectors, not the records: it reads stored rows a batch at a time (ids and
+    quality, the label texts, then each batch annotated) and gives what one read of a table gives."""
+    table, emb, _ = topic_data
+    given = store.write("given", "v1", table, removed_table([]), {"stage": "given", "rows": {"in": 18, "kept": 18, "removed": 0}}, "")
+    vectors = store.write("vectors", "v1", emb, removed_table([]), {"stage": "vectors", "rows": {"in": 18, "kept": 18, "removed": 0}}, "")
+    config = ClusterConfig(k=3, seed=0, budget=6)
+    whole = Cluster().run({"records": table, "embeddings": emb}, config, StageContext())
+    batched = Cluster().run({"records": CountedRows.of(store.rows_of(given)), "embeddings": store.rows_of(vectors)},
+                            config.model_copy(update={"batch_rows": 4}), StageContext())
+    assert CountedRows.largest == 4
+    assert batched.kept.to_pylist() == whole.kept.to_pylist()
+    assert batched.removed.to_pylist() == whole.removed.to_pylist() and whole.removed.num_rows == 12
+    assert batched.metrics == whole.metrics and batched.card == whole.card
+
+
+def test_labels_come_from_a_seeded_sample_when_there_are_more_rows(topic_data):
+    table, emb, _ = topic_data
+    sampled = Cluster().run({"records": table, "embeddings": emb}, ClusterConfig(k=3, seed=0, label_sample=9), StageContext())
+    again = Cluster().run({"records": table, "embeddings": emb}, ClusterConfig(k=3, seed=0, label_sample=9), StageContext())
+    assert sampled.metrics["labels"] == again.metrics["labels"]
+    assert [m["cluster"] for m in metas(sampled.kept)] == [m["cluster"] for m in metas(
+        Cluster().run({"records": table, "embeddings": emb}, ClusterConfig(k=3, seed=0), StageContext()).kept)]
 
 
 def test_selection_keeps_small_clusters_whole_and_trims_large_ones():

@@ -5,12 +5,17 @@ Inputs: ``records`` (conversations) and ``embeddings`` (``embeddings_schema``,
 one vector per conversation id, from the ``embed`` stage). Each kept row gets
 ``meta.cluster`` (int, 0 = largest) and ``meta.cluster_label``; with
 ``budget`` set, rows beyond it are removed with reason ``budget``.
+
+The records are read by location, ``batch_rows`` at a time (ids and, for a budget,
+quality; the label texts of up to ``label_sample`` rows; then each batch annotated
+and written as a part): the step holds the vectors, never the records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
+import numpy as np
 import pyarrow as pa
 from pydantic import Field, model_validator
 
@@ -20,7 +25,7 @@ from curate.cluster.kmeans import choose_k, fit_kmeans
 from curate.cluster.labels import ctfidf_terms
 from curate.embed.stage import aligned_vectors
 from curate.views import View, view_text
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
 from schemas import CONVERSATION
 
 
@@ -31,6 +36,10 @@ class ClusterConfig(StageConfig):
     seed: int = Field(0, description="Seed of k-means and of the silhouette sample.")
     label_view: View = Field("first_user", description="Text the c-TF-IDF labels are computed from.")
     label_terms: int = Field(4, ge=1, le=100, description="Distinctive terms per cluster label.")
+    label_sample: int = Field(100_000, ge=1, description="Rows (a seeded sample when there are more) whose texts the labels are computed from.")
+    batch_rows: int = Field(20_000, ge=1, json_schema_extra=EXECUTION,
+                            description="Records read at a time: the step reads its input by location and holds the vectors, "
+                                        "not the records.")
     budget: int | None = Field(None, ge=1, description="Keep at most this many rows, spread evenly over clusters; None keeps all.")
     max_per_cluster: int | None = Field(None, ge=1, description="Hard cap of rows per cluster when selecting (needs budget).")
     quality_key: str = Field("quality.score", description="Meta key ranking rows within a cluster, best (highest) first; missing counts as 0.")
@@ -48,33 +57,40 @@ class Cluster(Stage):
     Config = ClusterConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION
+    inputs_by_location = True
 
     def run(self, inputs: Mapping[str, pa.Table], config: ClusterConfig, ctx: StageContext) -> StageResult:
-        table = inputs["records"]
-        if table.num_rows == 0:
-            return StageResult(kept=table, removed=removed_table([]), metrics={"k": 0})
-        vectors = aligned_vectors(table, inputs["embeddings"])
+        records, embeddings = inputs["records"], inputs["embeddings"]
+        if records.num_rows == 0:
+            return StageResult(kept=CONVERSATION.empty_table(), removed=removed_table([]), metrics={"k": 0}, rows_in=0)
+        ids, quality = [], []
+        for _, batch in batches(records, config.batch_rows, ctx.progress, "cluster: ids",
+                                columns=("id", "meta") if config.budget is not None else ("id",)):
+            ids += batch.column("id").to_pylist()
+            if config.budget is not None:
+                quality += [float(metajson.lookup(metajson.parse(m), config.quality_key) or 0.0)
+                            for m in batch.column("meta").to_pylist()]
+        vectors = aligned_vectors(pa.table({"id": pa.array(ids, pa.string())}),
+                                  embeddings if isinstance(embeddings, pa.Table) else embeddings.read())
         silhouettes: dict[int, float] = {}
         if config.k is not None:
-            k = min(config.k, table.num_rows)
+            k = min(config.k, len(ids))
         else:
             k, silhouettes = choose_k(vectors, config.k_candidates, config.seed, config.silhouette_sample)
         labels = fit_kmeans(vectors, k, config.seed).tolist()
-        rows = table.select(["id", "messages", "meta"]).to_pylist()
-        texts = [view_text(r["messages"], config.label_view) for r in rows]
-        terms = ctfidf_terms(texts, labels, config.label_terms)
-        names = {c: ", ".join(t) or f"cluster {c}" for c, t in terms.items()}
+        del vectors
+        sample = _label_sample(len(ids), config.label_sample, config.seed)
+        texts = _texts_at(records, config, sample, ctx)
+        terms = ctfidf_terms([texts[i] for i in sample], [labels[i] for i in sample], config.label_terms)
+        names = {c: ", ".join(terms.get(c, ())) or f"cluster {c}" for c in sorted(set(labels))}
         before = diversity_summary(labels, k)
 
-        keep = [True] * len(rows)
-        removed = []
+        keep = [True] * len(ids)
         if config.budget is not None:
-            quality = [float(metajson.lookup(metajson.parse(r["meta"]), config.quality_key) or 0.0) for r in rows]
-            keep = select_to_budget(labels, quality, [r["id"] for r in rows], config.budget, config.max_per_cluster)
-            removed = [{"id": r["id"], "stage": self.name, "reason": "budget", "score": quality[i],
-                        "detail": f"cluster {labels[i]} ({names[labels[i]]}) over its share of the budget {config.budget}; {config.quality_key}={quality[i]}"}
-                       for i, r in enumerate(rows) if not keep[i]]
-        annotated = metajson.with_updates(table, [{"cluster": c, "cluster_label": names[c]} for c in labels])
+            keep = select_to_budget(labels, quality, ids, config.budget, config.max_per_cluster)
+        removed: list[pa.Table] = []
+        kept, kept_parts = kept_output(self._kept(records, config, ctx, labels, names, keep, quality, removed), CONVERSATION,
+                                       None if ctx.shard_parts is None else ctx.shard_parts / "kept")
         kept_labels = [c for c, k_ in zip(labels, keep, strict=True) if k_]
         after = diversity_summary(kept_labels, k)
         metrics = {
@@ -84,8 +100,43 @@ class Cluster(Stage):
         }
         if config.budget is not None:
             metrics["diversity_after_selection"] = after
-        return StageResult(kept=annotated.filter(pa.array(keep, pa.bool_())), removed=removed_table(removed, source=table),
+        return StageResult(kept=kept, kept_parts=kept_parts, rows_in=len(ids),
+                           removed=pa.concat_tables(removed) if removed else removed_table([]),
                            metrics=metrics, card=_card(before, after if config.budget is not None else None, names))
+
+    def _kept(self, records, config: ClusterConfig, ctx: StageContext, labels: list[int], names: dict[int, str],
+              keep: list[bool], quality: list[float], removed: list[pa.Table]) -> Iterator[pa.Table]:
+        """The last read: each batch with its rows' cluster and label in ``meta``, without the rows over
+        the budget, which go to ``removed`` with their records."""
+        for start, batch in batches(records, config.batch_rows, ctx.progress, "cluster: writing"):
+            here = range(start, start + batch.num_rows)
+            over = [i for i in here if not keep[i]]
+            if over:
+                batch_ids = batch.column("id").to_pylist()
+                removed.append(removed_table([
+                    {"id": batch_ids[i - start], "stage": self.name, "reason": "budget", "score": quality[i],
+                     "detail": f"cluster {labels[i]} ({names[labels[i]]}) over its share of the budget {config.budget}; "
+                               f"{config.quality_key}={quality[i]}"} for i in over], source=batch))
+            annotated = metajson.with_updates(batch, [{"cluster": labels[i], "cluster_label": names[labels[i]]} for i in here])
+            yield annotated if not over else annotated.filter(pa.array([keep[i] for i in here], pa.bool_()))
+
+
+def _label_sample(n: int, size: int, seed: int) -> list[int]:
+    """The positions whose texts name the clusters: every row up to ``size``, else a seeded sample
+    (in position order)."""
+    if n <= size:
+        return list(range(n))
+    return sorted(np.random.default_rng(seed).choice(n, size, replace=False).tolist())
+
+
+def _texts_at(records, config: ClusterConfig, positions: Sequence[int], ctx: StageContext) -> dict[int, str]:
+    """The label view's text of the rows at ``positions``, read a batch at a time."""
+    wanted, texts = set(positions), {}
+    for start, batch in batches(records, config.batch_rows, ctx.progress, "cluster: label texts", columns=("messages",)):
+        messages = batch.column("messages")
+        texts.update((i, view_text(messages[i - start].as_py(), config.label_view))
+                     for i in range(start, start + batch.num_rows) if i in wanted)
+    return texts
 
 
 def _card(before: dict, after: dict | None, names: dict[int, str]) -> str:

@@ -19,7 +19,8 @@ text or English itself marks it public or not a person:
   example of a kind ("virtual assistants like Siri"): one text, one referent.
 * public: a surname English text knows well that is not a common one
   (``names.is_notable``: "Einstein", "Orwell", "Snape"), a full name a language model completes
-  from its first word (``notability``: "Michael Jordan", "Harper Lee"), a role before it ("physicist",
+  from its first word (``notability``: "Michael Jordan", "Harper Lee"), a one-word name the passage
+  before its first mention leads the model to expect ("Iago" after "...Desdemona and the lies of"), a role before it ("physicist",
   "President", "Senator"), life years after it ("(1879-1955)") or "was a ... physicist"; a name
   that signs a quotation; and the unmarked names of a text that names a published work as such
   (``curate.pii.works``: its characters).

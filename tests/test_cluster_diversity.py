@@ -121,6 +121,15 @@ def test_labels_come_from_a_seeded_sample_when_there_are_more_rows(topic_data):
         Cluster().run({"records": table, "embeddings": emb}, ClusterConfig(k=3, seed=0), StageContext()).kept)]
 
 
+def test_centroids_fitted_on_a_sample_still_assign_every_row_to_its_topic(topic_data):
+    table, emb, truth = topic_data
+    result = Cluster().run({"records": table, "embeddings": emb}, ClusterConfig(k=3, seed=0, fit_sample=9), StageContext())
+    clusters = [m["cluster"] for m in metas(result.kept)]
+    assert len(clusters) == len(truth)
+    assert all(len({c for c, t in zip(clusters, truth) if t == topic}) == 1 for topic in TOPICS)  # each topic one cluster
+    assert len(set(clusters)) == 3
+
+
 def test_selection_keeps_small_clusters_whole_and_trims_large_ones():
     labels = [0] * 10 + [1] * 2 + [2] * 3
     quality = list(range(15))

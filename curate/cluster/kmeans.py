@@ -12,12 +12,21 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4) -> np.ndarray:
-    """Cluster labels 0..k-1, renumbered by decreasing cluster size so that labels are stable and readable."""
+def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4, sample: int | None = None) -> np.ndarray:
+    """Cluster labels 0..k-1, renumbered by decreasing cluster size so that labels are stable and readable.
+
+    With ``sample`` smaller than the rows, the centroids are fitted on a seeded sample of that many
+    rows and every row is assigned to its nearest one: fitting costs ``n_init`` restarts of many
+    passes over the rows, assigning one pass."""
     from sklearn.cluster import KMeans
 
     k = max(1, min(k, len(vectors)))
-    labels = KMeans(n_clusters=k, random_state=seed, n_init=n_init).fit_predict(vectors)
+    model = KMeans(n_clusters=k, random_state=seed, n_init=n_init)
+    if sample is None or len(vectors) <= max(sample, k):
+        labels = model.fit_predict(vectors)
+    else:
+        picked = np.sort(np.random.default_rng(seed).choice(len(vectors), max(sample, k), replace=False))
+        labels = model.fit(vectors[picked]).predict(vectors)
     sizes = np.bincount(labels, minlength=k)
     order = sorted(range(k), key=lambda c: (-sizes[c], c))
     remap = np.empty(k, dtype=int)
@@ -25,8 +34,10 @@ def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4) -> np.nd
     return remap[labels]
 
 
-def choose_k(vectors: np.ndarray, candidates: Sequence[int], seed: int, sample: int = 2000) -> tuple[int, dict[int, float]]:
-    """The candidate k with the best silhouette (cosine), on a seeded sample of at most ``sample`` rows."""
+def choose_k(vectors: np.ndarray, candidates: Sequence[int], seed: int, sample: int = 2000,
+             fit_sample: int | None = None) -> tuple[int, dict[int, float]]:
+    """The candidate k with the best silhouette (cosine), on a seeded sample of at most ``sample`` rows;
+    each candidate fitted as ``fit_kmeans`` fits (on ``fit_sample`` rows where given)."""
     from sklearn.metrics import silhouette_score
 
     n = len(vectors)
@@ -35,7 +46,7 @@ def choose_k(vectors: np.ndarray, candidates: Sequence[int], seed: int, sample: 
         return max(1, min(n, 1)), {}
     scores = {}
     for k in valid:
-        labels = fit_kmeans(vectors, k, seed)
+        labels = fit_kmeans(vectors, k, seed, sample=fit_sample)
         scores[k] = float(silhouette_score(vectors, labels, metric="cosine", sample_size=min(sample, n), random_state=seed))
     best = max(scores, key=lambda k: (scores[k], -k))
     return best, {k: round(v, 4) for k, v in scores.items()}

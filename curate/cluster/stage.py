@@ -8,7 +8,8 @@ one vector per conversation id, from the ``embed`` stage). Each kept row gets
 
 The records are read by location, ``batch_rows`` at a time (ids and, for a budget,
 quality; the label texts of up to ``label_sample`` rows; then each batch annotated
-and written as a part): the step holds the vectors, never the records.
+and written as a part): the step holds the vectors, never the records. Centroids are
+fitted on up to ``fit_sample`` rows and every row is assigned to its nearest.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class ClusterConfig(StageConfig):
     seed: int = Field(0, description="Seed of k-means and of the silhouette sample.")
     label_view: View = Field("first_user", description="Text the c-TF-IDF labels are computed from.")
     label_terms: int = Field(4, ge=1, le=100, description="Distinctive terms per cluster label.")
+    fit_sample: int = Field(100_000, ge=1, description="Rows (a seeded sample when there are more) the centroids are fitted on; every row is then assigned to its nearest.")
     label_sample: int = Field(100_000, ge=1, description="Rows (a seeded sample when there are more) whose texts the labels are computed from.")
     batch_rows: int = Field(20_000, ge=1, json_schema_extra=EXECUTION,
                             description="Records read at a time: the step reads its input by location and holds the vectors, "
@@ -76,8 +78,8 @@ class Cluster(Stage):
         if config.k is not None:
             k = min(config.k, len(ids))
         else:
-            k, silhouettes = choose_k(vectors, config.k_candidates, config.seed, config.silhouette_sample)
-        labels = fit_kmeans(vectors, k, config.seed).tolist()
+            k, silhouettes = choose_k(vectors, config.k_candidates, config.seed, config.silhouette_sample, config.fit_sample)
+        labels = fit_kmeans(vectors, k, config.seed, sample=config.fit_sample).tolist()
         del vectors
         sample = _label_sample(len(ids), config.label_sample, config.seed)
         texts = _texts_at(records, config, sample, ctx)

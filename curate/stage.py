@@ -95,6 +95,12 @@ class StageContext:
     """Where a sharded step keeps its finished shards until the artifact is published: it outlives
     a crash, so a rerun redoes only the shards without a part. ``None`` (an object store): no resume."""
 
+    @property
+    def kept_folder(self) -> Path | None:
+        """Where a step that makes its kept rows a part at a time writes them (``kept_output``): inside
+        ``shard_parts``; ``None`` where there is none, so they are joined in memory."""
+        return None if self.shard_parts is None else self.shard_parts / "kept"
+
 
 @dataclass(frozen=True)
 class StageResult:
@@ -205,6 +211,12 @@ def batches(records, size: int, progress: Progress = no_progress, description: s
             yield start, part if columns is None else part.select(list(columns))
         else:
             yield start, part.read(columns)
+
+
+def whole(rows) -> pa.Table:
+    """A step's input as one table, whether it came as a table or by location (``StoredRows``): for
+    an input the step needs entire (``embed``'s vectors beside records read in ``batches``)."""
+    return rows if isinstance(rows, pa.Table) else rows.read()
 
 
 ROW_GROUP_ROWS = 10_000

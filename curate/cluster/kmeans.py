@@ -12,6 +12,14 @@ from collections.abc import Sequence
 import numpy as np
 
 
+def seeded_positions(n: int, size: int, seed: int) -> np.ndarray:
+    """``size`` of the positions ``0..n-1`` (all where ``n <= size``), seeded, in position order: the
+    rows a step fits or labels on when there are more than it needs."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
+
+
 def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4, sample: int | None = None) -> np.ndarray:
     """Cluster labels 0..k-1, renumbered by decreasing cluster size so that labels are stable and readable.
 
@@ -25,8 +33,7 @@ def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4, sample: 
     if sample is None or len(vectors) <= max(sample, k):
         labels = model.fit_predict(vectors)
     else:
-        picked = np.sort(np.random.default_rng(seed).choice(len(vectors), max(sample, k), replace=False))
-        labels = model.fit(vectors[picked]).predict(vectors)
+        labels = model.fit(vectors[seeded_positions(len(vectors), max(sample, k), seed)]).predict(vectors)
     sizes = np.bincount(labels, minlength=k)
     order = sorted(range(k), key=lambda c: (-sizes[c], c))
     remap = np.empty(k, dtype=int)

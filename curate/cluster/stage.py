@@ -16,17 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-import numpy as np
 import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.cluster.diversity import diversity_summary, select_to_budget
-from curate.cluster.kmeans import choose_k, fit_kmeans
+from curate.cluster.kmeans import choose_k, fit_kmeans, seeded_positions
 from curate.cluster.labels import ctfidf_terms
 from curate.embed.stage import aligned_vectors
 from curate.views import View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table, whole
 from schemas import CONVERSATION
 
 
@@ -73,7 +72,7 @@ class Cluster(Stage):
                 quality += [float(metajson.lookup(metajson.parse(m), config.quality_key) or 0.0)
                             for m in batch.column("meta").to_pylist()]
         vectors = aligned_vectors(pa.table({"id": pa.array(ids, pa.string())}),
-                                  embeddings if isinstance(embeddings, pa.Table) else embeddings.read())
+                                  whole(embeddings))
         silhouettes: dict[int, float] = {}
         if config.k is not None:
             k = min(config.k, len(ids))
@@ -81,7 +80,7 @@ class Cluster(Stage):
             k, silhouettes = choose_k(vectors, config.k_candidates, config.seed, config.silhouette_sample, config.fit_sample)
         labels = fit_kmeans(vectors, k, config.seed, sample=config.fit_sample).tolist()
         del vectors
-        sample = _label_sample(len(ids), config.label_sample, config.seed)
+        sample = seeded_positions(len(ids), config.label_sample, config.seed).tolist()
         texts = _texts_at(records, config, sample, ctx)
         terms = ctfidf_terms([texts[i] for i in sample], [labels[i] for i in sample], config.label_terms)
         names = {c: ", ".join(terms.get(c, ())) or f"cluster {c}" for c in sorted(set(labels))}
@@ -92,7 +91,7 @@ class Cluster(Stage):
             keep = select_to_budget(labels, quality, ids, config.budget, config.max_per_cluster)
         removed: list[pa.Table] = []
         kept, kept_parts = kept_output(self._kept(records, config, ctx, labels, names, keep, quality, removed), CONVERSATION,
-                                       None if ctx.shard_parts is None else ctx.shard_parts / "kept")
+                                       ctx.kept_folder)
         kept_labels = [c for c, k_ in zip(labels, keep, strict=True) if k_]
         after = diversity_summary(kept_labels, k)
         metrics = {
@@ -121,14 +120,6 @@ class Cluster(Stage):
                                f"{config.quality_key}={quality[i]}"} for i in over], source=batch))
             annotated = metajson.with_updates(batch, [{"cluster": labels[i], "cluster_label": names[labels[i]]} for i in here])
             yield annotated if not over else annotated.filter(pa.array([keep[i] for i in here], pa.bool_()))
-
-
-def _label_sample(n: int, size: int, seed: int) -> list[int]:
-    """The positions whose texts name the clusters: every row up to ``size``, else a seeded sample
-    (in position order)."""
-    if n <= size:
-        return list(range(n))
-    return sorted(np.random.default_rng(seed).choice(n, size, replace=False).tolist())
 
 
 def _texts_at(records, config: ClusterConfig, positions: Sequence[int], ctx: StageContext) -> dict[int, str]:

@@ -101,7 +101,7 @@ class DedupExact(Stage):
         texts: dict[int, str] = {}
         removed: list[pa.Table] = []
         kept_batches = self._kept(records, config, ctx, duplicate_of, flagged, examples_of, texts, removed)
-        kept, kept_parts = kept_output(kept_batches, CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
+        kept, kept_parts = kept_output(kept_batches, CONVERSATION, ctx.kept_folder)
         examples = [(texts[i], texts[k], 1.0) for i, (k, _) in examples_of.items()]
         return StageResult(
             kept=kept,

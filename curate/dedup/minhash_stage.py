@@ -170,7 +170,7 @@ class DedupMinhash(Stage):
         kept, kept_parts = kept_output(
             kept_batches(records, config.shard_rows, removals, flagged, "near_dup_group", removed, ctx.progress,
                          "dedup_minhash writing"),
-            CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
+            CONVERSATION, ctx.kept_folder)
 
         examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
                      resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]

@@ -33,7 +33,7 @@ from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, exam
 from curate.dedup.reads import kept_batches, rows_at
 from curate.embed.stage import aligned_vectors
 from curate.views import PROMPT_VIEWS, View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table, whole
 from schemas import CONVERSATION
 
 
@@ -93,7 +93,7 @@ class DedupSemantic(Stage):
         ids = [rid for _, batch in batches(records, config.batch_rows, ctx.progress, "dedup_semantic: ids", columns=("id",))
                for rid in batch.column("id").to_pylist()]
         vectors = aligned_vectors(pa.table({"id": pa.array(ids, pa.string())}),
-                                  embeddings if isinstance(embeddings, pa.Table) else embeddings.read())
+                                  whole(embeddings))
 
         n = len(ids)
         k = config.clusters or max(1, round(math.sqrt(n)))
@@ -113,7 +113,7 @@ class DedupSemantic(Stage):
             kept_batches(records, config.batch_rows, dict(zip(sorted(resolution.removed), removed_rows)),
                          {i: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group", removed, ctx.progress,
                          "dedup_semantic: writing"),
-            CONVERSATION, None if ctx.shard_parts is None else ctx.shard_parts / "kept")
+            CONVERSATION, ctx.kept_folder)
         examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[j]["messages"], config.view),
                      resolution.similarity[i]) for i, j in sorted(resolution.removed.items())[:3]]
         return StageResult(

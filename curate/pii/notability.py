@@ -230,6 +230,7 @@ those figures (one run, ``CONTEXT_CHARS`` 200 and 400)."""
 _IN_CONTEXT: dict[tuple[str, str, str, str], bool] = {}
 
 
+@lru_cache(maxsize=4)
 def _generic_ids(model_name: str) -> list[int]:
     tokenizer, _ = _model(model_name)
     return [tokenizer(" " + g, add_special_tokens=False)["input_ids"][0] for g in GENERIC_FIRST_NAMES]

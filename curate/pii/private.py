@@ -188,12 +188,11 @@ with less, the passage can tell the model nothing its sentence does not."""
 def _met_before(text: str, start: int, words: Sequence[str]) -> bool:
     """Whether the text before ``start`` wrote one of the name's words, or a word one of them
     extends or shortens ("Tom" before "Tommy", "William" before "Will")."""
-    earlier = {m.group() for m in _CAP_WORDS.finditer(text, 0, start)}
+    earlier = {m.group() for m in re.finditer(_CAP_WORD, text[:start])}
     return any(w in text[:start] or any(len(e) >= 3 and (w.startswith(e) or e.startswith(w)) for e in earlier)
                for w in words)
 
 
-_CAP_WORDS = re.compile(r"[^\W\d_a-z][\w'’-]*")
 
 
 def _context_candidates(text: str, verdicts: dict[Finding, str], titled: Sequence[tuple[int, int]],

@@ -16,8 +16,9 @@ import pytest
 from curate.split.contamination import contaminated, gram_length, ngrams
 from curate.split.held_out import HeldOutTooSmall
 from curate.split.stage import ContaminationConfig, Split, SplitConfig
-from curate.stage import StageContext, StageFailed
-from tests.conftest import conversation, conversations_table
+from curate.artifacts import run_stage
+from curate.stage import StageContext, StageFailed, removed_table
+from tests.conftest import CountedRows, conversation, conversations_table
 from tests.test_split_grouped import sentence, split_of
 
 PREAMBLE = ("You are a careful assistant with access to a calculator, a search engine and a calendar. "
@@ -158,3 +159,20 @@ def test_run_table_and_report_show_requested_and_achieved_held_out_rows(store):
     assert "<th class=n>requested</th><th class=n>achieved</th>" in html
     assert f"<tr><td>test</td><td class=n>20</td><td class=n>{sizes['test']['achieved']}</td>" in html
     assert "boilerplate cut out before comparing" in html
+
+
+def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(store):
+    """The step reads stored rows a batch at a time (groups, held-out prompts, train prompts, then each
+    batch written with its split): the artifact (version, kept rows, dropped rows with their records,
+    metrics, card) is the one a single read of a table gives, and no read returns more than a batch."""
+    table, _ = preamble_rows()
+    given = store.write("given", "v1", table, removed_table([]), {"stage": "given", "rows": {"in": 200, "kept": 200, "removed": 0}}, "")
+    config = SplitConfig(seed=0, stratify_by="source", contamination=ContaminationConfig(policy="drop", floor=0.0))
+    whole = Split().run({"records": table}, config, StageContext())
+    batched = Split().run({"records": CountedRows.of(store.rows_of(given))}, config.model_copy(update={"batch_rows": 16}), StageContext())
+    assert CountedRows.largest == 16
+    assert batched.kept.to_pylist() == whole.kept.to_pylist()
+    assert batched.removed.to_pylist() == whole.removed.to_pylist() and whole.removed.num_rows > 0
+    assert batched.metrics == whole.metrics and batched.card == whole.card
+    assert run_stage(Split(), config.model_copy(update={"batch_rows": 16}), {"records": given}, store).version == \
+        run_stage(Split(), config, {"records": given}, store).version

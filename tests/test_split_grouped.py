@@ -15,7 +15,7 @@ import pytest
 from curate.artifacts import run_stage
 from curate.split.assign import cell_targets, split_sizes
 from curate.split.contamination import contaminated
-from curate.split.groups import duplicate_groups
+from curate.split.groups import linked_groups, row_links
 from curate.split.stage import ContaminationConfig, ContaminationError, MixConfig, MixGeneral, Split, SplitConfig
 from curate.stage import StageContext, removed_table
 from tests.conftest import conversation, conversations_table
@@ -74,7 +74,8 @@ def test_groups_chain_through_different_keys():
     msgs = [[{"role": "user", "content": t, "name": None, "tool_calls": None}] for t in ("p", "q", "r", "s")]
     metas = [json.dumps({"near_dup_group": "A"}), json.dumps({"near_dup_group": "A", "same_prompt_group": "B"}),
              json.dumps({"same_prompt_group": "B"}), "{}"]
-    assert duplicate_groups(["d", "c", "b", "a"], msgs, metas) == ["b", "b", "b", "a"]
+    links = [row_links(m, meta) for m, meta in zip(msgs, metas)]
+    assert linked_groups(["d", "c", "b", "a"], links) == ["b", "b", "b", "a"]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -172,7 +173,8 @@ def test_split_artifact_loads_with_datasets_in_trl_conversational_format(store):
     from curate.artifacts.store import Artifact
 
     table, _ = planted(seed=5, singles=40, groups=3)
-    records = store.write("ingest", "v0", table, removed_table([]), {"stage": "ingest", "rows": {"in": table.num_rows}}, "card")
+    records = store.write("ingest", "v0", table, removed_table([]),
+                          {"stage": "ingest", "rows": {"in": table.num_rows, "kept": table.num_rows, "removed": 0}}, "card")
     assert isinstance(records, Artifact)
     artifact = run_stage(Split(), SplitConfig(seed=0), {"records": records}, store)
     ds = load_dataset("parquet", data_files=store.data_files(artifact), split="train")

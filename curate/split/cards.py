@@ -2,9 +2,7 @@
 
 The runner writes one card per artifact; a split artifact holds three splits,
 so the stage's card carries one section per split (``per_split_sections``),
-and ``split_cards`` renders a stand-alone Markdown card per split (with the
-Hugging Face header naming that split) for whoever exports the splits as
-separate datasets, e.g. the ``export-splits`` command.
+counted as the parts are written (``SplitTally``).
 """
 
 from __future__ import annotations
@@ -19,22 +17,48 @@ from curate import meta as metajson
 from schemas import SPLIT_NAMES
 
 
-def _split_stats(table: pa.Table, split: str, stratify_by: str | None) -> dict:
-    rows = table.filter(pa.compute.equal(table.column("split"), split))
-    metas = [metajson.parse(m) for m in rows.column("meta").to_pylist()]
-    turns = [sum(1 for m in msgs if m["role"] in ("user", "assistant")) for msgs in rows.column("messages").to_pylist()]
-    stats = {
-        "rows": rows.num_rows,
-        "sources": dict(Counter(rows.column("source").to_pylist()).most_common()),
-        "mean_turns": round(sum(turns) / len(turns), 2) if turns else 0,
-        "mixed_general_rows": sum(1 for m in metas if m.get("mixed_general")),
-    }
-    if stratify_by:
-        stats[f"by_{stratify_by}"] = dict(Counter(str(v) for v in metajson.column_or_meta(rows, stratify_by)).most_common())
-    languages = Counter(metajson.lookup(m, "quality.language") for m in metas if metajson.lookup(m, "quality.language"))
-    if languages:
-        stats["languages"] = dict(languages.most_common(5))
-    return stats
+class SplitTally:
+    """Each split's card figures, counted a batch of output rows at a time (``add``), so a step that
+    writes its splits in parts never holds them to describe them."""
+
+    def __init__(self, stratify_by: str | None = None):
+        self.stratify_by = stratify_by
+        self.rows: Counter[str] = Counter()
+        self.turns: Counter[str] = Counter()
+        self.mixed: Counter[str] = Counter()
+        self.sources: dict[str, Counter] = {x: Counter() for x in SPLIT_NAMES}
+        self.strata: dict[str, Counter] = {x: Counter() for x in SPLIT_NAMES}
+        self.languages: dict[str, Counter] = {x: Counter() for x in SPLIT_NAMES}
+
+    def add(self, table: pa.Table) -> "SplitTally":
+        splits = table.column("split").to_pylist()
+        metas = [metajson.parse(m) for m in table.column("meta").to_pylist()]
+        strata = metajson.column_or_meta(table, self.stratify_by) if self.stratify_by else None
+        for i, (x, source, messages) in enumerate(zip(splits, table.column("source").to_pylist(),
+                                                      table.column("messages").to_pylist(), strict=True)):
+            self.rows[x] += 1
+            self.sources[x][source] += 1
+            self.turns[x] += sum(1 for m in messages if m["role"] in ("user", "assistant"))
+            self.mixed[x] += bool(metas[i].get("mixed_general"))
+            if strata is not None:
+                self.strata[x][str(strata[i])] += 1
+            if language := metajson.lookup(metas[i], "quality.language"):
+                self.languages[x][language] += 1
+        return self
+
+    def stats(self, split: str) -> dict:
+        rows = self.rows[split]
+        stats = {
+            "rows": rows,
+            "sources": dict(self.sources[split].most_common()),
+            "mean_turns": round(self.turns[split] / rows, 2) if rows else 0,
+            "mixed_general_rows": self.mixed[split],
+        }
+        if self.stratify_by:
+            stats[f"by_{self.stratify_by}"] = dict(self.strata[split].most_common())
+        if self.languages[split]:
+            stats["languages"] = dict(self.languages[split].most_common(5))
+        return stats
 
 
 def headline(sizes: Mapping[str, Mapping], deviation: Mapping[str, float], contamination: Mapping) -> str:
@@ -73,24 +97,10 @@ def integrity_section(sizes: Mapping[str, Mapping], deviation: Mapping[str, floa
     return "\n".join(lines) + "\n"
 
 
-def per_split_sections(table: pa.Table, stratify_by: str | None = None) -> str:
+def per_split_sections(tally: SplitTally) -> str:
     """One Markdown section per split, for the artifact's card."""
     parts = []
     for split in SPLIT_NAMES:
-        stats = _split_stats(table, split, stratify_by)
+        stats = tally.stats(split)
         parts.append(f"### Split `{split}`: {stats['rows']} rows\n\n```yaml\n{yaml.safe_dump(stats, sort_keys=False)}```\n")
     return "\n".join(parts)
-
-
-def split_cards(table: pa.Table, lineage: str = "", stratify_by: str | None = None) -> dict[str, str]:
-    """A stand-alone dataset card per split (HF layout), keyed by split name."""
-    cards = {}
-    for split in SPLIT_NAMES:
-        stats = _split_stats(table, split, stratify_by)
-        header = {"pretty_name": f"llm-curate {split} split", "tags": ["llm-curate", "split", split],
-                  "task_categories": ["text-generation"],
-                  "configs": [{"config_name": "default", "data_files": [{"split": split, "path": f"{split}/*.parquet"}]}]}
-        cards[split] = (f"---\n{yaml.safe_dump(header, sort_keys=False)}---\n\n# `{split}` split\n\n"
-                        f"{lineage}\n\nRows in trl's conversational `messages` format.\n\n"
-                        f"```yaml\n{yaml.safe_dump(stats, sort_keys=False)}```\n")
-    return cards

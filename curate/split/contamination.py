@@ -105,16 +105,13 @@ def sample_rows(rows: int, seed: int = 0, sample: int = BOILERPLATE_SAMPLE) -> l
     return sorted(np.random.default_rng(seed).choice(rows, size=sample, replace=False).tolist())
 
 
-def find_boilerplate(texts: Sequence[str], max_rows: int, n: int = N_WORDS, n_cjk: int = N_CJK,
-                     seed: int = 0, sample: int = BOILERPLATE_SAMPLE, lengths: Sequence[int] | None = None) -> dict[Gram, int]:
-    """n-grams in more than ``max_rows`` of ``texts`` -> rows holding them (estimated
-    from ``sample_rows`` when there are more than ``sample`` texts). ``lengths``:
-    each text's ``gram_length``, when the caller has them."""
-    rows = sample_rows(len(texts), seed, sample)
-    scale = len(texts) / len(rows) if rows else 1.0
+def sampled_boilerplate(texts: Sequence[str], rows: int, max_rows: int, n: int = N_WORDS, n_cjk: int = N_CJK) -> dict[Gram, int]:
+    """n-grams in more than ``max_rows`` of ``rows`` rows -> rows holding them, estimated from
+    ``texts``, the texts of the rows ``sample_rows`` picks (every row's, up to its sample size)."""
+    scale = rows / len(texts) if texts else 1.0
     df: Counter[Gram] = Counter()
-    for i in rows:
-        df.update(set(_windows(tokens(texts[i]), lengths[i] if lengths is not None else gram_length(texts[i], n, n_cjk))))
+    for text in texts:
+        df.update(set(_windows(tokens(text), gram_length(text, n, n_cjk))))
     return {g: round(c * scale) for g, c in df.items() if c * scale > max_rows}
 
 

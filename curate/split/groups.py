@@ -8,6 +8,7 @@ chain a~b, b~c puts a, b and c together even if a and c never met.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from curate import meta as metajson
@@ -30,19 +31,28 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def duplicate_groups(ids: Sequence[str], messages: Sequence[list[dict]], metas: Sequence[str],
-                     keys: Sequence[str] = ("same_prompt_group", "near_dup_group"),
-                     prompt_view: View | None = "user_turns") -> list[str]:
-    """A group id per record: the smallest record id of its group (stable under row order)."""
+Link = tuple[str, str]
+
+
+def row_links(message: list[dict], meta: str, keys: Sequence[str] = ("same_prompt_group", "near_dup_group"),
+              prompt_view: View | None = "user_turns") -> list[Link]:
+    """What ties a record to others: its value of each group key in ``meta``, and a digest of its
+    normalised prompt (a digest, so a step holding every record's links holds 16 bytes per prompt)."""
+    parsed = metajson.parse(meta)
+    links = [(key, str(v)) for key in keys if (v := metajson.lookup(parsed, key)) not in (None, "")]
+    if prompt_view is not None:
+        prompt = normalise_for_match(view_text(message, prompt_view))
+        links.append(("prompt", hashlib.blake2b(prompt.encode(), digest_size=16).hexdigest()))
+    return links
+
+
+def linked_groups(ids: Sequence[str], links: Sequence[Sequence[Link]]) -> list[str]:
+    """A group id per record: the smallest record id among the records its links join."""
     n = len(ids)
     uf = UnionFind(n)
-    first: dict[tuple[str, str], int] = {}
+    first: dict[Link, int] = {}
     for i in range(n):
-        parsed = metajson.parse(metas[i])
-        links = [(key, str(v)) for key in keys if (v := metajson.lookup(parsed, key)) not in (None, "")]
-        if prompt_view is not None:
-            links.append(("prompt", normalise_for_match(view_text(messages[i], prompt_view))))
-        for link in links:
+        for link in links[i]:
             uf.union(i, first.setdefault(link, i))
     smallest: dict[int, str] = {}
     for i in range(n):

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from curate.views import View
 from curate.split.contamination import (
-    N_CJK, Gram, boilerplate_limit, cut, find_boilerplate, gram_length, shared_with,
+    N_CJK, Gram, cut, gram_length, shared_with,
 )
 from curate.stage import StageConfig, StageFailed
 from schemas import SPLIT_NAMES
@@ -80,73 +80,89 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def check_contamination(splits: Sequence[str], texts: Sequence[str], ids: Sequence[str], groups: Sequence[str],
-                        config: ContaminationConfig, seed: int = 0) -> Outcome:
-    """Find held-out records sharing non-boilerplate n-grams with train and apply ``move_to_train``.
-
-    Moving a record moves its whole group, and the moved prompts join train, so
-    the scan repeats until no held-out record overlaps train.
+class HeldOutCheck:
+    """The contamination check fed a record at a time, so the step holds the held-out prompts' n-grams,
+    not the input's: first every held-out text (``add_held``), then every record in row order
+    (``add_row``: a train text joins the index where it shares an n-gram with held-out, any other
+    only counts its boilerplate), then ``outcome``. Held-out records sharing non-boilerplate n-grams
+    with train are found, and ``move_to_train`` moves a found record's whole group; the moved
+    prompts join train, so the scan repeats until no held-out record overlaps train.
     """
-    n, n_cjk = config.n, config.n_cjk
-    lengths = [gram_length(text, n, n_cjk) for text in texts]
-    limit = boilerplate_limit(len(texts), config.boilerplate_share, config.boilerplate_min_rows)
-    frequent = find_boilerplate(texts, limit, n, n_cjk, seed, lengths=lengths)
-    splits = list(splits)
-    index: dict[Gram, str] = {}
-    held: dict[int, set[Gram]] = {}
-    passages: Counter[str] = Counter()
-    with_boilerplate = 0
-    for i, text in enumerate(texts):
-        grams, spans = cut(text, lengths[i], frequent)
+
+    def __init__(self, config: ContaminationConfig, boilerplate: Mapping[Gram, int], boilerplate_rows: int):
+        self.config, self.boilerplate, self.boilerplate_rows = config, boilerplate, boilerplate_rows
+        self.held: dict[int, set[Gram]] = {}
+        self.lengths: dict[int, int] = {}
+        self._held_spans: dict[int, list[str]] = {}
+        self._wanted: set[Gram] = set()
+        self.index: dict[Gram, str] = {}
+        """n-gram -> the first train record (in row order) holding it, for the n-grams held-out records hold."""
+        self.passages: Counter[str] = Counter()
+        self.with_boilerplate = 0
+
+    def add_held(self, i: int, text: str) -> None:
+        self.lengths[i] = gram_length(text, self.config.n, self.config.n_cjk)
+        grams, spans = cut(text, self.lengths[i], self.boilerplate)
+        self.held[i] = grams
+        self._wanted |= grams
         if spans:
-            with_boilerplate += 1
-            passages.update({shorten(span, 120) for span in spans})  # shortened: variants of one preamble count together
-        if splits[i] == "train":
-            for gram in grams:
-                index.setdefault(gram, ids[i])
+            self._held_spans[i] = spans
+
+    def add_row(self, i: int, rid: str, text: str | None) -> None:
+        """Record ``i`` in row order: a train one with its ``text``, a held-out one (``text`` unused)."""
+        if i in self.held:
+            spans = self._held_spans.get(i, [])
         else:
-            held[i] = grams
-    members: dict[str, list[int]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
+            grams, spans = cut(text or "", gram_length(text or "", self.config.n, self.config.n_cjk), self.boilerplate)
+            for gram in grams & self._wanted:
+                self.index.setdefault(gram, rid)
+        if spans:
+            self.with_boilerplate += 1
+            self.passages.update({shorten(span, 120) for span in spans})  # shortened: variants of one preamble count together
 
-    findings: dict[str, Finding] = {}
-    moved: list[str] = []
-    scan = 0
-    while True:
-        scan += 1
-        new = {}
-        for i, grams in held.items():
-            if splits[i] != "train" and ids[i] not in findings:
-                shared, total, other, example = shared_with(grams, index)
-                if shared >= config.min_shared:
-                    new[ids[i]] = Finding(i, splits[i], shared, total, other, example, lengths[i], scan)
-        findings.update(new)
-        if config.policy != "move_to_train" or not new:
-            break
-        for f in new.values():
-            for j in members[groups[f.index]]:
-                if splits[j] != "train":
-                    splits[j] = "train"
-                    moved.append(ids[j])
-                    for gram in held[j]:
-                        index.setdefault(gram, ids[j])
+    def outcome(self, splits: Sequence[str], ids: Sequence[str], groups: Sequence[str]) -> Outcome:
+        config, held, lengths, index = self.config, self.held, self.lengths, self.index
+        splits = list(splits)
+        members: dict[str, list[int]] = {}
+        for i, g in enumerate(groups):
+            members.setdefault(g, []).append(i)
+        findings: dict[str, Finding] = {}
+        moved: list[str] = []
+        scan = 0
+        while True:
+            scan += 1
+            new = {}
+            for i, grams in held.items():
+                if splits[i] != "train" and ids[i] not in findings:
+                    shared, total, other, example = shared_with(grams, index)
+                    if shared >= config.min_shared:
+                        new[ids[i]] = Finding(i, splits[i], shared, total, other, example, lengths[i], scan)
+            findings.update(new)
+            if config.policy != "move_to_train" or not new:
+                break
+            for f in new.values():
+                for j in members[groups[f.index]]:
+                    if splits[j] != "train":
+                        splits[j] = "train"
+                        moved.append(ids[j])
+                        for gram in held[j]:
+                            index.setdefault(gram, ids[j])
 
-    first = [f for f in findings.values() if f.scan == 1]
-    report = {
-        "n": n, "n_cjk": n_cjk, "policy": config.policy,
-        "held_out_checked": len(held),
-        "cjk_rows_checked": sum(1 for i in held if lengths[i] == n_cjk != n),
-        "too_short_to_check": sum(1 for grams in held.values() if not grams),
-        "contaminated_by_split": {x: sum(1 for f in first if f.split == x) for x in HELD_OUT},
-        "moved_to_train": len(moved),
-        "boilerplate": {"share": config.boilerplate_share, "more_than_rows": limit, "ngrams": len(frequent),
-                        "rows_with_boilerplate": with_boilerplate,
-                        "passages": [{"text": text, "rows": c} for text, c in passages.most_common(5)]},
-        "examples": [{"id": rid, "split": f.split, "shared": f.shared, "ngrams": f.ngrams, "train_id": f.train_id, "example": f.example}
-                     for rid, f in list(findings.items())[:5]],
-    }
-    return Outcome(splits, findings, moved, report)
+        first = [f for f in findings.values() if f.scan == 1]
+        report = {
+            "n": config.n, "n_cjk": config.n_cjk, "policy": config.policy,
+            "held_out_checked": len(held),
+            "cjk_rows_checked": sum(1 for i in held if lengths[i] == config.n_cjk != config.n),
+            "too_short_to_check": sum(1 for grams in held.values() if not grams),
+            "contaminated_by_split": {x: sum(1 for f in first if f.split == x) for x in HELD_OUT},
+            "moved_to_train": len(moved),
+            "boilerplate": {"share": config.boilerplate_share, "more_than_rows": self.boilerplate_rows,
+                            "ngrams": len(self.boilerplate), "rows_with_boilerplate": self.with_boilerplate,
+                            "passages": [{"text": text, "rows": c} for text, c in self.passages.most_common(5)]},
+            "examples": [{"id": rid, "split": f.split, "shared": f.shared, "ngrams": f.ngrams, "train_id": f.train_id, "example": f.example}
+                         for rid, f in list(findings.items())[:5]],
+        }
+        return Outcome(splits, findings, moved, report)
 
 
 def held_out_sizes(splits: Sequence[str], targets: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, dict]:

@@ -15,12 +15,18 @@ deviation go to the metrics, the card and the run table's note.
 
 The contamination check lives here rather than in a stage of its own because
 moving a record must move its whole group, which only this stage knows.
+
+The records are read by location, ``batch_rows`` at a time: ids, group links (a
+digest of each prompt) and strata first, then the held-out prompts' n-grams, then
+the train prompts (only their n-grams that held-out shares are kept), then each
+batch written with its split. The step holds a few small values per record and
+the held-out prompts' n-grams, never the records or the train n-grams.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Container, Iterator, Mapping
 from typing import Literal
 
 import pyarrow as pa
@@ -29,13 +35,15 @@ from pydantic import Field, model_validator
 from curate import meta as metajson
 from curate.views import View, view_text
 from curate.split.assign import assign_groups, max_share_deviation, split_sizes, stratum_shares
-from curate.split.cards import headline, integrity_section, per_split_sections
-from curate.split.contamination import N_CJK, ngram_index, overlaps
-from curate.split.groups import duplicate_groups
+from curate.split.cards import SplitTally, headline, integrity_section, per_split_sections
+from curate.split.contamination import N_CJK, boilerplate_limit, ngram_index, overlaps, sample_rows, sampled_boilerplate
+from curate.split.groups import linked_groups, row_links
 from curate.split.held_out import (  # noqa: F401  (ContaminationConfig and the errors are part of this module's API)
-    ContaminationConfig, ContaminationError, HeldOutTooSmall, check_contamination, check_floor, held_out_sizes, shorten,
+    ContaminationConfig, ContaminationError, Finding, HeldOutCheck, HeldOutTooSmall, check_floor, held_out_sizes, shorten,
 )
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import (
+    EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table,
+)
 from schemas import SPLIT_CONVERSATION, SPLIT_NAMES
 
 
@@ -48,6 +56,9 @@ class SplitConfig(StageConfig):
     prompt_view: View | None = Field("user_turns", description="Records with the same normalised text of this view share a split; None to skip.")
     seed: int = Field(0, description="Seed of the group order; same seed and input give the same splits.")
     contamination: ContaminationConfig = Field(default_factory=ContaminationConfig)
+    batch_rows: int = Field(20_000, ge=1, json_schema_extra=EXECUTION,
+                            description="Records read at a time: the step reads its input by location and holds each record's "
+                                        "id, group and stratum and the held-out prompts' n-grams, not the records.")
 
     @model_validator(mode="after")
     def _ratios_positive(self):
@@ -61,20 +72,35 @@ class Split(Stage):
     version = "2"
     Config = SplitConfig
     output_schema = SPLIT_CONVERSATION
+    inputs_by_location = True
 
     def run(self, inputs: Mapping[str, pa.Table], config: SplitConfig, ctx: StageContext) -> StageResult:
-        table = inputs["records"]
-        ids = table.column("id").to_pylist()
-        messages = table.column("messages").to_pylist()
-        metas = table.column("meta").to_pylist()
-        groups = duplicate_groups(ids, messages, metas, config.group_keys, config.prompt_view)
-        strata = [str(v) for v in metajson.column_or_meta(table, config.stratify_by)] if config.stratify_by else ["all"] * len(ids)
-        sizes = split_sizes(len(ids), ratios=config.ratios if config.counts is None else None, counts=config.counts)
+        records, cc = inputs["records"], config.contamination
+        n = records.num_rows
+        sampled = set(sample_rows(n, config.seed))
+        ids: list[str] = []
+        links: list[list] = []
+        strata: list[str] = []
+        sample_texts: list[str] = []
+        for start, batch in batches(records, config.batch_rows, ctx.progress, "split: groups"):
+            ids += batch.column("id").to_pylist()
+            messages, metas = batch.column("messages").to_pylist(), batch.column("meta").to_pylist()
+            links += [row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)]
+            strata += [str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by else ["all"] * batch.num_rows
+            sample_texts += [view_text(messages[i - start], cc.view) for i in range(start, start + batch.num_rows) if i in sampled]
+        groups = linked_groups(ids, links)
+        del links
+        sizes = split_sizes(n, ratios=config.ratios if config.counts is None else None, counts=config.counts)
         assigned = assign_groups(groups, strata, sizes, config.seed)
 
-        cc = config.contamination
-        texts = [view_text(m, cc.view) for m in ctx.progress(messages, total=len(messages), description="split")]
-        outcome = check_contamination(assigned, texts, ids, groups, cc, config.seed)
+        limit = boilerplate_limit(n, cc.boilerplate_share, cc.boilerplate_min_rows)
+        check = HeldOutCheck(cc, sampled_boilerplate(sample_texts, n, limit, cc.n, cc.n_cjk), limit)
+        del sample_texts
+        for at, text in _texts(records, config, ctx, "split: held-out prompts", {i for i, x in enumerate(assigned) if x != "train"}):
+            check.add_held(at, text)
+        for at, text in _texts(records, config, ctx, "split: train prompts"):
+            check.add_row(at, ids[at], text)
+        outcome = check.outcome(assigned, ids, groups)
         splits, findings = outcome.splits, outcome.findings
         if findings and cc.policy == "fail":
             rid, f = next(iter(findings.items()))
@@ -90,12 +116,10 @@ class Split(Stage):
         held_out = held_out_sizes(kept_splits, sizes, taken)
         check_floor(held_out, findings, cc)
 
-        removed = [{"id": rid, "stage": self.name, "reason": "contamination", "duplicate_of": f.train_id,
-                    "score": round(f.shared / max(f.ngrams, 1), 4),
-                    "detail": f"{f.split} prompt shares {f.shared} of {f.ngrams} {f.length}-grams with train {f.train_id}, e.g. {f.example!r}"}
-                   for rid, f in findings.items() if rid in drop]
-        out = metajson.with_updates(table, [{"split_group": g} for g in groups]).append_column(
-            pa.field("split", pa.string(), nullable=False), pa.array(splits, pa.string())).filter(pa.array(keep, pa.bool_()))
+        removed: list[pa.Table] = []
+        tally = SplitTally(config.stratify_by)
+        kept, kept_parts = kept_output(self._kept(records, config, ctx, groups, splits, keep, findings, removed, tally),
+                                       SPLIT_CONVERSATION, ctx.kept_folder)
         kept_strata = [s for s, k in zip(strata, keep, strict=True) if k]
         shares = stratum_shares(kept_strata, kept_splits)
         deviation = max_share_deviation(shares)
@@ -113,8 +137,44 @@ class Split(Stage):
             "contamination": report,
             "headline": headline(held_out, deviation, report),
         }
-        card = integrity_section(held_out, deviation, report, config.stratify_by) + "\n" + per_split_sections(out, config.stratify_by)
-        return StageResult(kept=out, removed=removed_table(removed, source=table), metrics=metrics, card=card)
+        card = integrity_section(held_out, deviation, report, config.stratify_by) + "\n" + per_split_sections(tally)
+        return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
+                           removed=pa.concat_tables(removed) if removed else removed_table([]))
+
+    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: list[str], splits: list[str], keep: list[bool],
+              findings: Mapping[str, Finding], removed: list[pa.Table], tally: SplitTally) -> Iterator[pa.Table]:
+        """The last read: each batch with its rows' split and ``meta.split_group``, without the dropped
+        rows, which go to ``removed`` with their records; ``tally`` counts what is kept."""
+        for start, batch in batches(records, config.batch_rows, ctx.progress, "split: writing"):
+            here = range(start, start + batch.num_rows)
+            gone = [i for i in here if not keep[i]]
+            if gone:
+                batch_ids = batch.column("id").to_pylist()
+                removed.append(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)
+                                              for i in gone], source=batch))
+            out = metajson.with_updates(batch, [{"split_group": groups[i]} for i in here]).append_column(
+                pa.field("split", pa.string(), nullable=False), pa.array(splits[start:start + batch.num_rows], pa.string()))
+            if gone:
+                out = out.filter(pa.array(keep[start:start + batch.num_rows], pa.bool_()))
+            tally.add(out)
+            yield out
+
+
+def _dropped(rid: str, f: Finding, stage: str) -> dict:
+    return {"id": rid, "stage": stage, "reason": "contamination", "duplicate_of": f.train_id,
+            "score": round(f.shared / max(f.ngrams, 1), 4),
+            "detail": f"{f.split} prompt shares {f.shared} of {f.ngrams} {f.length}-grams with train {f.train_id}, e.g. {f.example!r}"}
+
+
+def _texts(records, config: SplitConfig, ctx: StageContext, description: str,
+           positions: Container[int] | None = None) -> Iterator[tuple[int, str]]:
+    """``(position, text)`` of the contamination view, in row order, of the rows at ``positions`` (every
+    row's where None), read a batch at a time."""
+    for start, batch in batches(records, config.batch_rows, ctx.progress, description, columns=("messages",)):
+        messages = batch.column("messages")
+        for i in range(start, start + batch.num_rows):
+            if positions is None or i in positions:
+                yield i, view_text(messages[i - start].as_py(), config.contamination.view)
 
 
 class MixConfig(StageConfig):
@@ -173,4 +233,4 @@ class MixGeneral(Stage):
             "general_sources": dict(Counter(r["source"] for r in added)),
         }
         return StageResult(kept=out, removed=removed_table([]), metrics=metrics, rows_in=table.num_rows + len(added),
-                           card=per_split_sections(out))
+                           card=per_split_sections(SplitTally().add(out)))

@@ -14,7 +14,7 @@ import pytest
 from curate.cluster.diversity import diversity_summary, per_cluster_cap, select_to_budget
 from curate.cluster.labels import ctfidf_terms
 from curate.cluster.stage import Cluster, ClusterConfig
-from curate.embed.stage import MissingEmbeddings
+from curate.embed.aligned import MissingEmbeddings
 from curate.stage import StageContext, removed_table
 from schemas import embeddings_schema
 from tests.conftest import CountedRows, conversation, conversations_table
@@ -97,14 +97,15 @@ def test_budget_keeps_clusters_even_and_best_quality_first(topic_data):
 
 
 def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(topic_data, store):
-    """The step holds the vectors, not the records: it reads stored rows a batch at a time (ids and
-    quality, the label texts, then each batch annotated) and gives what one read of a table gives."""
+    """The step holds neither the records nor every vector: it reads stored rows a batch at a time (ids
+    and quality; the vectors of the fit sample, then every vector to assign it; the label texts; then
+    each batch annotated) and gives what one read of a table gives."""
     table, emb, _ = topic_data
     given = store.write("given", "v1", table, removed_table([]), {"stage": "given", "rows": {"in": 18, "kept": 18, "removed": 0}}, "")
     vectors = store.write("vectors", "v1", emb, removed_table([]), {"stage": "vectors", "rows": {"in": 18, "kept": 18, "removed": 0}}, "")
     config = ClusterConfig(k=3, seed=0, budget=6)
     whole = Cluster().run({"records": table, "embeddings": emb}, config, StageContext())
-    batched = Cluster().run({"records": CountedRows.of(store.rows_of(given)), "embeddings": store.rows_of(vectors)},
+    batched = Cluster().run({"records": CountedRows.of(store.rows_of(given)), "embeddings": CountedRows.of(store.rows_of(vectors))},
                             config.model_copy(update={"batch_rows": 4}), StageContext())
     assert CountedRows.largest == 4
     assert batched.kept.to_pylist() == whole.kept.to_pylist()

@@ -36,7 +36,8 @@ from curate.decontam import paraphrase  # noqa: E402
 from curate.decontam.benchmarks import benchmark_items  # noqa: E402
 from curate.decontam.index import load  # noqa: E402
 from curate.decontam.stage import Decontaminate, DecontaminateConfig  # noqa: E402
-from curate.embed.stage import Embed, EmbedConfig, aligned_vectors  # noqa: E402
+from curate.embed.aligned import aligned_vectors  # noqa: E402
+from curate.embed.stage import Embed, EmbedConfig  # noqa: E402
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 from schemas import CONVERSATION  # noqa: E402

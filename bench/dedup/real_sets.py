@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from curate.dedup.clusters import shorten  # noqa: E402
-from curate.embed.stage import Embed, aligned_vectors  # noqa: E402
+from curate.embed.aligned import aligned_vectors  # noqa: E402
+from curate.embed.stage import Embed  # noqa: E402
 from curate.dedup.exact import DedupExact  # noqa: E402
 from curate.dedup.minhash_stage import DedupMinhash  # noqa: E402
 from curate.dedup.minhash import corpus_shingle_sets  # noqa: E402

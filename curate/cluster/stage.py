@@ -8,24 +8,27 @@ one vector per conversation id, from the ``embed`` stage). Each kept row gets
 
 The records are read by location, ``batch_rows`` at a time (ids and, for a budget,
 quality; the label texts of up to ``label_sample`` rows; then each batch annotated
-and written as a part): the step holds the vectors, never the records. Centroids are
-fitted on up to ``fit_sample`` rows and every row is assigned to its nearest.
+and written as a part), and so are the embeddings: centroids are fitted on the vectors
+of up to ``fit_sample`` rows (and each candidate k scored on ``silhouette_sample``),
+then every row is assigned to its nearest a batch of vectors at a time. The step holds
+the sampled vectors and a few values per row, never the records or every vector.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+import numpy as np
 import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.cluster.diversity import diversity_summary, select_to_budget
-from curate.cluster.kmeans import choose_k, fit_kmeans, seeded_positions
+from curate.cluster.kmeans import SampledVectors, by_size, choose_k, fit_centroids, seeded_positions, wanted_positions
 from curate.cluster.labels import ctfidf_terms
-from curate.embed.stage import aligned_vectors
+from curate.embed.aligned import VectorRows
 from curate.views import View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table, whole
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
 from schemas import CONVERSATION
 
 
@@ -71,15 +74,22 @@ class Cluster(Stage):
             if config.budget is not None:
                 quality += [float(metajson.lookup(metajson.parse(m), config.quality_key) or 0.0)
                             for m in batch.column("meta").to_pylist()]
-        vectors = aligned_vectors(pa.table({"id": pa.array(ids, pa.string())}),
-                                  whole(embeddings))
+        n = len(ids)
+        rows = VectorRows(pa.array(ids, pa.string()), embeddings, config.batch_rows, ctx.progress)
+        ks = [min(config.k, n)] if config.k is not None else [k for k in config.k_candidates if 2 <= k < n] or [1]
+        wanted = wanted_positions(n, ks, config.seed, config.fit_sample, None if config.k is not None else config.silhouette_sample)
+        sampled = _sampled(rows, n, wanted)
         silhouettes: dict[int, float] = {}
         if config.k is not None:
-            k = min(config.k, len(ids))
+            k = min(config.k, n)
         else:
-            k, silhouettes = choose_k(vectors, config.k_candidates, config.seed, config.silhouette_sample, config.fit_sample)
-        labels = fit_kmeans(vectors, k, config.seed, sample=config.fit_sample).tolist()
-        del vectors
+            k, silhouettes = choose_k(sampled, config.k_candidates, config.seed, config.silhouette_sample, config.fit_sample)
+        model = fit_centroids(sampled, k, config.seed, sample=config.fit_sample)
+        del sampled
+        nearest = np.empty(n, dtype=int)
+        for positions, vectors in rows.read("cluster: assigning"):
+            nearest[positions] = model.predict(vectors)
+        labels = by_size(nearest, model.n_clusters).tolist()
         sample = seeded_positions(len(ids), config.label_sample, config.seed).tolist()
         texts = _texts_at(records, config, sample, ctx)
         terms = ctfidf_terms([texts[i] for i in sample], [labels[i] for i in sample], config.label_terms)
@@ -120,6 +130,15 @@ class Cluster(Stage):
                                f"{config.quality_key}={quality[i]}"} for i in over], source=batch))
             annotated = metajson.with_updates(batch, [{"cluster": labels[i], "cluster_label": names[labels[i]]} for i in here])
             yield annotated if not over else annotated.filter(pa.array([keep[i] for i in here], pa.bool_()))
+
+
+def _sampled(rows: VectorRows, n: int, wanted: np.ndarray) -> SampledVectors:
+    """The vectors of the ``wanted`` positions, read a batch of the embeddings at a time."""
+    found = [(positions, vectors) for positions, vectors in rows.read("cluster: fit sample", wanted)]
+    positions = np.concatenate([p for p, _ in found]) if found else np.arange(0)
+    vectors = np.concatenate([v for _, v in found]) if found else np.zeros((0, 0), np.float32)
+    order = np.argsort(positions)
+    return SampledVectors(n, positions[order], vectors[order])
 
 
 def _texts_at(records, config: ClusterConfig, positions: Sequence[int], ctx: StageContext) -> dict[int, str]:

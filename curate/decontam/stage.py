@@ -31,7 +31,7 @@ from curate.decontam import paraphrase
 from curate.decontam.benchmarks import BENCHMARKS, eval_files, read_eval_set
 from curate.decontam.index import DEFAULT_N, SHIPPED, Index, build, index_version, load
 from curate.decontam.match import Hit, Matcher
-from curate.embed.stage import aligned_vectors
+from curate.embed.aligned import aligned_vectors
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageFailed, StageResult, removed_table
 from curate.files import file_record
 from schemas import CONVERSATION

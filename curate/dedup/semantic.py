@@ -31,7 +31,7 @@ from pydantic import Field
 
 from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, removal_rows, resolve, split_md
 from curate.dedup.reads import kept_batches, rows_at
-from curate.embed.stage import aligned_vectors
+from curate.embed.aligned import aligned_vectors
 from curate.views import PROMPT_VIEWS, View, view_text
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table, whole
 from schemas import CONVERSATION

@@ -40,7 +40,6 @@ from typing import Literal
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import Field
 
 from curate.dedup.clusters import shorten
@@ -100,28 +99,6 @@ def encode(texts: list[str], model: str = DEFAULT_MODEL, batch_size: int = 64, n
     return vectors.astype(np.float32, copy=False)
 
 
-
-class MissingEmbeddings(ValueError):
-    """A record has no row in the embeddings input (they came from other records)."""
-
-
-def aligned_vectors(records: pa.Table, embeddings: pa.Table) -> np.ndarray:
-    """The unit-length embedding of every record, in record order.
-
-    Every stage that reads an ``embed`` artifact (semantic dedup, clustering)
-    aligns it to its own records by id; a record without a vector is an error,
-    because the embeddings must come from the same records.
-    """
-    where = pc.index_in(records.column("id"), value_set=embeddings.column("id"))
-    if where.null_count:
-        missing = records.column("id").filter(pc.is_null(where)).to_pylist()
-        raise MissingEmbeddings(f"{len(missing)} records have no embedding (e.g. id {missing[0]!r}); "
-                                "the embeddings input must come from the same records")
-    flat = embeddings.column("vector").combine_chunks()
-    matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, flat.type.list_size)
-    vectors = matrix[where.to_numpy()].astype(np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
 
 class EmbedConfig(StageConfig):
     model: str = Field(default=DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged, offline) or a local model folder.")

@@ -27,7 +27,7 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
-from curate.embed.stage import aligned_vectors
+from curate.embed.aligned import aligned_vectors
 from curate.select.greedy import quotas, rank, select
 from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION

@@ -198,6 +198,11 @@ def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) ->
     return pa.Table.from_pylist(filled, schema=REMOVED)
 
 
+def joined_removed(parts: Sequence[pa.Table]) -> pa.Table:
+    """The removed rows a step collected a batch at a time, as one ``REMOVED`` table (empty for none)."""
+    return pa.concat_tables(parts) if parts else removed_table([])
+
+
 def batches(records, size: int, progress: Progress = no_progress, description: str = "",
             columns: Sequence[str] | None = None) -> Iterator[tuple[int, pa.Table]]:
     """``(offset, rows)`` of a step's input ``size`` rows at a time, whether it came as a table or by

@@ -28,7 +28,7 @@ from curate.cluster.kmeans import SampledVectors, by_size, choose_k, fit_centroi
 from curate.cluster.labels import ctfidf_terms
 from curate.embed.aligned import VectorRows
 from curate.views import View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, joined_removed, removed_table
 from schemas import CONVERSATION
 
 
@@ -112,7 +112,7 @@ class Cluster(Stage):
         if config.budget is not None:
             metrics["diversity_after_selection"] = after
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=len(ids),
-                           removed=pa.concat_tables(removed) if removed else removed_table([]),
+                           removed=joined_removed(removed),
                            metrics=metrics, card=_card(before, after if config.budget is not None else None, names))
 
     def _kept(self, records, config: ClusterConfig, ctx: StageContext, labels: list[int], names: dict[int, str],

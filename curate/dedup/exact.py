@@ -44,7 +44,7 @@ from pydantic import Field
 
 from curate.dedup.clusters import example_pairs_md
 from curate.dedup.reads import kept_batch
-from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output,
+from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, joined_removed, kept_output,
                           removed_table)
 from curate.views import View, normalise_for_match, view_text
 from schemas import CONVERSATION
@@ -106,7 +106,7 @@ class DedupExact(Stage):
         return StageResult(
             kept=kept,
             kept_parts=kept_parts,
-            removed=pa.concat_tables(removed) if removed else removed_table([]),
+            removed=joined_removed(removed),
             rows_in=records.num_rows,
             metrics={
                 "view": config.view,

@@ -49,7 +49,7 @@ from curate.dedup.minhash import (
     write_shard,
 )
 from curate.dedup.reads import kept_batches, rows_at
-from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
+from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, kept_output, joined_removed
 from schemas import CONVERSATION
 
 
@@ -189,4 +189,4 @@ class DedupMinhash(Stage):
         card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
                           split_md(resolution), boilerplate_md(spans, names_list, boilerplate)])
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
-                           removed=pa.concat_tables(removed) if removed else removed_table([]))
+                           removed=joined_removed(removed))

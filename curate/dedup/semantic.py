@@ -33,7 +33,7 @@ from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, exam
 from curate.dedup.reads import kept_batches, rows_at
 from curate.embed.aligned import aligned_vectors
 from curate.views import PROMPT_VIEWS, View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table, whole
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, joined_removed, whole
 from schemas import CONVERSATION
 
 
@@ -120,7 +120,7 @@ class DedupSemantic(Stage):
             kept=kept,
             kept_parts=kept_parts,
             rows_in=n,
-            removed=pa.concat_tables(removed) if removed else removed_table([]),
+            removed=joined_removed(removed),
             metrics={
                 "view": config.view, "threshold": config.threshold, "kmeans_clusters": int(len(np.unique(labels))),
                 "similar_pairs": len(pairs), "duplicate_clusters": resolution.components,

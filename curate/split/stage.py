@@ -42,7 +42,7 @@ from curate.split.held_out import (  # noqa: F401  (ContaminationConfig and the 
     ContaminationConfig, ContaminationError, Finding, HeldOutCheck, HeldOutTooSmall, check_floor, held_out_sizes, shorten,
 )
 from curate.stage import (
-    EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table,
+    EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, joined_removed, kept_output, removed_table,
 )
 from schemas import SPLIT_CONVERSATION, SPLIT_NAMES
 
@@ -139,7 +139,7 @@ class Split(Stage):
         }
         card = integrity_section(held_out, deviation, report, config.stratify_by) + "\n" + per_split_sections(tally)
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
-                           removed=pa.concat_tables(removed) if removed else removed_table([]))
+                           removed=joined_removed(removed))
 
     def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: list[str], splits: list[str], keep: list[bool],
               findings: Mapping[str, Finding], removed: list[pa.Table], tally: SplitTally) -> Iterator[pa.Table]:

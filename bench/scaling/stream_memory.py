@@ -1,17 +1,19 @@
-"""Peak memory of the dedup steps that read their input by location (``dedup_exact``,
-``dedup_minhash``, ``dedup_semantic``), run from the store in batches (their defaults: ``batch_rows``,
-``shard_rows``) against the whole input read at once (batch = the input's size), at two sizes.
+"""Peak memory of the steps that shuffle and read their input by location (``dedup_exact``,
+``dedup_minhash``, ``dedup_semantic``, ``cluster``, ``split``), run from the store in batches (their
+defaults: ``batch_rows``, ``shard_rows``) against the whole input read at once (batch = the input's
+size), at two sizes.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/dedup/stream_memory.py [--docs 40000 160000] [--methods dedup_exact dedup_minhash dedup_semantic]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/scaling/stream_memory.py [--docs 40000 160000] [--methods dedup_exact ... split]
 
 Not a test. Each (method, mode, size) runs in a fresh subprocess: the ground-truth corpus
 (bench/dedup/corpus.py) is written to a local store as an artifact and dropped from memory, then
 ``run_stage`` runs the step on it as a flow does (input by location, kept rows written out in
 parts). The figure is the process's peak RSS (VmHWM, reset through /proc/self/clear_refs just before
 the step) minus its RSS at that moment: what the step needs, input reading included. Both modes
-must give the same artifact version and the same removed ids.
+must give the same artifact version and the same removed ids. ``split`` runs with
+``contamination.policy: drop`` so that it removes rows; ``cluster`` with a budget of half the rows.
 
-``dedup_semantic``'s embeddings here are hashed bags of words (scikit-learn's HashingVectorizer,
+``dedup_semantic``'s and ``cluster``'s embeddings here are hashed bags of words (scikit-learn's HashingVectorizer,
 384 dimensions, unit length), not MiniLM's: embedding 160k rows would take this box most of an hour,
 and what is measured is what the step holds besides its vectors (the records), which does not depend
 on where the vectors came from. Copies and near-copies of the corpus still land within the cosine
@@ -30,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dedup"))  # corpus.py: the ground-truth corpus
 
 
 def kb(field: str) -> int:
@@ -40,11 +42,19 @@ def kb(field: str) -> int:
     return 0
 
 
-def config(method: str, batch: int | None):
+def config(method: str, batch: int | None, n: int = 0):
+    from curate.cluster.stage import ClusterConfig
     from curate.dedup.exact import ExactConfig
     from curate.dedup.minhash_stage import MinhashConfig
     from curate.dedup.semantic import SemanticConfig
+    from curate.split.stage import ContaminationConfig, SplitConfig
 
+    if method == "split":
+        drop = SplitConfig(contamination=ContaminationConfig(policy="drop", floor=0.0))
+        return drop if batch is None else drop.model_copy(update={"batch_rows": batch})
+    if method == "cluster":
+        budget = ClusterConfig(k=16, budget=max(1, n // 2))
+        return budget if batch is None else budget.model_copy(update={"batch_rows": batch})
     if method == "dedup_exact":
         return ExactConfig() if batch is None else ExactConfig(batch_rows=batch)
     if method == "dedup_semantic":
@@ -77,9 +87,11 @@ def worker(method: str, n: int, batch: int) -> dict:
 
     from curate.artifacts.runner import run_stage
     from curate.artifacts.store import open_store
+    from curate.cluster.stage import Cluster
     from curate.dedup.exact import DedupExact
     from curate.dedup.minhash_stage import DedupMinhash
     from curate.dedup.semantic import DedupSemantic
+    from curate.split.stage import Split
     from curate.stage import removed_table
 
     table = build(repeat=-(-n // build(repeat=1).num_rows)).slice(0, n)
@@ -87,7 +99,7 @@ def worker(method: str, n: int, batch: int) -> dict:
         store = open_store(root)
         given = store.write("given", "v1", table, removed_table([]), {"stage": "given", "rows": {"in": n, "kept": n, "removed": 0}}, "")
         inputs = {"records": given}
-        if method == "dedup_semantic":
+        if method in ("dedup_semantic", "cluster"):
             vectors = hashed_embeddings(table)
             inputs["embeddings"] = store.write("vectors", "v1", vectors, removed_table([]),
                                                {"stage": "vectors", "rows": {"in": n, "kept": n, "removed": 0}}, "")
@@ -96,8 +108,9 @@ def worker(method: str, n: int, batch: int) -> dict:
         gc.collect()
         Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
         before = kb("VmRSS")
-        stage = {"dedup_exact": DedupExact, "dedup_minhash": DedupMinhash, "dedup_semantic": DedupSemantic}[method]()
-        out = run_stage(stage, config(method, batch), inputs, store)
+        stage = {"dedup_exact": DedupExact, "dedup_minhash": DedupMinhash, "dedup_semantic": DedupSemantic,
+                 "cluster": Cluster, "split": Split}[method]()
+        out = run_stage(stage, config(method, batch, n), inputs, store)
         peak = (kb("VmHWM") - before) / 1024
         removed = sorted(store.read_removed(out).column("id").to_pylist())
     return {"docs": n, "batch": batch, "step_mb": peak, "version": out.version, "removed": len(removed),
@@ -110,7 +123,7 @@ def main() -> None:
     ap.add_argument("--worker", action="store_true")
     ap.add_argument("--n", type=int)
     ap.add_argument("--batch", type=int)
-    ap.add_argument("--methods", nargs="*", default=["dedup_exact", "dedup_minhash", "dedup_semantic"])
+    ap.add_argument("--methods", nargs="*", default=["dedup_exact", "dedup_minhash", "dedup_semantic", "cluster", "split"])
     ap.add_argument("--method")
     args = ap.parse_args()
     if args.worker:

@@ -133,12 +133,14 @@ class Cluster(Stage):
 
 
 def _sampled(rows: VectorRows, n: int, wanted: np.ndarray) -> SampledVectors:
-    """The vectors of the ``wanted`` positions, read a batch of the embeddings at a time."""
-    found = [(positions, vectors) for positions, vectors in rows.read("cluster: fit sample", wanted)]
-    positions = np.concatenate([p for p, _ in found]) if found else np.arange(0)
-    vectors = np.concatenate([v for _, v in found]) if found else np.zeros((0, 0), np.float32)
-    order = np.argsort(positions)
-    return SampledVectors(n, positions[order], vectors[order])
+    """The vectors of the ``wanted`` positions (sorted), read a batch of the embeddings at a time into
+    one matrix."""
+    vectors = None
+    for positions, found in rows.read("cluster: fit sample", wanted):
+        if vectors is None:
+            vectors = np.empty((len(wanted), found.shape[1]), dtype=found.dtype)
+        vectors[np.searchsorted(wanted, positions)] = found
+    return SampledVectors(n, wanted, vectors if vectors is not None else np.zeros((0, 0), np.float32))
 
 
 def _texts_at(records, config: ClusterConfig, positions: Sequence[int], ctx: StageContext) -> dict[int, str]:

@@ -27,12 +27,14 @@ def aligned_vectors(records: pa.Table, embeddings: pa.Table) -> np.ndarray:
     where = _first_rows(records.column("id").combine_chunks(), embeddings.column("id").combine_chunks())
     flat = embeddings.column("vector").combine_chunks()
     matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, flat.type.list_size)
-    return _unit(matrix[where].astype(np.float32))
+    return _unit(matrix[where].astype(np.float32, copy=False))
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` (a fresh float32 copy, normalised in place) scaled to unit length."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
+    vectors /= np.where(norms == 0, 1.0, norms)
+    return vectors
 
 
 def _first_rows(record_ids: pa.Array, embedding_ids: pa.Array) -> np.ndarray:
@@ -68,4 +70,4 @@ class VectorRows:
             if len(rows):
                 flat = batch.column("vector").combine_chunks()
                 matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, flat.type.list_size)
-                yield owner[rows], _unit(matrix[rows].astype(np.float32))
+                yield owner[rows], _unit(matrix[rows].astype(np.float32, copy=False))

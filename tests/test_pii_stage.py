@@ -103,3 +103,14 @@ def test_worker_processes_give_the_same_rows_and_the_same_version(store, records
     assert two.removed.to_pylist() == store.read_removed(one).to_pylist()
     again = run_stage(RedactPii(), PiiPolicy(operators={"IBAN_CODE": "drop"}, workers=2), {"records": records}, store)
     assert again.version == one.version
+
+
+def test_worker_shares_keep_order_and_split_the_characters_not_the_count():
+    """Analysis time follows length: a long text opens its own share rather than sharing a half by count."""
+    from curate.pii.pool import shares
+
+    texts = [f"short text {i} " * 4 for i in range(6)] + ["x" * 400] + ["short again " * 4] * 2
+    cut = shares(texts, 2)
+    assert [t for share in cut for t in share] == texts
+    assert [len(share) for share in cut] == [6, 3]  # by count: 5 and 4, the long text among the second four
+    assert shares(texts, 1) == [texts] and shares([], 2) == [] and shares(["one"], 4) == [["one"]]

@@ -220,6 +220,15 @@ def shingle_counts(hashes: np.ndarray, doc: np.ndarray, doc_source: np.ndarray) 
             .group_by("source", "hash").agg(rows=pl.col("doc").n_unique()))
 
 
+def write_counts(folder: Path, shard: int, texts: Sequence[str], doc_source: np.ndarray, unit: Unit = "word",
+                 n: int = 3) -> None:
+    """``shingle_counts`` of a shard's texts into ``folder`` for ``boilerplate_shingles``, ``BATCH_DOCS``
+    texts at a time (one file each: a text is in one file, so the files' counts add up)."""
+    for part, at in enumerate(range(0, len(texts), BATCH_DOCS)):
+        hashes, doc = shingle_hashes(texts[at:at + BATCH_DOCS], unit, n)
+        shingle_counts(hashes, doc, doc_source[at:at + BATCH_DOCS]).write_parquet(folder / f"counts-{shard:05d}-{part:04d}.parquet")
+
+
 def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:
     """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the
     per-shard counts in ``folder`` (one streaming group-by: memory follows the
@@ -257,18 +266,39 @@ def signatures(texts: Sequence[str], unit: Unit = "word", n: int = 3, num_perm: 
     return np.concatenate(sigs), np.concatenate(present)
 
 
+def shingle_arrays(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_source: np.ndarray | None = None,
+                   boilerplate: Boilerplate | None = None) -> list[np.ndarray]:
+    """The shingle hashes of each text, sorted and unique: exactly what the signatures were made from,
+    so their Jaccard (``sorted_jaccard``) is the similarity the stage promises. Arrays, not sets: the
+    stage holds them for every candidate row, at 8 bytes a shingle rather than a Python int's ~60.
+    Texts are hashed ``BATCH_DOCS`` at a time, as for the signatures: the candidate rows are as many as
+    the input has duplicates."""
+    out: list[np.ndarray] = []
+    for at in range(0, len(texts), BATCH_DOCS):
+        chunk = texts[at:at + BATCH_DOCS]
+        hashes, doc = shingle_hashes(chunk, unit, n)
+        if boilerplate:
+            hashes, doc = drop_boilerplate(hashes, doc, doc_source[at:at + BATCH_DOCS], boilerplate)
+        found = [np.zeros(0, dtype=np.uint64) for _ in chunk]
+        bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True]) if len(doc) else np.zeros(1, dtype=np.int64)
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            found[int(doc[lo])] = np.unique(hashes[lo:hi])
+        out += found
+    return out
+
+
+def sorted_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sorted unique arrays (1.0 for two empty ones), as ``clusters.jaccard`` of their sets."""
+    if not len(a) and not len(b):
+        return 1.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared)
+
+
 def shingle_sets(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_source: np.ndarray | None = None,
                  boilerplate: Boilerplate | None = None) -> list[set[int]]:
-    """The shingle hashes of each text, as sets: exactly what the signatures
-    were made from, so their Jaccard is the similarity the stage promises."""
-    hashes, doc = shingle_hashes(texts, unit, n)
-    if boilerplate:
-        hashes, doc = drop_boilerplate(hashes, doc, doc_source, boilerplate)
-    out: list[set[int]] = [set() for _ in texts]
-    bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True]) if len(doc) else np.zeros(1, dtype=np.int64)
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        out[int(doc[lo])] = set(hashes[lo:hi].tolist())
-    return out
+    """``shingle_arrays`` as sets, for benchmarks and checks that recompute the stage's similarity."""
+    return [set(a.tolist()) for a in shingle_arrays(texts, unit, n, doc_source, boilerplate)]
 
 
 def corpus_shingle_sets(texts: Sequence[str], sources: Sequence[str], unit: Unit = "word", n: int = 3,

@@ -17,7 +17,6 @@ from curate.dedup.clusters import (
     KeeperPolicy,
     answers_match,
     example_pairs_md,
-    jaccard,
     keeper_key,
     removal_rows,
     resolve,
@@ -42,10 +41,10 @@ from curate.dedup.minhash import (
     candidate_pairs,
     leader_edges,
     load_signatures,
-    shingle_counts,
-    shingle_hashes,
-    shingle_sets,
+    shingle_arrays,
     signatures,
+    sorted_jaccard,
+    write_counts,
     write_shard,
 )
 from curate.dedup.reads import kept_batches, rows_at
@@ -123,8 +122,7 @@ class DedupMinhash(Stage):
                                    dtype=np.int32, count=batch.num_rows)
                 codes.append(code)
                 if config.boilerplate_share < 1:
-                    hashes, doc = shingle_hashes(texts_of(batch), config.shingle, config.ngram)
-                    shingle_counts(hashes, doc, code).write_parquet(folder / f"counts-{shard:05d}.parquet")
+                    write_counts(folder, shard, texts_of(batch), code, config.shingle, config.ngram)
             doc_source = np.concatenate(codes) if codes else np.zeros(0, np.int32)
             names_list = list(names)
             cutoffs = dict(enumerate(boilerplate_cutoffs(
@@ -146,13 +144,13 @@ class DedupMinhash(Stage):
         sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
         read = rows_at(records, config.shard_rows, sorted(set(involved) | set(sample)), ctx.progress, "dedup_minhash candidates")
         rows = {d: read[d] for d in involved}
-        sets: dict[int, set[int]] = {}
+        sets: dict[int, np.ndarray] = {}
         if config.verify and involved:
-            sets = dict(zip(involved, shingle_sets([view_text(rows[d]["messages"], config.view) for d in involved],
+            sets = dict(zip(involved, shingle_arrays([view_text(rows[d]["messages"], config.view) for d in involved],
                                                    config.shingle, config.ngram, doc_source[involved], boilerplate)))
 
         def similarity(i: int, k: int) -> float:
-            return jaccard(sets[i], sets[k]) if config.verify else float(np.mean(sigs[i] == sigs[k]))
+            return sorted_jaccard(sets[i], sets[k]) if config.verify else float(np.mean(sigs[i] == sigs[k]))
 
         edges: list[Edge] = [(i, j, s) for i, j in sorted(pairs) if (s := similarity(i, j)) >= config.threshold]
         for docs in large:

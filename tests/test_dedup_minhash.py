@@ -297,3 +297,20 @@ def test_reading_the_input_by_location_in_shards_gives_what_one_read_gives_and_n
     assert whole.rows["removed"] >= 20
     metrics = {k: v for k, v in sharded.metrics.items() if k != "scratch_bytes"}
     assert metrics == {k: v for k, v in whole.manifest["metrics"].items() if k != "scratch_bytes"}
+
+
+def test_boilerplate_counted_in_hash_partitions_is_the_boilerplate_counted_at_once(tmp_path):
+    """Past ``pass_rows`` count rows the boilerplate group-by runs over hash partitions, each holding its
+    share of the distinct shingles: the shingles found are the same."""
+    import numpy as np
+
+    from curate.dedup.minhash import boilerplate_shingles, write_counts
+
+    rng = random.Random(3)
+    preamble = "You are a helpful assistant. Answer the question below in one short paragraph please."
+    texts = [f"{preamble} " + " ".join(rng.choice(OTHER.split()) for _ in range(12)) for _ in range(300)]
+    write_counts(tmp_path, 0, texts, np.zeros(len(texts), dtype=np.int32))
+    at_once = boilerplate_shingles(tmp_path, {0: 30})
+    in_passes = boilerplate_shingles(tmp_path, {0: 30}, pass_rows=50)
+    assert len(at_once[0]) >= 10  # the preamble's shingles, not the random words'
+    assert np.array_equal(at_once[0], in_passes[0])

@@ -68,6 +68,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import xxhash
 from datasketch import MinHashLSH
 
@@ -229,20 +230,31 @@ def write_counts(folder: Path, shard: int, texts: Sequence[str], doc_source: np.
         shingle_counts(hashes, doc, doc_source[at:at + BATCH_DOCS]).write_parquet(folder / f"counts-{shard:05d}-{part:04d}.parquet")
 
 
-def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:
-    """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the
-    per-shard counts in ``folder`` (one streaming group-by: memory follows the
-    distinct shingles of a source, never the rows)."""
-    if not any(folder.glob("counts-*.parquet")):
+COUNT_PASS_ROWS = 20_000_000
+"""Count rows (source, shingle, rows) ``boilerplate_shingles`` groups in one pass: its group-by holds
+every distinct shingle it sees (+2.9 GB for a 1M-row corpus in one pass), so more rows than this are
+grouped in passes over hash partitions, each holding its share."""
+
+
+def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int], pass_rows: int = COUNT_PASS_ROWS) -> dict[int, np.ndarray]:
+    """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the per-chunk counts in
+    ``folder``: streaming group-bys, one per hash partition of at most about ``pass_rows`` count rows,
+    so memory follows that bound, not the corpus's distinct shingles."""
+    files = sorted(folder.glob("counts-*.parquet"))
+    if not files:
         return {}
     limits = pl.DataFrame({"source": list(cutoffs), "cutoff": list(cutoffs.values())},
                           schema={"source": pl.Int32, "cutoff": pl.Int64})
-    found = (pl.scan_parquet(folder / "counts-*.parquet")
-             .group_by("source", "hash").agg(pl.col("rows").sum())
-             .join(limits.lazy(), on="source")
-             .filter(pl.col("rows") >= pl.col("cutoff"))
-             .select("source", "hash")
-             .collect(engine="streaming"))
+    passes = max(1, -(-sum(pq.ParquetFile(f).metadata.num_rows for f in files) // pass_rows))
+    found = pl.concat([
+        pl.scan_parquet(folder / "counts-*.parquet")
+        .filter(pl.col("hash") % passes == part)
+        .group_by("source", "hash").agg(pl.col("rows").sum())
+        .join(limits.lazy(), on="source")
+        .filter(pl.col("rows") >= pl.col("cutoff"))
+        .select("source", "hash")
+        .collect(engine="streaming")
+        for part in range(passes)])
     return {int(code): np.sort(part["hash"].to_numpy()) for (code,), part in found.partition_by("source", as_dict=True).items()}
 
 

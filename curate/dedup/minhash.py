@@ -394,14 +394,17 @@ def write_shard(folder: Path, shard: int, docs: np.ndarray, sig: np.ndarray, ban
 
 
 def candidate_groups(folder: Path) -> list[list[int]]:
-    """Docs sharing a bucket in any band, from a streaming group-by over the shards."""
+    """Docs sharing a bucket in any band, from streaming group-bys over the shards: the buckets of two
+    or more docs are found by counting first, so only their docs are gathered into lists (gathering
+    every bucket's, nearly all of one doc, held 2 GB at 1M corpus rows)."""
     if not any(folder.glob("bands-*.parquet")):
         return []
+    bands = pl.scan_parquet(folder / "bands-*.parquet")
+    shared = bands.group_by("band", "bucket").agg(pl.len()).filter(pl.col("len") > 1).select("band", "bucket")
     groups = (
-        pl.scan_parquet(folder / "bands-*.parquet")
+        bands.join(shared, on=["band", "bucket"])
         .group_by("band", "bucket")
         .agg(pl.col("doc").sort())
-        .filter(pl.col("doc").list.len() > 1)
         .select("doc")
         .unique()
         .collect(engine="streaming")

@@ -82,6 +82,11 @@ def fit_kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int = 4, sample: 
     return by_size(model.predict(vectors), model.n_clusters)
 
 
+def candidate_ks(candidates: Sequence[int], n: int) -> list[int]:
+    """The candidate k a silhouette can score on ``n`` rows: at least 2 clusters, fewer than the rows."""
+    return [k for k in candidates if 2 <= k < n]
+
+
 def choose_k(sampled: SampledVectors, candidates: Sequence[int], seed: int, sample: int = 2000,
              fit_sample: int | None = None) -> tuple[int, dict[int, float]]:
     """The candidate k with the best silhouette (cosine) on ``silhouette_positions``, each candidate's
@@ -89,7 +94,7 @@ def choose_k(sampled: SampledVectors, candidates: Sequence[int], seed: int, samp
     from sklearn.metrics import silhouette_score
 
     n = sampled.n
-    valid = [k for k in candidates if 2 <= k < n]
+    valid = candidate_ks(candidates, n)
     if not valid:
         return max(1, min(n, 1)), {}
     scored = silhouette_positions(n, sample, seed)

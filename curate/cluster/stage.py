@@ -24,7 +24,7 @@ from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.cluster.diversity import diversity_summary, select_to_budget
-from curate.cluster.kmeans import SampledVectors, by_size, choose_k, fit_centroids, seeded_positions, wanted_positions
+from curate.cluster.kmeans import SampledVectors, by_size, candidate_ks, choose_k, fit_centroids, seeded_positions, wanted_positions
 from curate.cluster.labels import ctfidf_terms
 from curate.embed.aligned import VectorRows
 from curate.views import View, view_text
@@ -76,7 +76,7 @@ class Cluster(Stage):
                             for m in batch.column("meta").to_pylist()]
         n = len(ids)
         rows = VectorRows(pa.array(ids, pa.string()), embeddings, config.batch_rows, ctx.progress)
-        ks = [min(config.k, n)] if config.k is not None else [k for k in config.k_candidates if 2 <= k < n] or [1]
+        ks = [min(config.k, n)] if config.k is not None else candidate_ks(config.k_candidates, n) or [1]
         wanted = wanted_positions(n, ks, config.seed, config.fit_sample, None if config.k is not None else config.silhouette_sample)
         sampled = _sampled(rows, n, wanted)
         silhouettes: dict[int, float] = {}

@@ -60,7 +60,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -221,13 +221,24 @@ def shingle_counts(hashes: np.ndarray, doc: np.ndarray, doc_source: np.ndarray) 
             .group_by("source", "hash").agg(rows=pl.col("doc").n_unique()))
 
 
+def hashed_chunks(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_source: np.ndarray | None = None,
+                  boilerplate: Boilerplate | None = None) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+    """``(start, texts in the chunk, hashes, doc)``: the shingle hashes of ``BATCH_DOCS`` texts at a time
+    (``doc`` numbering the chunk's texts), without their source's ``boilerplate`` where given."""
+    for start in range(0, len(texts), BATCH_DOCS):
+        chunk = texts[start:start + BATCH_DOCS]
+        hashes, doc = shingle_hashes(chunk, unit, n)
+        if boilerplate:
+            hashes, doc = drop_boilerplate(hashes, doc, doc_source[start:start + BATCH_DOCS], boilerplate)
+        yield start, len(chunk), hashes, doc
+
+
 def write_counts(folder: Path, shard: int, texts: Sequence[str], doc_source: np.ndarray, unit: Unit = "word",
                  n: int = 3) -> None:
     """``shingle_counts`` of a shard's texts into ``folder`` for ``boilerplate_shingles``, ``BATCH_DOCS``
     texts at a time (one file each: a text is in one file, so the files' counts add up)."""
-    for part, at in enumerate(range(0, len(texts), BATCH_DOCS)):
-        hashes, doc = shingle_hashes(texts[at:at + BATCH_DOCS], unit, n)
-        shingle_counts(hashes, doc, doc_source[at:at + BATCH_DOCS]).write_parquet(folder / f"counts-{shard:05d}-{part:04d}.parquet")
+    for part, (start, size, hashes, doc) in enumerate(hashed_chunks(texts, unit, n)):
+        shingle_counts(hashes, doc, doc_source[start:start + size]).write_parquet(folder / f"counts-{shard:05d}-{part:04d}.parquet")
 
 
 COUNT_PASS_ROWS = 20_000_000
@@ -264,13 +275,9 @@ def signatures(texts: Sequence[str], unit: Unit = "word", n: int = 3, num_perm: 
     signatures of the shingles left after ``boilerplate`` and a mask of the texts
     that have at least one shingle."""
     sigs, present = [], []
-    for start in range(0, len(texts), BATCH_DOCS):
-        batch = texts[start : start + BATCH_DOCS]
-        hashes, doc = shingle_hashes(batch, unit, n)
-        if boilerplate:
-            hashes, doc = drop_boilerplate(hashes, doc, doc_source[start : start + BATCH_DOCS], boilerplate)
-        sigs.append(minhash(hashes, doc, len(batch), num_perm, seed))
-        mask = np.zeros(len(batch), dtype=bool)
+    for _, size, hashes, doc in hashed_chunks(texts, unit, n, doc_source, boilerplate):
+        sigs.append(minhash(hashes, doc, size, num_perm, seed))
+        mask = np.zeros(size, dtype=bool)
         mask[doc] = True
         present.append(mask)
     if not sigs:
@@ -286,12 +293,8 @@ def shingle_arrays(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_so
     Texts are hashed ``BATCH_DOCS`` at a time, as for the signatures: the candidate rows are as many as
     the input has duplicates."""
     out: list[np.ndarray] = []
-    for at in range(0, len(texts), BATCH_DOCS):
-        chunk = texts[at:at + BATCH_DOCS]
-        hashes, doc = shingle_hashes(chunk, unit, n)
-        if boilerplate:
-            hashes, doc = drop_boilerplate(hashes, doc, doc_source[at:at + BATCH_DOCS], boilerplate)
-        found = [np.zeros(0, dtype=np.uint64) for _ in chunk]
+    for _, size, hashes, doc in hashed_chunks(texts, unit, n, doc_source, boilerplate):
+        found = [np.zeros(0, dtype=np.uint64) for _ in range(size)]
         bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True]) if len(doc) else np.zeros(1, dtype=np.int64)
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             found[int(doc[lo])] = np.unique(hashes[lo:hi])

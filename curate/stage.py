@@ -101,6 +101,12 @@ class StageContext:
         ``shard_parts``; ``None`` where there is none, so they are joined in memory."""
         return None if self.shard_parts is None else self.shard_parts / "kept"
 
+    @property
+    def removed_file(self) -> Path | None:
+        """Where a step that finds its removed rows a batch at a time writes them (``RemovedRows``):
+        inside ``shard_parts``; ``None`` where there is none, so they are held."""
+        return None if self.shard_parts is None else self.shard_parts / "removed.parquet"
+
 
 @dataclass(frozen=True)
 class StageResult:
@@ -114,6 +120,9 @@ class StageResult:
     kept_parts: tuple[str, ...] = ()
     """Parquet files holding the kept rows in order, in place of ``kept`` (then an empty table):
     a sharded step's parts, which the runner publishes one at a time without joining them."""
+    removed_file: str | None = None
+    """A Parquet file (``REMOVED`` schema) holding the removed rows, in place of ``removed`` (then
+    empty): what ``RemovedRows`` writes, which the runner counts and publishes without reading whole."""
 
 
 class Stage(ABC):
@@ -198,9 +207,33 @@ def removed_table(rows: list[dict[str, Any]], source: pa.Table | None = None) ->
     return pa.Table.from_pylist(filled, schema=REMOVED)
 
 
-def joined_removed(parts: Sequence[pa.Table]) -> pa.Table:
-    """The removed rows a step collected a batch at a time, as one ``REMOVED`` table (empty for none)."""
-    return pa.concat_tables(parts) if parts else removed_table([])
+class RemovedRows:
+    """The removed rows a step finds a batch at a time (``add``), written to ``path`` as they come
+    where there is one (``StageContext.removed_file``, which a local store gives), else held; ``result``
+    gives the ``removed`` and ``removed_file`` of the ``StageResult``. A dedup step's removed rows carry
+    their records, as many as the input has duplicates: no process need hold them all."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._held: list[pa.Table] = []
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, table: pa.Table) -> None:
+        table = table.select(REMOVED.names).cast(REMOVED)
+        if self.path is None:
+            self._held.append(table)
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, REMOVED, compression="zstd")
+        self._writer.write_table(table)
+
+    def result(self) -> dict[str, Any]:
+        """``{"removed": ..., "removed_file": ...}`` for the ``StageResult``."""
+        if self._writer is not None:
+            self._writer.close()
+            return {"removed": removed_table([]), "removed_file": str(self.path)}
+        return {"removed": pa.concat_tables(self._held) if self._held else removed_table([]), "removed_file": None}
 
 
 def batches(records, size: int, progress: Progress = no_progress, description: str = "",

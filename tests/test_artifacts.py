@@ -6,12 +6,13 @@ import json
 from collections.abc import Mapping
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from curate.artifacts import ArtifactStore, StageContractError, run_stage
 from curate.dedup.exact import DedupExact, ExactConfig
 from curate.ingest import Ingest, IngestConfig, Source
-from curate.stage import Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import RemovedRows, Stage, StageConfig, StageContext, StageResult, removed_table
 from schemas import CONVERSATION
 
 
@@ -196,3 +197,45 @@ def test_cards_never_quote_a_removed_rows_record(store, tmp_path):
     card = store.read_card(artifact)  # also the Prefect markdown artifact's text
     assert "too_long" in card and "answer of 9 characters" in card
     assert "thea.m@x.io" not in card and "4155550142" not in card
+
+
+class RemovesInBatches(Stage):
+    """Removes every other row, one batch of removed rows at a time, through ``RemovedRows``."""
+
+    name, version, Config = "removes_in_batches", "1", StageConfig
+
+    def run(self, inputs, config, ctx):
+        table = inputs["records"]
+        removed = RemovedRows(ctx.removed_file)
+        for i in range(0, table.num_rows, 2):
+            removed.add(removed_table([{"id": table.column("id")[i].as_py(), "stage": self.name, "reason": f"odd_{i % 4}",
+                                        "detail": f"row {i}"}], source=table))
+        return StageResult(kept=table.filter(pa.array([i % 2 == 1 for i in range(table.num_rows)])), **removed.result())
+
+
+def test_removed_rows_written_a_batch_at_a_time_are_counted_carded_and_published_from_their_file(store, raw):
+    """A step on a local store writes its removed rows to a file as it finds them (none held); the
+    runner counts, checks and cards them from that file and moves it into the artifact."""
+    ingested, _ = ingest_and_dedup(store, raw)
+    held = RemovesInBatches().run({"records": store.read(ingested)}, StageConfig(), StageContext())
+    assert held.removed_file is None and held.removed.num_rows == 2
+    artifact = run_stage(RemovesInBatches(), StageConfig(), {"records": ingested}, store)
+    assert artifact.rows == {"in": 4, "kept": 2, "removed": 2, "removed_by_reason": {"odd_0": 1, "odd_2": 1}}
+    assert store.read_removed(artifact).to_pylist() == held.removed.to_pylist()
+    assert "| `odd_2` | row 2 |" in store.read_card(artifact)
+    assert not store.shard_parts("removes_in_batches", artifact.version).exists()  # the file moved in, its folder gone
+
+
+class WrongRemovedFile(Stage):
+    name, version, Config = "wrong_removed_file", "1", StageConfig
+
+    def run(self, inputs, config, ctx):
+        path = ctx.workdir / "removed.parquet"
+        pq.write_table(pa.table({"id": ["x"], "why": ["no reason column"]}), path)
+        return StageResult(kept=inputs["records"].slice(1), removed=removed_table([]), removed_file=str(path))
+
+
+def test_a_removed_file_in_another_schema_breaks_the_contract(store, raw):
+    ingested, _ = ingest_and_dedup(store, raw)
+    with pytest.raises(StageContractError, match="schema"):
+        run_stage(WrongRemovedFile(), StageConfig(), {"records": ingested}, store)

@@ -314,3 +314,18 @@ def test_boilerplate_counted_in_hash_partitions_is_the_boilerplate_counted_at_on
     in_passes = boilerplate_shingles(tmp_path, {0: 30}, pass_rows=50)
     assert len(at_once[0]) >= 10  # the preamble's shingles, not the random words'
     assert np.array_equal(at_once[0], in_passes[0])
+
+
+def test_candidates_are_cut_into_parts_of_whole_components_in_order_of_their_first_row():
+    """Verifying a part at a time is resolving every component whole: a part holds at most ``size`` rows
+    unless one component alone is larger, and a large bucket is one component whatever its pairs."""
+    import numpy as np
+
+    from curate.dedup.candidates import Parts
+
+    pairs = np.array([[0, 9], [9, 12], [1, 2], [3, 4], [5, 6], [5, 7], [5, 8]])
+    parts = Parts.of(pairs, [np.array([20, 21, 22, 30])], size=3)
+    by_part = [parts.docs[parts.part == p].tolist() for p in range(parts.count)]
+    assert by_part == [[0, 9, 12], [1, 2], [3, 4], [5, 6, 7, 8], [20, 21, 22, 30]]
+    assert parts.part_of(np.array([12, 4, 30])).tolist() == [0, 2, 4]
+    assert Parts.of(np.zeros((0, 2), dtype=np.int64), [], size=3).count == 0

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from curate.artifacts import ArtifactStore, run_stage
 from curate.ingest import Ingest, IngestConfig, Source, UnreadableInput
 from curate.stage import StageContext
 
@@ -175,3 +176,22 @@ def test_self_instruct_instances_are_rows_of_their_own(tmp_path):
     assert result.rows_in == 4 and result.metrics["files"][0]["records"] == 2
     assert result.kept.column("source_ref").to_pylist() == [f"{path}:1#instances[0]", f"{path}:1#instances[2]"]
     assert by_ref(result) == {f"{path}:1#instances[1]": "missing_field", f"{path}:2": "missing_field"}
+
+
+def test_conversations_are_written_a_batch_at_a_time_into_the_same_artifact(store, tmp_path):
+    """The step makes its kept rows a Parquet part per ``batch_rows`` conversations, never holding its
+    output: the artifact (version, rows, repeat ids counted across files) is the one a single batch gives."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    rows = [{"messages": [{"role": "user", "content": f"q{i % 4}"}, {"role": "assistant", "content": "a"}]} for i in range(7)]
+    first.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    second.write_text("".join(json.dumps(r) + "\n" for r in rows[:3]) + "not json\n")
+    config = IngestConfig(sources=(Source(path=str(tmp_path / "*.jsonl")),))
+    whole = run_stage(Ingest(), config, {}, store)
+    other = ArtifactStore(tmp_path / "other")
+    batched = run_stage(Ingest(), config.model_copy(update={"batch_rows": 3}), {}, other)
+    assert batched.version == whole.version
+    assert len(other.data_files(batched)) == 4 and len(store.data_files(whole)) == 1
+    assert other.read(batched).to_pylist() == store.read(whole).to_pylist()
+    assert len(set(other.read(batched).column("id").to_pylist())) == 10
+    assert batched.manifest["metrics"] == whole.manifest["metrics"]
+    assert batched.manifest["rows"] == {"in": 11, "kept": 10, "removed": 1, "removed_by_reason": {"invalid_json": 1}}

@@ -8,6 +8,7 @@ the manifest, so every card reads the same way and no stage writes its own.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -60,21 +61,22 @@ def _fmt(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _examples(removed: pa.Table) -> str:
-    if removed.num_rows == 0:
-        return "Nothing was removed."
+def _examples(removed: Iterable[pa.Table]) -> str:
+    """The first few removed rows of each reason, from the removed rows' ``reason``, ``detail``,
+    ``duplicate_of`` and ``source_ref`` a batch at a time."""
     shown: dict[str, int] = {}
     lines = ["| reason | detail | duplicate of | source |", "|---|---|---|---|"]
-    for row in removed.select(["reason", "detail", "duplicate_of", "source_ref"]).to_pylist():
-        if shown.get(row["reason"], 0) >= EXAMPLES_PER_REASON:
-            continue
-        shown[row["reason"]] = shown.get(row["reason"], 0) + 1
-        detail = row["detail"].replace("|", "\\|").replace("\n", " ")[:200]
-        lines.append(f"| `{row['reason']}` | {detail} | {row['duplicate_of'] or ''} | `{row['source_ref']}` |")
-    return "\n".join(lines)
+    for batch in removed:
+        for row in batch.select(["reason", "detail", "duplicate_of", "source_ref"]).to_pylist():
+            if shown.get(row["reason"], 0) >= EXAMPLES_PER_REASON:
+                continue
+            shown[row["reason"]] = shown.get(row["reason"], 0) + 1
+            detail = row["detail"].replace("|", "\\|").replace("\n", " ")[:200]
+            lines.append(f"| `{row['reason']}` | {detail} | {row['duplicate_of'] or ''} | `{row['source_ref']}` |")
+    return "\n".join(lines) if shown else "Nothing was removed."
 
 
-def render_card(manifest: dict, schema: pa.Schema, removed: pa.Table, stage_section: str) -> str:
+def render_card(manifest: dict, schema: pa.Schema, removed: Iterable[pa.Table], stage_section: str) -> str:
     inputs = manifest["inputs"]
     external = manifest.get("external", [])
     lineage = [f"- `{i['stage']}/{i['version']}` ({i['name']})" for i in inputs]

@@ -15,7 +15,7 @@ import importlib.metadata
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -79,6 +79,7 @@ def run_stage(
     seconds = time.perf_counter() - started
 
     kept, removed, kept_rows = _checked(stage, result)
+    reasons = Counter(reason for batch in removed.batches(["reason"]) for reason in batch.column("reason").to_pylist())
     rows_in = result.rows_in if result.rows_in is not None else tables["records"].num_rows
     manifest = {
         "stage": stage.name,
@@ -92,7 +93,7 @@ def run_stage(
             "in": rows_in,
             "kept": kept_rows,
             "removed": removed.num_rows,
-            "removed_by_reason": dict(Counter(removed.column("reason").to_pylist())),
+            "removed_by_reason": dict(reasons),
         },
         "metrics": dict(result.metrics),
         "timings": {"seconds": round(seconds, 6)},  # a tiny step can take under a millisecond
@@ -103,20 +104,43 @@ def run_stage(
         raise StageContractError(
             f"{stage.name}: {rows_in} rows in but {kept_rows} kept + {removed.num_rows} removed; a stage must account for every row"
         )
-    card = render_card(manifest, kept.schema, removed, result.card)
-    artifact = store.write(stage.name, version, kept, removed, manifest, card, files=workdir, kept_parts=result.kept_parts)
+    card = render_card(manifest, kept.schema, removed.batches(["reason", "detail", "duplicate_of", "source_ref"]), result.card)
+    artifact = store.write(stage.name, version, kept, removed.table, manifest, card, files=workdir, kept_parts=result.kept_parts,
+                           removed_file=removed.path)
     store.drop_shard_parts(stage.name, version)
     return artifact
 
 
-def _checked(stage: Stage, result: StageResult) -> tuple[pa.Table, pa.Table, int]:
+@dataclasses.dataclass(frozen=True)
+class _Removed:
+    """A step's removed rows, held (``table``) or in a Parquet file (``path``, then ``table`` is empty)."""
+
+    table: pa.Table
+    path: str | None = None
+
+    @property
+    def num_rows(self) -> int:
+        return pq.ParquetFile(self.path).metadata.num_rows if self.path else self.table.num_rows
+
+    def batches(self, columns: list[str]) -> Iterator[pa.Table]:
+        """``columns`` of the rows, a bounded batch at a time from a file."""
+        if self.path is None:
+            yield self.table.select(columns)
+            return
+        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=65_536, columns=columns):
+            yield pa.Table.from_batches([batch])
+
+
+def _checked(stage: Stage, result: StageResult) -> tuple[pa.Table, _Removed, int]:
     """Kept and removed rows in the declared schemas, and the number kept (``kept`` plus any
     ``kept_parts``, whose ids are read for the uniqueness check and nothing else)."""
     parts = [pq.ParquetFile(path) for path in result.kept_parts]
     try:
         kept = result.kept.select(stage.output_schema.names).cast(stage.output_schema) if not parts \
             else stage.output_schema.empty_table()
-        removed = result.removed.select(REMOVED.names).cast(REMOVED)
+        removed = _Removed(result.removed.select(REMOVED.names).cast(REMOVED), result.removed_file)
+        if result.removed_file and not pq.read_schema(result.removed_file).equals(REMOVED, check_metadata=False):
+            raise KeyError(f"{result.removed_file} is not in the removed rows' schema")
         for path, part in zip(result.kept_parts, parts):
             missing = set(stage.output_schema.names) - set(part.schema_arrow.names)
             if missing:
@@ -130,7 +154,7 @@ def _checked(stage: Stage, result: StageResult) -> tuple[pa.Table, pa.Table, int
         all_ids = pa.chunked_array(chunks, type=kept.schema.field("id").type)
         if pc.count_distinct(all_ids).as_py() != kept_rows:
             raise StageContractError(f"{stage.name}: kept rows have duplicate ids")
-    if removed.num_rows and pc.any(pc.equal(pc.utf8_length(removed.column("reason")), 0)).as_py():
+    if any(pc.any(pc.equal(pc.utf8_length(batch.column("reason")), 0)).as_py() for batch in removed.batches(["reason"])):
         raise StageContractError(f"{stage.name}: every removed row needs a reason")
     return kept, removed, kept_rows
 

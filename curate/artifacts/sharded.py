@@ -42,7 +42,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate.artifacts.store import StoredRows
-from curate.stage import Progress, Stage, StageConfig, StageContext, StageResult, kept_output, no_progress
+from curate.stage import (Progress, RemovedRows, Stage, StageConfig, StageContext, StageResult, kept_output, no_progress,
+                          removed_table)
 
 ShardCall = tuple[Stage, StageConfig, dict[str, "pa.Table | StoredRows"], "str | None"]
 """The stage, its config for this part, the part's inputs (where their rows lie, or tables), and the
@@ -86,9 +87,9 @@ def read_part(folder: Path) -> StageResult | None:
     if not (folder / DONE).is_file():
         return None
     meta = json.loads((folder / DONE).read_text())
-    return StageResult(kept=pa.table({}), kept_parts=(str(folder / "kept.parquet"),),
-                       removed=pq.read_table(folder / "removed.parquet"),
-                       metrics=meta["metrics"], card=meta["card"], rows_in=meta["rows_in"])
+    return StageResult(kept=pa.table({}), kept_parts=(str(folder / "kept.parquet"),), removed=removed_table([]),
+                       removed_file=str(folder / "removed.parquet"), metrics=meta["metrics"], card=meta["card"],
+                       rows_in=meta["rows_in"])
 
 
 def serial_map(calls: Sequence[ShardCall], progress: Progress = no_progress) -> list[StageResult]:
@@ -129,7 +130,9 @@ class Sharded(Stage):
         for i, result in zip(todo, fresh):
             results[i] = result
         done = [r for r in results if r is not None]
-        removed = pa.concat_tables([r.removed for r in done])
+        removed = RemovedRows(ctx.removed_file)
+        for r in done:  # a shard's removed rows are read when they are added, one shard at a time
+            removed.add(pq.read_table(r.removed_file) if r.removed_file else r.removed)
         metrics = merge_metrics([dict(r.metrics) for r in done])
         rows_in = sum(r.rows_in for r in done) if all(r.rows_in is not None for r in done) else None
         on_disk = parts is not None and all(r.kept_parts for r in done)
@@ -137,7 +140,7 @@ class Sharded(Stage):
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
         # on disk, each joined part goes back to disk: this process holds one part at a time
         kept, kept_parts = kept_output(joined, self.output_schema, parts / "joined" if on_disk else None)
-        return StageResult(kept=kept, removed=removed, kept_parts=kept_parts,
+        return StageResult(kept=kept, **removed.result(), kept_parts=kept_parts,
                            metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
                            card=self._card(done, card), rows_in=rows_in)
 

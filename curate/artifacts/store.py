@@ -351,16 +351,18 @@ class ArtifactStore:
 
     def write(
         self, stage: str, version: str, kept: pa.Table, removed: pa.Table, manifest: dict, card: str,
-        files: Path | None = None, kept_parts: Sequence[str] = (),
+        files: Path | None = None, kept_parts: Sequence[str] = (), removed_file: str | None = None,
     ) -> Artifact:
         """Publish an artifact atomically (or adopt the same version another run published
         first); ``files``, a ``scratch`` folder, is moved in and gone afterwards. ``kept_parts``
-        (local Parquet files) hold the kept rows in place of ``kept``, which then gives the schema."""
+        (local Parquet files) hold the kept rows in place of ``kept``, which then gives the schema;
+        ``removed_file`` (a local Parquet file) the removed rows in place of ``removed``."""
         chunks = parts(kept, kept_parts)
+        removed_rows = Path(removed_file) if removed_file else removed
         try:
             if self.local:
-                return self._write_and_rename(stage, version, chunks, removed, manifest, card, files)
-            return self._write_attempt(stage, version, chunks, removed, manifest, card, files)
+                return self._write_and_rename(stage, version, chunks, removed_rows, manifest, card, files)
+            return self._write_attempt(stage, version, chunks, removed_rows, manifest, card, files)
         finally:
             if files is not None:
                 shutil.rmtree(files, ignore_errors=True)
@@ -377,7 +379,10 @@ class ArtifactStore:
                     shutil.move(chunk, tmp / "data" / name)  # a rename where both lie on one disk
                 else:
                     pq.write_table(chunk, tmp / "data" / name, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-            pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
+            if isinstance(removed, Path):
+                shutil.move(removed, tmp / "removed.parquet")
+            else:
+                pq.write_table(removed, tmp / "removed.parquet", compression="zstd")
             if files is not None and any(files.iterdir()):
                 os.rename(files, tmp / "files")
                 manifest = {**manifest, "files": file_listing(tmp / "files")}
@@ -404,8 +409,11 @@ class ArtifactStore:
                 continue
             with self.fs.open(f"{base}/data/{name}", "wb") as fh:
                 pq.write_table(chunk, fh, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-        with self.fs.open(f"{base}/removed.parquet", "wb") as fh:
-            pq.write_table(removed, fh, compression="zstd")
+        if isinstance(removed, Path):
+            self.fs.put_file(str(removed), f"{base}/removed.parquet")
+        else:
+            with self.fs.open(f"{base}/removed.parquet", "wb") as fh:
+                pq.write_table(removed, fh, compression="zstd")
         if files is not None and any(files.iterdir()):
             manifest = {**manifest, "files": file_listing(files)}
             for entry in manifest["files"]:

@@ -28,7 +28,7 @@ from curate.cluster.kmeans import SampledVectors, by_size, candidate_ks, choose_
 from curate.cluster.labels import ctfidf_terms
 from curate.embed.aligned import VectorRows
 from curate.views import View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, joined_removed, removed_table
+from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table
 from schemas import CONVERSATION
 
 
@@ -99,7 +99,7 @@ class Cluster(Stage):
         keep = [True] * len(ids)
         if config.budget is not None:
             keep = select_to_budget(labels, quality, ids, config.budget, config.max_per_cluster)
-        removed: list[pa.Table] = []
+        removed = RemovedRows(ctx.removed_file)
         kept, kept_parts = kept_output(self._kept(records, config, ctx, labels, names, keep, quality, removed), CONVERSATION,
                                        ctx.kept_folder)
         kept_labels = [c for c, k_ in zip(labels, keep, strict=True) if k_]
@@ -112,11 +112,11 @@ class Cluster(Stage):
         if config.budget is not None:
             metrics["diversity_after_selection"] = after
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=len(ids),
-                           removed=joined_removed(removed),
+                           **removed.result(),
                            metrics=metrics, card=_card(before, after if config.budget is not None else None, names))
 
     def _kept(self, records, config: ClusterConfig, ctx: StageContext, labels: list[int], names: dict[int, str],
-              keep: list[bool], quality: list[float], removed: list[pa.Table]) -> Iterator[pa.Table]:
+              keep: list[bool], quality: list[float], removed: RemovedRows) -> Iterator[pa.Table]:
         """The last read: each batch with its rows' cluster and label in ``meta``, without the rows over
         the budget, which go to ``removed`` with their records."""
         for start, batch in batches(records, config.batch_rows, ctx.progress, "cluster: writing"):
@@ -124,7 +124,7 @@ class Cluster(Stage):
             over = [i for i in here if not keep[i]]
             if over:
                 batch_ids = batch.column("id").to_pylist()
-                removed.append(removed_table([
+                removed.add(removed_table([
                     {"id": batch_ids[i - start], "stage": self.name, "reason": "budget", "score": quality[i],
                      "detail": f"cluster {labels[i]} ({names[labels[i]]}) over its share of the budget {config.budget}; "
                                f"{config.quality_key}={quality[i]}"} for i in over], source=batch))

@@ -68,16 +68,21 @@ def components(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     return sorted((c for c in clusters if len(c) > 1), key=lambda c: c[0])
 
 
+def keeper_value(row: dict, policy: KeeperPolicy, quality_key: str) -> float:
+    """What the keeper policy ranks a row by, smallest first (0 for ``first_seen``): a number, so a step
+    can note it per candidate row instead of holding the row."""
+    if policy == "longest_answer":
+        return -len(answer_text(row["messages"]))
+    if policy == "most_turns":
+        return -len(row["messages"])
+    if policy == "highest_quality":
+        return -_quality(row.get("meta"), quality_key)
+    return 0
+
+
 def keeper_key(row: dict, index: int, policy: KeeperPolicy, quality_key: str) -> tuple:
     """Sort key: the smallest key in a cluster is its keeper; ties go to input order."""
-    if policy == "longest_answer":
-        return (-len(answer_text(row["messages"])), index)
-    if policy == "most_turns":
-        return (-len(row["messages"]), index)
-    if policy == "highest_quality":
-        value = _quality(row.get("meta"), quality_key)
-        return (-value, index)
-    return (index,)
+    return (keeper_value(row, policy, quality_key), index)
 
 
 QUALITY_KEY = "quality.score"
@@ -122,31 +127,31 @@ Edge = tuple[int, int, float]
 
 def resolve(
     edges: Iterable[Edge],
-    rows: dict[int, dict],
-    policy: KeeperPolicy,
-    quality_key: str,
-    same_answer: Callable[[dict, dict], bool] | None,
+    key: Callable[[int], tuple],
+    same_answer: Callable[[int, int], bool] | None,
 ) -> Resolution:
     """Greedy star clustering over ``edges`` (all at or above the threshold).
 
     Lazy greedy: a row's cover (itself plus the unassigned neighbours it may
     remove) only shrinks, so a row popped from the heap with a stale cover is
-    pushed back with the current one. Ties go to ``keeper_key``; with
-    ``same_answer`` (prompt views) a neighbour whose answer differs is neither
-    covered nor removed, but grouped with the keeper."""
+    pushed back with the current one. Ties go to ``key`` (a row's ``keeper_key``);
+    with ``same_answer`` (prompt views: whether two rows' answers match) a neighbour
+    whose answer differs is neither covered nor removed, but grouped with the keeper.
+    Components never touch each other, so resolving edges a few components at a
+    time and ``combined`` gives the same as one call."""
     neighbours: dict[int, dict[int, float]] = {}
     for i, j, s in edges:
         if i != j:
             neighbours.setdefault(i, {})[j] = s
             neighbours.setdefault(j, {})[i] = s
-    rank = {i: r for r, i in enumerate(sorted(neighbours, key=lambda i: keeper_key(rows[i], i, policy, quality_key)))}
+    rank = {i: r for r, i in enumerate(sorted(neighbours, key=key))}
     answers: dict[tuple[int, int], bool] = {}
 
     def removable(i: int, j: int) -> bool:
         if same_answer is None:
             return True
         if (i, j) not in answers:
-            answers[i, j] = answers[j, i] = same_answer(rows[i], rows[j])
+            answers[i, j] = answers[j, i] = same_answer(i, j)
         return answers[i, j]
 
     removed: dict[int, int] = {}
@@ -185,11 +190,22 @@ def resolve(
                       sum(k > 1 for k in kept_counts), sum(k - 1 for k in kept_counts))
 
 
-def answers_match(threshold: float) -> Callable[[dict, dict], bool]:
-    """Answers match when their token-trigram Jaccard (CJK by character, ``curate.script``) reaches ``threshold``."""
+def combined(parts: Iterable[Resolution]) -> Resolution:
+    """Resolutions of disjoint sets of components as one."""
+    removed, similarity, flagged, counts = {}, {}, {}, [0, 0, 0]
+    for part in parts:
+        removed.update(part.removed)
+        similarity.update(part.similarity)
+        flagged.update(part.flagged)
+        counts = [counts[0] + part.components, counts[1] + part.split, counts[2] + part.kept_in_split]
+    return Resolution(removed, similarity, flagged, *counts)
 
-    def match(a: dict, b: dict) -> bool:
-        return jaccard(_grams(answer_text(a["messages"])), _grams(answer_text(b["messages"]))) >= threshold
+
+def answers_match(threshold: float) -> Callable[[str, str], bool]:
+    """Two answer texts match when their token-trigram Jaccard (CJK by character, ``curate.script``) reaches ``threshold``."""
+
+    def match(a: str, b: str) -> bool:
+        return jaccard(_grams(a), _grams(b)) >= threshold
 
     return match
 

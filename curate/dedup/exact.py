@@ -44,7 +44,7 @@ from pydantic import Field
 
 from curate.dedup.clusters import example_pairs_md
 from curate.dedup.reads import kept_batch
-from curate.stage import (EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, joined_removed, kept_output,
+from curate.stage import (EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output,
                           removed_table)
 from curate.views import View, normalise_for_match, view_text
 from schemas import CONVERSATION
@@ -99,14 +99,14 @@ class DedupExact(Stage):
             duplicate_of, flagged, only_after_redaction = _decide(keys)
         examples_of = dict(sorted(duplicate_of.items())[:3])
         texts: dict[int, str] = {}
-        removed: list[pa.Table] = []
+        removed = RemovedRows(ctx.removed_file)
         kept_batches = self._kept(records, config, ctx, duplicate_of, flagged, examples_of, texts, removed)
         kept, kept_parts = kept_output(kept_batches, CONVERSATION, ctx.kept_folder)
         examples = [(texts[i], texts[k], 1.0) for i, (k, _) in examples_of.items()]
         return StageResult(
             kept=kept,
             kept_parts=kept_parts,
-            removed=joined_removed(removed),
+            **removed.result(),
             rows_in=records.num_rows,
             metrics={
                 "view": config.view,
@@ -121,7 +121,7 @@ class DedupExact(Stage):
 
     def _kept(self, records, config: ExactConfig, ctx: StageContext, duplicate_of: dict[int, tuple[int, str]],
               flagged: dict[int, str], examples_of: dict[int, tuple[int, str]], texts: dict[int, str],
-              removed: list[pa.Table]) -> Iterator[pa.Table]:
+              removed: RemovedRows) -> Iterator[pa.Table]:
         """The second read: each batch's kept rows (flagged), its removed rows into ``removed`` and the
         texts of the example pairs into ``texts``."""
         wanted = set(examples_of) | {k for k, _ in examples_of.values()}
@@ -132,7 +132,7 @@ class DedupExact(Stage):
             gone = [i for i in positions if i in duplicate_of]
             if gone:
                 ids = batch.column("id").to_pylist()
-                removed.append(removed_table([{
+                removed.add(removed_table([{
                     "id": ids[i - offset], "stage": self.name, "reason": "exact_duplicate",
                     "detail": f"same normalised conversation as {duplicate_of[i][1]}",
                     "duplicate_of": duplicate_of[i][1], "score": 1.0} for i in gone], source=batch))

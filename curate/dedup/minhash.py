@@ -415,18 +415,22 @@ def candidate_groups(folder: Path) -> list[list[int]]:
     return groups.get_column("doc").to_list()
 
 
-def candidate_pairs(groups: Iterable[Sequence[int]], max_bucket: int) -> tuple[set[tuple[int, int]], list[Sequence[int]]]:
-    """``(pairs, large)``: all pairs inside buckets of at most ``max_bucket``
-    docs, and the larger buckets, which are verified against leaders
-    (:func:`leader_edges`) so pairs stay linear in the bucket size."""
-    pairs: set[tuple[int, int]] = set()
+def candidate_pairs(groups: Iterable[Sequence[int]], max_bucket: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``(pairs, large)``: every pair inside buckets of at most ``max_bucket`` docs, as rows
+    ``(i, j)`` with ``i < j``, sorted and unique (16 bytes a pair, not a Python tuple's ~100), and
+    the larger buckets, which are verified against leaders (:func:`leader_edges`) so pairs stay
+    linear in the bucket size. A group's docs come sorted (:func:`candidate_groups`)."""
+    keys: list[np.ndarray] = []
     large = []
     for docs in groups:
+        docs = np.asarray(docs, dtype=np.int64)
         if len(docs) <= max_bucket:
-            pairs.update(itertools.combinations(docs, 2))
+            i, j = np.triu_indices(len(docs), 1)
+            keys.append((docs[i] << 32) | docs[j])
         else:
             large.append(docs)
-    return pairs, large
+    joined = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    return np.stack([joined >> 32, joined & 0xFFFFFFFF], axis=1), large
 
 
 def leader_edges(docs: Sequence[int], key, similarity, threshold: float, max_leaders: int) -> list[Edge]:

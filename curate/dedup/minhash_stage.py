@@ -9,15 +9,19 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import Field, model_validator
 
+from curate.dedup.candidates import Parts, spill
 from curate.dedup.clusters import (
+    EXAMPLE_PAIRS,
     QUALITY_KEY,
     Edge,
     KeeperPolicy,
     answers_match,
+    combined,
     example_pairs_md,
-    keeper_key,
+    keeper_value,
     removal_rows,
     resolve,
     shorten,
@@ -28,6 +32,7 @@ from curate.views import (
     BOILERPLATE_SHARE,
     PROMPT_VIEWS,
     View,
+    answer_text,
     boilerplate_cutoffs,
     view_text,
 )
@@ -47,8 +52,8 @@ from curate.dedup.minhash import (
     write_counts,
     write_shard,
 )
-from curate.dedup.reads import kept_batches, rows_at
-from curate.stage import Stage, StageConfig, StageContext, StageResult, batches, kept_output, joined_removed
+from curate.dedup.reads import kept_batches
+from curate.stage import RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output
 from schemas import CONVERSATION
 
 
@@ -136,33 +141,63 @@ class DedupMinhash(Stage):
                 if present.any():
                     write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r)
             scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
-            groups = candidate_groups(folder)
-            pairs, large = candidate_pairs(groups, config.max_bucket)
-            involved = sorted({d for p in pairs for d in p} | {d for g in large for d in g})
-            sigs = {} if config.verify else load_signatures(folder, involved, config.num_perm)
+            pairs, large = candidate_pairs(candidate_groups(folder), config.max_bucket)
+            parts = Parts.of(pairs, large, config.shard_rows)
+            sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
+            prompt_view = config.view in PROMPT_VIEWS
 
-        sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
-        read = rows_at(records, config.shard_rows, sorted(set(involved) | set(sample)), ctx.progress, "dedup_minhash candidates")
-        rows = {d: read[d] for d in involved}
-        sets: dict[int, np.ndarray] = {}
-        if config.verify and involved:
-            sets = dict(zip(involved, shingle_arrays([view_text(rows[d]["messages"], config.view) for d in involved],
-                                                   config.shingle, config.ngram, doc_source[involved], boilerplate)))
+            def note(rows: list[dict], positions: np.ndarray) -> pa.Table:
+                """What verifying and resolving read of a candidate row: not the row."""
+                columns = {"pos": pa.array(positions, pa.int64()), "id": pa.array([r["id"] for r in rows], pa.string()),
+                           "key": pa.array([keeper_value(r, config.keeper, config.quality_key) for r in rows], pa.float64()),
+                           "text": pa.array([view_text(r["messages"], config.view) for r in rows], pa.string())}
+                if prompt_view:
+                    columns["answer"] = pa.array([answer_text(r["messages"]) for r in rows], pa.string())
+                return pa.table(columns)
 
-        def similarity(i: int, k: int) -> float:
-            return sorted_jaccard(sets[i], sets[k]) if config.verify else float(np.mean(sigs[i] == sigs[k]))
+            paths, sampled = spill(records, parts, config.shard_rows, folder, note, sample, ctx.progress,
+                                   "dedup_minhash candidates")
+            pair_part = parts.part_of(pairs[:, 0])
+            large_part = [int(parts.part_of(docs[:1])[0]) for docs in large]
+            match = answers_match(config.answer_threshold)
+            resolutions, ids, examples, verified = [], {}, [], 0
+            for p, path in enumerate(ctx.progress(paths, description="dedup_minhash verifying")):
+                part = pq.read_table(path)
+                pos = part.column("pos").to_numpy()
+                at = {d: k for k, d in enumerate(pos.tolist())}
+                keys, texts = part.column("key").to_pylist(), part.column("text").to_pylist()
+                if config.verify:
+                    sets = shingle_arrays(texts, config.shingle, config.ngram, doc_source[pos], boilerplate)
 
-        edges: list[Edge] = [(i, j, s) for i, j in sorted(pairs) if (s := similarity(i, j)) >= config.threshold]
-        for docs in large:
-            edges += leader_edges(docs, lambda d: keeper_key(rows[d], d, config.keeper, config.quality_key),
-                                  similarity, config.threshold, config.max_bucket)
-        same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
-        resolution = resolve(edges, rows, config.keeper, config.quality_key, same_answer)
+                    def similarity(i: int, k: int) -> float:
+                        return sorted_jaccard(sets[at[i]], sets[at[k]])
+                else:
+                    sigs = load_signatures(folder, pos.tolist(), config.num_perm)
 
-        ids = {d: row["id"] for d, row in rows.items()}  # every removed row and every keeper is involved
+                    def similarity(i: int, k: int) -> float:
+                        return float(np.mean(sigs[i] == sigs[k]))
+
+                def key(d: int) -> tuple:
+                    return (keys[at[d]], d)
+
+                edges: list[Edge] = [(i, j, s) for i, j in pairs[pair_part == p].tolist()
+                                     if (s := similarity(i, j)) >= config.threshold]
+                for docs in (docs for docs, q in zip(large, large_part) if q == p):
+                    edges += leader_edges(docs.tolist(), key, similarity, config.threshold, config.max_bucket)
+                answers = part.column("answer").to_pylist() if prompt_view else []
+                part_resolution = resolve(edges, key, (lambda i, k: match(answers[at[i]], answers[at[k]])) if prompt_view else None)
+                verified += len(edges)
+                named = {*part_resolution.removed, *part_resolution.removed.values(), *part_resolution.flagged.values()}
+                part_ids = part.column("id").to_pylist()
+                ids.update((d, part_ids[at[d]]) for d in named)
+                examples += [(i, texts[at[i]], texts[at[k]], part_resolution.similarity[i])
+                             for i, k in sorted(part_resolution.removed.items())[:EXAMPLE_PAIRS]]
+                resolutions.append(part_resolution)
+        resolution = combined(resolutions)
+
         measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
         removed_rows = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
-        removed: list[pa.Table] = []
+        removed = RemovedRows(ctx.removed_file)
         removals = dict(zip(sorted(resolution.removed), removed_rows))  # removal_rows go in position order
         flagged = {i: ids[g] for i, g in resolution.flagged.items()}
         kept, kept_parts = kept_output(
@@ -170,14 +205,13 @@ class DedupMinhash(Stage):
                          "dedup_minhash writing"),
             CONVERSATION, ctx.kept_folder)
 
-        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[k]["messages"], config.view),
-                     resolution.similarity[i]) for i, k in sorted(resolution.removed.items())[:3]]
-        spans = boilerplate_spans([view_text(read[i]["messages"], config.view) for i in sample], doc_source[sample], boilerplate, config.shingle,
-                                  config.ngram) if sample else Counter()
+        examples = [example[1:] for example in sorted(examples)[:EXAMPLE_PAIRS]]
+        spans = boilerplate_spans([view_text(sampled[i]["messages"], config.view) for i in sample], doc_source[sample], boilerplate,
+                                  config.shingle, config.ngram) if sample else Counter()
         metrics = {
             "view": config.view, "shingle": f"{config.shingle} {config.ngram}-grams", "num_perm": config.num_perm,
             "threshold": config.threshold, "bands": b, "rows": r,
-            "candidate_pairs": len(pairs), "large_buckets": len(large), "verified_pairs": len(edges),
+            "candidate_pairs": len(pairs), "large_buckets": len(large), "verified_pairs": verified,
             "clusters": resolution.components, "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
             "near_duplicates_removed": len(removed_rows), "flagged_groups": len(set(resolution.flagged.values())),
             "boilerplate_shingles": {names_list[c]: int(len(h)) for c, h in sorted(boilerplate.items())},
@@ -187,4 +221,4 @@ class DedupMinhash(Stage):
         card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
                           split_md(resolution), boilerplate_md(spans, names_list, boilerplate)])
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
-                           removed=joined_removed(removed))
+                           **removed.result())

@@ -2,9 +2,10 @@
 
 ``dedup_exact``, ``dedup_minhash`` and ``dedup_semantic`` each find what to remove from small
 columns (keys, signatures, vectors), then read their input twice more a batch at a time: once
-for the rows their candidate pairs name (what verification and the keeper policy read), once to
-write each batch's kept rows and its removed ones. Memory is bounded by the batch size and the
-candidate rows, not by the input.
+for the rows their candidate pairs name (what verification and the keeper policy read:
+``rows_at``, or ``curate.dedup.candidates`` a part at a time), once to write each batch's kept
+rows and its removed ones (``kept_batches``, the removed ones to a file through ``RemovedRows``).
+Memory is bounded by the batch size and the candidate rows, not by the input.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Container, Iterator, Mapping, Sequence
 import pyarrow as pa
 
 from curate.dedup.clusters import flag_meta
-from curate.stage import Progress, batches, no_progress, removed_table
+from curate.stage import Progress, RemovedRows, batches, no_progress, removed_table
 
 
 def rows_at(records, size: int, positions: Sequence[int], progress: Progress = no_progress,
@@ -43,11 +44,11 @@ def kept_batch(batch: pa.Table, offset: int, removed: Container[int], flagged: M
 
 
 def kept_batches(records, size: int, removals: Mapping[int, dict], flagged: Mapping[int, str], key: str,
-                 removed: list[pa.Table], progress: Progress = no_progress, description: str = "") -> Iterator[pa.Table]:
+                 removed: RemovedRows, progress: Progress = no_progress, description: str = "") -> Iterator[pa.Table]:
     """The last read: each batch's kept rows (``flagged`` ones carrying ``meta[key]``), and its
     ``removals`` (removed rows by input position) with their records into ``removed``."""
     for start, batch in batches(records, size, progress, description):
         gone = [removals[i] for i in range(start, start + batch.num_rows) if i in removals]
         if gone:
-            removed.append(removed_table(gone, source=batch))
+            removed.add(removed_table(gone, source=batch))
         yield kept_batch(batch, start, removals, flagged, key)

@@ -29,11 +29,12 @@ import numpy as np
 import pyarrow as pa
 from pydantic import Field
 
-from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, removal_rows, resolve, split_md
+from curate.dedup.clusters import (QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, keeper_key, removal_rows,
+                                   resolve, split_md)
 from curate.dedup.reads import kept_batches, rows_at
 from curate.embed.aligned import aligned_vectors
-from curate.views import PROMPT_VIEWS, View, view_text
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, kept_output, joined_removed, whole
+from curate.views import PROMPT_VIEWS, View, answer_text, view_text
+from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output, whole
 from schemas import CONVERSATION
 
 
@@ -102,13 +103,15 @@ class DedupSemantic(Stage):
         del vectors
         involved = sorted({i for i, j, _ in pairs} | {j for i, j, _ in pairs})
         rows = rows_at(records, config.batch_rows, involved, ctx.progress, "dedup_semantic: candidates")
-        same_answer = answers_match(config.answer_threshold) if config.view in PROMPT_VIEWS else None
+        match = answers_match(config.answer_threshold)
+        same_answer = (lambda i, j: match(answer_text(rows[i]["messages"]), answer_text(rows[j]["messages"]))) \
+            if config.view in PROMPT_VIEWS else None
         resolution = resolve(ctx.progress(pairs, total=len(pairs), description="dedup_semantic"),
-                             rows, config.keeper, config.quality_key, same_answer)
+                             lambda i: keeper_key(rows[i], i, config.keeper, config.quality_key), same_answer)
 
         removed_rows = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view,
                                     "cosine of the embeddings", config.threshold)
-        removed: list[pa.Table] = []
+        removed = RemovedRows(ctx.removed_file)
         kept, kept_parts = kept_output(
             kept_batches(records, config.batch_rows, dict(zip(sorted(resolution.removed), removed_rows)),
                          {i: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group", removed, ctx.progress,
@@ -120,7 +123,7 @@ class DedupSemantic(Stage):
             kept=kept,
             kept_parts=kept_parts,
             rows_in=n,
-            removed=joined_removed(removed),
+            **removed.result(),
             metrics={
                 "view": config.view, "threshold": config.threshold, "kmeans_clusters": int(len(np.unique(labels))),
                 "similar_pairs": len(pairs), "duplicate_clusters": resolution.components,

@@ -30,7 +30,7 @@ from curate.ingest.describe import describe, keys_of, shape
 from curate.ingest.limits import MAX_CHARS, MAX_DEPTH, Limits
 from curate.ingest.read import RawRecord, UnreadableInput
 from curate.ingest.sources import ROOT_DOC, dataset_name, empty_file, expand, quarantine_row, sampled, source_files
-from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, removed_table
+from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, kept_output, removed_table
 from schemas import CONVERSATION, RecordError
 
 class Source(StageConfig):
@@ -55,6 +55,8 @@ class IngestConfig(StageConfig):
         "Records holding a longer string are quarantined (too_long); at most 1,000,000, the longest text spaCy "
         "(redact_pii) accepts."))
     root: str = Field(default="", json_schema_extra=EXECUTION, description=ROOT_DOC)
+    batch_rows: int = Field(20_000, ge=1, json_schema_extra=EXECUTION, description=(
+        "Conversations made into one Parquet part at a time: the step holds a batch of rows, not its output."))
 
 
 class Ingest(Stage):
@@ -92,36 +94,53 @@ class Ingest(Stage):
         return renumbered(), _card(metrics.get("files", []))
 
     def run(self, inputs: Mapping[str, pa.Table], config: IngestConfig, ctx: StageContext) -> StageResult:
-        kept: list[dict] = []
         removed: list[dict] = []
-        seen: Counter[bytes] = Counter()
         per_file: list[dict] = []
-        for source in config.sources:
-            for path in expand(source, config.root):
-                stats = self._ingest_file(path, config, source, kept, removed, seen, ctx)
-                per_file.append(stats)
-        reasons = Counter(r["reason"] for r in removed)
+        by_source: Counter[str] = Counter()
+        by_format: Counter[str] = Counter()
+        seen: Counter[bytes] = Counter()
+
+        def rows() -> Iterator[dict]:
+            for source in config.sources:
+                for path in expand(source, config.root):
+                    yield from self._ingest_file(path, config, source, removed, seen, per_file, ctx)
+
+        def tables() -> Iterator[pa.Table]:
+            batch: list[dict] = []
+            for row in rows():
+                batch.append(row)
+                if len(batch) == config.batch_rows:
+                    yield _table(batch, by_source, by_format)
+                    batch = []
+            if batch:
+                yield _table(batch, by_source, by_format)
+
+        kept, kept_parts = kept_output(tables(), CONVERSATION, ctx.kept_folder)
         metrics = {
             "files": per_file,
-            "kept_by_source": dict(Counter(r["source"] for r in kept)),
-            "kept_by_format": dict(Counter(r["source_format"] for r in kept)),
-            "quarantined_by_reason": dict(reasons),
+            "kept_by_source": dict(by_source),
+            "kept_by_format": dict(by_format),
+            "quarantined_by_reason": dict(Counter(r["reason"] for r in removed)),
             "trailing_user_turns_trimmed": sum(f["trailing_user_turns_trimmed"] for f in per_file),
         }
         return StageResult(
-            kept=pa.Table.from_pylist(kept, schema=CONVERSATION),
+            kept=kept,
+            kept_parts=kept_parts,
             removed=removed_table(removed),
             metrics=metrics,
             card=_card(per_file),
             rows_in=sum(f["rows_in"] for f in per_file),
         )
 
-    def _ingest_file(self, path, config, source, kept, removed, seen, ctx) -> dict:
+    def _ingest_file(self, path, config, source, removed, seen, per_file, ctx) -> Iterator[dict]:
+        """The file's conversations, in order; its quarantined records go to ``removed`` and its
+        counts to a row of ``per_file`` as it is read."""
         shown = str(path)
         sample, records = sampled(Path(config.root, path), shown, lambda value: detect_one(value) is not None,
                                   Limits(config.max_depth, config.max_chars))
         stats = {"file": shown, "format": source.format, "records": 0, "rows_in": 0, "kept": 0, "quarantined": 0,
                  "trailing_user_turns_trimmed": 0}
+        per_file.append(stats)
 
         def quarantine(ref: str, raw: str, reason: str, detail: str) -> None:
             removed.append(quarantine_row(self.name, ref, stats["records"], raw, reason, detail))
@@ -130,7 +149,7 @@ class Ingest(Stage):
 
         if not sample:
             quarantine(*empty_file(shown))
-            return stats
+            return
         file_fmt = source.format if source.format != "auto" else detect([r.value for r in sample if r.error is None])
         stats["format"] = file_fmt or "unknown"
         name = dataset_name(source, path)
@@ -171,20 +190,19 @@ class Ingest(Stage):
                     meta = {**meta, "trailing_user_turn_trimmed": True}
                     stats["trailing_user_turns_trimmed"] += 1
                 key = repeat_key(messages)
-                kept.append(
-                    {
-                        "id": conversation_id(messages, seen[key]),
-                        "messages": messages,
-                        "source": name,
-                        "source_format": fmt,
-                        "source_ref": ref,
-                        "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
-                    }
-                )
+                yield {
+                    "id": conversation_id(messages, seen[key]),
+                    "messages": messages,
+                    "source": name,
+                    "source_format": fmt,
+                    "source_ref": ref,
+                    "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+                }
                 seen[key] += 1
                 stats["kept"] += 1
                 stats["rows_in"] += 1
-        return stats
+
+
 
 
 def _record_format(value: Any, file_fmt: str | None) -> str | None:
@@ -192,6 +210,12 @@ def _record_format(value: Any, file_fmt: str | None) -> str | None:
     mix layouts are read record by record), else the file's format, whose
     adapter then says what the record lacks."""
     return detect_one(value) or file_fmt
+
+
+def _table(rows: list[dict], by_source: Counter[str], by_format: Counter[str]) -> pa.Table:
+    by_source.update(r["source"] for r in rows)
+    by_format.update(r["source_format"] for r in rows)
+    return pa.Table.from_pylist(rows, schema=CONVERSATION)
 
 
 def _raw(record: RawRecord) -> str:

@@ -42,7 +42,7 @@ from curate.split.held_out import (  # noqa: F401  (ContaminationConfig and the 
     ContaminationConfig, ContaminationError, Finding, HeldOutCheck, HeldOutTooSmall, check_floor, held_out_sizes, shorten,
 )
 from curate.stage import (
-    EXECUTION, Stage, StageConfig, StageContext, StageResult, batches, joined_removed, kept_output, removed_table,
+    EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table,
 )
 from schemas import SPLIT_CONVERSATION, SPLIT_NAMES
 
@@ -116,7 +116,7 @@ class Split(Stage):
         held_out = held_out_sizes(kept_splits, sizes, taken)
         check_floor(held_out, findings, cc)
 
-        removed: list[pa.Table] = []
+        removed = RemovedRows(ctx.removed_file)
         tally = SplitTally(config.stratify_by)
         kept, kept_parts = kept_output(self._kept(records, config, ctx, groups, splits, keep, findings, removed, tally),
                                        SPLIT_CONVERSATION, ctx.kept_folder)
@@ -139,10 +139,10 @@ class Split(Stage):
         }
         card = integrity_section(held_out, deviation, report, config.stratify_by) + "\n" + per_split_sections(tally)
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
-                           removed=joined_removed(removed))
+                           **removed.result())
 
     def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: list[str], splits: list[str], keep: list[bool],
-              findings: Mapping[str, Finding], removed: list[pa.Table], tally: SplitTally) -> Iterator[pa.Table]:
+              findings: Mapping[str, Finding], removed: RemovedRows, tally: SplitTally) -> Iterator[pa.Table]:
         """The last read: each batch with its rows' split and ``meta.split_group``, without the dropped
         rows, which go to ``removed`` with their records; ``tally`` counts what is kept."""
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: writing"):
@@ -150,7 +150,7 @@ class Split(Stage):
             gone = [i for i in here if not keep[i]]
             if gone:
                 batch_ids = batch.column("id").to_pylist()
-                removed.append(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)
+                removed.add(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)
                                               for i in gone], source=batch))
             out = metajson.with_updates(batch, [{"split_group": groups[i]} for i in here]).append_column(
                 pa.field("split", pa.string(), nullable=False), pa.array(splits[start:start + batch.num_rows], pa.string()))

@@ -94,18 +94,22 @@ class StageContext:
     shard_parts: Path | None = None
     """Where a sharded step keeps its finished shards until the artifact is published: it outlives
     a crash, so a rerun redoes only the shards without a part. ``None`` (an object store): no resume."""
+    staging: Path | None = None
+    """A local folder where a step writes its rows as it makes them (``kept_folder``, ``removed_file``),
+    which the runner publishes: ``shard_parts`` on a local store, a temporary folder for an object store.
+    ``None`` (a stage called on its own): the rows are held."""
 
     @property
     def kept_folder(self) -> Path | None:
-        """Where a step that makes its kept rows a part at a time writes them (``kept_output``): inside
-        ``shard_parts``; ``None`` where there is none, so they are joined in memory."""
-        return None if self.shard_parts is None else self.shard_parts / "kept"
+        """Where a step that makes its kept rows a part at a time writes them (``kept_output``); ``None``
+        where there is no ``staging``, so they are joined in memory."""
+        return None if self.staging is None else self.staging / "kept"
 
     @property
     def removed_file(self) -> Path | None:
-        """Where a step that finds its removed rows a batch at a time writes them (``RemovedRows``):
-        inside ``shard_parts``; ``None`` where there is none, so they are held."""
-        return None if self.shard_parts is None else self.shard_parts / "removed.parquet"
+        """Where a step that finds its removed rows a batch at a time writes them (``RemovedRows``);
+        ``None`` where there is no ``staging``, so they are held."""
+        return None if self.staging is None else self.staging / "removed.parquet"
 
 
 @dataclass(frozen=True)
@@ -249,12 +253,6 @@ def batches(records, size: int, progress: Progress = no_progress, description: s
             yield start, part if columns is None else part.select(list(columns))
         else:
             yield start, part.read(columns)
-
-
-def whole(rows) -> pa.Table:
-    """A step's input as one table, whether it came as a table or by location (``StoredRows``): for
-    an input the step needs entire (``embed``'s vectors beside records read in ``batches``)."""
-    return rows if isinstance(rows, pa.Table) else rows.read()
 
 
 ROW_GROUP_ROWS = 10_000

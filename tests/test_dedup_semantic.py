@@ -12,7 +12,7 @@ from curate.artifacts import run_stage
 from curate.embed.stage import Embed, EmbedConfig
 from curate.dedup.semantic import DedupSemantic, SemanticConfig
 from curate.ingest.stage import Ingest, IngestConfig, Source
-from curate.stage import StageContext
+from curate.stage import StageContext, removed_table
 from schemas import embeddings_schema
 from tests.conftest import CountedRows, conversation, conversations_table
 
@@ -74,8 +74,8 @@ def test_semantic_dedup_on_the_prompt_view_flags_different_answers(store, ingest
 
 
 def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(store, ingested):
-    """The step holds the vectors, not the records: it reads stored rows a batch at a time (ids, then
-    the rows similar pairs name, then each batch's kept rows) and gives the artifact one read gives."""
+    """The step holds neither its records nor every vector: it reads stored rows a batch at a time (ids,
+    then the rows similar pairs name, then each batch's kept rows) and gives the artifact one read gives."""
     embedded = run_stage(Embed(), EmbedConfig(view="conversation"), {"records": ingested}, store)
     config = SemanticConfig(view="conversation", threshold=0.85, clusters=2, keeper="first_seen")
     whole = run_stage(DedupSemantic(), config, {"records": ingested, "embeddings": embedded}, store)
@@ -161,3 +161,31 @@ def test_the_embedded_first_turn_is_the_first_that_is_not_boilerplate():
     tool = conversation("t", "toolformer: enabled\nwikipedia(query)\nWho wrote Hamlet?", "wikipedia('Hamlet')")["messages"]
     assert stripped_view(tool, "first_user", frozenset({line_key("toolformer: enabled"), line_key("wikipedia(query)")})) == "Who wrote Hamlet?"
     assert stripped_view(tool, "first_user", frozenset()) == tool[0]["content"]
+
+
+def test_centroids_fitted_on_a_sample_and_vectors_read_in_batches_find_the_same_duplicates(store):
+    """Four well-separated topics of 15 rows, each three near-copies of five texts: fitting k-means on 12
+    sampled rows and reading the vectors 7 at a time removes what fitting on every vector removes."""
+    rows, vectors = [], []
+    for topic in range(4):
+        for i in range(15):
+            rid = f"t{topic}-{i}"
+            rows.append(conversation(rid, f"question {rid}", f"answer {rid}"))
+            v = np.zeros(384, dtype=np.float32)
+            v[topic] = 1.0
+            v[4 + topic * 5 + i % 5] = 0.8  # five texts a topic, three near-copies of each
+            v[40 + topic * 15 + i] = 0.05
+            vectors.append(v / np.linalg.norm(v))
+    order = list(range(len(rows)))[::-1]  # the embeddings in another order than the records
+    embeddings = pa.Table.from_pylist([{"id": rows[i]["id"], "vector": vectors[i].tolist()} for i in order],
+                                      schema=embeddings_schema(384))
+    stored = store.write("vectors", "v1", embeddings, removed_table([]),
+                         {"stage": "vectors", "rows": {"in": len(rows), "kept": len(rows), "removed": 0}}, "")
+    config = SemanticConfig(view="conversation", threshold=0.99, clusters=4, keeper="first_seen", fit_sample=None)
+    every = DedupSemantic().run({"records": conversations_table(rows), "embeddings": embeddings}, config, StageContext())
+    sampled = DedupSemantic().run({"records": conversations_table(rows), "embeddings": CountedRows.of(store.rows_of(stored))},
+                                  config.model_copy(update={"fit_sample": 12, "batch_rows": 7}), StageContext())
+    assert CountedRows.largest == 7
+    assert every.removed.num_rows == 40 and every.metrics["kmeans_clusters"] == 4
+    assert sampled.removed.to_pylist() == every.removed.to_pylist()
+    assert sampled.kept.to_pylist() == every.kept.to_pylist()

@@ -15,8 +15,8 @@ must give the same artifact version and the same removed ids. ``split`` runs wit
 
 ``dedup_semantic``'s and ``cluster``'s embeddings here are hashed bags of words (scikit-learn's HashingVectorizer,
 384 dimensions, unit length), not MiniLM's: embedding 160k rows would take this box most of an hour,
-and what is measured is what the step holds besides its vectors (the records), which does not depend
-on where the vectors came from. Copies and near-copies of the corpus still land within the cosine
+and what the steps hold (the records, a sample or a part of the vectors, the same size as MiniLM's
+384 float32) does not depend on where the vectors came from. Copies and near-copies of the corpus still land within the cosine
 threshold of each other, so the candidate rows the step reads are there too.
 """
 

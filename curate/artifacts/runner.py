@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 import importlib.metadata
 import subprocess
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -61,21 +62,31 @@ def run_stage(
 
     read = store.rows_of if stage.inputs_by_location else store.read
     tables = {name: read(artifact) for name, artifact in inputs.items()}
-    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     workdir = store.scratch(stage.name, version)
+    shard_parts = store.shard_parts(stage.name, version)
+    staging = shard_parts or Path(tempfile.mkdtemp(prefix=f"curate-{stage.name}-rows-"))
     ctx = dataclasses.replace(
         ctx or StageContext(),
         workdir=workdir,
         input_files={k: a.files_dir for k, a in inputs.items() if store.has_files(a)},
         input_versions={k: f"{a.stage}/{a.version}" for k, a in inputs.items()},
-        shard_parts=store.shard_parts(stage.name, version),
+        shard_parts=shard_parts,
+        staging=staging,
     )
-    started = time.perf_counter()
     try:
-        result = stage.run(tables, config, ctx)
-    except BaseException:
+        return _run_and_write(stage, config, tables, inputs, store, version, external, ctx)
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        raise
+        if shard_parts is None:  # an object store's rows were staged in a temporary folder
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_and_write(stage: Stage, config: StageConfig, tables: Mapping, inputs: Mapping[str, Artifact],
+                   store: ArtifactStore, version: str, external: list, ctx: StageContext) -> Artifact:
+    """The stage's run, its output checked against the contract and published with its manifest and card."""
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = time.perf_counter()
+    result = stage.run(tables, config, ctx)
     seconds = time.perf_counter() - started
 
     kept, removed, kept_rows = _checked(stage, result)
@@ -100,13 +111,12 @@ def run_stage(
         "code": code_versions(),
     }
     if rows_in != kept_rows + removed.num_rows:
-        shutil.rmtree(workdir, ignore_errors=True)
         raise StageContractError(
             f"{stage.name}: {rows_in} rows in but {kept_rows} kept + {removed.num_rows} removed; a stage must account for every row"
         )
     card = render_card(manifest, kept.schema, removed.batches(["reason", "detail", "duplicate_of", "source_ref"]), result.card)
-    artifact = store.write(stage.name, version, kept, removed.table, manifest, card, files=workdir, kept_parts=result.kept_parts,
-                           removed_file=removed.path)
+    artifact = store.write(stage.name, version, kept, removed.table, manifest, card, files=ctx.workdir,
+                           kept_parts=result.kept_parts, removed_file=removed.path)
     store.drop_shard_parts(stage.name, version)
     return artifact
 

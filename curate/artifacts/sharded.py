@@ -139,7 +139,7 @@ class Sharded(Stage):
         shard_kept = (pq.read_table(path) for r in done for path in r.kept_parts) if on_disk else (r.kept for r in done)
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
         # on disk, each joined part goes back to disk: this process holds one part at a time
-        kept, kept_parts = kept_output(joined, self.output_schema, parts / "joined" if on_disk else None)
+        kept, kept_parts = kept_output(joined, self.output_schema, parts / "joined" if on_disk else ctx.kept_folder)
         return StageResult(kept=kept, **removed.result(), kept_parts=kept_parts,
                            metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
                            card=self._card(done, card), rows_in=rows_in)

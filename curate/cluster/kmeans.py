@@ -8,9 +8,9 @@ spherical-ish k-means, the usual choice for sentence embeddings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 import numpy as np
+
+from curate.embed.aligned import SampledVectors
 
 
 def seeded_positions(n: int, size: int, seed: int) -> np.ndarray:
@@ -19,20 +19,6 @@ def seeded_positions(n: int, size: int, seed: int) -> np.ndarray:
     if n <= size:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
-
-
-@dataclass(frozen=True)
-class SampledVectors:
-    """The vectors of some rows of an ``n``-row input, by position: what a step that fits on samples
-    holds in place of every vector (``wanted_positions`` says which)."""
-
-    n: int
-    positions: np.ndarray
-    """Sorted row positions."""
-    vectors: np.ndarray
-
-    def at(self, positions: np.ndarray) -> np.ndarray:
-        return self.vectors[np.searchsorted(self.positions, positions)]
 
 
 def fit_positions(n: int, k: int, seed: int, sample: int | None) -> np.ndarray:

@@ -24,7 +24,7 @@ from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.cluster.diversity import diversity_summary, select_to_budget
-from curate.cluster.kmeans import SampledVectors, by_size, candidate_ks, choose_k, fit_centroids, seeded_positions, wanted_positions
+from curate.cluster.kmeans import by_size, candidate_ks, choose_k, fit_centroids, seeded_positions, wanted_positions
 from curate.cluster.labels import ctfidf_terms
 from curate.embed.aligned import VectorRows
 from curate.views import View, view_text
@@ -78,7 +78,7 @@ class Cluster(Stage):
         rows = VectorRows(pa.array(ids, pa.string()), embeddings, config.batch_rows, ctx.progress)
         ks = [min(config.k, n)] if config.k is not None else candidate_ks(config.k_candidates, n) or [1]
         wanted = wanted_positions(n, ks, config.seed, config.fit_sample, None if config.k is not None else config.silhouette_sample)
-        sampled = _sampled(rows, n, wanted)
+        sampled = rows.sampled(wanted, "cluster: fit sample")
         silhouettes: dict[int, float] = {}
         if config.k is not None:
             k = min(config.k, n)
@@ -130,17 +130,6 @@ class Cluster(Stage):
                                f"{config.quality_key}={quality[i]}"} for i in over], source=batch))
             annotated = metajson.with_updates(batch, [{"cluster": labels[i], "cluster_label": names[labels[i]]} for i in here])
             yield annotated if not over else annotated.filter(pa.array([keep[i] for i in here], pa.bool_()))
-
-
-def _sampled(rows: VectorRows, n: int, wanted: np.ndarray) -> SampledVectors:
-    """The vectors of the ``wanted`` positions (sorted), read a batch of the embeddings at a time into
-    one matrix."""
-    vectors = None
-    for positions, found in rows.read("cluster: fit sample", wanted):
-        if vectors is None:
-            vectors = np.empty((len(wanted), found.shape[1]), dtype=found.dtype)
-        vectors[np.searchsorted(wanted, positions)] = found
-    return SampledVectors(n, wanted, vectors if vectors is not None else np.zeros((0, 0), np.float32))
 
 
 def _texts_at(records, config: ClusterConfig, positions: Sequence[int], ctx: StageContext) -> dict[int, str]:

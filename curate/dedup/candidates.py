@@ -49,20 +49,26 @@ class Parts:
         count, labels = connected_components(
             coo_matrix((np.ones(len(inverse), dtype=np.int8), (inverse[:, 0], inverse[:, 1])), shape=(n, n)),
             directed=False)
-        sizes = np.bincount(labels, minlength=count)
         first = np.full(count, n, dtype=np.int64)
         np.minimum.at(first, labels, np.arange(n))
-        part_of = np.empty(count, dtype=np.int64)
-        part, filled = 0, 0
-        for component in np.argsort(first, kind="stable").tolist():
-            if filled and filled + sizes[component] > size:
-                part, filled = part + 1, 0
-            part_of[component] = part
-            filled += int(sizes[component])
-        return cls(docs, part_of[labels], part + 1)
+        part_of, parts = packed(np.bincount(labels, minlength=count), size, np.argsort(first, kind="stable"))
+        return cls(docs, part_of[labels], parts)
 
     def part_of(self, docs: np.ndarray) -> np.ndarray:
         return self.part[np.searchsorted(self.docs, docs)]
+
+
+def packed(sizes: np.ndarray, size: int, order: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """``(part of each group, parts)``: groups of ``sizes`` rows taken in ``order`` (default: as given)
+    into parts of at most ``size`` rows, a group larger than that alone in its part."""
+    part_of = np.empty(len(sizes), dtype=np.int64)
+    part, filled = 0, 0
+    for group in (range(len(sizes)) if order is None else order.tolist()):
+        if filled and filled + sizes[group] > size:
+            part, filled = part + 1, 0
+        part_of[group] = part
+        filled += int(sizes[group])
+    return part_of, part + 1 if len(sizes) else 0
 
 
 def spill(records, parts: Parts, size: int, folder: Path, note: Callable[[list[dict], np.ndarray], pa.Table],

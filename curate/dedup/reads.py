@@ -1,36 +1,20 @@
 """The reads a dedup step makes when it never holds its input (``Stage.inputs_by_location``).
 
 ``dedup_exact``, ``dedup_minhash`` and ``dedup_semantic`` each find what to remove from small
-columns (keys, signatures, vectors), then read their input twice more a batch at a time: once
-for the rows their candidate pairs name (what verification and the keeper policy read:
-``rows_at``, or ``curate.dedup.candidates`` a part at a time), once to write each batch's kept
-rows and its removed ones (``kept_batches``, the removed ones to a file through ``RemovedRows``).
-Memory is bounded by the batch size and the candidate rows, not by the input.
+columns (keys, signatures, vectors) and read their input again a batch at a time to write each
+batch's kept rows and its removed ones (``kept_batches``, the removed ones to a file through
+``RemovedRows``); the near-duplicate steps read the rows their candidate pairs name in between,
+a part of whole components at a time (``curate.dedup.candidates``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping
 
 import pyarrow as pa
 
 from curate.dedup.clusters import flag_meta
 from curate.stage import Progress, RemovedRows, batches, no_progress, removed_table
-
-
-def rows_at(records, size: int, positions: Sequence[int], progress: Progress = no_progress,
-            description: str = "") -> dict[int, dict]:
-    """``{position: {"id", "messages", "meta"}}`` for the given input positions, in one read."""
-    wanted = set(positions)
-    rows: dict[int, dict] = {}
-    if not wanted:
-        return rows
-    for start, batch in batches(records, size, progress, description):
-        here = [i for i in range(start, start + batch.num_rows) if i in wanted]
-        if here:
-            picked = batch.take(pa.array([i - start for i in here], pa.int64())).select(["id", "messages", "meta"])
-            rows.update(zip(here, picked.to_pylist()))
-    return rows
 
 
 def kept_batch(batch: pa.Table, offset: int, removed: Container[int], flagged: Mapping[int, str], key: str) -> pa.Table:

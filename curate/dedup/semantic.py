@@ -9,11 +9,15 @@ removed record's cosine to the record its ``duplicate_of`` names is at least
 the threshold (the very value compared is the ``score``), and chains of
 paraphrases are split, not collapsed.
 
-Memory: the vectors (1.5 KB per record, 1.5 GB per million) plus one
-``block x cluster`` similarity block (``block_rows`` rows at a time), so k-means
-clusters of any size are compared without an n^2 matrix. The records themselves
-are read by location, ``batch_rows`` at a time (ids first, then the rows that
-similar pairs name, then each batch's kept rows): the step never holds its input.
+Memory: the step never holds every vector or its input. K-means centroids are
+fitted on a seeded sample (``fit_sample`` rows, every row below it), then every
+record is assigned to its nearest a batch of vectors at a time; one more read of
+the vectors writes each to a Parquet part of whole clusters (``batch_rows``
+vectors, or one larger cluster), and each part's clusters are compared one
+``block_rows x cluster`` similarity block at a time, so clusters of any size are
+compared without an n^2 matrix. The records are read by location, ``batch_rows``
+at a time (ids; what resolving needs of the rows similar pairs name, noted a part
+of whole components at a time, ``curate.dedup.candidates``; each batch's kept rows).
 
 ``view`` must name the view the embeddings were computed on: the embeddings
 schema carries only ids and vectors, and the view decides whether a match is a
@@ -23,30 +27,35 @@ schema carries only ids and vectors, and the view decides whether a match is a
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import Field
 
-from curate.dedup.clusters import (QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, keeper_key, removal_rows,
-                                   resolve, split_md)
-from curate.dedup.reads import kept_batches, rows_at
-from curate.embed.aligned import aligned_vectors
+from curate.cluster.kmeans import fit_positions
+from curate.dedup.candidates import Parts, packed, spill
+from curate.dedup.clusters import (EXAMPLE_PAIRS, QUALITY_KEY, KeeperPolicy, answers_match, combined, example_pairs_md,
+                                   keeper_value, removal_rows, resolve, split_md)
+from curate.dedup.reads import kept_batches
+from curate.embed.aligned import VectorRows
 from curate.views import PROMPT_VIEWS, View, answer_text, view_text
-from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output, whole
+from curate.stage import (EXECUTION, Progress, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches,
+                          kept_output)
 from schemas import CONVERSATION
 
 
-def kmeans_labels(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
-    """Cluster labels; MiniBatchKMeans above 10k rows keeps it linear in time and memory."""
-    if k <= 1 or len(vectors) <= k:
-        return np.zeros(len(vectors), dtype=np.int64)
+def kmeans_model(vectors: np.ndarray, k: int, seed: int):
+    """Seeded k-means fitted on ``vectors`` (a step's fit sample); MiniBatchKMeans above 10k rows keeps
+    it linear in time and memory. Assigning every row after it is the model's ``predict``."""
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     algo = KMeans(n_clusters=k, n_init=1, random_state=seed) if len(vectors) <= 10_000 else \
         MiniBatchKMeans(n_clusters=k, n_init=1, random_state=seed, batch_size=4096)
-    return algo.fit_predict(vectors)
+    return algo.fit(vectors)
 
 
 def similar_pairs(vectors: np.ndarray, labels: np.ndarray, threshold: float, block_rows: int = 1024) -> list[tuple[int, int, float]]:
@@ -76,6 +85,9 @@ class SemanticConfig(StageConfig):
     answer_threshold: float = Field(default=0.7, ge=0, le=1, description="Prompt views only: answers must match at this word-trigram Jaccard for removal; else kept and flagged.")
     seed: int = Field(default=0, description="K-means seed.")
     block_rows: int = Field(default=1024, ge=1, le=65_536, description="Rows per similarity block (bounds RAM).")
+    fit_sample: int | None = Field(default=100_000, ge=1, description=(
+        "K-means centroids are fitted on a seeded sample of this many rows (every row when there are fewer), then "
+        "every row is assigned to its nearest: the step holds the sample's vectors, not every vector. None: fit on all."))
     batch_rows: int = Field(default=20_000, ge=1, json_schema_extra=EXECUTION,
                             description="Records read at a time: the step reads its input by location, so this and the "
                                         "vectors, not the input, bound the rows it holds.")
@@ -83,7 +95,7 @@ class SemanticConfig(StageConfig):
 
 class DedupSemantic(Stage):
     name = "dedup_semantic"
-    version = "2"
+    version = "3"
     Config = SemanticConfig
     inputs = ("records", "embeddings")
     output_schema = CONVERSATION
@@ -93,32 +105,55 @@ class DedupSemantic(Stage):
         records, embeddings = inputs["records"], inputs["embeddings"]
         ids = [rid for _, batch in batches(records, config.batch_rows, ctx.progress, "dedup_semantic: ids", columns=("id",))
                for rid in batch.column("id").to_pylist()]
-        vectors = aligned_vectors(pa.table({"id": pa.array(ids, pa.string())}),
-                                  whole(embeddings))
-
+        vectors = VectorRows(pa.array(ids, pa.string()), embeddings, config.batch_rows, ctx.progress)
         n = len(ids)
         k = config.clusters or max(1, round(math.sqrt(n)))
-        labels = kmeans_labels(vectors, k, config.seed)
-        pairs = similar_pairs(vectors, labels, config.threshold, config.block_rows)
-        del vectors
-        involved = sorted({i for i, j, _ in pairs} | {j for i, j, _ in pairs})
-        rows = rows_at(records, config.batch_rows, involved, ctx.progress, "dedup_semantic: candidates")
+        labels = self._labels(vectors, k, config)
+        prompt_view = config.view in PROMPT_VIEWS
         match = answers_match(config.answer_threshold)
-        same_answer = (lambda i, j: match(answer_text(rows[i]["messages"]), answer_text(rows[j]["messages"]))) \
-            if config.view in PROMPT_VIEWS else None
-        resolution = resolve(ctx.progress(pairs, total=len(pairs), description="dedup_semantic"),
-                             lambda i: keeper_key(rows[i], i, config.keeper, config.quality_key), same_answer)
 
-        removed_rows = removal_rows(resolution, ids, self.name, "semantic_duplicate", config.view,
+        def note(rows: list[dict], positions: np.ndarray) -> pa.Table:
+            """What resolving reads of a row some similar pair names: not the row."""
+            columns = {"pos": pa.array(positions, pa.int64()), "id": pa.array([r["id"] for r in rows], pa.string()),
+                       "key": pa.array([keeper_value(r, config.keeper, config.quality_key) for r in rows], pa.float64()),
+                       "text": pa.array([view_text(r["messages"], config.view) for r in rows], pa.string())}
+            if prompt_view:
+                columns["answer"] = pa.array([answer_text(r["messages"]) for r in rows], pa.string())
+            return pa.table(columns)
+
+        with tempfile.TemporaryDirectory(prefix="dedup-semantic-") as scratch:
+            folder = Path(scratch)
+            pairs, scores = self._pairs(vectors, labels, config, folder, ctx.progress)
+            parts = Parts.of(pairs, [], config.batch_rows)
+            paths, _ = spill(records, parts, config.batch_rows, folder, note, (), ctx.progress, "dedup_semantic: candidates")
+            pair_part = parts.part_of(pairs[:, 0])
+            resolutions, named_ids, examples = [], {}, []
+            for p, path in enumerate(ctx.progress(paths, description="dedup_semantic: resolving")):
+                part = pq.read_table(path)
+                at = {d: i for i, d in enumerate(part.column("pos").to_pylist())}
+                keys, texts = part.column("key").to_pylist(), part.column("text").to_pylist()
+                answers = part.column("answer").to_pylist() if prompt_view else []
+                mine = pair_part == p
+                edges = [(i, j, s) for (i, j), s in zip(pairs[mine].tolist(), scores[mine].tolist())]
+                resolution = resolve(edges, lambda d: (keys[at[d]], d),
+                                     (lambda i, j: match(answers[at[i]], answers[at[j]])) if prompt_view else None)
+                part_ids = part.column("id").to_pylist()
+                named_ids.update((d, part_ids[at[d]]) for d in {*resolution.removed, *resolution.removed.values(),
+                                                                  *resolution.flagged.values()})
+                examples += [(i, texts[at[i]], texts[at[j]], resolution.similarity[i])
+                             for i, j in sorted(resolution.removed.items())[:EXAMPLE_PAIRS]]
+                resolutions.append(resolution)
+        resolution = combined(resolutions)
+
+        removed_rows = removal_rows(resolution, named_ids, self.name, "semantic_duplicate", config.view,
                                     "cosine of the embeddings", config.threshold)
         removed = RemovedRows(ctx.removed_file)
         kept, kept_parts = kept_output(
             kept_batches(records, config.batch_rows, dict(zip(sorted(resolution.removed), removed_rows)),
-                         {i: ids[g] for i, g in resolution.flagged.items()}, "near_dup_group", removed, ctx.progress,
+                         {i: named_ids[g] for i, g in resolution.flagged.items()}, "near_dup_group", removed, ctx.progress,
                          "dedup_semantic: writing"),
             CONVERSATION, ctx.kept_folder)
-        examples = [(view_text(rows[i]["messages"], config.view), view_text(rows[j]["messages"], config.view),
-                     resolution.similarity[i]) for i, j in sorted(resolution.removed.items())[:3]]
+        examples = [example[1:] for example in sorted(examples)[:EXAMPLE_PAIRS]]
         return StageResult(
             kept=kept,
             kept_parts=kept_parts,
@@ -133,3 +168,50 @@ class DedupSemantic(Stage):
             card="\n".join([example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
                              split_md(resolution)]),
         )
+
+    def _labels(self, vectors: VectorRows, k: int, config: SemanticConfig) -> np.ndarray:
+        """Each record's k-means cluster: centroids fitted on a seeded sample of the vectors (every one up
+        to ``fit_sample``), then every record assigned to its nearest, a batch of vectors at a time."""
+        n = vectors.n
+        if k <= 1 or n <= k:
+            return np.zeros(n, dtype=np.int64)
+        fit = vectors.sampled(fit_positions(n, k, config.seed, config.fit_sample), "dedup_semantic: fit sample")
+        model = kmeans_model(fit.vectors, k, config.seed)
+        labels = np.empty(n, dtype=np.int64)
+        for positions, found in vectors.read("dedup_semantic: assigning"):
+            labels[positions] = model.predict(found)
+        return labels
+
+    def _pairs(self, vectors: VectorRows, labels: np.ndarray, config: SemanticConfig, folder: Path,
+               progress: Progress) -> tuple[np.ndarray, np.ndarray]:
+        """Similar pairs as rows ``(i, j)``, ``i < j``, and their cosines, a part of whole k-means clusters
+        (``batch_rows`` vectors, or one larger cluster) at a time: one read of the vectors writes each to
+        its cluster's part, then each part's clusters are compared (``similar_pairs``)."""
+        part_of, count = packed(np.bincount(labels), config.batch_rows)
+        paths = [folder / f"vectors-{p:05d}.parquet" for p in range(count)]
+        writers: dict[int, pq.ParquetWriter] = {}
+        try:
+            for positions, found in vectors.read("dedup_semantic: grouping"):
+                part = part_of[labels[positions]]
+                for p in np.unique(part).tolist():
+                    mine = part == p
+                    table = pa.table({"pos": pa.array(positions[mine], pa.int64()), "vector": pa.FixedSizeListArray.from_arrays(
+                        pa.array(found[mine].ravel(), pa.float32()), found.shape[1])})
+                    if p not in writers:
+                        writers[p] = pq.ParquetWriter(paths[p], table.schema)
+                    writers[p].write_table(table)
+        finally:
+            for writer in writers.values():
+                writer.close()
+        pairs: list[tuple[int, int]] = []
+        scores: list[float] = []
+        for path in progress(paths, description="dedup_semantic: comparing"):
+            table = pq.read_table(path)
+            order = np.argsort(table.column("pos").to_numpy(), kind="stable")
+            positions = table.column("pos").to_numpy()[order]
+            flat = table.column("vector").combine_chunks()
+            matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, flat.type.list_size)[order]
+            for i, j, cosine in similar_pairs(matrix, labels[positions], config.threshold, config.block_rows):
+                pairs.append((int(positions[i]), int(positions[j])))
+                scores.append(cosine)
+        return np.array(pairs, dtype=np.int64).reshape(-1, 2), np.array(scores, dtype=np.float64)

@@ -10,6 +10,7 @@ step that reads its inputs by location and holds some vectors, not every one.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +48,20 @@ def _first_rows(record_ids: pa.Array, embedding_ids: pa.Array) -> np.ndarray:
     return where.to_numpy(zero_copy_only=False)
 
 
+@dataclass(frozen=True)
+class SampledVectors:
+    """The vectors of some rows of an ``n``-row input, by position: what a step that fits on samples
+    holds in place of every vector (``VectorRows.sampled``)."""
+
+    n: int
+    positions: np.ndarray
+    """Sorted row positions."""
+    vectors: np.ndarray
+
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        return self.vectors[np.searchsorted(self.positions, positions)]
+
+
 class VectorRows:
     """Where each record's vector lies in an embeddings input read by location (a table works too):
     found from the artifact's ids alone, so the vectors are read ``size`` rows at a time
@@ -57,6 +72,8 @@ class VectorRows:
         ids = pa.concat_arrays([b.column("id").combine_chunks() for _, b in batches(embeddings, size, columns=("id",))]
                                or [pa.array([], pa.string())])
         first = _first_rows(record_ids, ids)
+        self.n = len(first)
+        """Records."""
         self.owner = np.full(len(ids), -1, dtype=np.int64)
         """Per embeddings row, the position of the record whose vector it is; -1 for none."""
         self.owner[first] = np.arange(len(first))
@@ -71,3 +88,13 @@ class VectorRows:
                 flat = batch.column("vector").combine_chunks()
                 matrix = flat.values.to_numpy(zero_copy_only=False).reshape(-1, flat.type.list_size)
                 yield owner[rows], _unit(matrix[rows].astype(np.float32, copy=False))
+
+    def sampled(self, wanted: np.ndarray, description: str = "") -> SampledVectors:
+        """The vectors of the ``wanted`` record positions (sorted), read a batch of the embeddings at a
+        time into one matrix."""
+        vectors = None
+        for positions, found in self.read(description, wanted):
+            if vectors is None:
+                vectors = np.empty((len(wanted), found.shape[1]), dtype=found.dtype)
+            vectors[np.searchsorted(wanted, positions)] = found
+        return SampledVectors(self.n, wanted, vectors if vectors is not None else np.zeros((0, 0), np.float32))

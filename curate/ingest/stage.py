@@ -3,7 +3,9 @@
 The one edge stage: it reads files (declared through ``external_inputs`` so the
 runner fingerprints their bytes). Every raw record leaves as a conversation or
 as a quarantined row naming file, line, field and reason; a file that cannot be
-read at all stops the run with ``UnreadableInput`` before anything is written.
+read at all stops the run with ``UnreadableInput`` and no artifact is published
+(the conversations are written ``batch_rows`` at a time into the step's staging
+folder, which only a finished run publishes).
 
 Rows in are conversations made plus records quarantined: a record is one row,
 except a Self-Instruct task, which is one row per instance. A last user turn
@@ -23,12 +25,11 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import Field
 
-from curate.files import file_record
 from curate.ingest.formats import ADAPTERS, FORMATS, detect, detect_one, units
 from curate.ingest.normalise import content_key, conversation_id, normalise_messages, trim_trailing_user
 from curate.ingest.describe import describe, keys_of, shape
 from curate.ingest.limits import MAX_CHARS, MAX_DEPTH, Limits
-from curate.ingest.read import RawRecord, UnreadableInput
+from curate.ingest.read import RawRecord
 from curate.ingest.sources import ROOT_DOC, dataset_name, empty_file, expand, quarantine_row, sampled, source_files
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, kept_output, removed_table
 from schemas import CONVERSATION, RecordError

@@ -11,6 +11,10 @@ context (progress reporting only), and it returns a ``StageResult``:
 * ``metrics`` JSON-able statistics for the manifest and the data card;
 * ``card``    optional Markdown with stage-specific statistics for the card;
 
+A step that makes its rows a batch at a time hands them over as files instead
+(``kept_parts`` through ``kept_output``, ``removed_file`` through ``RemovedRows``),
+written into the context's ``staging`` folder, so it never holds its output.
+
 A stage knows nothing of Prefect, artifact paths, caching or the clock; the
 runner (``curate.artifacts.runner``) fingerprints the call, writes the artifact
 and its card, and checks that ``rows_in == kept + removed``. Randomness comes

@@ -5,14 +5,15 @@ A step that has found its candidate pairs (row positions only) must read those r
 pairs and pick keepers. Holding every candidate row at once grows with the duplicates (at 1M corpus
 rows with copies of 30% planted, MinHash's candidate rows held 0.9 GB). Pairs only ever join rows of
 one connected component, so the candidates are cut into *parts* of whole components, at most
-``size`` rows each unless one component is larger (``Parts``); one read of the input notes what the
-step needs of each candidate row (a table it makes, ``note``) into a Parquet file per part
-(``spill``), and the step then verifies and resolves one part at a time.
+``size`` rows each unless one component is larger (``Parts``); one read of the input notes what
+verifying and resolving read of each candidate row (id, keeper value, view text, answer) into a
+Parquet file per part (``spill``), and the step then verifies and resolves one part at a time
+(``Noted``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,9 @@ import pyarrow.parquet as pq
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from curate.dedup.clusters import KeeperPolicy, keeper_value
 from curate.stage import Progress, batches, no_progress
+from curate.views import PROMPT_VIEWS, View, answer_text, view_text
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,55 @@ def packed(sizes: np.ndarray, size: int, order: np.ndarray | None = None) -> tup
     return part_of, part + 1 if len(sizes) else 0
 
 
-def spill(records, parts: Parts, size: int, folder: Path, note: Callable[[list[dict], np.ndarray], pa.Table],
-          also: Sequence[int] = (), progress: Progress = no_progress, description: str = "") -> tuple[list[Path], dict[int, dict]]:
+@dataclass(frozen=True)
+class Notes:
+    """What a step notes of each candidate row: its ``view`` text, its keeper value under ``keeper``
+    (``quality_key`` for ``highest_quality``) and, for a prompt view, its answer (``same_answer``)."""
+
+    view: View
+    keeper: KeeperPolicy
+    quality_key: str
+
+    def of(self, rows: list[dict], positions: np.ndarray) -> pa.Table:
+        columns = {"pos": pa.array(positions, pa.int64()), "id": pa.array([r["id"] for r in rows], pa.string()),
+                   "key": pa.array([keeper_value(r, self.keeper, self.quality_key) for r in rows], pa.float64()),
+                   "text": pa.array([view_text(r["messages"], self.view) for r in rows], pa.string())}
+        if self.view in PROMPT_VIEWS:
+            columns["answer"] = pa.array([answer_text(r["messages"]) for r in rows], pa.string())
+        return pa.table(columns)
+
+
+class Noted:
+    """One part's noted candidate rows, looked up by input position."""
+
+    def __init__(self, path: Path):
+        table = pq.read_table(path)
+        self.positions = table.column("pos").to_numpy()
+        self.at = {d: i for i, d in enumerate(self.positions.tolist())}
+        self.ids = table.column("id").to_pylist()
+        self.keys = table.column("key").to_pylist()
+        self.texts = table.column("text").to_pylist()
+        self.answers = table.column("answer").to_pylist() if "answer" in table.column_names else None
+
+    def key(self, d: int) -> tuple:
+        """``keeper_key`` of the row at ``d``."""
+        return (self.keys[self.at[d]], d)
+
+    def text(self, d: int) -> str:
+        return self.texts[self.at[d]]
+
+    def id(self, d: int) -> str:
+        return self.ids[self.at[d]]
+
+    def same_answer(self, i: int, j: int, match) -> bool:
+        return match(self.answers[self.at[i]], self.answers[self.at[j]])
+
+
+def spill(records, parts: Parts, size: int, folder: Path, notes: Notes, also: Sequence[int] = (),
+          progress: Progress = no_progress, description: str = "") -> tuple[list[Path], dict[int, dict]]:
     """One read of ``records`` (``size`` rows at a time): each candidate row's ``{"id", "messages",
-    "meta"}`` made a row of ``note(rows, positions)`` and appended to its part's Parquet file; returns
-    the files by part and the rows at positions ``also`` (a sample the step reads whole)."""
+    "meta"}`` noted (``notes``) and appended to its part's Parquet file; returns the files by part
+    and the rows at positions ``also`` (a sample the step reads whole)."""
     wanted = np.asarray(sorted(set(also)), dtype=np.int64)
     paths = [folder / f"candidates-{p:05d}.parquet" for p in range(parts.count)]
     writers: dict[int, pq.ParquetWriter] = {}
@@ -93,7 +140,7 @@ def spill(records, parts: Parts, size: int, folder: Path, note: Callable[[list[d
             extra.update((i, rows[i]) for i in sample.tolist())
             if not len(here):
                 continue
-            noted = note([rows[i] for i in here.tolist()], here)
+            noted = notes.of([rows[i] for i in here.tolist()], here)
             part = parts.part[lo:hi]
             for p in np.unique(part).tolist():
                 rows_of_part = noted.filter(pa.array(part == p))

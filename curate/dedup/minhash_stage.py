@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from functools import partial
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field, model_validator
 
-from curate.dedup.candidates import Parts, spill
+from curate.dedup.candidates import Noted, Notes, Parts, spill
 from curate.dedup.clusters import (
     EXAMPLE_PAIRS,
     QUALITY_KEY,
@@ -21,7 +22,6 @@ from curate.dedup.clusters import (
     answers_match,
     combined,
     example_pairs_md,
-    keeper_value,
     removal_rows,
     resolve,
     shorten,
@@ -32,7 +32,6 @@ from curate.views import (
     BOILERPLATE_SHARE,
     PROMPT_VIEWS,
     View,
-    answer_text,
     boilerplate_cutoffs,
     view_text,
 )
@@ -145,52 +144,35 @@ class DedupMinhash(Stage):
             parts = Parts.of(pairs, large, config.shard_rows)
             sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
             prompt_view = config.view in PROMPT_VIEWS
-
-            def note(rows: list[dict], positions: np.ndarray) -> pa.Table:
-                """What verifying and resolving read of a candidate row: not the row."""
-                columns = {"pos": pa.array(positions, pa.int64()), "id": pa.array([r["id"] for r in rows], pa.string()),
-                           "key": pa.array([keeper_value(r, config.keeper, config.quality_key) for r in rows], pa.float64()),
-                           "text": pa.array([view_text(r["messages"], config.view) for r in rows], pa.string())}
-                if prompt_view:
-                    columns["answer"] = pa.array([answer_text(r["messages"]) for r in rows], pa.string())
-                return pa.table(columns)
-
-            paths, sampled = spill(records, parts, config.shard_rows, folder, note, sample, ctx.progress,
-                                   "dedup_minhash candidates")
+            paths, sampled = spill(records, parts, config.shard_rows, folder, Notes(config.view, config.keeper, config.quality_key),
+                                   sample, ctx.progress, "dedup_minhash candidates")
             pair_part = parts.part_of(pairs[:, 0])
             large_part = [int(parts.part_of(docs[:1])[0]) for docs in large]
             match = answers_match(config.answer_threshold)
             resolutions, ids, examples, verified = [], {}, [], 0
             for p, path in enumerate(ctx.progress(paths, description="dedup_minhash verifying")):
-                part = pq.read_table(path)
-                pos = part.column("pos").to_numpy()
-                at = {d: k for k, d in enumerate(pos.tolist())}
-                keys, texts = part.column("key").to_pylist(), part.column("text").to_pylist()
+                part = Noted(path)
                 if config.verify:
-                    sets = shingle_arrays(texts, config.shingle, config.ngram, doc_source[pos], boilerplate)
+                    sets = dict(zip(part.positions.tolist(), shingle_arrays(part.texts, config.shingle, config.ngram,
+                                                                            doc_source[part.positions], boilerplate)))
 
                     def similarity(i: int, k: int) -> float:
-                        return sorted_jaccard(sets[at[i]], sets[at[k]])
+                        return sorted_jaccard(sets[i], sets[k])
                 else:
-                    sigs = load_signatures(folder, pos.tolist(), config.num_perm)
+                    sigs = load_signatures(folder, part.positions.tolist(), config.num_perm)
 
                     def similarity(i: int, k: int) -> float:
                         return float(np.mean(sigs[i] == sigs[k]))
 
-                def key(d: int) -> tuple:
-                    return (keys[at[d]], d)
-
                 edges: list[Edge] = [(i, j, s) for i, j in pairs[pair_part == p].tolist()
                                      if (s := similarity(i, j)) >= config.threshold]
                 for docs in (docs for docs, q in zip(large, large_part) if q == p):
-                    edges += leader_edges(docs.tolist(), key, similarity, config.threshold, config.max_bucket)
-                answers = part.column("answer").to_pylist() if prompt_view else []
-                part_resolution = resolve(edges, key, (lambda i, k: match(answers[at[i]], answers[at[k]])) if prompt_view else None)
+                    edges += leader_edges(docs.tolist(), part.key, similarity, config.threshold, config.max_bucket)
+                part_resolution = resolve(edges, part.key, partial(part.same_answer, match=match) if prompt_view else None)
                 verified += len(edges)
-                named = {*part_resolution.removed, *part_resolution.removed.values(), *part_resolution.flagged.values()}
-                part_ids = part.column("id").to_pylist()
-                ids.update((d, part_ids[at[d]]) for d in named)
-                examples += [(i, texts[at[i]], texts[at[k]], part_resolution.similarity[i])
+                ids.update((d, part.id(d)) for d in {*part_resolution.removed, *part_resolution.removed.values(),
+                                                      *part_resolution.flagged.values()})
+                examples += [(i, part.text(i), part.text(k), part_resolution.similarity[i])
                              for i, k in sorted(part_resolution.removed.items())[:EXAMPLE_PAIRS]]
                 resolutions.append(part_resolution)
         resolution = combined(resolutions)

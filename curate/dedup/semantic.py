@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from functools import partial
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,12 +38,12 @@ import pyarrow.parquet as pq
 from pydantic import Field
 
 from curate.cluster.kmeans import fit_positions
-from curate.dedup.candidates import Parts, packed, spill
+from curate.dedup.candidates import Noted, Notes, Parts, packed, spill
 from curate.dedup.clusters import (EXAMPLE_PAIRS, QUALITY_KEY, KeeperPolicy, answers_match, combined, example_pairs_md,
-                                   keeper_value, removal_rows, resolve, split_md)
+                                   removal_rows, resolve, split_md)
 from curate.dedup.reads import kept_batches
 from curate.embed.aligned import VectorRows
-from curate.views import PROMPT_VIEWS, View, answer_text, view_text
+from curate.views import PROMPT_VIEWS, View
 from curate.stage import (EXECUTION, Progress, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches,
                           kept_output)
 from schemas import CONVERSATION
@@ -112,35 +113,22 @@ class DedupSemantic(Stage):
         prompt_view = config.view in PROMPT_VIEWS
         match = answers_match(config.answer_threshold)
 
-        def note(rows: list[dict], positions: np.ndarray) -> pa.Table:
-            """What resolving reads of a row some similar pair names: not the row."""
-            columns = {"pos": pa.array(positions, pa.int64()), "id": pa.array([r["id"] for r in rows], pa.string()),
-                       "key": pa.array([keeper_value(r, config.keeper, config.quality_key) for r in rows], pa.float64()),
-                       "text": pa.array([view_text(r["messages"], config.view) for r in rows], pa.string())}
-            if prompt_view:
-                columns["answer"] = pa.array([answer_text(r["messages"]) for r in rows], pa.string())
-            return pa.table(columns)
-
         with tempfile.TemporaryDirectory(prefix="dedup-semantic-") as scratch:
             folder = Path(scratch)
             pairs, scores = self._pairs(vectors, labels, config, folder, ctx.progress)
             parts = Parts.of(pairs, [], config.batch_rows)
-            paths, _ = spill(records, parts, config.batch_rows, folder, note, (), ctx.progress, "dedup_semantic: candidates")
+            paths, _ = spill(records, parts, config.batch_rows, folder, Notes(config.view, config.keeper, config.quality_key), (),
+                             ctx.progress, "dedup_semantic: candidates")
             pair_part = parts.part_of(pairs[:, 0])
             resolutions, named_ids, examples = [], {}, []
             for p, path in enumerate(ctx.progress(paths, description="dedup_semantic: resolving")):
-                part = pq.read_table(path)
-                at = {d: i for i, d in enumerate(part.column("pos").to_pylist())}
-                keys, texts = part.column("key").to_pylist(), part.column("text").to_pylist()
-                answers = part.column("answer").to_pylist() if prompt_view else []
+                part = Noted(path)
                 mine = pair_part == p
                 edges = [(i, j, s) for (i, j), s in zip(pairs[mine].tolist(), scores[mine].tolist())]
-                resolution = resolve(edges, lambda d: (keys[at[d]], d),
-                                     (lambda i, j: match(answers[at[i]], answers[at[j]])) if prompt_view else None)
-                part_ids = part.column("id").to_pylist()
-                named_ids.update((d, part_ids[at[d]]) for d in {*resolution.removed, *resolution.removed.values(),
-                                                                  *resolution.flagged.values()})
-                examples += [(i, texts[at[i]], texts[at[j]], resolution.similarity[i])
+                resolution = resolve(edges, part.key, partial(part.same_answer, match=match) if prompt_view else None)
+                named_ids.update((d, part.id(d)) for d in {*resolution.removed, *resolution.removed.values(),
+                                                            *resolution.flagged.values()})
+                examples += [(i, part.text(i), part.text(j), resolution.similarity[i])
                              for i, j in sorted(resolution.removed.items())[:EXAMPLE_PAIRS]]
                 resolutions.append(resolution)
         resolution = combined(resolutions)

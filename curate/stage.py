@@ -100,7 +100,7 @@ class StageContext:
     a crash, so a rerun redoes only the shards without a part. ``None`` (an object store): no resume."""
     staging: Path | None = None
     """A local folder where a step writes its rows as it makes them (``kept_folder``, ``removed_file``),
-    which the runner publishes: ``shard_parts`` on a local store, a temporary folder for an object store.
+    which the runner publishes or, if the step fails, removes (unlike ``shard_parts``, it is no resume point).
     ``None`` (a stage called on its own): the rows are held."""
 
     @property

@@ -13,7 +13,6 @@ import datetime as dt
 import shutil
 import importlib.metadata
 import subprocess
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -64,7 +63,7 @@ def run_stage(
     tables = {name: read(artifact) for name, artifact in inputs.items()}
     workdir = store.scratch(stage.name, version)
     shard_parts = store.shard_parts(stage.name, version)
-    staging = shard_parts or Path(tempfile.mkdtemp(prefix=f"curate-{stage.name}-rows-"))
+    staging = store.scratch(stage.name, version, holds="rows")
     ctx = dataclasses.replace(
         ctx or StageContext(),
         workdir=workdir,
@@ -77,8 +76,7 @@ def run_stage(
         return _run_and_write(stage, config, tables, inputs, store, version, external, ctx)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        if shard_parts is None:  # an object store's rows were staged in a temporary folder
-            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _run_and_write(stage: Stage, config: StageConfig, tables: Mapping, inputs: Mapping[str, Artifact],

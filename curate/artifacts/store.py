@@ -303,16 +303,17 @@ class ArtifactStore:
         return self.fs.isdir(self._fs_path(artifact.files_dir))
 
     # -- writing ----------------------------------------------------------------
-    def scratch(self, stage: str, version: str) -> Path:
-        """An empty local folder for a stage's file outputs, named for this process so a
-        sweep removes it once this process is gone, never before. On a local disk it lies
-        beside where the artifact will land, so moving it in is a rename; otherwise in the
-        system temp folder, uploaded by ``write``."""
+    def scratch(self, stage: str, version: str, holds: str = "files") -> Path:
+        """An empty local folder for what a step makes before it is published (its file outputs,
+        or its rows as it writes them: ``holds``), named for this process so a sweep removes it
+        once this process is gone, never before. On a local disk it lies beside where the
+        artifact will land, so moving it in is a rename; otherwise in the system temp folder,
+        uploaded by ``write``."""
         if self.local:
-            folder = self.path_for(stage, version).parent / owned_name(f".tmp-{version}-", "-files")
+            folder = self.path_for(stage, version).parent / owned_name(f".tmp-{version}-", f"-{holds}")
             folder.mkdir(parents=True)
         else:
-            folder = Path(tempfile.gettempdir()) / owned_name(f"curate-{stage}-{version[:12]}-files-")
+            folder = Path(tempfile.gettempdir()) / owned_name(f"curate-{stage}-{version[:12]}-{holds}-")
             folder.mkdir()
         return folder
 

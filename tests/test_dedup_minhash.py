@@ -299,21 +299,27 @@ def test_reading_the_input_by_location_in_shards_gives_what_one_read_gives_and_n
     assert metrics == {k: v for k, v in whole.manifest["metrics"].items() if k != "scratch_bytes"}
 
 
-def test_boilerplate_counted_in_hash_partitions_is_the_boilerplate_counted_at_once(tmp_path):
-    """Past ``pass_rows`` count rows the boilerplate group-by runs over hash partitions, each holding its
-    share of the distinct shingles: the shingles found are the same."""
+def test_boilerplate_counted_in_hash_parts_is_the_boilerplate_counted_at_once(tmp_path):
+    """Past ``pass_rows`` count rows the counts are written in hash parts and each part is grouped
+    alone, holding its share of the distinct shingles: the shingles found are the same."""
     import numpy as np
 
-    from curate.dedup.minhash import boilerplate_shingles, write_counts
+    from curate.dedup.minhash import CountWriter, boilerplate_shingles
 
     rng = random.Random(3)
     preamble = "You are a helpful assistant. Answer the question below in one short paragraph please."
     texts = [f"{preamble} " + " ".join(rng.choice(OTHER.split()) for _ in range(12)) for _ in range(300)]
-    write_counts(tmp_path, 0, texts, np.zeros(len(texts), dtype=np.int32))
-    at_once = boilerplate_shingles(tmp_path, {0: 30})
-    in_passes = boilerplate_shingles(tmp_path, {0: 30}, pass_rows=50)
-    assert len(at_once[0]) >= 10  # the preamble's shingles, not the random words'
-    assert np.array_equal(at_once[0], in_passes[0])
+    found = {}
+    for pass_rows in (10_000_000, 50):
+        folder = tmp_path / str(pass_rows)
+        folder.mkdir()
+        with CountWriter(folder, len(texts), pass_rows) as counts:
+            for half in (texts[:150], texts[150:]):
+                counts.add(half, np.zeros(len(half), dtype=np.int32))
+        found[pass_rows] = (counts.parts, boilerplate_shingles(folder, {0: 30})[0])
+    assert found[10_000_000][0] == 1 and found[50][0] > 10
+    assert len(found[50][1]) >= 10  # the preamble's shingles, not the random words'
+    assert np.array_equal(found[10_000_000][1], found[50][1])
 
 
 def test_candidates_are_cut_into_parts_of_whole_components_in_order_of_their_first_row():
@@ -329,3 +335,27 @@ def test_candidates_are_cut_into_parts_of_whole_components_in_order_of_their_fir
     assert by_part == [[0, 9, 12], [1, 2], [3, 4], [5, 6, 7, 8], [20, 21, 22, 30]]
     assert parts.part_of(np.array([12, 4, 30])).tolist() == [0, 2, 4]
     assert Parts.of(np.zeros((0, 2), dtype=np.int64), [], size=3).count == 0
+
+
+def test_buckets_grouped_a_part_at_a_time_are_the_buckets_grouped_at_once(tmp_path):
+    """Past ``group_rows`` (band, bucket, doc) rows the buckets are written and grouped in parts by
+    bucket hash, each group-by holding its part's keys: the docs that share a bucket are the same."""
+    import numpy as np
+
+    from curate.dedup.minhash import bucket_parts, candidate_groups, write_shard
+
+    rng = np.random.default_rng(0)
+    sig = rng.integers(0, 2**32, size=(400, 128), dtype=np.uint64).astype(np.uint32)
+    sig[100:110, :26] = sig[5, :26]  # share the first two bands of 13 rows with doc 5
+    sig[300:303] = sig[7]            # copies of doc 7 share every band
+    assert bucket_parts(400, 9, 4_000_000) == 1 and bucket_parts(400, 9, 1_000) == 4
+    found = {}
+    for parts in (1, 4):
+        folder = tmp_path / f"parts-{parts}"
+        folder.mkdir()
+        for shard in range(4):
+            docs = np.arange(shard * 100, shard * 100 + 100)
+            write_shard(folder, shard, docs, sig[docs], 9, 13, parts)
+        found[parts] = candidate_groups(folder, parts)
+    assert len(list((tmp_path / "parts-4").glob("bands-*.parquet"))) > 4
+    assert found[1] == found[4] == [[5, *range(100, 110)], [7, 300, 301, 302]]

@@ -176,3 +176,23 @@ def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_
     assert batched.metrics == whole.metrics and batched.card == whole.card
     assert run_stage(Split(), config.model_copy(update={"batch_rows": 16}), {"records": given}, store).version == \
         run_stage(Split(), config, {"records": given}, store).version
+
+
+def test_a_finding_names_the_first_train_row_holding_its_least_shared_n_gram():
+    """Held-out n-grams are held as hashes; the example a finding shows is read back from its text:
+    the least shared n-gram (as words) and the first train row, in row order, holding it."""
+    rng = random.Random(5)
+    question = "how many moons does the planet jupiter have according to the most recent count by astronomers"
+    rows = [conversation(f"r{i:03d}", sentence(rng), "ok") for i in range(40)]
+    copies = [f"copy-{k}" for k in range(12)]
+    rows += [conversation(c, f"{sentence(rng)} {question}", "ok") for c in copies]
+    result = run(conversations_table(rows))
+    where = split_of(result.kept)
+    train = [c for c in copies if where[c] == "train"]
+    held = [c for c in copies if where[c] != "train"]
+    assert train and held, "seed 0 puts the copies on both sides"
+    examples = {e["id"]: e for e in result.metrics["contamination"]["examples"]}
+    least = " ".join(min(ngrams(question, 13)))
+    assert {examples[c]["train_id"] for c in held if c in examples} == {train[0]}
+    assert {examples[c]["example"] for c in held if c in examples} == {least}
+    assert sum(result.metrics["contamination"]["contaminated_by_split"].values()) == len(held)

@@ -15,7 +15,7 @@ import pytest
 from curate.artifacts import run_stage
 from curate.split.assign import cell_targets, split_sizes
 from curate.split.contamination import contaminated
-from curate.split.groups import linked_groups, row_links
+from curate.split.groups import GroupLinks, row_links
 from curate.split.stage import ContaminationConfig, ContaminationError, MixConfig, MixGeneral, Split, SplitConfig
 from curate.stage import StageContext, removed_table
 from tests.conftest import conversation, conversations_table
@@ -74,8 +74,12 @@ def test_groups_chain_through_different_keys():
     msgs = [[{"role": "user", "content": t, "name": None, "tool_calls": None}] for t in ("p", "q", "r", "s")]
     metas = [json.dumps({"near_dup_group": "A"}), json.dumps({"near_dup_group": "A", "same_prompt_group": "B"}),
              json.dumps({"same_prompt_group": "B"}), "{}"]
-    links = [row_links(m, meta) for m, meta in zip(msgs, metas)]
-    assert linked_groups(["d", "c", "b", "a"], links) == ["b", "b", "b", "a"]
+    links = GroupLinks()
+    links.add(pa.array(["d", "c"]), [row_links(m, meta) for m, meta in zip(msgs[:2], metas[:2])])  # added a batch at a time
+    links.add(pa.array(["b", "a"]), [row_links(m, meta) for m, meta in zip(msgs[2:], metas[2:])])
+    groups = links.groups()
+    assert [groups.name(i) for i in range(4)] == ["b", "b", "b", "a"]
+    assert groups.names.to_pylist() == ["a", "b"] and groups.sizes().tolist() == [1, 3]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

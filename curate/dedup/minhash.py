@@ -25,9 +25,11 @@ Algorithm (pure functions here; the stage is ``curate.dedup.minhash_stage``):
    ``(b, r)`` for the threshold, or explicit); each band is folded into one
    uint64 bucket hash;
 5. instead of one in-memory LSH index, the ``(band, bucket, doc)`` triples of
-   each shard of ``shard_rows`` records are written to a scratch Parquet file,
-   and candidates come from one Polars streaming ``group_by(band, bucket)``
-   over all shards: Polars spills, so the index never has to fit in RAM;
+   each shard of ``shard_rows`` records are written to scratch Parquet files,
+   one per part of the buckets (``group_rows`` triples a part), and candidates
+   come from a Polars ``group_by(band, bucket)`` over one part at a time: a
+   group-by holds its keys (~80 bytes a triple, 0.73 GB per million records
+   of 9 bands in one group-by), so the parts, not the input, bound it;
 6. candidate pairs are verified with the exact Jaccard of their shingle sets
    (the boilerplate-free sets the signatures were made from); a bucket larger
    than ``max_bucket`` is verified against its leaders instead of all pairs;
@@ -37,19 +39,13 @@ Algorithm (pure functions here; the stage is ``curate.dedup.minhash_stage``):
 
 Memory. Scratch on disk per record: ``b`` band rows of 14 bytes plus the
 ``4 * num_perm``-byte signature (for 128 permutations and 9 bands, ~640 bytes,
-so ~0.64 GB per million records, compressed somewhat by Parquet). In RAM the
-stage holds one shard of signatures (``shard_rows * 4 * num_perm`` bytes,
-5 MB at ``shard_rows=10_000``), the hashing buffers of one batch of
-``BATCH_DOCS`` texts, the candidate groups and the rows of candidate records;
-the input table itself is held by the runner. Measured by
-``bench/dedup/memory.py`` (peak RSS above the input table, 60k records,
-``shard_rows=10_000``): ~1.9 GB per 100k records on a corpus where 48% of
-records are candidates; that part (candidate rows, shingle sets for
-verification) grows with the duplicate share, not the shard size. (Measured
-before the boilerplate pass was added.) The boilerplate pass hashes each shard
-once more and writes its ``(source, shingle, rows)`` counts, 16 bytes per
-distinct shingle of a shard; the group-by over them streams, and only the
-boilerplate shingles themselves (hundreds per source on the real sets) stay.
+so ~0.64 GB per million records, compressed somewhat by Parquet). The stage
+reads its input by location, ``shard_rows`` records at a time; in RAM it holds
+one shard's signatures and hashing buffers, one part's bucket group-by
+(``group_rows``), the boilerplate counts of one hash partition, one part of the
+candidate rows (:mod:`curate.dedup.candidates`) and, growing with the input, a
+source code per record (4 bytes), the candidate pairs (16 bytes each) and the
+removed rows' ids. Figures: ``bench/scaling/minhash_phases.py`` and the README.
 
 The scratch folder comes from :mod:`tempfile` (``TMPDIR``) and is deleted
 before the stage returns; it is working space, never an artifact.
@@ -233,39 +229,63 @@ def hashed_chunks(texts: Sequence[str], unit: Unit = "word", n: int = 3, doc_sou
         yield start, len(chunk), hashes, doc
 
 
-def write_counts(folder: Path, shard: int, texts: Sequence[str], doc_source: np.ndarray, unit: Unit = "word",
-                 n: int = 3) -> None:
-    """``shingle_counts`` of a shard's texts into ``folder`` for ``boilerplate_shingles``, ``BATCH_DOCS``
-    texts at a time (one file each: a text is in one file, so the files' counts add up)."""
-    for part, (start, size, hashes, doc) in enumerate(hashed_chunks(texts, unit, n)):
-        shingle_counts(hashes, doc, doc_source[start:start + size]).write_parquet(folder / f"counts-{shard:05d}-{part:04d}.parquet")
+COUNT_PASS_ROWS = 8_000_000
+"""Count rows (source, shingle, rows) ``boilerplate_shingles`` groups at a time: a group-by holds every
+distinct shingle it sees (~70 bytes each; 20M rows held 1.4 GB), so the counts are written in hash
+parts of about this many rows and each part is grouped alone."""
 
 
-COUNT_PASS_ROWS = 20_000_000
-"""Count rows (source, shingle, rows) ``boilerplate_shingles`` groups in one pass: its group-by holds
-every distinct shingle it sees (+2.9 GB for a 1M-row corpus in one pass), so more rows than this are
-grouped in passes over hash partitions, each holding its share."""
+class CountWriter:
+    """The shingle counts of one chunk of texts after another, for :func:`boilerplate_shingles`: each
+    chunk's ``shingle_counts`` (a text lies in one chunk, so the chunks' counts add up) go to one
+    Parquet file per hash part of the shingles, ``counts-PART.parquet``, so that every count of a
+    shingle lies in one file and each file is grouped alone, read once. The parts are as many as
+    give each about ``pass_rows`` rows, judged from the first chunk's rows per text and the ``docs``
+    texts expected: a bound as good as the first chunk is typical."""
+
+    def __init__(self, folder: Path, docs: int, pass_rows: int = COUNT_PASS_ROWS):
+        self.folder, self.docs, self.pass_rows = folder, docs, pass_rows
+        self.parts = 0
+        self._writers: dict[int, pq.ParquetWriter] = {}
+
+    def add(self, texts: Sequence[str], doc_source: np.ndarray, unit: Unit = "word", n: int = 3) -> None:
+        for start, size, hashes, doc in hashed_chunks(texts, unit, n):
+            counts = shingle_counts(hashes, doc, doc_source[start:start + size])
+            if not self.parts:
+                self.parts = max(1, -(-self.docs * len(counts) // (size * self.pass_rows)))
+            part = counts["hash"] % self.parts
+            for p in np.unique(part.to_numpy()).tolist():
+                table = counts.filter(part == p).to_arrow()
+                if p not in self._writers:
+                    self._writers[p] = pq.ParquetWriter(self.folder / f"counts-{p:05d}.parquet", table.schema)
+                self._writers[p].write_table(table)
+
+    def __enter__(self) -> CountWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
 
 
-def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int], pass_rows: int = COUNT_PASS_ROWS) -> dict[int, np.ndarray]:
-    """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the per-chunk counts in
-    ``folder``: streaming group-bys, one per hash partition of at most about ``pass_rows`` count rows,
-    so memory follows that bound, not the corpus's distinct shingles."""
+def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:
+    """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the counts a
+    :class:`CountWriter` wrote into ``folder``: one streaming group-by per part, so memory follows
+    the part's size, not the corpus's distinct shingles."""
     files = sorted(folder.glob("counts-*.parquet"))
     if not files:
         return {}
     limits = pl.DataFrame({"source": list(cutoffs), "cutoff": list(cutoffs.values())},
                           schema={"source": pl.Int32, "cutoff": pl.Int64})
-    passes = max(1, -(-sum(pq.ParquetFile(f).metadata.num_rows for f in files) // pass_rows))
     found = pl.concat([
-        pl.scan_parquet(folder / "counts-*.parquet")
-        .filter(pl.col("hash") % passes == part)
+        pl.scan_parquet(file)
         .group_by("source", "hash").agg(pl.col("rows").sum())
         .join(limits.lazy(), on="source")
         .filter(pl.col("rows") >= pl.col("cutoff"))
         .select("source", "hash")
         .collect(engine="streaming")
-        for part in range(passes)])
+        for file in files])
     return {int(code): np.sort(part["hash"].to_numpy()) for (code,), part in found.partition_by("source", as_dict=True).items()}
 
 
@@ -384,35 +404,50 @@ def band_hashes(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return out
 
 
-def write_shard(folder: Path, shard: int, docs: np.ndarray, sig: np.ndarray, bands: int, rows: int) -> None:
-    """One shard's band buckets and signatures as scratch Parquet files."""
-    hashes = band_hashes(sig, bands, rows)
-    pl.DataFrame({
-        "band": np.repeat(np.arange(bands, dtype=np.uint16)[None, :], len(docs), axis=0).ravel(),
-        "bucket": hashes.ravel(),
-        "doc": np.repeat(docs.astype(np.uint32), bands),
-    }).write_parquet(folder / f"bands-{shard:05d}.parquet")
+def bucket_parts(docs: int, bands: int, group_rows: int) -> int:
+    """How many parts the ``(band, bucket, doc)`` rows of ``docs`` records are written in, so that
+    grouping one part holds at most about ``group_rows`` of them."""
+    return max(1, -(-docs * bands // group_rows))
+
+
+def write_shard(folder: Path, shard: int, docs: np.ndarray, sig: np.ndarray, bands: int, rows: int, parts: int = 1) -> None:
+    """One shard's band buckets and signatures as scratch Parquet files; the bucket rows go to one
+    file per part (a bucket's part is its hash modulo ``parts``), so the docs of a bucket lie in one part."""
+    hashes = band_hashes(sig, bands, rows).ravel()
+    band = np.repeat(np.arange(bands, dtype=np.uint16)[None, :], len(docs), axis=0).ravel()
+    doc = np.repeat(docs.astype(np.uint32), bands)
+    part = hashes % np.uint64(parts)
+    for p in range(parts):
+        here = part == p
+        if here.any():
+            pl.DataFrame({"band": band[here], "bucket": hashes[here], "doc": doc[here]}).write_parquet(
+                folder / f"bands-{p:05d}-{shard:05d}.parquet")
     pl.DataFrame({"doc": docs.astype(np.uint32), "sig": [row.tobytes() for row in sig]}).write_parquet(
         folder / f"sigs-{shard:05d}.parquet")
 
 
-def candidate_groups(folder: Path) -> list[list[int]]:
-    """Docs sharing a bucket in any band, from streaming group-bys over the shards: the buckets of two
-    or more docs are found by counting first, so only their docs are gathered into lists (gathering
-    every bucket's, nearly all of one doc, held 2 GB at 1M corpus rows)."""
-    if not any(folder.glob("bands-*.parquet")):
-        return []
-    bands = pl.scan_parquet(folder / "bands-*.parquet")
-    shared = bands.group_by("band", "bucket").agg(pl.len()).filter(pl.col("len") > 1).select("band", "bucket")
-    groups = (
-        bands.join(shared, on=["band", "bucket"])
-        .group_by("band", "bucket")
-        .agg(pl.col("doc").sort())
-        .select("doc")
-        .unique()
-        .collect(engine="streaming")
-    )
-    return groups.get_column("doc").to_list()
+def candidate_groups(folder: Path, parts: int = 1) -> list[list[int]]:
+    """Docs sharing a bucket in any band, sorted, each group once: one streaming group-by per part of
+    the buckets (what a group-by holds grows with its rows, ~80 bytes a row, so a part bounds it).
+    The buckets of two or more docs are found by counting first, so only their docs are gathered
+    into lists (gathering every bucket's, nearly all of one doc, held 2 GB at 1M corpus rows)."""
+    found: set[tuple[int, ...]] = set()
+    for p in range(parts):
+        files = folder / f"bands-{p:05d}-*.parquet"
+        if not any(folder.glob(files.name)):
+            continue
+        bands = pl.scan_parquet(files)
+        shared = bands.group_by("band", "bucket").agg(pl.len()).filter(pl.col("len") > 1).select("band", "bucket")
+        groups = (
+            bands.join(shared, on=["band", "bucket"])
+            .group_by("band", "bucket")
+            .agg(pl.col("doc").sort())
+            .select("doc")
+            .unique()
+            .collect(engine="streaming")
+        )
+        found.update(tuple(g) for g in groups.get_column("doc").to_list())
+    return [list(g) for g in sorted(found)]
 
 
 def candidate_pairs(groups: Iterable[Sequence[int]], max_bucket: int) -> tuple[np.ndarray, list[np.ndarray]]:

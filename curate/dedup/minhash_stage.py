@@ -37,10 +37,12 @@ from curate.views import (
 )
 from curate.dedup.minhash import (
     SPAN_SAMPLE,
+    CountWriter,
     Unit,
     bands_rows,
     boilerplate_shingles,
     boilerplate_spans,
+    bucket_parts,
     candidate_groups,
     candidate_pairs,
     leader_edges,
@@ -48,11 +50,10 @@ from curate.dedup.minhash import (
     shingle_arrays,
     signatures,
     sorted_jaccard,
-    write_counts,
     write_shard,
 )
 from curate.dedup.reads import kept_batches
-from curate.stage import RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output
+from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output
 from schemas import CONVERSATION
 
 
@@ -73,6 +74,10 @@ class MinhashConfig(StageConfig):
     seed: int = Field(default=1, description="MinHash permutation seed.")
     shard_rows: int = Field(default=50_000, ge=1, le=1_000_000, description="Records read, hashed and written to a scratch shard at a time: the step reads its input by location, so this, not the input, bounds the rows it holds.")
     max_bucket: int = Field(default=64, ge=2, le=10_000, description="Buckets larger than this are verified against leaders, not all pairs.")
+    group_rows: int = Field(default=4_000_000, ge=1_000, json_schema_extra=EXECUTION,
+                            description="(band, bucket, doc) rows grouped at a time when finding the buckets docs share "
+                                        "(~80 bytes each in the group-by): this, not the input, bounds that phase's memory. "
+                                        "The candidates are the same for any value.")
 
     @model_validator(mode="after")
     def _bands_and_rows_together(self) -> MinhashConfig:
@@ -121,26 +126,28 @@ class DedupMinhash(Stage):
             names: dict[str, int] = {}
             codes: list[np.ndarray] = []
             # first read: each row's source (a code), and where boilerplate is looked for, its shingle counts
-            for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress, "dedup_minhash sources")):
-                code = np.fromiter((names.setdefault(s, len(names)) for s in batch.column("source").to_pylist()),
-                                   dtype=np.int32, count=batch.num_rows)
-                codes.append(code)
-                if config.boilerplate_share < 1:
-                    write_counts(folder, shard, texts_of(batch), code, config.shingle, config.ngram)
+            with CountWriter(folder, n) as counts:
+                for start, batch in batches(records, config.shard_rows, ctx.progress, "dedup_minhash sources"):
+                    code = np.fromiter((names.setdefault(s, len(names)) for s in batch.column("source").to_pylist()),
+                                       dtype=np.int32, count=batch.num_rows)
+                    codes.append(code)
+                    if config.boilerplate_share < 1:
+                        counts.add(texts_of(batch), code, config.shingle, config.ngram)
             doc_source = np.concatenate(codes) if codes else np.zeros(0, np.int32)
             names_list = list(names)
             cutoffs = dict(enumerate(boilerplate_cutoffs(
                 dict(zip(names_list, np.bincount(doc_source, minlength=len(names_list)).tolist())),
                 config.boilerplate_share, config.boilerplate_min_rows).values()))
             boilerplate: dict[int, np.ndarray] = boilerplate_shingles(folder, cutoffs) if config.boilerplate_share < 1 else {}
+            parts = bucket_parts(n, b, config.group_rows)
             for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress,
                                                            "dedup_minhash signatures")):
                 sig, present = signatures(texts_of(batch), config.shingle, config.ngram, config.num_perm, config.seed,
                                           doc_source[start : start + batch.num_rows], boilerplate)
                 if present.any():
-                    write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r)
+                    write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r, parts)
             scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
-            pairs, large = candidate_pairs(candidate_groups(folder), config.max_bucket)
+            pairs, large = candidate_pairs(candidate_groups(folder, parts), config.max_bucket)
             parts = Parts.of(pairs, large, config.shard_rows)
             sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
             prompt_view = config.view in PROMPT_VIEWS

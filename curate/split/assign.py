@@ -11,11 +11,45 @@ groups can overshoot by at most their size, which the metrics report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
+from curate.split.groups import Groups
 from schemas import SPLIT_NAMES
+
+
+@dataclass
+class Strata:
+    """A stratum per record, added a batch at a time: ``codes[i]`` indexes ``names``, kept in sorted
+    order (``sorted``) so that a tie between strata goes to the first name."""
+
+    names: list[str] = field(default_factory=list)
+    _parts: list[np.ndarray] = field(default_factory=list)
+    _code: dict[str, int] = field(default_factory=dict)
+
+    def add(self, values: Iterable[str]) -> None:
+        self._parts.append(np.fromiter((self._code.setdefault(v, len(self._code)) for v in values), dtype=np.int32))
+
+    def sorted(self) -> Strata:
+        names = sorted(self._code)
+        rank = np.array([names.index(n) for n in self._code], dtype=np.int32)
+        codes = rank[np.concatenate(self._parts)] if self._parts else np.zeros(0, np.int32)
+        return Strata(names, [codes], {n: i for i, n in enumerate(names)})
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self._parts[0] if len(self._parts) == 1 else np.concatenate(self._parts) if self._parts else np.zeros(0, np.int32)
+
+    def sizes(self) -> dict[str, int]:
+        return dict(zip(self.names, np.bincount(self.codes, minlength=len(self.names)).tolist()))
+
+    def of_rows(self, keep: np.ndarray | None = None) -> list[str]:
+        """The stratum names of every row (of the ``keep`` rows where given)."""
+        codes = self.codes if keep is None else self.codes[keep]
+        return [self.names[c] for c in codes.tolist()]
 
 
 def split_sizes(n: int, ratios: Mapping[str, float] | None = None, counts: Mapping[str, int] | None = None) -> dict[str, int]:
@@ -52,29 +86,29 @@ def cell_targets(stratum_sizes: Mapping[str, int], sizes: Mapping[str, int]) -> 
     return cells
 
 
-def assign_groups(groups: Sequence[str], strata: Sequence[str], sizes: Mapping[str, int], seed: int) -> list[str]:
-    """A split name per row; all rows of a group share it."""
-    members: dict[str, list[int]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
-    group_stratum = {g: min(Counter(strata[i] for i in rows).most_common(), key=lambda kv: (-kv[1], kv[0]))[0]
-                     for g, rows in members.items()}
-    stratum_sizes = Counter(strata)
-    targets = cell_targets(dict(stratum_sizes), sizes)
-    filled = {s: dict.fromkeys(SPLIT_NAMES, 0) for s in targets}
-    rng = np.random.default_rng(seed)
-    names = sorted(members)
-    shuffled = [names[i] for i in rng.permutation(len(names))]
-    shuffled.sort(key=lambda g: -len(members[g]))  # stable: seeded order among groups of equal size
-    out = [""] * len(groups)
-    for g in shuffled:
-        s = group_stratum[g]
+def assign_groups(groups: Groups, strata: Strata, sizes: Mapping[str, int], seed: int) -> list[str]:
+    """A split name per row; all rows of a group share it. A group's stratum is its most common one
+    (ties: the first name); groups are placed largest first, in a seeded order among equal sizes."""
+    group_size = groups.sizes()
+    pairs = (pl.DataFrame({"group": groups.codes, "stratum": strata.codes})
+             .group_by("group", "stratum").len()
+             .sort(["group", "len", "stratum"], descending=[False, True, False])
+             .unique("group", keep="first").sort("group"))
+    group_stratum = pairs["stratum"].to_numpy()
+    targets = cell_targets(strata.sizes(), sizes)
+    splits = list(SPLIT_NAMES)
+    need = [[targets[name][x] for x in splits] for name in strata.names]
+    tie = [-sizes[x] for x in splits]
+    shuffled = np.random.default_rng(seed).permutation(len(group_size))
+    order = shuffled[np.argsort(-group_size[shuffled], kind="stable")]  # seeded order among groups of equal size
+    placed = np.empty(len(group_size), dtype=np.int8)
+    for g, s, size in zip(order.tolist(), group_stratum[order].tolist(), group_size[order].tolist()):
+        cell = need[s]
         # Largest deficit wins; ties go to the rarer split first so small splits fill.
-        x = max(SPLIT_NAMES, key=lambda x: (targets[s][x] - filled[s][x], -sizes[x]))
-        filled[s][x] += len(members[g])
-        for i in members[g]:
-            out[i] = x
-    return out
+        x = max(range(len(splits)), key=lambda k: (cell[k], tie[k]))
+        cell[x] -= size
+        placed[g] = x
+    return [splits[x] for x in placed[groups.codes].tolist()]
 
 
 def stratum_shares(strata: Sequence[str], splits: Sequence[str]) -> dict[str, dict[str, float]]:

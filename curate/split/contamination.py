@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+import xxhash
 
 from curate.script import is_cjk, join_tokens, tokens
 
@@ -86,6 +87,12 @@ def ngrams(text: str, n: int = N_WORDS, n_cjk: int = N_CJK, boilerplate: frozens
 def boilerplate_spans(text: str, boilerplate: frozenset[Gram] | set[Gram], n: int = N_WORDS, n_cjk: int = N_CJK) -> list[str]:
     """The boilerplate passages of ``text``, as text (for the card)."""
     return cut(text, gram_length(text, n, n_cjk), boilerplate)[1]
+
+
+def gram_hashes(grams: Iterable[Gram]) -> np.ndarray:
+    """Sorted, unique 64-bit hashes of n-grams (their tokens joined by a unit separator): eight
+    bytes an n-gram where its tuple of token strings takes about a kilobyte."""
+    return np.unique(np.fromiter((xxhash.xxh64_intdigest("\x1f".join(g).encode()) for g in grams), dtype=np.uint64))
 
 
 def gram_text(gram: Sequence[str]) -> str:

@@ -13,15 +13,16 @@ boilerplate the ``boilerplate_share`` setting did not catch).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 
 from curate.views import View
 from curate.split.contamination import (
-    N_CJK, Gram, cut, gram_length, shared_with,
+    N_CJK, Gram, cut, gram_hashes, gram_length, gram_text,
 )
 from curate.stage import StageConfig, StageFailed
 from schemas import SPLIT_NAMES
@@ -81,79 +82,98 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 class HeldOutCheck:
-    """The contamination check fed a record at a time, so the step holds the held-out prompts' n-grams,
-    not the input's: first every held-out text (``add_held``), then every record in row order
-    (``add_row``: a train text joins the index where it shares an n-gram with held-out, any other
-    only counts its boilerplate), then ``outcome``. Held-out records sharing non-boilerplate n-grams
-    with train are found, and ``move_to_train`` moves a found record's whole group; the moved
-    prompts join train, so the scan repeats until no held-out record overlaps train.
+    """The contamination check fed a record at a time, so the step holds the held-out prompts' n-grams
+    as 64-bit hashes, not the input's: first every held-out text (``add_held``), then every record in
+    row order (``add_row``: a train text joins the index where it shares an n-gram with held-out, any
+    other only counts its boilerplate), then ``outcome``. Held-out records sharing non-boilerplate
+    n-grams with train are found, and ``move_to_train`` moves a found record's whole group; the moved
+    prompts join train, so the scan repeats until no held-out record overlaps train. Which n-gram a
+    finding names, and the train record holding it, come from its text, read again (``outcome``).
     """
 
     def __init__(self, config: ContaminationConfig, boilerplate: Mapping[Gram, int], boilerplate_rows: int):
         self.config, self.boilerplate, self.boilerplate_rows = config, boilerplate, boilerplate_rows
-        self.held: dict[int, set[Gram]] = {}
-        self.lengths: dict[int, int] = {}
-        self._held_spans: dict[int, list[str]] = {}
-        self._wanted: set[Gram] = set()
-        self.index: dict[Gram, str] = {}
-        """n-gram -> the first train record (in row order) holding it, for the n-grams held-out records hold."""
+        self._positions: list[int] = []
+        self._lengths: list[int] = []
+        self._hashes: list[np.ndarray] = []
+        self._held: _Held | None = None
+        self.index: dict[int, str] = {}
+        """n-gram hash -> the first train record (in row order) holding it, for the n-grams held-out records hold."""
         self.passages: Counter[str] = Counter()
         self.with_boilerplate = 0
 
     def add_held(self, i: int, text: str) -> None:
-        self.lengths[i] = gram_length(text, self.config.n, self.config.n_cjk)
-        grams, spans = cut(text, self.lengths[i], self.boilerplate)
-        self.held[i] = grams
-        self._wanted |= grams
-        if spans:
-            self._held_spans[i] = spans
+        """Held-out record ``i``, in row order."""
+        length = gram_length(text, self.config.n, self.config.n_cjk)
+        self._positions.append(i)
+        self._lengths.append(length)
+        self._hashes.append(gram_hashes(cut(text, length, self.boilerplate)[0]))
 
     def add_row(self, i: int, rid: str, text: str | None) -> None:
-        """Record ``i`` in row order: a train one with its ``text``, a held-out one (``text`` unused)."""
-        if i in self.held:
-            spans = self._held_spans.get(i, [])
-        else:
-            grams, spans = cut(text or "", gram_length(text or "", self.config.n, self.config.n_cjk), self.boilerplate)
-            for gram in grams & self._wanted:
-                self.index.setdefault(gram, rid)
+        """Record ``i`` in row order with its ``text``: a train one joins the index, any one counts its boilerplate."""
+        held = self.held
+        grams, spans = cut(text or "", gram_length(text or "", self.config.n, self.config.n_cjk), self.boilerplate)
+        if held.at(i) is None:
+            hashes = gram_hashes(grams)
+            for h in hashes[held.wants(hashes)].tolist():
+                self.index.setdefault(h, rid)
         if spans:
             self.with_boilerplate += 1
             self.passages.update({shorten(span, 120) for span in spans})  # shortened: variants of one preamble count together
 
-    def outcome(self, splits: Sequence[str], ids: Sequence[str], groups: Sequence[str]) -> Outcome:
-        config, held, lengths, index = self.config, self.held, self.lengths, self.index
+    @property
+    def held(self) -> _Held:
+        if self._held is None:
+            self._held = _Held.of(self._positions, self._lengths, self._hashes)
+            self._positions, self._lengths, self._hashes = [], [], []
+        return self._held
+
+    def outcome(self, splits: Sequence[str], ids: Sequence[str], groups: np.ndarray,
+                texts: Callable[[set[int]], Iterable[tuple[int, str]]]) -> Outcome:
+        """Findings and the splits after the policy (``groups``: a group code per record); ``texts(positions)``
+        reads the texts of the found records."""
+        config, held, index = self.config, self.held, self.index
         splits = list(splits)
-        members: dict[str, list[int]] = {}
-        for i, g in enumerate(groups):
-            members.setdefault(g, []).append(i)
         findings: dict[str, Finding] = {}
+        shared_hashes: dict[int, np.ndarray] = {}
         moved: list[str] = []
         scan = 0
         while True:
             scan += 1
+            known = np.fromiter(index.keys(), dtype=np.uint64, count=len(index))
+            in_index = np.isin(held.hashes, known)
+            shared = np.bincount(held.record[in_index], minlength=len(held.positions))
             new = {}
-            for i, grams in held.items():
+            for r in np.flatnonzero(shared >= config.min_shared).tolist():
+                i = int(held.positions[r])
                 if splits[i] != "train" and ids[i] not in findings:
-                    shared, total, other, example = shared_with(grams, index)
-                    if shared >= config.min_shared:
-                        new[ids[i]] = Finding(i, splits[i], shared, total, other, example, lengths[i], scan)
+                    lo, hi = held.offsets[r], held.offsets[r + 1]
+                    shared_hashes[i] = held.hashes[lo:hi][in_index[lo:hi]]
+                    new[ids[i]] = Finding(i, splits[i], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
             findings.update(new)
             if config.policy != "move_to_train" or not new:
                 break
+            wanted = np.unique([groups[f.index] for f in new.values()])
+            members: dict[int, list[int]] = {}
+            for j in np.flatnonzero(np.isin(groups, wanted)).tolist():
+                members.setdefault(int(groups[j]), []).append(j)
             for f in new.values():
-                for j in members[groups[f.index]]:
+                for j in members[int(groups[f.index])]:
                     if splits[j] != "train":
                         splits[j] = "train"
                         moved.append(ids[j])
-                        for gram in held[j]:
-                            index.setdefault(gram, ids[j])
+                        for h in held.hashes_at(j).tolist():
+                            index.setdefault(h, ids[j])
+        by_position = {f.index: f for f in findings.values()}
+        for i, text in texts(set(by_position)) if by_position else ():
+            self._name_example(by_position[i], text, shared_hashes[i])
 
         first = [f for f in findings.values() if f.scan == 1]
         report = {
             "n": config.n, "n_cjk": config.n_cjk, "policy": config.policy,
-            "held_out_checked": len(held),
-            "cjk_rows_checked": sum(1 for i in held if lengths[i] == config.n_cjk != config.n),
-            "too_short_to_check": sum(1 for grams in held.values() if not grams),
+            "held_out_checked": len(held.positions),
+            "cjk_rows_checked": int(np.sum(held.lengths == config.n_cjk)) if config.n_cjk != config.n else 0,
+            "too_short_to_check": int(np.sum(np.diff(held.offsets) == 0)),
             "contaminated_by_split": {x: sum(1 for f in first if f.split == x) for x in HELD_OUT},
             "moved_to_train": len(moved),
             "boilerplate": {"share": config.boilerplate_share, "more_than_rows": self.boilerplate_rows,
@@ -163,6 +183,51 @@ class HeldOutCheck:
                          for rid, f in list(findings.items())[:5]],
         }
         return Outcome(splits, findings, moved, report)
+
+    def _name_example(self, finding: Finding, text: str, shared: np.ndarray) -> None:
+        """The finding's example: the least of the n-grams it shared when found (as tuples of tokens),
+        and the train record the index holds for it (the index only ever gains n-grams, so that
+        record is the one it held then)."""
+        wanted = set(shared.tolist())
+        example = next(g for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if int(gram_hashes([g])[0]) in wanted)
+        finding.example = gram_text(example)
+        finding.train_id = self.index[int(gram_hashes([example])[0])]
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The held-out records' n-gram hashes, in one array: record ``r`` (at row ``positions[r]``) holds
+    ``hashes[offsets[r]:offsets[r + 1]]``; ``record`` names each hash's record, ``wanted`` every hash once."""
+
+    positions: np.ndarray
+    lengths: np.ndarray
+    offsets: np.ndarray
+    hashes: np.ndarray
+    record: np.ndarray
+    wanted: np.ndarray
+
+    @classmethod
+    def of(cls, positions: list[int], lengths: list[int], hashes: list[np.ndarray]) -> _Held:
+        sizes = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
+        joined = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+        return cls(np.asarray(positions, dtype=np.int64), np.asarray(lengths, dtype=np.int32),
+                   np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), joined,
+                   np.repeat(np.arange(len(hashes), dtype=np.int32), sizes), np.unique(joined))
+
+    def at(self, i: int) -> int | None:
+        """The held-out record at row ``i``, if any."""
+        r = int(np.searchsorted(self.positions, i))
+        return r if r < len(self.positions) and self.positions[r] == i else None
+
+    def wants(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of ``hashes`` some held-out record holds (a mask)."""
+        at = np.minimum(np.searchsorted(self.wanted, hashes), max(len(self.wanted) - 1, 0))
+        return self.wanted[at] == hashes if len(self.wanted) else np.zeros(len(hashes), bool)
+
+    def hashes_at(self, i: int) -> np.ndarray:
+        """The n-gram hashes of the held-out record at row ``i`` (none for a train row)."""
+        r = self.at(i)
+        return self.hashes[self.offsets[r]:self.offsets[r + 1]] if r is not None else np.zeros(0, np.uint64)
 
 
 def held_out_sizes(splits: Sequence[str], targets: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, dict]:

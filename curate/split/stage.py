@@ -29,15 +29,16 @@ from collections import Counter
 from collections.abc import Container, Iterator, Mapping
 from typing import Literal
 
+import numpy as np
 import pyarrow as pa
 from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.views import View, view_text
-from curate.split.assign import assign_groups, max_share_deviation, split_sizes, stratum_shares
+from curate.split.assign import Strata, assign_groups, max_share_deviation, split_sizes, stratum_shares
 from curate.split.cards import SplitTally, headline, integrity_section, per_split_sections
 from curate.split.contamination import N_CJK, boilerplate_limit, ngram_index, overlaps, sample_rows, sampled_boilerplate
-from curate.split.groups import linked_groups, row_links
+from curate.split.groups import GroupLinks, Groups, row_links
 from curate.split.held_out import (  # noqa: F401  (ContaminationConfig and the errors are part of this module's API)
     ContaminationConfig, ContaminationError, Finding, HeldOutCheck, HeldOutTooSmall, check_floor, held_out_sizes, shorten,
 )
@@ -79,17 +80,19 @@ class Split(Stage):
         n = records.num_rows
         sampled = set(sample_rows(n, config.seed))
         ids: list[str] = []
-        links: list[list] = []
-        strata: list[str] = []
+        links = GroupLinks()
+        strata = Strata()
         sample_texts: list[str] = []
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: groups"):
             ids += batch.column("id").to_pylist()
             messages, metas = batch.column("messages").to_pylist(), batch.column("meta").to_pylist()
-            links += [row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)]
-            strata += [str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by else ["all"] * batch.num_rows
+            links.add(batch.column("id").combine_chunks(),
+                      [row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)])
+            strata.add([str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by
+                       else ["all"] * batch.num_rows)
             sample_texts += [view_text(messages[i - start], cc.view) for i in range(start, start + batch.num_rows) if i in sampled]
-        groups = linked_groups(ids, links)
-        del links
+        groups = links.groups()
+        strata = strata.sorted()
         sizes = split_sizes(n, ratios=config.ratios if config.counts is None else None, counts=config.counts)
         assigned = assign_groups(groups, strata, sizes, config.seed)
 
@@ -100,7 +103,8 @@ class Split(Stage):
             check.add_held(at, text)
         for at, text in _texts(records, config, ctx, "split: train prompts"):
             check.add_row(at, ids[at], text)
-        outcome = check.outcome(assigned, ids, groups)
+        outcome = check.outcome(assigned, ids, groups.codes,
+                                lambda positions: _texts(records, config, ctx, "split: contaminated prompts", positions))
         splits, findings = outcome.splits, outcome.findings
         if findings and cc.policy == "fail":
             rid, f = next(iter(findings.items()))
@@ -120,17 +124,16 @@ class Split(Stage):
         tally = SplitTally(config.stratify_by)
         kept, kept_parts = kept_output(self._kept(records, config, ctx, groups, splits, keep, findings, removed, tally),
                                        SPLIT_CONVERSATION, ctx.kept_folder)
-        kept_strata = [s for s, k in zip(strata, keep, strict=True) if k]
-        shares = stratum_shares(kept_strata, kept_splits)
+        shares = stratum_shares(strata.of_rows(np.array(keep, dtype=bool)), kept_splits)
         deviation = max_share_deviation(shares)
-        group_sizes = Counter(groups)
+        group_sizes = groups.sizes()
         report = {**outcome.report, "dropped": len(drop)}
         metrics = {
             "rows_by_split": {x: kept_splits.count(x) for x in SPLIT_NAMES},
             "target_rows_by_split": sizes,
             "held_out_sizes": held_out,
-            "groups": len(group_sizes), "multi_record_groups": sum(1 for v in group_sizes.values() if v > 1),
-            "largest_group": max(group_sizes.values(), default=0),
+            "groups": len(group_sizes), "multi_record_groups": int(np.sum(group_sizes > 1)),
+            "largest_group": int(group_sizes.max(initial=0)),
             "stratify_by": config.stratify_by,
             "stratum_shares_percent": shares,
             "max_stratum_share_deviation_pp": deviation,
@@ -141,7 +144,7 @@ class Split(Stage):
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
                            **removed.result())
 
-    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: list[str], splits: list[str], keep: list[bool],
+    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: Groups, splits: list[str], keep: list[bool],
               findings: Mapping[str, Finding], removed: RemovedRows, tally: SplitTally) -> Iterator[pa.Table]:
         """The last read: each batch with its rows' split and ``meta.split_group``, without the dropped
         rows, which go to ``removed`` with their records; ``tally`` counts what is kept."""
@@ -152,7 +155,7 @@ class Split(Stage):
                 batch_ids = batch.column("id").to_pylist()
                 removed.add(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)
                                               for i in gone], source=batch))
-            out = metajson.with_updates(batch, [{"split_group": groups[i]} for i in here]).append_column(
+            out = metajson.with_updates(batch, [{"split_group": g} for g in groups.names_of(start, start + batch.num_rows)]).append_column(
                 pa.field("split", pa.string(), nullable=False), pa.array(splits[start:start + batch.num_rows], pa.string()))
             if gone:
                 out = out.filter(pa.array(keep[start:start + batch.num_rows], pa.bool_()))

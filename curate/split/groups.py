@@ -39,10 +39,15 @@ def row_links(message: list[dict], meta: str, keys: Sequence[str] = ("same_promp
 
 @dataclass(frozen=True)
 class Groups:
-    """A group per record: ``codes[i]`` indexes ``names``, the groups' names (their smallest ids) in sorted order."""
+    """A group per record: ``codes[i]`` indexes ``names``, the groups' names (their smallest ids) in
+    sorted order; ``ids`` are the records' ids, in row order."""
 
     codes: np.ndarray
     names: pa.Array
+    ids: pa.Array
+
+    def id(self, i: int) -> str:
+        return self.ids[i].as_py()
 
     def name(self, i: int) -> str:
         return self.names[int(self.codes[i])].as_py()
@@ -55,7 +60,7 @@ class Groups:
 
 
 class GroupLinks:
-    """Records' links, added a batch at a time (``add``), joined into ``groups``."""
+    """Records' ids and links, added a batch at a time (``add``), joined into ``groups``."""
 
     def __init__(self) -> None:
         self._ids: list[pa.Array] = []
@@ -71,22 +76,26 @@ class GroupLinks:
         self.rows += len(links)
 
     def groups(self) -> Groups:
+        """Connected components of records and links; each named by the least id in it, found by
+        rank (ids are unique), so no id is copied per record."""
         n = self.rows
         ids = pa.chunked_array(self._ids, pa.string()).combine_chunks() if self._ids else pa.array([], pa.string())
         rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int64)
         halves = np.frombuffer(b"".join(self._digests), dtype=np.uint64).reshape(-1, 2)
         self._ids, self._rows, self._digests = [], [], []
         order = np.lexsort((halves[:, 1], halves[:, 0]))
-        sorted_halves = halves[order]
         new = np.ones(len(order), dtype=bool)
-        new[1:] = np.any(sorted_halves[1:] != sorted_halves[:-1], axis=1)
+        new[1:] = np.any(halves[order[1:]] != halves[order[:-1]], axis=1)
         link = np.empty(len(order), dtype=np.int64)
         link[order] = np.cumsum(new) - 1
-        links = int(new.sum())
-        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, n + link)), shape=(n + links, n + links))
+        nodes = n + int(new.sum())
+        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, n + link)), shape=(nodes, nodes))
+        del rows, link, order, halves
         _, labels = connected_components(graph, directed=False)
-        frame = pl.DataFrame({"label": labels[:n], "id": pl.Series(ids)})
-        frame = frame.with_columns(group=pl.col("id").min().over("label"))
-        frame = frame.with_columns(code=pl.col("group").rank("dense").cast(pl.Int64) - 1)
-        names = frame.select("code", "group").unique("code").sort("code")["group"].to_arrow()
-        return Groups(frame["code"].to_numpy(), pa.array(names, pa.string()))
+        rank = pl.Series(ids).rank("ordinal").to_numpy().astype(np.int64) - 1  # 0 for the least id
+        least = np.full(int(labels.max(initial=-1)) + 1, n, dtype=np.int64)
+        np.minimum.at(least, labels[:n], rank)
+        named, codes = np.unique(least[labels[:n]], return_inverse=True)
+        at_rank = np.empty(n, dtype=np.int64)
+        at_rank[rank] = np.arange(n)
+        return Groups(codes.astype(np.int64), ids.take(pa.array(at_rank[named])), ids)

@@ -24,6 +24,7 @@ from curate.views import View
 from curate.split.contamination import (
     N_CJK, Gram, cut, gram_hashes, gram_length, gram_text,
 )
+from curate.split.groups import Groups
 from curate.stage import StageConfig, StageFailed
 from schemas import SPLIT_NAMES
 
@@ -97,8 +98,8 @@ class HeldOutCheck:
         self._lengths: list[int] = []
         self._hashes: list[np.ndarray] = []
         self._held: _Held | None = None
-        self.index: dict[int, str] = {}
-        """n-gram hash -> the first train record (in row order) holding it, for the n-grams held-out records hold."""
+        self.index: dict[int, int] = {}
+        """n-gram hash -> the first train record's position (in row order) holding it, for the n-grams held-out records hold."""
         self.passages: Counter[str] = Counter()
         self.with_boilerplate = 0
 
@@ -109,14 +110,14 @@ class HeldOutCheck:
         self._lengths.append(length)
         self._hashes.append(gram_hashes(cut(text, length, self.boilerplate)[0]))
 
-    def add_row(self, i: int, rid: str, text: str | None) -> None:
+    def add_row(self, i: int, text: str | None) -> None:
         """Record ``i`` in row order with its ``text``: a train one joins the index, any one counts its boilerplate."""
         held = self.held
         grams, spans = cut(text or "", gram_length(text or "", self.config.n, self.config.n_cjk), self.boilerplate)
         if held.at(i) is None:
             hashes = gram_hashes(grams)
             for h in hashes[held.wants(hashes)].tolist():
-                self.index.setdefault(h, rid)
+                self.index.setdefault(h, i)
         if spans:
             self.with_boilerplate += 1
             self.passages.update({shorten(span, 120) for span in spans})  # shortened: variants of one preamble count together
@@ -128,11 +129,9 @@ class HeldOutCheck:
             self._positions, self._lengths, self._hashes = [], [], []
         return self._held
 
-    def outcome(self, splits: Sequence[str], ids: Sequence[str], groups: np.ndarray,
-                texts: Callable[[set[int]], Iterable[tuple[int, str]]]) -> Outcome:
-        """Findings and the splits after the policy (``groups``: a group code per record); ``texts(positions)``
-        reads the texts of the found records."""
-        config, held, index = self.config, self.held, self.index
+    def outcome(self, splits: Sequence[str], groups: Groups, texts: Callable[[set[int]], Iterable[tuple[int, str]]]) -> Outcome:
+        """Findings and the splits after the policy; ``texts(positions)`` reads the texts of the found records."""
+        config, held, index, codes = self.config, self.held, self.index, groups.codes
         splits = list(splits)
         findings: dict[str, Finding] = {}
         shared_hashes: dict[int, np.ndarray] = {}
@@ -146,27 +145,27 @@ class HeldOutCheck:
             new = {}
             for r in np.flatnonzero(shared >= config.min_shared).tolist():
                 i = int(held.positions[r])
-                if splits[i] != "train" and ids[i] not in findings:
+                if splits[i] != "train" and groups.id(i) not in findings:
                     lo, hi = held.offsets[r], held.offsets[r + 1]
                     shared_hashes[i] = held.hashes[lo:hi][in_index[lo:hi]]
-                    new[ids[i]] = Finding(i, splits[i], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
+                    new[groups.id(i)] = Finding(i, splits[i], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
             findings.update(new)
             if config.policy != "move_to_train" or not new:
                 break
-            wanted = np.unique([groups[f.index] for f in new.values()])
+            wanted = np.unique([codes[f.index] for f in new.values()])
             members: dict[int, list[int]] = {}
-            for j in np.flatnonzero(np.isin(groups, wanted)).tolist():
-                members.setdefault(int(groups[j]), []).append(j)
+            for j in np.flatnonzero(np.isin(codes, wanted)).tolist():
+                members.setdefault(int(codes[j]), []).append(j)
             for f in new.values():
-                for j in members[int(groups[f.index])]:
+                for j in members[int(codes[f.index])]:
                     if splits[j] != "train":
                         splits[j] = "train"
-                        moved.append(ids[j])
+                        moved.append(groups.id(j))
                         for h in held.hashes_at(j).tolist():
-                            index.setdefault(h, ids[j])
+                            index.setdefault(h, j)
         by_position = {f.index: f for f in findings.values()}
         for i, text in texts(set(by_position)) if by_position else ():
-            self._name_example(by_position[i], text, shared_hashes[i])
+            self._name_example(by_position[i], text, shared_hashes[i], groups)
 
         first = [f for f in findings.values() if f.scan == 1]
         report = {
@@ -184,14 +183,14 @@ class HeldOutCheck:
         }
         return Outcome(splits, findings, moved, report)
 
-    def _name_example(self, finding: Finding, text: str, shared: np.ndarray) -> None:
+    def _name_example(self, finding: Finding, text: str, shared: np.ndarray, groups: Groups) -> None:
         """The finding's example: the least of the n-grams it shared when found (as tuples of tokens),
         and the train record the index holds for it (the index only ever gains n-grams, so that
         record is the one it held then)."""
         wanted = set(shared.tolist())
         example = next(g for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if int(gram_hashes([g])[0]) in wanted)
         finding.example = gram_text(example)
-        finding.train_id = self.index[int(gram_hashes([example])[0])]
+        finding.train_id = groups.id(self.index[int(gram_hashes([example])[0])])
 
 
 @dataclass(frozen=True)

@@ -79,12 +79,10 @@ class Split(Stage):
         records, cc = inputs["records"], config.contamination
         n = records.num_rows
         sampled = set(sample_rows(n, config.seed))
-        ids: list[str] = []
         links = GroupLinks()
         strata = Strata()
         sample_texts: list[str] = []
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: groups"):
-            ids += batch.column("id").to_pylist()
             messages, metas = batch.column("messages").to_pylist(), batch.column("meta").to_pylist()
             links.add(batch.column("id").combine_chunks(),
                       [row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)])
@@ -102,8 +100,8 @@ class Split(Stage):
         for at, text in _texts(records, config, ctx, "split: held-out prompts", {i for i, x in enumerate(assigned) if x != "train"}):
             check.add_held(at, text)
         for at, text in _texts(records, config, ctx, "split: train prompts"):
-            check.add_row(at, ids[at], text)
-        outcome = check.outcome(assigned, ids, groups.codes,
+            check.add_row(at, text)
+        outcome = check.outcome(assigned, groups,
                                 lambda positions: _texts(records, config, ctx, "split: contaminated prompts", positions))
         splits, findings = outcome.splits, outcome.findings
         if findings and cc.policy == "fail":
@@ -113,7 +111,8 @@ class Split(Stage):
                 f"'{shorten(f.example)}' with train {f.train_id}); set contamination.policy to move_to_train or drop, "
                 "or deduplicate upstream")
         drop = set(findings) if cc.policy == "drop" else set()  # moved ones are in train by now
-        keep = [rid not in drop for rid in ids]
+        keep = np.ones(n, dtype=bool)
+        keep[[findings[rid].index for rid in drop]] = False
         kept_splits = [x for x, k in zip(splits, keep, strict=True) if k]
         taken = Counter(assigned[i] for i, (before, after, k) in enumerate(zip(assigned, splits, keep, strict=True))
                         if before != "train" and (after == "train" or not k))
@@ -124,7 +123,7 @@ class Split(Stage):
         tally = SplitTally(config.stratify_by)
         kept, kept_parts = kept_output(self._kept(records, config, ctx, groups, splits, keep, findings, removed, tally),
                                        SPLIT_CONVERSATION, ctx.kept_folder)
-        shares = stratum_shares(strata.of_rows(np.array(keep, dtype=bool)), kept_splits)
+        shares = stratum_shares(strata.of_rows(keep), kept_splits)
         deviation = max_share_deviation(shares)
         group_sizes = groups.sizes()
         report = {**outcome.report, "dropped": len(drop)}
@@ -144,13 +143,12 @@ class Split(Stage):
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
                            **removed.result())
 
-    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: Groups, splits: list[str], keep: list[bool],
+    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: Groups, splits: list[str], keep: np.ndarray,
               findings: Mapping[str, Finding], removed: RemovedRows, tally: SplitTally) -> Iterator[pa.Table]:
         """The last read: each batch with its rows' split and ``meta.split_group``, without the dropped
         rows, which go to ``removed`` with their records; ``tally`` counts what is kept."""
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: writing"):
-            here = range(start, start + batch.num_rows)
-            gone = [i for i in here if not keep[i]]
+            gone = (np.flatnonzero(~keep[start:start + batch.num_rows]) + start).tolist()
             if gone:
                 batch_ids = batch.column("id").to_pylist()
                 removed.add(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)

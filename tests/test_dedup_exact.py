@@ -65,18 +65,20 @@ def test_records_that_became_equal_only_through_redaction_are_all_kept():
 
 
 def test_reading_the_input_in_batches_gives_what_one_read_gives_and_never_holds_more(store):
-    """The step reads stored rows a batch at a time, groups their keys on disk and writes the kept rows
-    in parts: the artifact (version, kept rows with their flags, removed rows) is the one a single
-    read gives, and no read returns more than a batch."""
+    """The step reads stored rows a batch at a time, groups their keys on disk a hash part at a time
+    and writes the kept rows in parts: the artifact (version, kept rows with their flags, removed rows)
+    is the one a single read and a single group-by give, and no read returns more than a batch."""
     rows = [conversation(f"r{i}", f"Question {i % 7}?", f"Answer {i % 5}.",
                          meta={"raw_digest": "ab"[i % 2] * 64} if i % 3 == 0 else None) for i in range(60)]
     given = store.write("given", "v1", conversations_table(rows), removed_table([]),
                         {"stage": "given", "rows": {"in": 60, "kept": 60, "removed": 0}}, "")
     whole = run_stage(DedupExact(), ExactConfig(batch_rows=1000), {"records": given}, store)
-    batched = DedupExact().run({"records": CountedRows.of(store.rows_of(given))}, ExactConfig(batch_rows=8), StageContext())
+    batched = DedupExact().run({"records": CountedRows.of(store.rows_of(given))}, ExactConfig(batch_rows=8, group_rows=7),
+                               StageContext())
     assert CountedRows.largest == 8
     assert run_stage(DedupExact(), ExactConfig(batch_rows=8), {"records": given}, store).version == whole.version
     assert batched.kept.to_pylist() == store.read(whole).to_pylist()
     assert batched.removed.to_pylist() == store.read_removed(whole).to_pylist()
     assert batched.metrics == whole.manifest["metrics"]
     assert whole.manifest["metrics"]["duplicates_removed"] > 0 and whole.manifest["metrics"]["same_prompt_records"] > 0
+    assert whole.manifest["metrics"]["equal_only_after_redaction"] > 0

@@ -21,16 +21,17 @@ copy is removed with ``duplicate_of`` set to the kept id.
 
 Memory: the step never holds its input. It reads ``batch_rows`` rows at a time
 (from the input artifact's Parquet row groups), writes each row's keys (position,
-id and three 16-byte digests) to Parquet in a temporary folder, groups those with
-Polars' streaming engine, and reads the input a second time to write the kept
-rows out in parts (where the store gives the step a parts folder; held in memory
-otherwise, as when called on a table). What stays in memory is the rows of one
-batch, the group-by's state (~50 bytes per distinct conversation) and the
-positions of the removed and flagged rows.
+id and three 16-byte digests) to Parquet in a temporary folder, in hash parts of
+about ``group_rows`` rows (:mod:`curate.dedup.hashparts`), groups each part alone
+with Polars, and reads the input a second time to write the kept rows out in parts
+(where the store gives the step a parts folder; held in memory otherwise, as when
+called on a table). What stays in memory is the rows of one batch, one part's
+group-by and the positions of the removed and flagged rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
@@ -39,10 +40,10 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import Field
 
 from curate.dedup.clusters import example_pairs_md
+from curate.dedup.hashparts import HashParts, digest_keys, part_count
 from curate.dedup.reads import kept_batch
 from curate.stage import (EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output,
                           removed_table)
@@ -54,6 +55,9 @@ class ExactConfig(StageConfig):
     view: View = Field(default="conversation", description="Records whose view matches form a group (conversation: same first user turn); only whole-conversation copies are removed, other members are flagged.")
     batch_rows: int = Field(default=20_000, ge=1, json_schema_extra=EXECUTION,
                             description="Rows read, hashed and written at a time; with the keys grouped on disk, the step's memory follows this, not the input's size.")
+    group_rows: int = Field(default=2_000_000, ge=1, json_schema_extra=EXECUTION,
+                            description="Rows whose keys are grouped at a time (each key's rows lie in one hash part): this bounds "
+                                        "the group-bys' memory. The outcome is the same for any value.")
 
 
 def _digest(text: str) -> bytes:
@@ -68,6 +72,8 @@ def raw_digest(meta: str | None) -> str:
 
 _KEYS = pa.schema([("idx", pa.int64()), ("id", pa.string()), ("text", pa.binary()), ("copy", pa.binary()),
                    ("group", pa.binary())])
+_SETS = {"copy": ["idx", "id", "copy"], "group": ["idx", "id", "group"], "text": ["text", "copy"]}
+"""The key sets written by hash part of their first column's key: what each of ``_decide``'s group-bys reads."""
 
 
 def _keys(batch: pa.Table, offset: int, group_view: View) -> pa.Table:
@@ -91,12 +97,15 @@ class DedupExact(Stage):
     def run(self, inputs: Mapping[str, pa.Table], config: ExactConfig, ctx: StageContext) -> StageResult:
         records = inputs["records"]
         group_view: View = config.view if config.view != "conversation" else "first_user"
+        parts = part_count(records.num_rows, config.group_rows)
         with tempfile.TemporaryDirectory(prefix="dedup_exact-") as tmp:
-            for offset, batch in batches(records, config.batch_rows, ctx.progress, "dedup_exact: hashing"):
-                pq.write_table(_keys(batch, offset, group_view), Path(tmp) / f"keys-{offset:012d}.parquet")
-            keys = pl.scan_parquet(Path(tmp) / "keys-*.parquet") if records.num_rows \
-                else pl.LazyFrame(schema=pl.from_arrow(_KEYS.empty_table()).schema)
-            duplicate_of, flagged, only_after_redaction = _decide(keys)
+            with contextlib.ExitStack() as open_parts:
+                writers = {name: open_parts.enter_context(HashParts(Path(tmp), name, parts)) for name in _SETS}
+                for offset, batch in batches(records, config.batch_rows, ctx.progress, "dedup_exact: hashing"):
+                    keys = _keys(batch, offset, group_view)
+                    for name, columns in _SETS.items():
+                        writers[name].add(keys.select(columns), digest_keys(keys.column(name).to_pylist()))
+            duplicate_of, flagged, only_after_redaction = _decide({name: w.files() for name, w in writers.items()})
         examples_of = dict(sorted(duplicate_of.items())[:3])
         texts: dict[int, str] = {}
         removed = RemovedRows(ctx.removed_file)
@@ -139,22 +148,30 @@ class DedupExact(Stage):
             yield kept_batch(batch, offset, duplicate_of, flagged, "same_prompt_group")
 
 
-def _decide(keys: pl.LazyFrame) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:
-    """From the rows' keys, grouped on disk by Polars' streaming engine: ``{removed position: (kept
-    position, kept id)}``, ``{kept position: its group's first id}`` for groups of two or more kept
+def _decide(files: Mapping[str, list[Path]]) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:
+    """From the rows' keys in hash parts (``_SETS``), each part grouped alone: ``{removed position:
+    (kept position, kept id)}``, ``{kept position: its group's first id}`` for groups of two or more kept
     rows, and how many kept rows share their redacted text with an earlier, different original."""
-    firsts = keys.group_by("copy").agg(pl.col("idx").min().alias("first"))
-    copies = (keys.join(firsts, on="copy").filter(pl.col("idx") != pl.col("first"))
-              .join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("kept_id")), on="first")
-              .select("idx", "first", "kept_id").collect(engine="streaming"))
-    duplicate_of = {i: (k, kid) for i, k, kid in copies.iter_rows()}
+    duplicate_of: dict[int, tuple[int, str]] = {}
+    for file in files["copy"]:
+        keys = pl.scan_parquet(file)
+        firsts = keys.group_by("copy").agg(pl.col("idx").min().alias("first"))
+        copies = (keys.join(firsts, on="copy").filter(pl.col("idx") != pl.col("first"))
+                  .join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("kept_id")), on="first")
+                  .select("idx", "first", "kept_id").collect(engine="streaming"))
+        duplicate_of.update((i, (k, kid)) for i, k, kid in copies.iter_rows())
     gone = pl.Series("idx", list(duplicate_of), dtype=pl.Int64)
-    kept = keys.filter(~pl.col("idx").is_in(gone))
-    groups = (kept.group_by("group").agg(pl.col("idx").min().alias("first"), pl.len().alias("size"))
-              .filter(pl.col("size") > 1))
-    members = (kept.join(groups, on="group").join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("group_id")),
-                                                   on="first")
-               .select("idx", "group_id").collect(engine="streaming"))
-    flagged = dict(members.iter_rows())
-    originals = keys.group_by("text").agg(pl.col("copy").n_unique().alias("n")).select((pl.col("n") - 1).sum())
-    return duplicate_of, flagged, int(originals.collect(engine="streaming").item() or 0)
+    flagged: dict[int, str] = {}
+    for file in files["group"]:
+        keys = pl.scan_parquet(file)
+        kept = keys.filter(~pl.col("idx").is_in(gone))
+        groups = (kept.group_by("group").agg(pl.col("idx").min().alias("first"), pl.len().alias("size"))
+                  .filter(pl.col("size") > 1))
+        members = (kept.join(groups, on="group").join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("group_id")),
+                                                       on="first")
+                   .select("idx", "group_id").collect(engine="streaming"))
+        flagged.update(members.iter_rows())
+    originals = sum(int(pl.scan_parquet(file).group_by("text").agg(pl.col("copy").n_unique().alias("n"))
+                        .select((pl.col("n") - 1).sum()).collect(engine="streaming").item() or 0)
+                    for file in files["text"])
+    return duplicate_of, flagged, originals

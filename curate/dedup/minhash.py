@@ -69,6 +69,7 @@ import xxhash
 from datasketch import MinHashLSH
 
 from curate.dedup.clusters import Edge
+from curate.dedup.hashparts import HashParts, part_count
 from curate.script import join_tokens, tokens
 from curate.views import BOILERPLATE_MIN_ROWS, BOILERPLATE_SHARE, boilerplate_cutoffs
 
@@ -237,36 +238,33 @@ parts of about this many rows and each part is grouped alone."""
 
 class CountWriter:
     """The shingle counts of one chunk of texts after another, for :func:`boilerplate_shingles`: each
-    chunk's ``shingle_counts`` (a text lies in one chunk, so the chunks' counts add up) go to one
-    Parquet file per hash part of the shingles, ``counts-PART.parquet``, so that every count of a
-    shingle lies in one file and each file is grouped alone, read once. The parts are as many as
-    give each about ``pass_rows`` rows, judged from the first chunk's rows per text and the ``docs``
-    texts expected: a bound as good as the first chunk is typical."""
+    chunk's ``shingle_counts`` (a text lies in one chunk, so the chunks' counts add up) go to hash
+    parts of the shingles (:class:`~curate.dedup.hashparts.HashParts`), so every count of a shingle
+    lies in one file and each file is grouped alone, read once. The parts are as many as give each
+    about ``pass_rows`` rows, judged from the first chunk's rows per text and the ``docs`` texts
+    expected: a bound as good as the first chunk is typical."""
 
     def __init__(self, folder: Path, docs: int, pass_rows: int = COUNT_PASS_ROWS):
         self.folder, self.docs, self.pass_rows = folder, docs, pass_rows
-        self.parts = 0
-        self._writers: dict[int, pq.ParquetWriter] = {}
+        self._parts: HashParts | None = None
+
+    @property
+    def parts(self) -> int:
+        return self._parts.parts if self._parts else 0
 
     def add(self, texts: Sequence[str], doc_source: np.ndarray, unit: Unit = "word", n: int = 3) -> None:
         for start, size, hashes, doc in hashed_chunks(texts, unit, n):
             counts = shingle_counts(hashes, doc, doc_source[start:start + size])
-            if not self.parts:
-                self.parts = max(1, -(-self.docs * len(counts) // (size * self.pass_rows)))
-            part = counts["hash"] % self.parts
-            for p in np.unique(part.to_numpy()).tolist():
-                table = counts.filter(part == p).to_arrow()
-                if p not in self._writers:
-                    self._writers[p] = pq.ParquetWriter(self.folder / f"counts-{p:05d}.parquet", table.schema)
-                self._writers[p].write_table(table)
+            if self._parts is None:
+                self._parts = HashParts(self.folder, "counts", part_count(-(-self.docs * len(counts) // size), self.pass_rows))
+            self._parts.add(counts.to_arrow(), counts["hash"].to_numpy())
 
     def __enter__(self) -> CountWriter:
         return self
 
     def __exit__(self, *exc) -> None:
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
+        if self._parts is not None:
+            self._parts.__exit__(*exc)
 
 
 def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:

@@ -40,16 +40,10 @@ def main() -> None:
     parser.add_argument("records", type=int, nargs="?", default=100_000)
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes (one thread each)")
     parser.add_argument("--shards", type=int, default=4, help="shards per row-local step")
-    parser.add_argument("--data", type=Path, default=Path("/tmp/scale-data"))
-    parser.add_argument("--work", type=Path, default=Path("/tmp/scale-work"))
-    parser.add_argument("--results", type=Path, default=Path("/tmp/scale-results.jsonl"))
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (artifacts, flows.yaml)")
+    synth.add_run_arguments(parser)
     args = parser.parse_args()
 
-    files = synth.write(args.records, args.data / str(args.records))
-    work = args.work / f"{args.records}-dask-{args.workers}x{args.shards}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    files, work, pattern = synth.fresh_work(args, f"dask-{args.workers}x{args.shards}")
 
     from distributed import Client, LocalCluster
 
@@ -60,7 +54,7 @@ def main() -> None:
                            memory_limit=0, local_directory=str(work / "dask"))
     client = Client(cluster)
     steps = steps_for("full")
-    steps[0] = {"stage": "ingest", "config": {"sources": [{"path": str(args.data / str(args.records) / "part-*.jsonl"),
+    steps[0] = {"stage": "ingest", "config": {"sources": [{"path": pattern,
                                                            "name": "synthetic", "format": "openai"}]}}
     (work / "flows.yaml").write_text(yaml.safe_dump({
         "artifacts_dir": "artifacts",

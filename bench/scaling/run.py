@@ -128,17 +128,12 @@ def main() -> None:
     parser.add_argument("--profile", choices=["full", "scalable", "core", "rowlocal"], default="full")
     parser.add_argument("--shards", type=int, default=1, help="row-local steps as this many shards (1: one task)")
     parser.add_argument("--workers", type=int, default=2, help="processes the shards run on")
-    parser.add_argument("--data", type=Path, default=Path("/tmp/scale-data"))
-    parser.add_argument("--work", type=Path, default=Path("/tmp/scale-work"))
-    parser.add_argument("--results", type=Path, default=Path("/tmp/scale-results.jsonl"))
+    synth.add_run_arguments(parser)
     args = parser.parse_args()
 
-    files = synth.write(args.records, args.data / str(args.records))
-    work = args.work / f"{args.records}-{args.profile}-{args.shards}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    files, work, pattern = synth.fresh_work(args, f"{args.profile}-{args.shards}")
     steps = steps_for(args.profile)
-    steps[0] = {"stage": "ingest", "config": {"sources": [{"path": str(args.data / str(args.records) / "part-*.jsonl"),
+    steps[0] = {"stage": "ingest", "config": {"sources": [{"path": pattern,
                                                            "name": "synthetic", "format": "openai"}]}}
     (work / "flows.yaml").write_text(yaml.safe_dump({"artifacts_dir": "artifacts",
                                                      "flows": {"curation": {"steps": steps}}}, sort_keys=False))
@@ -193,7 +188,10 @@ def main() -> None:
     print(line)
     with args.results.open("a") as fh:
         fh.write(line + "\n")
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        print(f"kept: {store.root}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

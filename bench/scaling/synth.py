@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,23 @@ def write(n: int, folder: Path, seed: int = 0) -> list[Path]:
                 fh.write(json.dumps(next(it)) + "\n")
     done.write_text("")
     return files
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The folders and flags every scaling run takes: where records, work and results go."""
+    parser.add_argument("--data", type=Path, default=Path("/tmp/scale-data"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/scale-work"))
+    parser.add_argument("--results", type=Path, default=Path("/tmp/scale-results.jsonl"))
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (artifacts, flows.yaml)")
+
+
+def fresh_work(args: argparse.Namespace, name: str) -> tuple[list[Path], Path, str]:
+    """The run's record files (written once), an empty work folder, and the files' glob for ingest."""
+    files = write(args.records, args.data / str(args.records))
+    work = args.work / f"{args.records}-{name}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    return files, work, str(args.data / str(args.records) / "part-*.jsonl")
 
 
 if __name__ == "__main__":

@@ -342,20 +342,22 @@ def test_buckets_grouped_a_part_at_a_time_are_the_buckets_grouped_at_once(tmp_pa
     bucket hash, each group-by holding its part's keys: the docs that share a bucket are the same."""
     import numpy as np
 
-    from curate.dedup.minhash import bucket_parts, candidate_groups, write_shard
+    from curate.dedup.hashparts import HashParts, part_count
+    from curate.dedup.minhash import candidate_groups, write_shard
 
     rng = np.random.default_rng(0)
     sig = rng.integers(0, 2**32, size=(400, 128), dtype=np.uint64).astype(np.uint32)
     sig[100:110, :26] = sig[5, :26]  # share the first two bands of 13 rows with doc 5
     sig[300:303] = sig[7]            # copies of doc 7 share every band
-    assert bucket_parts(400, 9, 4_000_000) == 1 and bucket_parts(400, 9, 1_000) == 4
+    assert part_count(400 * 9, 4_000_000) == 1 and part_count(400 * 9, 1_000) == 4
     found = {}
     for parts in (1, 4):
         folder = tmp_path / f"parts-{parts}"
         folder.mkdir()
-        for shard in range(4):
-            docs = np.arange(shard * 100, shard * 100 + 100)
-            write_shard(folder, shard, docs, sig[docs], 9, 13, parts)
-        found[parts] = candidate_groups(folder, parts)
-    assert len(list((tmp_path / "parts-4").glob("bands-*.parquet"))) > 4
+        with HashParts(folder, "bands", parts) as buckets:
+            for shard in range(4):
+                docs = np.arange(shard * 100, shard * 100 + 100)
+                write_shard(folder, shard, docs, sig[docs], 9, 13, buckets)
+        found[parts] = candidate_groups(buckets.files())
+    assert len(list((tmp_path / "parts-4").glob("bands-*.parquet"))) == 4
     assert found[1] == found[4] == [[5, *range(100, 110)], [7, 300, 301, 302]]

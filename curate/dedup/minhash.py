@@ -401,39 +401,25 @@ def band_hashes(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return out
 
 
-def bucket_parts(docs: int, bands: int, group_rows: int) -> int:
-    """How many parts the ``(band, bucket, doc)`` rows of ``docs`` records are written in, so that
-    grouping one part holds at most about ``group_rows`` of them."""
-    return max(1, -(-docs * bands // group_rows))
-
-
-def write_shard(folder: Path, shard: int, docs: np.ndarray, sig: np.ndarray, bands: int, rows: int, parts: int = 1) -> None:
-    """One shard's band buckets and signatures as scratch Parquet files; the bucket rows go to one
-    file per part (a bucket's part is its hash modulo ``parts``), so the docs of a bucket lie in one part."""
+def write_shard(folder: Path, shard: int, docs: np.ndarray, sig: np.ndarray, bands: int, rows: int,
+                buckets: HashParts) -> None:
+    """One shard's signatures as a scratch Parquet file, and its ``(band, bucket, doc)`` rows into
+    ``buckets`` by bucket hash, so the docs of a bucket lie in one part."""
     hashes = band_hashes(sig, bands, rows).ravel()
-    band = np.repeat(np.arange(bands, dtype=np.uint16)[None, :], len(docs), axis=0).ravel()
-    doc = np.repeat(docs.astype(np.uint32), bands)
-    part = hashes % np.uint64(parts)
-    for p in range(parts):
-        here = part == p
-        if here.any():
-            pl.DataFrame({"band": band[here], "bucket": hashes[here], "doc": doc[here]}).write_parquet(
-                folder / f"bands-{p:05d}-{shard:05d}.parquet")
+    buckets.add(pa.table({"band": np.repeat(np.arange(bands, dtype=np.uint16)[None, :], len(docs), axis=0).ravel(),
+                          "bucket": hashes, "doc": np.repeat(docs.astype(np.uint32), bands)}), hashes)
     pl.DataFrame({"doc": docs.astype(np.uint32), "sig": [row.tobytes() for row in sig]}).write_parquet(
         folder / f"sigs-{shard:05d}.parquet")
 
 
-def candidate_groups(folder: Path, parts: int = 1) -> list[list[int]]:
+def candidate_groups(files: Sequence[Path]) -> list[list[int]]:
     """Docs sharing a bucket in any band, sorted, each group once: one streaming group-by per part of
-    the buckets (what a group-by holds grows with its rows, ~80 bytes a row, so a part bounds it).
-    The buckets of two or more docs are found by counting first, so only their docs are gathered
-    into lists (gathering every bucket's, nearly all of one doc, held 2 GB at 1M corpus rows)."""
+    the buckets (``files``; what a group-by holds grows with its rows, ~80 bytes a row, so a part
+    bounds it). The buckets of two or more docs are found by counting first, so only their docs are
+    gathered into lists (gathering every bucket's, nearly all of one doc, held 2 GB at 1M corpus rows)."""
     found: set[tuple[int, ...]] = set()
-    for p in range(parts):
-        files = folder / f"bands-{p:05d}-*.parquet"
-        if not any(folder.glob(files.name)):
-            continue
-        bands = pl.scan_parquet(files)
+    for file in files:
+        bands = pl.scan_parquet(file)
         shared = bands.group_by("band", "bucket").agg(pl.len()).filter(pl.col("len") > 1).select("band", "bucket")
         groups = (
             bands.join(shared, on=["band", "bucket"])

@@ -41,7 +41,6 @@ from curate.dedup.minhash import (
     bands_rows,
     boilerplate_shingles,
     boilerplate_spans,
-    bucket_parts,
     candidate_groups,
     candidate_pairs,
     leader_edges,
@@ -51,6 +50,7 @@ from curate.dedup.minhash import (
     sorted_jaccard,
     write_shard,
 )
+from curate.dedup.hashparts import HashParts, part_count
 from curate.dedup.reads import kept_batches
 from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output
 from schemas import CONVERSATION
@@ -138,15 +138,15 @@ class DedupMinhash(Stage):
                 dict(zip(names_list, np.bincount(doc_source, minlength=len(names_list)).tolist())),
                 config.boilerplate_share, config.boilerplate_min_rows).values()))
             boilerplate: dict[int, np.ndarray] = boilerplate_shingles(folder, cutoffs) if config.boilerplate_share < 1 else {}
-            parts = bucket_parts(n, b, config.group_rows)
-            for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress,
-                                                           "dedup_minhash signatures")):
-                sig, present = signatures(texts_of(batch), config.shingle, config.ngram, config.num_perm, config.seed,
-                                          doc_source[start : start + batch.num_rows], boilerplate)
-                if present.any():
-                    write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r, parts)
+            with HashParts(folder, "bands", part_count(n * b, config.group_rows)) as buckets:
+                for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress,
+                                                               "dedup_minhash signatures")):
+                    sig, present = signatures(texts_of(batch), config.shingle, config.ngram, config.num_perm, config.seed,
+                                              doc_source[start : start + batch.num_rows], boilerplate)
+                    if present.any():
+                        write_shard(folder, shard, start + np.flatnonzero(present), sig[present], b, r, buckets)
             scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
-            pairs, large = candidate_pairs(candidate_groups(folder, parts), config.max_bucket)
+            pairs, large = candidate_pairs(candidate_groups(buckets.files()), config.max_bucket)
             parts = Parts.of(pairs, large, config.shard_rows)
             sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
             prompt_view = config.view in PROMPT_VIEWS

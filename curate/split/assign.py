@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -21,27 +21,13 @@ from curate.split.groups import Groups
 from schemas import SPLIT_NAMES
 
 
-@dataclass
+@dataclass(frozen=True)
 class Strata:
-    """A stratum per record, added a batch at a time: ``codes[i]`` indexes ``names``, kept in sorted
-    order (``sorted``) so that a tie between strata goes to the first name."""
+    """A stratum per record: ``codes[i]`` indexes ``names``, in sorted order so that a tie between
+    strata goes to the first name."""
 
-    names: list[str] = field(default_factory=list)
-    _parts: list[np.ndarray] = field(default_factory=list)
-    _code: dict[str, int] = field(default_factory=dict)
-
-    def add(self, values: Iterable[str]) -> None:
-        self._parts.append(np.fromiter((self._code.setdefault(v, len(self._code)) for v in values), dtype=np.int32))
-
-    def sorted(self) -> Strata:
-        names = sorted(self._code)
-        rank = np.array([names.index(n) for n in self._code], dtype=np.int32)
-        codes = rank[np.concatenate(self._parts)] if self._parts else np.zeros(0, np.int32)
-        return Strata(names, [codes], {n: i for i, n in enumerate(names)})
-
-    @property
-    def codes(self) -> np.ndarray:
-        return self._parts[0] if len(self._parts) == 1 else np.concatenate(self._parts) if self._parts else np.zeros(0, np.int32)
+    names: list[str]
+    codes: np.ndarray
 
     def sizes(self) -> dict[str, int]:
         return dict(zip(self.names, np.bincount(self.codes, minlength=len(self.names)).tolist()))
@@ -50,6 +36,23 @@ class Strata:
         """The stratum names of every row (of the ``keep`` rows where given)."""
         codes = self.codes if keep is None else self.codes[keep]
         return [self.names[c] for c in codes.tolist()]
+
+
+class StrataReader:
+    """Records' strata, added a batch at a time (``add``), coded in order of first sight, then
+    recoded in name order (``strata``)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, int] = {}
+        self._parts: list[np.ndarray] = []
+
+    def add(self, values: Iterable[str]) -> None:
+        self._parts.append(np.fromiter((self._code.setdefault(v, len(self._code)) for v in values), dtype=np.int32))
+
+    def strata(self) -> Strata:
+        names = sorted(self._code)
+        rank = np.array([names.index(n) for n in self._code], dtype=np.int32)
+        return Strata(names, rank[np.concatenate(self._parts)] if self._parts else np.zeros(0, np.int32))
 
 
 def split_sizes(n: int, ratios: Mapping[str, float] | None = None, counts: Mapping[str, int] | None = None) -> dict[str, int]:

@@ -89,10 +89,15 @@ def boilerplate_spans(text: str, boilerplate: frozenset[Gram] | set[Gram], n: in
     return cut(text, gram_length(text, n, n_cjk), boilerplate)[1]
 
 
+def gram_hash(gram: Gram) -> int:
+    """A 64-bit hash of an n-gram (its tokens joined by a unit separator): eight bytes where its
+    tuple of token strings takes about a kilobyte."""
+    return xxhash.xxh64_intdigest("\x1f".join(gram).encode())
+
+
 def gram_hashes(grams: Iterable[Gram]) -> np.ndarray:
-    """Sorted, unique 64-bit hashes of n-grams (their tokens joined by a unit separator): eight
-    bytes an n-gram where its tuple of token strings takes about a kilobyte."""
-    return np.unique(np.fromiter((xxhash.xxh64_intdigest("\x1f".join(g).encode()) for g in grams), dtype=np.uint64))
+    """Sorted, unique :func:`gram_hash` of n-grams."""
+    return np.unique(np.fromiter((gram_hash(g) for g in grams), dtype=np.uint64))
 
 
 def gram_text(gram: Sequence[str]) -> str:

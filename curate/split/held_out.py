@@ -22,7 +22,7 @@ from pydantic import Field
 
 from curate.views import View
 from curate.split.contamination import (
-    N_CJK, Gram, cut, gram_hashes, gram_length, gram_text,
+    N_CJK, Gram, cut, gram_hash, gram_hashes, gram_length, gram_text,
 )
 from curate.split.groups import Groups
 from curate.stage import StageConfig, StageFailed
@@ -188,9 +188,9 @@ class HeldOutCheck:
         and the train record the index holds for it (the index only ever gains n-grams, so that
         record is the one it held then)."""
         wanted = set(shared.tolist())
-        example = next(g for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if int(gram_hashes([g])[0]) in wanted)
+        example, hashed = next((g, h) for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if (h := gram_hash(g)) in wanted)
         finding.example = gram_text(example)
-        finding.train_id = groups.id(self.index[int(gram_hashes([example])[0])])
+        finding.train_id = groups.id(self.index[hashed])
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.views import View, view_text
-from curate.split.assign import Strata, assign_groups, max_share_deviation, split_sizes, stratum_shares
+from curate.split.assign import StrataReader, assign_groups, max_share_deviation, split_sizes, stratum_shares
 from curate.split.cards import SplitTally, headline, integrity_section, per_split_sections
 from curate.split.contamination import N_CJK, boilerplate_limit, ngram_index, overlaps, sample_rows, sampled_boilerplate
 from curate.split.groups import GroupLinks, Groups, row_links
@@ -80,17 +80,17 @@ class Split(Stage):
         n = records.num_rows
         sampled = set(sample_rows(n, config.seed))
         links = GroupLinks()
-        strata = Strata()
+        strata_read = StrataReader()
         sample_texts: list[str] = []
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: groups"):
             messages, metas = batch.column("messages").to_pylist(), batch.column("meta").to_pylist()
             links.add(batch.column("id").combine_chunks(),
                       [row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)])
-            strata.add([str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by
+            strata_read.add([str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by
                        else ["all"] * batch.num_rows)
             sample_texts += [view_text(messages[i - start], cc.view) for i in range(start, start + batch.num_rows) if i in sampled]
         groups = links.groups()
-        strata = strata.sorted()
+        strata = strata_read.strata()
         sizes = split_sizes(n, ratios=config.ratios if config.counts is None else None, counts=config.counts)
         assigned = assign_groups(groups, strata, sizes, config.seed)
 

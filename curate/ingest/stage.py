@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
 from pydantic import Field
 
@@ -30,6 +31,7 @@ from curate.ingest.normalise import content_key, conversation_id, normalise_mess
 from curate.ingest.describe import describe, keys_of, shape
 from curate.ingest.limits import MAX_CHARS, MAX_DEPTH, Limits
 from curate.ingest.read import RawRecord
+from curate.ingest.repeats import RepeatCounts
 from curate.ingest.sources import ROOT_DOC, dataset_name, empty_file, expand, quarantine_row, sampled, source_files
 from curate.stage import EXECUTION, Stage, StageConfig, StageContext, StageResult, kept_output, removed_table
 from schemas import CONVERSATION, RecordError
@@ -42,10 +44,9 @@ class Source(StageConfig):
                             "another known layout (a mixed file) is read by its own.")
 
 
-def repeat_key(messages: list[dict]) -> bytes:
-    """What exact repeats of a conversation share, in 16 bytes: counting repeats over millions of rows
-    holds a digest per distinct conversation, not its text."""
-    return hashlib.blake2b(content_key(messages).encode(), digest_size=16).digest()
+def repeat_key(messages: list[dict]) -> int:
+    """What exact repeats of a conversation share, as a 64-bit key (``RepeatCounts``)."""
+    return int.from_bytes(hashlib.blake2b(content_key(messages).encode(), digest_size=8).digest(), "little")
 
 
 class IngestConfig(StageConfig):
@@ -81,15 +82,13 @@ class Ingest(Stage):
         """The n-th exact repeat of a conversation has n in its id, counted in input order;
         per-file parts count from 0 in every file, so repeats across files would share an id:
         recount over the parts in file order (one run's order), one part at a time."""
-        seen: Counter[bytes] = Counter()
+        seen = RepeatCounts()
 
         def renumbered() -> Iterator[pa.Table]:
             for kept in parts:
-                ids = []
-                for messages in kept.column("messages").to_pylist():
-                    key = repeat_key(messages)
-                    ids.append(conversation_id(messages, seen[key]))
-                    seen[key] += 1
+                messages = kept.column("messages").to_pylist()
+                occurrences = seen.take(np.fromiter((repeat_key(m) for m in messages), np.uint64, len(messages)))
+                ids = [conversation_id(m, n) for m, n in zip(messages, occurrences.tolist(), strict=True)]
                 yield kept.set_column(kept.schema.get_field_index("id"), kept.schema.field("id"), pa.array(ids, pa.string()))
 
         return renumbered(), _card(metrics.get("files", []))
@@ -99,22 +98,22 @@ class Ingest(Stage):
         per_file: list[dict] = []
         by_source: Counter[str] = Counter()
         by_format: Counter[str] = Counter()
-        seen: Counter[bytes] = Counter()
+        seen = RepeatCounts()
 
         def rows() -> Iterator[dict]:
             for source in config.sources:
                 for path in expand(source, config.root):
-                    yield from self._ingest_file(path, config, source, removed, seen, per_file, ctx)
+                    yield from self._ingest_file(path, config, source, removed, per_file, ctx)
 
         def tables() -> Iterator[pa.Table]:
             batch: list[dict] = []
             for row in rows():
                 batch.append(row)
                 if len(batch) == config.batch_rows:
-                    yield _table(batch, by_source, by_format)
+                    yield _table(batch, seen, by_source, by_format)
                     batch = []
             if batch:
-                yield _table(batch, by_source, by_format)
+                yield _table(batch, seen, by_source, by_format)
 
         kept, kept_parts = kept_output(tables(), CONVERSATION, ctx.kept_folder)
         metrics = {
@@ -133,9 +132,10 @@ class Ingest(Stage):
             rows_in=sum(f["rows_in"] for f in per_file),
         )
 
-    def _ingest_file(self, path, config, source, removed, seen, per_file, ctx) -> Iterator[dict]:
-        """The file's conversations, in order; its quarantined records go to ``removed`` and its
-        counts to a row of ``per_file`` as it is read."""
+    def _ingest_file(self, path, config, source, removed, per_file, ctx) -> Iterator[dict]:
+        """The file's conversations, in order, without their ids (``_table`` numbers repeats a batch
+        at a time); its quarantined records go to ``removed`` and its counts to a row of ``per_file``
+        as it is read."""
         shown = str(path)
         sample, records = sampled(Path(config.root, path), shown, lambda value: detect_one(value) is not None,
                                   Limits(config.max_depth, config.max_chars))
@@ -190,16 +190,13 @@ class Ingest(Stage):
                 if trimmed:
                     meta = {**meta, "trailing_user_turn_trimmed": True}
                     stats["trailing_user_turns_trimmed"] += 1
-                key = repeat_key(messages)
                 yield {
-                    "id": conversation_id(messages, seen[key]),
                     "messages": messages,
                     "source": name,
                     "source_format": fmt,
                     "source_ref": ref,
                     "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
                 }
-                seen[key] += 1
                 stats["kept"] += 1
                 stats["rows_in"] += 1
 
@@ -213,7 +210,11 @@ def _record_format(value: Any, file_fmt: str | None) -> str | None:
     return detect_one(value) or file_fmt
 
 
-def _table(rows: list[dict], by_source: Counter[str], by_format: Counter[str]) -> pa.Table:
+def _table(rows: list[dict], seen: RepeatCounts, by_source: Counter[str], by_format: Counter[str]) -> pa.Table:
+    """The batch's rows with their ids: the n-th exact repeat of a conversation has n in its id."""
+    occurrences = seen.take(np.fromiter((repeat_key(r["messages"]) for r in rows), np.uint64, len(rows)))
+    for row, n in zip(rows, occurrences.tolist(), strict=True):
+        row["id"] = conversation_id(row["messages"], n)
     by_source.update(r["source"] for r in rows)
     by_format.update(r["source_format"] for r in rows)
     return pa.Table.from_pylist(rows, schema=CONVERSATION)

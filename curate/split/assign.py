@@ -10,8 +10,7 @@ groups can overshoot by at most their size, which the metrics report.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,11 +30,6 @@ class Strata:
 
     def sizes(self) -> dict[str, int]:
         return dict(zip(self.names, np.bincount(self.codes, minlength=len(self.names)).tolist()))
-
-    def of_rows(self, keep: np.ndarray | None = None) -> list[str]:
-        """The stratum names of every row (of the ``keep`` rows where given)."""
-        codes = self.codes if keep is None else self.codes[keep]
-        return [self.names[c] for c in codes.tolist()]
 
 
 class StrataReader:
@@ -89,40 +83,56 @@ def cell_targets(stratum_sizes: Mapping[str, int], sizes: Mapping[str, int]) -> 
     return cells
 
 
-def assign_groups(groups: Groups, strata: Strata, sizes: Mapping[str, int], seed: int) -> list[str]:
-    """A split name per row; all rows of a group share it. A group's stratum is its most common one
-    (ties: the first name); groups are placed largest first, in a seeded order among equal sizes."""
-    group_size = groups.sizes()
-    pairs = (pl.DataFrame({"group": groups.codes, "stratum": strata.codes})
-             .group_by("group", "stratum").len()
-             .sort(["group", "len", "stratum"], descending=[False, True, False])
-             .unique("group", keep="first").sort("group"))
-    group_stratum = pairs["stratum"].to_numpy()
+def assign_groups(groups: Groups, strata: Strata, sizes: Mapping[str, int], seed: int, chunk: int = 1 << 20) -> np.ndarray:
+    """A split per row, as its index in ``SPLIT_NAMES``; all rows of a group share it. A group's
+    stratum is its most common one (ties: the first name); groups are placed largest first, in a
+    seeded order among equal sizes, ``chunk`` groups at a time (no Python object per group held)."""
+    group_size = groups.sizes().astype(np.int32)
+    group_stratum = np.empty(len(group_size), dtype=np.int32)
+    group_stratum[groups.codes] = strata.codes  # a group of one: its record's stratum
+    shared = np.flatnonzero(group_size[groups.codes] > 1)
+    if len(shared):
+        pairs = (pl.DataFrame({"group": groups.codes[shared], "stratum": strata.codes[shared]})
+                 .group_by("group", "stratum").len()
+                 .sort(["group", "len", "stratum"], descending=[False, True, False])
+                 .unique("group", keep="first"))
+        group_stratum[pairs["group"].to_numpy()] = pairs["stratum"].to_numpy()
+    del shared
     targets = cell_targets(strata.sizes(), sizes)
     splits = list(SPLIT_NAMES)
     need = [[targets[name][x] for x in splits] for name in strata.names]
     tie = [-sizes[x] for x in splits]
     shuffled = np.random.default_rng(seed).permutation(len(group_size))
-    order = shuffled[np.argsort(-group_size[shuffled], kind="stable")]  # seeded order among groups of equal size
+    larger = np.flatnonzero(group_size[shuffled] > 1)
+    # Largest first, in the seeded order among equal sizes: the groups of more than one record
+    # (few), then every group of one in the shuffled order.
+    larger = shuffled[larger[np.argsort(-group_size[shuffled[larger]], kind="stable")]]
     placed = np.empty(len(group_size), dtype=np.int8)
-    for g, s, size in zip(order.tolist(), group_stratum[order].tolist(), group_size[order].tolist()):
-        cell = need[s]
-        # Largest deficit wins; ties go to the rarer split first so small splits fill.
-        x = max(range(len(splits)), key=lambda k: (cell[k], tie[k]))
-        cell[x] -= size
-        placed[g] = x
-    return [splits[x] for x in placed[groups.codes].tolist()]
+    for start in range(0, len(shuffled), chunk):
+        part = shuffled[start:start + chunk]
+        for order in ((larger,) if start == 0 else ()) + (part[group_size[part] == 1],):
+            for g, s, size in zip(order.tolist(), group_stratum[order].tolist(), group_size[order].tolist()):
+                cell = need[s]
+                # Largest deficit wins; ties go to the rarer split first so small splits fill.
+                x = max(range(len(splits)), key=lambda k: (cell[k], tie[k]))
+                cell[x] -= size
+                placed[g] = x
+    return placed[groups.codes]
 
 
-def stratum_shares(strata: Sequence[str], splits: Sequence[str]) -> dict[str, dict[str, float]]:
-    """Share of each stratum in the whole set and in each split (percent)."""
-    def shares(values: list[str]) -> dict[str, float]:
-        c = Counter(values)
-        return {k: round(100 * v / len(values), 3) for k, v in sorted(c.items())} if values else {}
-    out = {"all": shares(list(strata))}
-    for x in SPLIT_NAMES:
-        out[x] = shares([s for s, y in zip(strata, splits, strict=True) if y == x])
-    return out
+def split_counts(splits: np.ndarray) -> dict[str, int]:
+    """Rows per split name, from split indices."""
+    return dict(zip(SPLIT_NAMES, np.bincount(splits, minlength=len(SPLIT_NAMES)).tolist()))
+
+
+def stratum_shares(strata: Strata, splits: np.ndarray, keep: np.ndarray) -> dict[str, dict[str, float]]:
+    """Share of each stratum in the kept rows and in each split's kept rows (percent)."""
+    codes, splits = strata.codes[keep], splits[keep]
+
+    def shares(of: np.ndarray) -> dict[str, float]:
+        counts = np.bincount(of, minlength=len(strata.names))
+        return {strata.names[c]: round(100 * int(counts[c]) / len(of), 3) for c in np.flatnonzero(counts).tolist()} if len(of) else {}
+    return {"all": shares(codes), **{x: shares(codes[splits == k]) for k, x in enumerate(SPLIT_NAMES)}}
 
 
 def max_share_deviation(shares: Mapping[str, Mapping[str, float]]) -> dict[str, float]:

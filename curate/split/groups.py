@@ -7,7 +7,8 @@ components), so a chain a~b, b~c puts a, b and c together even if a and c never
 met. A group is named by the smallest id among its records.
 
 Fed a batch at a time, the step holds 20 bytes per link (a position and a
-16-byte digest) and its records' ids in Arrow, not a Python object per record.
+16-byte digest) and its records' ids in Arrow, not a Python object per record;
+the groups then hold 4 bytes per record and the names of groups of more than one.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -39,24 +40,34 @@ def row_links(message: list[dict], meta: str, keys: Sequence[str] = ("same_promp
 
 @dataclass(frozen=True)
 class Groups:
-    """A group per record: ``codes[i]`` indexes ``names``, the groups' names (their smallest ids) in
-    sorted order; ``ids`` are the records' ids, in row order."""
+    """A group per record: ``codes[i]`` is the rank of its group's name (the group's least id) among
+    all groups' names; ``ids`` are the records' ids, in row order. A record alone in its group is
+    named by its own id, so only the names of groups of more than one record are held
+    (``shared_codes``, sorted, and ``shared_names``)."""
 
     codes: np.ndarray
-    names: pa.Array
     ids: pa.Array
+    shared_codes: np.ndarray
+    shared_names: pa.Array
 
     def id(self, i: int) -> str:
         return self.ids[i].as_py()
 
     def name(self, i: int) -> str:
-        return self.names[int(self.codes[i])].as_py()
+        return self.names_of(i, i + 1)[0]
 
     def names_of(self, start: int, stop: int) -> list[str]:
-        return self.names.take(pa.array(self.codes[start:stop])).to_pylist()
+        names = self.ids.slice(start, stop - start).to_pylist()
+        if len(self.shared_codes):
+            codes = self.codes[start:stop]
+            at = np.minimum(np.searchsorted(self.shared_codes, codes), len(self.shared_codes) - 1)
+            for j in np.flatnonzero(self.shared_codes[at] == codes).tolist():
+                names[j] = self.shared_names[int(at[j])].as_py()
+        return names
 
     def sizes(self) -> np.ndarray:
-        return np.bincount(self.codes, minlength=len(self.names))
+        """Records per group, by code."""
+        return np.bincount(self.codes, minlength=int(self.codes.max(initial=-1)) + 1)
 
 
 class GroupLinks:
@@ -69,33 +80,58 @@ class GroupLinks:
         self.rows = 0
 
     def add(self, ids: pa.Array, links: Sequence[Sequence[bytes]]) -> None:
+        if self.rows + len(links) >= 2**31:
+            raise ValueError("split: more than 2,147,483,647 records in one step; split the input upstream")
         self._ids.append(ids)
-        self._rows.append(np.repeat(np.arange(self.rows, self.rows + len(links), dtype=np.int64),
+        self._rows.append(np.repeat(np.arange(self.rows, self.rows + len(links), dtype=np.int32),
                                     [len(row) for row in links]))
         self._digests.append(b"".join(d for row in links for d in row))
         self.rows += len(links)
 
     def groups(self) -> Groups:
-        """Connected components of records and links; each named by the least id in it, found by
-        rank (ids are unique), so no id is copied per record."""
+        """Connected components of records tied by a shared link, each named by the least id in it.
+
+        Only records that share a link with another are nodes of the graph (an edge from each to the
+        first record holding the link), so the components' work and memory grow with the duplicates,
+        not the rows. Names are found by rank (ids are unique): 4 bytes a record, no id copied."""
         n = self.rows
         ids = pa.chunked_array(self._ids, pa.string()).combine_chunks() if self._ids else pa.array([], pa.string())
-        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int64)
+        tied, heads = self._ties()
+        rank = np.empty(n, dtype=np.int32)
+        rank[pc.sort_indices(ids).to_numpy()] = np.arange(n, dtype=np.int32)
+        nodes = np.unique(np.concatenate([tied, heads]))
+        graph = coo_matrix((np.ones(len(tied), dtype=np.int8), (np.searchsorted(nodes, tied), np.searchsorted(nodes, heads))),
+                           shape=(len(nodes), len(nodes)))
+        _, component = connected_components(graph, directed=False)
+        node_rank = rank[nodes]
+        least = np.full(int(component.max(initial=-1)) + 1, n, dtype=np.int32)
+        np.minimum.at(least, component, node_rank)
+        rank[nodes] = least[component]  # a record's rank is now its group name's
+        is_name = np.zeros(n, dtype=bool)
+        is_name[rank] = True
+        code_of_rank = np.cumsum(is_name, dtype=np.int32) - 1
+        del is_name
+        codes = code_of_rank[rank]
+        del rank
+        named = node_rank == least[component]
+        shared_codes = code_of_rank[node_rank[named]]
+        order = np.argsort(shared_codes)
+        return Groups(codes, ids, shared_codes[order], ids.take(pa.array(nodes[named][order])))
+
+    def _ties(self) -> tuple[np.ndarray, np.ndarray]:
+        """Edges ``(tied[k], heads[k])``: each record holding a link some earlier-sorted record holds,
+        and the first record holding it. Frees the links."""
+        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int32)
         halves = np.frombuffer(b"".join(self._digests), dtype=np.uint64).reshape(-1, 2)
         self._ids, self._rows, self._digests = [], [], []
         order = np.lexsort((halves[:, 1], halves[:, 0]))
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = np.any(halves[order[1:]] != halves[order[:-1]], axis=1)
-        link = np.empty(len(order), dtype=np.int64)
-        link[order] = np.cumsum(new) - 1
-        nodes = n + int(new.sum())
-        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, n + link)), shape=(nodes, nodes))
-        del rows, link, order, halves
-        _, labels = connected_components(graph, directed=False)
-        rank = pl.Series(ids).rank("ordinal").to_numpy().astype(np.int64) - 1  # 0 for the least id
-        least = np.full(int(labels.max(initial=-1)) + 1, n, dtype=np.int64)
-        np.minimum.at(least, labels[:n], rank)
-        named, codes = np.unique(least[labels[:n]], return_inverse=True)
-        at_rank = np.empty(n, dtype=np.int64)
-        at_rank[rank] = np.arange(n)
-        return Groups(codes.astype(np.int64), ids.take(pa.array(at_rank[named])), ids)
+        high, low = halves[order, 0], halves[order, 1]
+        del halves
+        repeat = np.flatnonzero((high[1:] == high[:-1]) & (low[1:] == low[:-1])) + 1
+        del high, low
+        first = np.ones(len(order), dtype=bool)
+        first[repeat] = False
+        starts = np.flatnonzero(first)
+        del first
+        heads = starts[np.searchsorted(starts, repeat, side="right") - 1]
+        return rows[order[repeat]], rows[order[heads]]

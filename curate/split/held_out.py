@@ -13,7 +13,7 @@ boilerplate the ``boilerplate_share`` setting did not catch).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,6 +29,7 @@ from curate.stage import StageConfig, StageFailed
 from schemas import SPLIT_NAMES
 
 HELD_OUT = tuple(x for x in SPLIT_NAMES if x != "train")
+TRAIN = SPLIT_NAMES.index("train")
 
 
 class ContaminationError(StageFailed):
@@ -71,7 +72,8 @@ class Finding:
 
 @dataclass
 class Outcome:
-    splits: list[str]
+    splits: np.ndarray
+    """A split per row after the policy, as its index in ``SPLIT_NAMES`` (0: train)."""
     findings: dict[str, Finding]
     moved: list[str]
     report: dict = field(default_factory=dict)
@@ -129,10 +131,11 @@ class HeldOutCheck:
             self._positions, self._lengths, self._hashes = [], [], []
         return self._held
 
-    def outcome(self, splits: Sequence[str], groups: Groups, texts: Callable[[set[int]], Iterable[tuple[int, str]]]) -> Outcome:
-        """Findings and the splits after the policy; ``texts(positions)`` reads the texts of the found records."""
+    def outcome(self, splits: np.ndarray, groups: Groups, texts: Callable[[set[int]], Iterable[tuple[int, str]]]) -> Outcome:
+        """Findings and the splits (indices in ``SPLIT_NAMES``) after the policy; ``texts(positions)``
+        reads the texts of the found records."""
         config, held, index, codes = self.config, self.held, self.index, groups.codes
-        splits = list(splits)
+        splits = splits.copy()
         findings: dict[str, Finding] = {}
         shared_hashes: dict[int, np.ndarray] = {}
         moved: list[str] = []
@@ -145,10 +148,10 @@ class HeldOutCheck:
             new = {}
             for r in np.flatnonzero(shared >= config.min_shared).tolist():
                 i = int(held.positions[r])
-                if splits[i] != "train" and groups.id(i) not in findings:
+                if splits[i] != TRAIN and groups.id(i) not in findings:
                     lo, hi = held.offsets[r], held.offsets[r + 1]
                     shared_hashes[i] = held.hashes[lo:hi][in_index[lo:hi]]
-                    new[groups.id(i)] = Finding(i, splits[i], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
+                    new[groups.id(i)] = Finding(i, SPLIT_NAMES[splits[i]], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
             findings.update(new)
             if config.policy != "move_to_train" or not new:
                 break
@@ -158,8 +161,8 @@ class HeldOutCheck:
                 members.setdefault(int(codes[j]), []).append(j)
             for f in new.values():
                 for j in members[int(codes[f.index])]:
-                    if splits[j] != "train":
-                        splits[j] = "train"
+                    if splits[j] != TRAIN:
+                        splits[j] = TRAIN
                         moved.append(groups.id(j))
                         for h in held.hashes_at(j).tolist():
                             index.setdefault(h, j)
@@ -229,9 +232,9 @@ class _Held:
         return self.hashes[self.offsets[r]:self.offsets[r + 1]] if r is not None else np.zeros(0, np.uint64)
 
 
-def held_out_sizes(splits: Sequence[str], targets: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, dict]:
-    """Requested vs achieved rows per split, and the rows contamination handling took from each."""
-    counts = Counter(splits)
+def held_out_sizes(counts: Mapping[str, int], targets: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, dict]:
+    """Requested vs achieved rows per split (``counts``: kept rows per split), and the rows
+    contamination handling took from each."""
     return {x: {"requested": targets.get(x, 0), "achieved": counts.get(x, 0),
                 "percent_of_target": round(100 * counts.get(x, 0) / targets[x], 1) if targets.get(x) else None,
                 "taken_by_contamination": taken.get(x, 0)}

@@ -26,7 +26,7 @@ the held-out prompts' n-grams, never the records or the train n-grams.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Literal
 
 import numpy as np
@@ -35,17 +35,19 @@ from pydantic import Field, model_validator
 
 from curate import meta as metajson
 from curate.views import View, view_text
-from curate.split.assign import StrataReader, assign_groups, max_share_deviation, split_sizes, stratum_shares
+from curate.split.assign import StrataReader, assign_groups, max_share_deviation, split_counts, split_sizes, stratum_shares
 from curate.split.cards import SplitTally, headline, integrity_section, per_split_sections
 from curate.split.contamination import N_CJK, boilerplate_limit, ngram_index, overlaps, sample_rows, sampled_boilerplate
 from curate.split.groups import GroupLinks, Groups, row_links
 from curate.split.held_out import (  # noqa: F401  (ContaminationConfig and the errors are part of this module's API)
-    ContaminationConfig, ContaminationError, Finding, HeldOutCheck, HeldOutTooSmall, check_floor, held_out_sizes, shorten,
+    TRAIN, ContaminationConfig, ContaminationError, Finding, HeldOutCheck, HeldOutTooSmall, check_floor, held_out_sizes, shorten,
 )
 from curate.stage import (
     EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output, removed_table,
 )
 from schemas import SPLIT_CONVERSATION, SPLIT_NAMES
+
+NAMES = pa.array(SPLIT_NAMES, pa.string())
 
 
 class SplitConfig(StageConfig):
@@ -93,16 +95,17 @@ class Split(Stage):
         strata = strata_read.strata()
         sizes = split_sizes(n, ratios=config.ratios if config.counts is None else None, counts=config.counts)
         assigned = assign_groups(groups, strata, sizes, config.seed)
+        del strata_read
 
         limit = boilerplate_limit(n, cc.boilerplate_share, cc.boilerplate_min_rows)
         check = HeldOutCheck(cc, sampled_boilerplate(sample_texts, n, limit, cc.n, cc.n_cjk), limit)
         del sample_texts
-        for at, text in _texts(records, config, ctx, "split: held-out prompts", {i for i, x in enumerate(assigned) if x != "train"}):
+        for at, text in _texts(records, config, ctx, "split: held-out prompts", assigned != TRAIN):
             check.add_held(at, text)
         for at, text in _texts(records, config, ctx, "split: train prompts"):
             check.add_row(at, text)
-        outcome = check.outcome(assigned, groups,
-                                lambda positions: _texts(records, config, ctx, "split: contaminated prompts", positions))
+        outcome = check.outcome(assigned, groups, lambda positions: _texts(
+            records, config, ctx, "split: contaminated prompts", _mask(n, positions)))
         splits, findings = outcome.splits, outcome.findings
         if findings and cc.policy == "fail":
             rid, f = next(iter(findings.items()))
@@ -113,22 +116,21 @@ class Split(Stage):
         drop = set(findings) if cc.policy == "drop" else set()  # moved ones are in train by now
         keep = np.ones(n, dtype=bool)
         keep[[findings[rid].index for rid in drop]] = False
-        kept_splits = [x for x, k in zip(splits, keep, strict=True) if k]
-        taken = Counter(assigned[i] for i, (before, after, k) in enumerate(zip(assigned, splits, keep, strict=True))
-                        if before != "train" and (after == "train" or not k))
-        held_out = held_out_sizes(kept_splits, sizes, taken)
+        kept_counts = split_counts(splits[keep])
+        taken = split_counts(assigned[(assigned != TRAIN) & ((splits == TRAIN) | ~keep)])
+        held_out = held_out_sizes(kept_counts, sizes, taken)
         check_floor(held_out, findings, cc)
 
         removed = RemovedRows(ctx.removed_file)
         tally = SplitTally(config.stratify_by)
         kept, kept_parts = kept_output(self._kept(records, config, ctx, groups, splits, keep, findings, removed, tally),
                                        SPLIT_CONVERSATION, ctx.kept_folder)
-        shares = stratum_shares(strata.of_rows(keep), kept_splits)
+        shares = stratum_shares(strata, splits, keep)
         deviation = max_share_deviation(shares)
         group_sizes = groups.sizes()
         report = {**outcome.report, "dropped": len(drop)}
         metrics = {
-            "rows_by_split": {x: kept_splits.count(x) for x in SPLIT_NAMES},
+            "rows_by_split": kept_counts,
             "target_rows_by_split": sizes,
             "held_out_sizes": held_out,
             "groups": len(group_sizes), "multi_record_groups": int(np.sum(group_sizes > 1)),
@@ -143,7 +145,7 @@ class Split(Stage):
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
                            **removed.result())
 
-    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: Groups, splits: list[str], keep: np.ndarray,
+    def _kept(self, records, config: SplitConfig, ctx: StageContext, groups: Groups, splits: np.ndarray, keep: np.ndarray,
               findings: Mapping[str, Finding], removed: RemovedRows, tally: SplitTally) -> Iterator[pa.Table]:
         """The last read: each batch with its rows' split and ``meta.split_group``, without the dropped
         rows, which go to ``removed`` with their records; ``tally`` counts what is kept."""
@@ -154,7 +156,7 @@ class Split(Stage):
                 removed.add(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)
                                               for i in gone], source=batch))
             out = metajson.with_updates(batch, [{"split_group": g} for g in groups.names_of(start, start + batch.num_rows)]).append_column(
-                pa.field("split", pa.string(), nullable=False), pa.array(splits[start:start + batch.num_rows], pa.string()))
+                pa.field("split", pa.string(), nullable=False), NAMES.take(pa.array(splits[start:start + batch.num_rows])))
             if gone:
                 out = out.filter(pa.array(keep[start:start + batch.num_rows], pa.bool_()))
             tally.add(out)
@@ -167,15 +169,21 @@ def _dropped(rid: str, f: Finding, stage: str) -> dict:
             "detail": f"{f.split} prompt shares {f.shared} of {f.ngrams} {f.length}-grams with train {f.train_id}, e.g. {f.example!r}"}
 
 
+def _mask(n: int, positions: Collection[int]) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[np.fromiter(positions, np.int64, len(positions))] = True
+    return mask
+
+
 def _texts(records, config: SplitConfig, ctx: StageContext, description: str,
-           positions: Container[int] | None = None) -> Iterator[tuple[int, str]]:
-    """``(position, text)`` of the contamination view, in row order, of the rows at ``positions`` (every
-    row's where None), read a batch at a time."""
+           wanted: np.ndarray | None = None) -> Iterator[tuple[int, str]]:
+    """``(position, text)`` of the contamination view, in row order, of the rows ``wanted`` says (a
+    mask; every row's where None), read a batch at a time."""
     for start, batch in batches(records, config.batch_rows, ctx.progress, description, columns=("messages",)):
         messages = batch.column("messages")
-        for i in range(start, start + batch.num_rows):
-            if positions is None or i in positions:
-                yield i, view_text(messages[i - start].as_py(), config.contamination.view)
+        at = range(batch.num_rows) if wanted is None else np.flatnonzero(wanted[start:start + batch.num_rows]).tolist()
+        for j in at:
+            yield start + j, view_text(messages[j].as_py(), config.contamination.view)
 
 
 class MixConfig(StageConfig):

@@ -162,17 +162,22 @@ def _checked(stage: Stage, result: StageResult) -> tuple[pa.Table, _Removed, int
         def ids() -> Iterator[pa.ChunkedArray]:
             yield from (part.read(columns=["id"]).column("id") for part in parts)
             yield kept.column("id")
-        if not _distinct(ids):
+        if not _distinct(ids, kept_rows):
             raise StageContractError(f"{stage.name}: kept rows have duplicate ids")
     if any(pc.any(pc.equal(pc.utf8_length(batch.column("reason")), 0)).as_py() for batch in removed.batches(["reason"])):
         raise StageContractError(f"{stage.name}: every removed row needs a reason")
     return kept, removed, kept_rows
 
 
-def _distinct(ids: Callable[[], Iterable[pa.ChunkedArray]]) -> bool:
-    """Whether the ids ``ids()`` gives are all distinct, holding 8 bytes an id: their 64-bit hashes
-    are sorted, and only ids behind a repeated hash (a repeat, or rarely a collision) are compared."""
-    hashes = np.concatenate([pl.Series(column).hash().to_numpy() for column in ids()] or [np.zeros(0, np.uint64)])
+def _distinct(ids: Callable[[], Iterable[pa.ChunkedArray]], count: int) -> bool:
+    """Whether the ``count`` ids ``ids()`` gives are all distinct, holding 8 bytes an id: their 64-bit
+    hashes, filled into one array and sorted in place, and only ids behind a repeated hash (a repeat,
+    or rarely a collision) are compared."""
+    hashes = np.empty(count, dtype=np.uint64)
+    filled = 0
+    for column in ids():
+        hashes[filled:filled + len(column)] = pl.Series(column).hash().to_numpy()
+        filled += len(column)
     hashes.sort()
     repeated = hashes[1:][hashes[1:] == hashes[:-1]]
     if not len(repeated):

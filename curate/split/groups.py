@@ -122,11 +122,16 @@ class GroupLinks:
         """Edges ``(tied[k], heads[k])``: each record holding a link some earlier-sorted record holds,
         and the first record holding it. Frees the links."""
         rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int32)
-        halves = np.frombuffer(b"".join(self._digests), dtype=np.uint64).reshape(-1, 2)
-        self._ids, self._rows, self._digests = [], [], []
-        order = np.lexsort((halves[:, 1], halves[:, 0]))
-        high, low = halves[order, 0], halves[order, 1]
-        del halves
+        high, low = np.empty(len(rows), dtype=np.uint64), np.empty(len(rows), dtype=np.uint64)
+        at = 0
+        self._digests.reverse()
+        while self._digests:  # the two halves of every digest, moved in place a batch at a time: no joined copy
+            halves = np.frombuffer(self._digests.pop(), dtype=np.uint64).reshape(-1, 2)
+            high[at:at + len(halves)], low[at:at + len(halves)] = halves[:, 0], halves[:, 1]
+            at += len(halves)
+        self._ids, self._rows = [], []
+        order = np.lexsort((low, high))
+        high, low = high[order], low[order]
         repeat = np.flatnonzero((high[1:] == high[:-1]) & (low[1:] == low[:-1])) + 1
         del high, low
         first = np.ones(len(order), dtype=bool)

@@ -32,7 +32,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,6 +40,9 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 
 from schemas import CONVERSATION, REMOVED
+
+if TYPE_CHECKING:
+    from curate.artifacts.shard_folder import ShardFolder
 
 T = TypeVar("T")
 
@@ -95,9 +98,10 @@ class StageContext:
     workdir: Path | None = None
     input_files: Mapping[str, Path | str] = field(default_factory=dict)
     input_versions: Mapping[str, str] = field(default_factory=dict)
-    shard_parts: Path | None = None
+    shard_parts: ShardFolder | None = None
     """Where a sharded step keeps its finished shards until the artifact is published: it outlives
-    a crash, so a rerun redoes only the shards without a part. ``None`` (an object store): no resume."""
+    a crash, so a rerun redoes only the shards without a part. ``None`` (a stage called on its own):
+    no resume."""
     staging: Path | None = None
     """A local folder where a step writes its rows as it makes them (``kept_folder``, ``removed_file``),
     which the runner publishes or, if the step fails, removes (unlike ``shard_parts``, it is no resume point).

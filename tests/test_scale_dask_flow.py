@@ -222,7 +222,7 @@ def test_a_local_store_moves_the_joined_parts_in_instead_of_writing_them_again(t
     monkeypatch.setattr(store_module.pq, "write_table", recording)
     sharded = run_stage(Sharded(ScoreQuality(), 4), ScoreQuality.Config(), {"records": source}, store)
     monkeypatch.undo()
-    assert sum("/joined/" in path for path in written) == 4                 # each joined part written once ...
+    assert sum("-rows/kept/" in path for path in written) == 4             # each joined part written once ...
     assert not any("/data/part-" in path for path in written)               # ... and moved into the artifact
     assert store.read(sharded).num_rows == 25
 

@@ -173,3 +173,43 @@ def test_the_artifact_and_report_commands_read_a_url_store(tmp_path, monkeypatch
     report = CliRunner().invoke(app, ["report", "--artifacts", url])
     assert report.exit_code == 0, report.output
     assert store.fs.exists("/curate-cli-test/_reports/curation/20261201T100000Z-r1.html") and list(tmp_path.iterdir()) == []
+
+
+def test_a_sharded_step_killed_on_an_object_store_resumes_from_its_finished_shards(s3, s3_store, store):
+    """Shards are the unit of resume on an object store too: a step whose process dies (os._exit: no
+    cleanup runs) after two of four shards leaves their results in the bucket, and the rerun reads
+    them back, runs the other two and publishes what an uninterrupted local run publishes."""
+    from curate.artifacts.sharded import Sharded
+    from curate.quality.stage import ScoreQuality
+
+    table = conversations_table([conversation(f"r{i}", f"Question {i}: what is {i} times {i}?", f"It is {i * i}.") for i in range(40)])
+    rows = {"stage": "given", "rows": {"in": 40, "kept": 40, "removed": 0}}
+    local_source = store.write("given", "v0", table, REMOVED.empty_table(), rows, "")
+    s3_store.write("given", "v0", table, REMOVED.empty_table(), rows, "")
+    crash = textwrap.dedent(f"""
+        import os
+        from curate.artifacts import ArtifactStore, run_stage
+        from curate.artifacts.sharded import Sharded, run_shard
+        from curate.quality.stage import ScoreQuality
+
+        def two_then_die(calls, progress):
+            for call in calls[:2]:
+                run_shard(*call)
+            os._exit(3)
+
+        store = ArtifactStore({s3_store.root!r}, {s3!r})
+        run_stage(Sharded(ScoreQuality(), 4, two_then_die), ScoreQuality.Config(), {{"records": store.get("given", "v0")}}, store)
+    """)
+    done = subprocess.run([sys.executable, "-c", crash], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr
+
+    s3_store.fs.invalidate_cache()
+    assert s3_store.list(ScoreQuality.name) == []
+    resumed = run_stage(Sharded(ScoreQuality(), 4), ScoreQuality.Config(), {"records": s3_store.get("given", "v0")}, s3_store)
+    whole = run_stage(ScoreQuality(), ScoreQuality.Config(), {"records": local_source}, store)
+    assert resumed.manifest["metrics"]["shards"] == 4 and resumed.manifest["metrics"]["shards_reused"] == 2
+    assert resumed.version == whole.version
+    assert s3_store.read(resumed).equals(store.read(whole))
+    assert s3_store.read_removed(resumed).equals(store.read_removed(whole))
+    s3_store.fs.invalidate_cache()
+    assert not s3_store.shard_parts(ScoreQuality.name, resumed.version).exists()  # published: the shards' parts went

@@ -22,74 +22,43 @@ The runner gives a sharded step its inputs by location (``StoredRows``): each
 shard task reads only its own rows from the store, so the process that plans the
 shards never reads the step's input.
 
-Shards are the unit of resume: each shard writes its finished result into the
-step's ``shard_parts`` folder (``StageContext``; a local store keeps it beside the
-artifact until the artifact is published), so a rerun after a crash, even a
-``kill -9``, runs only the shards without a finished part.
+Shards are the unit of resume: each shard writes its finished result into its
+folder under the step's ``shard_parts`` (``StageContext``; the store keeps them
+beside the artifact, on a local disk or an object store, until the artifact is
+published), so a rerun after a crash, even a ``kill -9``, runs only the shards
+without a finished part.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import uuid
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from curate.artifacts.shard_folder import ShardFolder
 from curate.artifacts.store import StoredRows
 from curate.stage import (Progress, RemovedRows, Stage, StageConfig, StageContext, StageResult, kept_output, no_progress,
                           removed_table)
 
-ShardCall = tuple[Stage, StageConfig, dict[str, "pa.Table | StoredRows"], "str | None"]
+ShardCall = tuple[Stage, StageConfig, dict[str, "pa.Table | StoredRows"], "ShardFolder | None"]
 """The stage, its config for this part, the part's inputs (where their rows lie, or tables), and the
 folder the shard writes its finished result to (``None``: nowhere, the result only comes back)."""
 MapShards = Callable[[Sequence[ShardCall], Progress], list[StageResult]]
 """Runs the calls wherever it likes and returns their results in order, passing them
 through ``progress`` as they finish, so a sharded step shows shards done."""
-DONE = "result.json"
-"""Written last into a shard's folder (by a rename of the whole folder): a folder without it is no result."""
 
 
 def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table | StoredRows],
-              out: str | None = None) -> StageResult:
+              out: ShardFolder | None = None) -> StageResult:
     """One shard: reads its own part of the input, runs the plain stage on it, and writes its result
     to ``out`` when given, so a rerun after a crash finds it. Module-level so it pickles to a worker."""
     tables = {name: rows.read() if isinstance(rows, StoredRows) else rows for name, rows in inputs.items()}
     result = stage.run(tables, config, StageContext())
     if out is None:
         return result
-    write_part(Path(out), result)
-    return read_part(Path(out))  # what travels back is where the kept rows lie, not the rows
-
-
-def write_part(folder: Path, result: StageResult) -> None:
-    """A shard's result as Parquet plus JSON, published by renaming a finished temporary folder."""
-    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    tmp.mkdir(parents=True)
-    pq.write_table(result.kept, tmp / "kept.parquet")
-    pq.write_table(result.removed, tmp / "removed.parquet")
-    (tmp / DONE).write_text(json.dumps({"metrics": result.metrics, "card": result.card, "rows_in": result.rows_in},
-                                       default=str))
-    try:
-        os.rename(tmp, folder)
-    except OSError:  # another attempt at the same shard published first: same inputs, same rows
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def read_part(folder: Path) -> StageResult | None:
-    """A finished shard's result, its kept rows named by file (``kept_parts``), or ``None`` when the
-    folder holds none."""
-    if not (folder / DONE).is_file():
-        return None
-    meta = json.loads((folder / DONE).read_text())
-    return StageResult(kept=pa.table({}), kept_parts=(str(folder / "kept.parquet"),), removed=removed_table([]),
-                       removed_file=str(folder / "removed.parquet"), metrics=meta["metrics"], card=meta["card"],
-                       rows_in=meta["rows_in"])
+    out.write(result)
+    return out.read()  # what travels back is its counts, not the rows
 
 
 def serial_map(calls: Sequence[ShardCall], progress: Progress = no_progress) -> list[StageResult]:
@@ -120,26 +89,26 @@ class Sharded(Stage):
     def run(self, inputs: Mapping[str, pa.Table | StoredRows], config: StageConfig, ctx: StageContext) -> StageResult:
         """Shards with a finished part in ``ctx.shard_parts`` (a run that crashed) are read back, the
         others run; the parts are kept by shard count, so a rerun with other ``shards`` starts over."""
-        parts = ctx.shard_parts / f"of-{self.shards}" if ctx.shard_parts is not None else None
-        calls = [(stage, part_config, part, str(parts / f"{i:05d}") if parts is not None else None)
+        parts = ctx.shard_parts.child(f"of-{self.shards}") if ctx.shard_parts is not None else None
+        calls = [(stage, part_config, part, parts.child(f"{i:05d}") if parts is not None else None)
                  for i, (stage, part_config, part) in enumerate(self._calls(inputs, config))]
-        results: list[StageResult | None] = [read_part(Path(call[3])) if call[3] else None for call in calls]
+        results: list[StageResult | None] = [call[3].read() if call[3] else None for call in calls]
         todo = [i for i, r in enumerate(results) if r is None]
         run_now = [calls[i] for i in todo]
         fresh = self.map_shards(run_now, ctx.progress) if len(run_now) > 1 else serial_map(run_now)
         for i, result in zip(todo, fresh):
             results[i] = result
         done = [r for r in results if r is not None]
+        folders = [call[3] for call in calls] if parts is not None else None
         removed = RemovedRows(ctx.removed_file)
-        for r in done:  # a shard's removed rows are read when they are added, one shard at a time
-            removed.add(pq.read_table(r.removed_file) if r.removed_file else r.removed)
+        for i, r in enumerate(done):  # a shard's removed rows are read when they are added, one shard at a time
+            removed.add(folders[i].table("removed") if folders else r.removed)
         metrics = merge_metrics([dict(r.metrics) for r in done])
         rows_in = sum(r.rows_in for r in done) if all(r.rows_in is not None for r in done) else None
-        on_disk = parts is not None and all(r.kept_parts for r in done)
-        shard_kept = (pq.read_table(path) for r in done for path in r.kept_parts) if on_disk else (r.kept for r in done)
+        shard_kept = (folder.table("kept") for folder in folders) if folders else (r.kept for r in done)
         joined, card = self.stage.join_shards((t.cast(self.output_schema) for t in shard_kept), metrics)
-        # on disk, each joined part goes back to disk: this process holds one part at a time
-        kept, kept_parts = kept_output(joined, self.output_schema, parts / "joined" if on_disk else ctx.kept_folder)
+        # with a staging folder, each joined part goes to disk: this process holds one part at a time
+        kept, kept_parts = kept_output(joined, self.output_schema, ctx.kept_folder)
         return StageResult(kept=kept, **removed.result(), kept_parts=kept_parts,
                            metrics={**metrics, "shards": len(calls), "shards_reused": len(calls) - len(todo)},
                            card=self._card(done, card), rows_in=rows_in)

@@ -61,6 +61,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from curate.artifacts.names import is_safe_name, safe_name
 from curate.artifacts.owners import owned_name, owner_gone, sweep
+from curate.artifacts.shard_folder import ShardFolder
 from curate.files import file_listing
 from curate.stage import ROW_GROUP_ROWS
 
@@ -317,17 +318,15 @@ class ArtifactStore:
             folder.mkdir()
         return folder
 
-    def shard_parts(self, stage: str, version: str) -> Path | None:
+    def shard_parts(self, stage: str, version: str) -> ShardFolder:
         """Where a sharded step's finished shards wait for the artifact (``StageContext.shard_parts``):
-        beside it on a local disk, and unlike scratch not swept when its process dies, since a rerun
-        resumes from it. ``None`` on an object store."""
-        return self.path_for(stage, version).parent / f".shards-{version}" if self.local else None
+        beside it, and unlike scratch not swept when its process dies, since a rerun resumes from it."""
+        folder = f"{_join(self.root_path, safe_name(stage, 'stage'))}/.shards-{safe_name(version, 'version')}"
+        return ShardFolder(folder if self.local else f"{self.fs.unstrip_protocol(folder)}", self.storage_options)
 
     def drop_shard_parts(self, stage: str, version: str) -> None:
         """The shards of a published artifact are in it: their parts go."""
-        parts = self.shard_parts(stage, version)
-        if parts is not None:
-            shutil.rmtree(parts, ignore_errors=True)
+        self.shard_parts(stage, version).remove()
 
     def sweep(self, stage: str | None = None) -> list[Path]:
         """Remove the scratch of crashed runs on a local store (all stages, or one):

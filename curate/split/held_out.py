@@ -12,6 +12,7 @@ boilerplate the ``boilerplate_share`` setting did not catch).
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,12 +25,13 @@ from curate.views import View
 from curate.split.contamination import (
     N_CJK, Gram, cut, gram_hash, gram_hashes, gram_length, gram_text,
 )
-from curate.split.groups import Groups
 from curate.stage import StageConfig, StageFailed
 from schemas import SPLIT_NAMES
 
 HELD_OUT = tuple(x for x in SPLIT_NAMES if x != "train")
 TRAIN = SPLIT_NAMES.index("train")
+PENDING = 4096
+"""Held-out records whose n-gram hashes wait as separate arrays before they join one chunk."""
 
 
 class ContaminationError(StageFailed):
@@ -75,7 +77,6 @@ class Outcome:
     splits: np.ndarray
     """A split per row after the policy, as its index in ``SPLIT_NAMES`` (0: train)."""
     findings: dict[str, Finding]
-    moved: list[str]
     report: dict = field(default_factory=dict)
 
 
@@ -96,9 +97,9 @@ class HeldOutCheck:
 
     def __init__(self, config: ContaminationConfig, boilerplate: Mapping[Gram, int], boilerplate_rows: int):
         self.config, self.boilerplate, self.boilerplate_rows = config, boilerplate, boilerplate_rows
-        self._positions: list[int] = []
-        self._lengths: list[int] = []
-        self._hashes: list[np.ndarray] = []
+        self._positions, self._lengths, self._sizes = array("q"), array("i"), array("q")
+        self._pending: list[np.ndarray] = []
+        self._chunks: list[np.ndarray] = []
         self._held: _Held | None = None
         self.index: dict[int, int] = {}
         """n-gram hash -> the first train record's position (in row order) holding it, for the n-grams held-out records hold."""
@@ -108,9 +109,14 @@ class HeldOutCheck:
     def add_held(self, i: int, text: str) -> None:
         """Held-out record ``i``, in row order."""
         length = gram_length(text, self.config.n, self.config.n_cjk)
+        hashes = gram_hashes(cut(text, length, self.boilerplate)[0])
         self._positions.append(i)
         self._lengths.append(length)
-        self._hashes.append(gram_hashes(cut(text, length, self.boilerplate)[0]))
+        self._sizes.append(len(hashes))
+        self._pending.append(hashes)
+        if len(self._pending) == PENDING:  # a few thousand small arrays at a time, not one per record
+            self._chunks.append(np.concatenate(self._pending))
+            self._pending = []
 
     def add_row(self, i: int, text: str | None) -> None:
         """Record ``i`` in row order with its ``text``: a train one joins the index, any one counts its boilerplate."""
@@ -127,18 +133,22 @@ class HeldOutCheck:
     @property
     def held(self) -> _Held:
         if self._held is None:
-            self._held = _Held.of(self._positions, self._lengths, self._hashes)
-            self._positions, self._lengths, self._hashes = [], [], []
+            self._chunks += self._pending
+            self._held = _Held.of(self._positions, self._lengths, self._sizes, self._chunks)
+            self._positions, self._lengths, self._sizes = array("q"), array("i"), array("q")
+            self._pending, self._chunks = [], []
         return self._held
 
-    def outcome(self, splits: np.ndarray, groups: Groups, texts: Callable[[set[int]], Iterable[tuple[int, str]]]) -> Outcome:
-        """Findings and the splits (indices in ``SPLIT_NAMES``) after the policy; ``texts(positions)``
-        reads the texts of the found records."""
-        config, held, index, codes = self.config, self.held, self.index, groups.codes
+    def outcome(self, splits: np.ndarray, codes: np.ndarray,
+                read: Callable[[set[int]], Iterable[tuple[int, str, str]]]) -> Outcome:
+        """Findings and the splits (indices in ``SPLIT_NAMES``) after the policy, for records in groups
+        ``codes``; ``read(positions)`` gives those records' ``(position, id, text)``: the found records',
+        then the train records' their examples name."""
+        config, held, index = self.config, self.held, self.index
         splits = splits.copy()
-        findings: dict[str, Finding] = {}
+        found: dict[int, Finding] = {}  # by position, in the order found
         shared_hashes: dict[int, np.ndarray] = {}
-        moved: list[str] = []
+        moved = 0
         scan = 0
         while True:
             scan += 1
@@ -148,27 +158,34 @@ class HeldOutCheck:
             new = {}
             for r in np.flatnonzero(shared >= config.min_shared).tolist():
                 i = int(held.positions[r])
-                if splits[i] != TRAIN and groups.id(i) not in findings:
+                if splits[i] != TRAIN and i not in found:
                     lo, hi = held.offsets[r], held.offsets[r + 1]
                     shared_hashes[i] = held.hashes[lo:hi][in_index[lo:hi]]
-                    new[groups.id(i)] = Finding(i, SPLIT_NAMES[splits[i]], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
-            findings.update(new)
+                    new[i] = Finding(i, SPLIT_NAMES[splits[i]], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
+            found.update(new)
             if config.policy != "move_to_train" or not new:
                 break
-            wanted = np.unique([codes[f.index] for f in new.values()])
+            wanted = np.unique([codes[i] for i in new])
             members: dict[int, list[int]] = {}
             for j in np.flatnonzero(np.isin(codes, wanted)).tolist():
                 members.setdefault(int(codes[j]), []).append(j)
-            for f in new.values():
-                for j in members[int(codes[f.index])]:
+            for i in new:
+                for j in members[int(codes[i])]:
                     if splits[j] != TRAIN:
                         splits[j] = TRAIN
-                        moved.append(groups.id(j))
+                        moved += 1
                         for h in held.hashes_at(j).tolist():
                             index.setdefault(h, j)
-        by_position = {f.index: f for f in findings.values()}
-        for i, text in texts(set(by_position)) if by_position else ():
-            self._name_example(by_position[i], text, shared_hashes[i], groups)
+        ids: dict[int, str] = {}
+        train_at: dict[int, int] = {}
+        for i, rid, text in read(set(found)) if found else ():
+            ids[i] = rid
+            train_at[i] = self._name_example(found[i], text, shared_hashes[i])
+        for j, rid, _ in read(set(train_at.values())) if train_at else ():
+            ids[j] = rid
+        for i, f in found.items():
+            f.train_id = ids[train_at[i]]
+        findings = {ids[i]: f for i, f in found.items()}
 
         first = [f for f in findings.values() if f.scan == 1]
         report = {
@@ -177,23 +194,23 @@ class HeldOutCheck:
             "cjk_rows_checked": int(np.sum(held.lengths == config.n_cjk)) if config.n_cjk != config.n else 0,
             "too_short_to_check": int(np.sum(np.diff(held.offsets) == 0)),
             "contaminated_by_split": {x: sum(1 for f in first if f.split == x) for x in HELD_OUT},
-            "moved_to_train": len(moved),
+            "moved_to_train": moved,
             "boilerplate": {"share": config.boilerplate_share, "more_than_rows": self.boilerplate_rows,
                             "ngrams": len(self.boilerplate), "rows_with_boilerplate": self.with_boilerplate,
                             "passages": [{"text": text, "rows": c} for text, c in self.passages.most_common(5)]},
             "examples": [{"id": rid, "split": f.split, "shared": f.shared, "ngrams": f.ngrams, "train_id": f.train_id, "example": f.example}
                          for rid, f in list(findings.items())[:5]],
         }
-        return Outcome(splits, findings, moved, report)
+        return Outcome(splits, findings, report)
 
-    def _name_example(self, finding: Finding, text: str, shared: np.ndarray, groups: Groups) -> None:
-        """The finding's example: the least of the n-grams it shared when found (as tuples of tokens),
-        and the train record the index holds for it (the index only ever gains n-grams, so that
-        record is the one it held then)."""
+    def _name_example(self, finding: Finding, text: str, shared: np.ndarray) -> int:
+        """The finding's example: the least of the n-grams it shared when found (as tuples of tokens);
+        returns the position of the train record the index holds for it (the index only ever gains
+        n-grams, so that record is the one it held then)."""
         wanted = set(shared.tolist())
         example, hashed = next((g, h) for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if (h := gram_hash(g)) in wanted)
         finding.example = gram_text(example)
-        finding.train_id = groups.id(self.index[hashed])
+        return self.index[hashed]
 
 
 @dataclass(frozen=True)
@@ -209,12 +226,20 @@ class _Held:
     wanted: np.ndarray
 
     @classmethod
-    def of(cls, positions: list[int], lengths: list[int], hashes: list[np.ndarray]) -> _Held:
-        sizes = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
-        joined = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
-        return cls(np.asarray(positions, dtype=np.int64), np.asarray(lengths, dtype=np.int32),
-                   np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), joined,
-                   np.repeat(np.arange(len(hashes), dtype=np.int32), sizes), np.unique(joined))
+    def of(cls, positions: array, lengths: array, sizes: array, chunks: list[np.ndarray]) -> _Held:
+        """From the records' positions, n-gram lengths and hash counts, and their hashes in row order
+        in ``chunks`` (emptied as they are joined)."""
+        joined = np.empty(sum(len(c) for c in chunks), dtype=np.uint64)
+        at = 0
+        chunks.reverse()
+        while chunks:
+            chunk = chunks.pop()
+            joined[at:at + len(chunk)] = chunk
+            at += len(chunk)
+        counts = np.frombuffer(sizes, dtype=np.int64) if len(sizes) else np.zeros(0, np.int64)
+        return cls(np.array(positions, dtype=np.int64), np.array(lengths, dtype=np.int32),
+                   np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), joined,
+                   np.repeat(np.arange(len(counts), dtype=np.int32), counts), np.unique(joined))
 
     def at(self, i: int) -> int | None:
         """The held-out record at row ``i``, if any."""

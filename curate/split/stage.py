@@ -86,12 +86,12 @@ class Split(Stage):
         sample_texts: list[str] = []
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: groups"):
             messages, metas = batch.column("messages").to_pylist(), batch.column("meta").to_pylist()
-            links.add(batch.column("id").combine_chunks(),
-                      [row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)])
+            links.add([row_links(m, meta, config.group_keys, config.prompt_view) for m, meta in zip(messages, metas, strict=True)])
             strata_read.add([str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by
                        else ["all"] * batch.num_rows)
             sample_texts += [view_text(messages[i - start], cc.view) for i in range(start, start + batch.num_rows) if i in sampled]
-        groups = links.groups()
+        groups = links.groups(lambda: pa.concat_arrays([batch.column("id").combine_chunks() for _, batch in batches(
+            records, config.batch_rows, ctx.progress, "split: ids", columns=("id",))]))
         strata = strata_read.strata()
         sizes = split_sizes(n, ratios=config.ratios if config.counts is None else None, counts=config.counts)
         assigned = assign_groups(groups, strata, sizes, config.seed)
@@ -104,8 +104,8 @@ class Split(Stage):
             check.add_held(at, text)
         for at, text in _texts(records, config, ctx, "split: train prompts"):
             check.add_row(at, text)
-        outcome = check.outcome(assigned, groups, lambda positions: _texts(
-            records, config, ctx, "split: contaminated prompts", _mask(n, positions)))
+        outcome = check.outcome(assigned, groups.codes, lambda positions: _texts(
+            records, config, ctx, "split: found prompts", _mask(n, positions), with_ids=True))
         splits, findings = outcome.splits, outcome.findings
         if findings and cc.policy == "fail":
             rid, f = next(iter(findings.items()))
@@ -151,11 +151,11 @@ class Split(Stage):
         rows, which go to ``removed`` with their records; ``tally`` counts what is kept."""
         for start, batch in batches(records, config.batch_rows, ctx.progress, "split: writing"):
             gone = (np.flatnonzero(~keep[start:start + batch.num_rows]) + start).tolist()
+            batch_ids = batch.column("id").to_pylist()
             if gone:
-                batch_ids = batch.column("id").to_pylist()
                 removed.add(removed_table([_dropped(batch_ids[i - start], findings[batch_ids[i - start]], self.name)
                                               for i in gone], source=batch))
-            out = metajson.with_updates(batch, [{"split_group": g} for g in groups.names_of(start, start + batch.num_rows)]).append_column(
+            out = metajson.with_updates(batch, [{"split_group": g} for g in groups.names_of(start, batch_ids)]).append_column(
                 pa.field("split", pa.string(), nullable=False), NAMES.take(pa.array(splits[start:start + batch.num_rows])))
             if gone:
                 out = out.filter(pa.array(keep[start:start + batch.num_rows], pa.bool_()))
@@ -176,14 +176,16 @@ def _mask(n: int, positions: Collection[int]) -> np.ndarray:
 
 
 def _texts(records, config: SplitConfig, ctx: StageContext, description: str,
-           wanted: np.ndarray | None = None) -> Iterator[tuple[int, str]]:
+           wanted: np.ndarray | None = None, with_ids: bool = False) -> Iterator[tuple]:
     """``(position, text)`` of the contamination view, in row order, of the rows ``wanted`` says (a
-    mask; every row's where None), read a batch at a time."""
-    for start, batch in batches(records, config.batch_rows, ctx.progress, description, columns=("messages",)):
+    mask; every row's where None), read a batch at a time; ``(position, id, text)`` ``with_ids``."""
+    columns = ("id", "messages") if with_ids else ("messages",)
+    for start, batch in batches(records, config.batch_rows, ctx.progress, description, columns=columns):
         messages = batch.column("messages")
         at = range(batch.num_rows) if wanted is None else np.flatnonzero(wanted[start:start + batch.num_rows]).tolist()
         for j in at:
-            yield start + j, view_text(messages[j].as_py(), config.contamination.view)
+            text = view_text(messages[j].as_py(), config.contamination.view)
+            yield (start + j, batch.column("id")[j].as_py(), text) if with_ids else (start + j, text)
 
 
 class MixConfig(StageConfig):

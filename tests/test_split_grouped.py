@@ -190,3 +190,8 @@ def test_split_artifact_loads_with_datasets_in_trl_conversational_format(store):
     card = artifact.card_path.read_text()
     assert all(f"### Split `{x}`" in card for x in ("train", "validation", "test"))
 
+
+
+def test_an_empty_input_splits_into_empty_splits():
+    result = Split().run({"records": conversations_table([])}, SplitConfig(), StageContext())
+    assert result.metrics["rows_by_split"] == {"train": 0, "validation": 0, "test": 0} and result.kept.num_rows == 0

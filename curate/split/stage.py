@@ -90,8 +90,8 @@ class Split(Stage):
             strata_read.add([str(v) for v in metajson.column_or_meta(batch, config.stratify_by)] if config.stratify_by
                        else ["all"] * batch.num_rows)
             sample_texts += [view_text(messages[i - start], cc.view) for i in range(start, start + batch.num_rows) if i in sampled]
-        groups = links.groups(lambda: pa.concat_arrays([batch.column("id").combine_chunks() for _, batch in batches(
-            records, config.batch_rows, ctx.progress, "split: ids", columns=("id",))]))
+        groups = links.groups(lambda: pa.chunked_array([batch.column("id").combine_chunks() for _, batch in batches(
+            records, config.batch_rows, ctx.progress, "split: ids", columns=("id",))], pa.string()).combine_chunks())
         strata = strata_read.strata()
         sizes = split_sizes(n, ratios=config.ratios if config.counts is None else None, counts=config.counts)
         assigned = assign_groups(groups, strata, sizes, config.seed)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -138,7 +138,7 @@ def resolve(
     with ``same_answer`` (prompt views: whether two rows' answers match) a neighbour
     whose answer differs is neither covered nor removed, but grouped with the keeper.
     Components never touch each other, so resolving edges a few components at a
-    time and ``combined`` gives the same as one call."""
+    time (``curate.dedup.resolved``) gives the same as one call."""
     neighbours: dict[int, dict[int, float]] = {}
     for i, j, s in edges:
         if i != j:
@@ -190,17 +190,6 @@ def resolve(
                       sum(k > 1 for k in kept_counts), sum(k - 1 for k in kept_counts))
 
 
-def combined(parts: Iterable[Resolution]) -> Resolution:
-    """Resolutions of disjoint sets of components as one."""
-    removed, similarity, flagged, counts = {}, {}, {}, [0, 0, 0]
-    for part in parts:
-        removed.update(part.removed)
-        similarity.update(part.similarity)
-        flagged.update(part.flagged)
-        counts = [counts[0] + part.components, counts[1] + part.split, counts[2] + part.kept_in_split]
-    return Resolution(removed, similarity, flagged, *counts)
-
-
 def answers_match(threshold: float) -> Callable[[str, str], bool]:
     """Two answer texts match when their token-trigram Jaccard (CJK by character, ``curate.script``) reaches ``threshold``."""
 
@@ -248,26 +237,3 @@ def example_pairs_md(examples: list[tuple[str, str, float]], title: str) -> str:
         cells = [shorten(t).replace("|", "\\|") for t in (removed_text, kept_text)]
         lines.append(f"| {score:.3f} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"
-
-
-def removal_rows(resolution: Resolution, ids: Sequence[str], stage: str, reason: str, view: View,
-                 measure: str, threshold: float) -> list[dict]:
-    """One removed row per ``resolution.removed``: ``score`` is the similarity to
-    the row ``duplicate_of`` names, the very value compared with the threshold."""
-    rows = []
-    for i, k in sorted(resolution.removed.items()):
-        s = float(resolution.similarity[i])
-        rows.append({
-            "id": ids[i], "stage": stage, "reason": reason,
-            "detail": f"{view} view within threshold of {ids[k]}: {measure} {s:.3f} >= {threshold}",
-            "duplicate_of": ids[k], "score": s,
-        })
-    return rows
-
-
-def split_md(resolution: Resolution) -> str:
-    """The card's line on chains: components split so that no removal is further than the threshold from its keeper."""
-    return (f"Duplicate components: {resolution.components}; chains broken (components that kept more than one row "
-            f"because a member was not within the threshold of any keeper, or its answer differed): {resolution.split}, "
-            f"rows kept by those splits: {resolution.kept_in_split}. Every removed row is within the threshold of the "
-            "row its `duplicate_of` names.\n")

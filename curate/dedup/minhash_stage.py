@@ -19,12 +19,9 @@ from curate.dedup.clusters import (
     Edge,
     KeeperPolicy,
     answers_match,
-    combined,
     example_pairs_md,
-    removal_rows,
     resolve,
     shorten,
-    split_md,
 )
 from curate.views import (
     BOILERPLATE_MIN_ROWS,
@@ -52,6 +49,7 @@ from curate.dedup.minhash import (
 )
 from curate.dedup.hashparts import HashParts, part_count
 from curate.dedup.reads import kept_batches
+from curate.dedup.resolved import Removal, Resolved
 from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output
 from schemas import CONVERSATION
 
@@ -148,6 +146,7 @@ class DedupMinhash(Stage):
             scratch_bytes = sum(p.stat().st_size for p in folder.iterdir())
             pairs, large = candidate_pairs(candidate_groups(buckets.files()), config.max_bucket)
             parts = Parts.of(pairs, large, config.shard_rows)
+            candidates, large_buckets = len(pairs), len(large)
             sample = [i for code in boilerplate for i in np.flatnonzero(doc_source == code)[:SPAN_SAMPLE].tolist()]
             prompt_view = config.view in PROMPT_VIEWS
             paths, sampled = spill(records, parts, config.shard_rows, folder, Notes(config.view, config.keeper, config.quality_key),
@@ -155,7 +154,7 @@ class DedupMinhash(Stage):
             pair_part = parts.part_of(pairs[:, 0])
             large_part = [int(parts.part_of(docs[:1])[0]) for docs in large]
             match = answers_match(config.answer_threshold)
-            resolutions, ids, examples, verified = [], {}, [], 0
+            resolved, verified = Resolved(folder, n, config.shard_rows), 0
             for p, path in enumerate(ctx.progress(paths, description="dedup_minhash verifying")):
                 part = Noted(path)
                 if config.verify:
@@ -174,39 +173,31 @@ class DedupMinhash(Stage):
                                      if (s := similarity(i, j)) >= config.threshold]
                 for docs in (docs for docs, q in zip(large, large_part) if q == p):
                     edges += leader_edges(docs.tolist(), part.key, similarity, config.threshold, config.max_bucket)
-                part_resolution = resolve(edges, part.key, partial(part.same_answer, match=match) if prompt_view else None)
                 verified += len(edges)
-                ids.update((d, part.id(d)) for d in {*part_resolution.removed, *part_resolution.removed.values(),
-                                                      *part_resolution.flagged.values()})
-                examples += [(i, part.text(i), part.text(k), part_resolution.similarity[i])
-                             for i, k in sorted(part_resolution.removed.items())[:EXAMPLE_PAIRS]]
-                resolutions.append(part_resolution)
-        resolution = combined(resolutions)
+                resolved.add(resolve(edges, part.key, partial(part.same_answer, match=match) if prompt_view else None), part)
+            del pairs, pair_part, large, large_part, parts
+            resolved.close()
+            measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
+            removed = RemovedRows(ctx.removed_file)
+            kept, kept_parts = kept_output(
+                kept_batches(records, resolved, Removal(self.name, "near_duplicate", config.view, measure, config.threshold),
+                             "near_dup_group", removed, ctx.progress, "dedup_minhash writing"),
+                CONVERSATION, ctx.kept_folder)
 
-        measure = f"{'exact' if config.verify else 'estimated'} Jaccard of {config.shingle} {config.ngram}-gram shingles"
-        removed_rows = removal_rows(resolution, ids, self.name, "near_duplicate", config.view, measure, config.threshold)
-        removed = RemovedRows(ctx.removed_file)
-        removals = dict(zip(sorted(resolution.removed), removed_rows))  # removal_rows go in position order
-        flagged = {i: ids[g] for i, g in resolution.flagged.items()}
-        kept, kept_parts = kept_output(
-            kept_batches(records, config.shard_rows, removals, flagged, "near_dup_group", removed, ctx.progress,
-                         "dedup_minhash writing"),
-            CONVERSATION, ctx.kept_folder)
-
-        examples = [example[1:] for example in sorted(examples)[:EXAMPLE_PAIRS]]
+        examples = [example[1:] for example in sorted(resolved.examples)[:EXAMPLE_PAIRS]]
         spans = boilerplate_spans([view_text(sampled[i]["messages"], config.view) for i in sample], doc_source[sample], boilerplate,
                                   config.shingle, config.ngram) if sample else Counter()
         metrics = {
             "view": config.view, "shingle": f"{config.shingle} {config.ngram}-grams", "num_perm": config.num_perm,
             "threshold": config.threshold, "bands": b, "rows": r,
-            "candidate_pairs": len(pairs), "large_buckets": len(large), "verified_pairs": verified,
-            "clusters": resolution.components, "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
-            "near_duplicates_removed": len(removed_rows), "flagged_groups": len(set(resolution.flagged.values())),
+            "candidate_pairs": candidates, "large_buckets": large_buckets, "verified_pairs": verified,
+            "clusters": resolved.components, "chains_broken": resolved.split, "kept_by_chain_split": resolved.kept_in_split,
+            "near_duplicates_removed": resolved.removed, "flagged_groups": resolved.flagged_groups,
             "boilerplate_shingles": {names_list[c]: int(len(h)) for c, h in sorted(boilerplate.items())},
             "boilerplate_examples": [shorten(t, 120) for t, _ in _most_common(spans, 5)],
             "scratch_bytes": scratch_bytes,
         }
         card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
-                          split_md(resolution), boilerplate_md(spans, names_list, boilerplate)])
+                          resolved.split_md(), boilerplate_md(spans, names_list, boilerplate)])
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
                            **removed.result())

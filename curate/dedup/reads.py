@@ -2,9 +2,11 @@
 
 ``dedup_exact``, ``dedup_minhash`` and ``dedup_semantic`` each find what to remove from small
 columns (keys, signatures, vectors) and read their input again a batch at a time to write each
-batch's kept rows and its removed ones (``kept_batches``, the removed ones to a file through
-``RemovedRows``); the near-duplicate steps read the rows their candidate pairs name in between,
-a part of whole components at a time (``curate.dedup.candidates``).
+batch's kept rows and its removed ones (``kept_batch``; the near-duplicate steps through
+``kept_batches``, the removed ones to a file through ``RemovedRows``); the near-duplicate steps
+read the rows their candidate pairs name in between, a part of whole components at a time
+(``curate.dedup.candidates``), and keep what they decide on disk until this read
+(``curate.dedup.resolved``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Container, Iterator, Mapping
 import pyarrow as pa
 
 from curate.dedup.clusters import flag_meta
+from curate.dedup.resolved import Removal, Resolved
 from curate.stage import Progress, RemovedRows, batches, no_progress, removed_table
 
 
@@ -27,12 +30,13 @@ def kept_batch(batch: pa.Table, offset: int, removed: Container[int], flagged: M
     return flag_meta(kept, {at[i]: flagged[i] for i in at.keys() & flagged.keys()}, key)
 
 
-def kept_batches(records, size: int, removals: Mapping[int, dict], flagged: Mapping[int, str], key: str,
-                 removed: RemovedRows, progress: Progress = no_progress, description: str = "") -> Iterator[pa.Table]:
-    """The last read: each batch's kept rows (``flagged`` ones carrying ``meta[key]``), and its
-    ``removals`` (removed rows by input position) with their records into ``removed``."""
-    for start, batch in batches(records, size, progress, description):
-        gone = [removals[i] for i in range(start, start + batch.num_rows) if i in removals]
+def kept_batches(records, resolved: Resolved, removal: Removal, key: str, removed: RemovedRows,
+                 progress: Progress = no_progress, description: str = "") -> Iterator[pa.Table]:
+    """The last read, ``resolved.batch_rows`` rows at a time: each batch's kept rows (flagged ones
+    carrying ``meta[key]``, their group's id), and its removed rows with their records into ``removed``."""
+    for start, batch in batches(records, resolved.batch_rows, progress, description):
+        decided = resolved.batch(start).to_pylist()
+        gone = {d["pos"]: removal.row(d["id"], d["keeper"], d["score"]) for d in decided if d["keeper"] is not None}
         if gone:
-            removed.add(removed_table(gone, source=batch))
-        yield kept_batch(batch, start, removals, flagged, key)
+            removed.add(removed_table(list(gone.values()), source=batch))
+        yield kept_batch(batch, start, gone, {d["pos"]: d["group"] for d in decided if d["keeper"] is None}, key)

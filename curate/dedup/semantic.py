@@ -39,9 +39,9 @@ from pydantic import Field
 
 from curate.cluster.kmeans import fit_positions
 from curate.dedup.candidates import Noted, Notes, Parts, packed, spill
-from curate.dedup.clusters import (EXAMPLE_PAIRS, QUALITY_KEY, KeeperPolicy, answers_match, combined, example_pairs_md,
-                                   removal_rows, resolve, split_md)
+from curate.dedup.clusters import EXAMPLE_PAIRS, QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, resolve
 from curate.dedup.reads import kept_batches
+from curate.dedup.resolved import Removal, Resolved
 from curate.embed.aligned import VectorRows
 from curate.views import PROMPT_VIEWS, View
 from curate.stage import (EXECUTION, Progress, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches,
@@ -120,28 +120,20 @@ class DedupSemantic(Stage):
             paths, _ = spill(records, parts, config.batch_rows, folder, Notes(config.view, config.keeper, config.quality_key), (),
                              ctx.progress, "dedup_semantic: candidates")
             pair_part = parts.part_of(pairs[:, 0])
-            resolutions, named_ids, examples = [], {}, []
+            resolved = Resolved(folder, n, config.batch_rows)
             for p, path in enumerate(ctx.progress(paths, description="dedup_semantic: resolving")):
                 part = Noted(path)
                 mine = pair_part == p
                 edges = [(i, j, s) for (i, j), s in zip(pairs[mine].tolist(), scores[mine].tolist())]
-                resolution = resolve(edges, part.key, partial(part.same_answer, match=match) if prompt_view else None)
-                named_ids.update((d, part.id(d)) for d in {*resolution.removed, *resolution.removed.values(),
-                                                            *resolution.flagged.values()})
-                examples += [(i, part.text(i), part.text(j), resolution.similarity[i])
-                             for i, j in sorted(resolution.removed.items())[:EXAMPLE_PAIRS]]
-                resolutions.append(resolution)
-        resolution = combined(resolutions)
-
-        removed_rows = removal_rows(resolution, named_ids, self.name, "semantic_duplicate", config.view,
-                                    "cosine of the embeddings", config.threshold)
-        removed = RemovedRows(ctx.removed_file)
-        kept, kept_parts = kept_output(
-            kept_batches(records, config.batch_rows, dict(zip(sorted(resolution.removed), removed_rows)),
-                         {i: named_ids[g] for i, g in resolution.flagged.items()}, "near_dup_group", removed, ctx.progress,
-                         "dedup_semantic: writing"),
-            CONVERSATION, ctx.kept_folder)
-        examples = [example[1:] for example in sorted(examples)[:EXAMPLE_PAIRS]]
+                resolved.add(resolve(edges, part.key, partial(part.same_answer, match=match) if prompt_view else None), part)
+            resolved.close()
+            removed = RemovedRows(ctx.removed_file)
+            kept, kept_parts = kept_output(
+                kept_batches(records, resolved, Removal(self.name, "semantic_duplicate", config.view,
+                                                        "cosine of the embeddings", config.threshold),
+                             "near_dup_group", removed, ctx.progress, "dedup_semantic: writing"),
+                CONVERSATION, ctx.kept_folder)
+        examples = [example[1:] for example in sorted(resolved.examples)[:EXAMPLE_PAIRS]]
         return StageResult(
             kept=kept,
             kept_parts=kept_parts,
@@ -149,12 +141,12 @@ class DedupSemantic(Stage):
             **removed.result(),
             metrics={
                 "view": config.view, "threshold": config.threshold, "kmeans_clusters": int(len(np.unique(labels))),
-                "similar_pairs": len(pairs), "duplicate_clusters": resolution.components,
-                "chains_broken": resolution.split, "kept_by_chain_split": resolution.kept_in_split,
-                "semantic_duplicates_removed": len(removed_rows), "flagged_groups": len(set(resolution.flagged.values())),
+                "similar_pairs": len(pairs), "duplicate_clusters": resolved.components,
+                "chains_broken": resolved.split, "kept_by_chain_split": resolved.kept_in_split,
+                "semantic_duplicates_removed": resolved.removed, "flagged_groups": resolved.flagged_groups,
             },
             card="\n".join([example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
-                             split_md(resolution)]),
+                             resolved.split_md()]),
         )
 
     def _labels(self, vectors: VectorRows, k: int, config: SemanticConfig) -> np.ndarray:

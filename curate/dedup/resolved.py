@@ -1,0 +1,95 @@
+"""A near-duplicate step's resolutions, kept on disk by the input batch their rows are in.
+
+A step resolves its candidates a part of whole components at a time (``curate.dedup.candidates``);
+what each part decides (a removed row's keeper and score, a kept row's flag group) must wait for
+the last read of the input, which writes kept and removed rows a batch at a time. Held as dicts
+until then, those decisions grow with the duplicates (at 10M records with 30% planted copies,
+~1 GB of Python objects in ``dedup_minhash``). ``Resolved`` writes each part's decisions to a
+scratch file per input batch (``HashParts`` keyed by batch), counts what the card says, and gives
+the last read one batch's decisions at a time (``curate.dedup.reads.kept_batches``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from curate.dedup.candidates import Noted
+from curate.dedup.clusters import EXAMPLE_PAIRS, Resolution
+from curate.dedup.hashparts import HashParts, part_count
+from curate.views import View
+
+DECISIONS = pa.schema([("pos", pa.int64()), ("id", pa.string()), ("keeper", pa.string()),
+                       ("score", pa.float64()), ("group", pa.string())])
+"""A removed row: its keeper's id and the similarity to it; a flagged kept row: its group's id."""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """How a step words its removed rows: ``score`` is the similarity to the row ``duplicate_of`` names,
+    the very value compared with ``threshold``."""
+
+    stage: str
+    reason: str
+    view: View
+    measure: str
+    threshold: float
+
+    def row(self, rid: str, keeper: str, score: float) -> dict:
+        return {"id": rid, "stage": self.stage, "reason": self.reason,
+                "detail": f"{self.view} view within threshold of {keeper}: {self.measure} {score:.3f} >= {self.threshold}",
+                "duplicate_of": keeper, "score": score}
+
+
+class Resolved:
+    """Parts' resolutions (``add``) under ``folder``, by the batch of ``batch_rows`` input rows each
+    decided row is in; with the card's counts and the first removals of each part as examples."""
+
+    def __init__(self, folder: Path, rows: int, batch_rows: int):
+        self.batch_rows = batch_rows
+        self._parts = HashParts(folder, "resolved", part_count(rows, batch_rows))
+        self.components = self.split = self.kept_in_split = self.removed = self.flagged_groups = 0
+        self.examples: list[tuple[int, str, str, float]] = []
+
+    def add(self, resolution: Resolution, part: Noted) -> None:
+        removed = sorted(resolution.removed.items())
+        flagged = sorted(resolution.flagged.items())
+        self.components += resolution.components
+        self.split += resolution.split
+        self.kept_in_split += resolution.kept_in_split
+        self.removed += len(removed)
+        self.flagged_groups += len(set(resolution.flagged.values()))
+        self.examples += [(i, part.text(i), part.text(k), resolution.similarity[i]) for i, k in removed[:EXAMPLE_PAIRS]]
+        if not removed and not flagged:
+            return
+        positions = [i for i, _ in removed] + [i for i, _ in flagged]
+        table = pa.table({
+            "pos": pa.array(positions, pa.int64()),
+            "id": pa.array([part.id(i) for i in positions], pa.string()),
+            "keeper": pa.array([part.id(k) for _, k in removed] + [None] * len(flagged), pa.string()),
+            "score": pa.array([float(resolution.similarity[i]) for i, _ in removed] + [None] * len(flagged), pa.float64()),
+            "group": pa.array([None] * len(removed) + [part.id(g) for _, g in flagged], pa.string()),
+        }, schema=DECISIONS)
+        self._parts.add(table, np.asarray(positions, dtype=np.uint64) // np.uint64(self.batch_rows))
+
+    def close(self) -> None:
+        self._parts.__exit__()
+
+    def batch(self, start: int) -> pa.Table:
+        """The decisions on the rows of the batch at ``start``, by position."""
+        path = self._parts.folder / f"{self._parts.name}-{start // self.batch_rows:05d}.parquet"
+        if not path.exists():
+            return DECISIONS.empty_table()
+        return pq.read_table(path, schema=DECISIONS).sort_by("pos")
+
+    def split_md(self) -> str:
+        """The card's line on chains: components split so that no removal is further than the threshold from its keeper."""
+        return (f"Duplicate components: {self.components}; chains broken (components that kept more than one row "
+                f"because a member was not within the threshold of any keeper, or its answer differed): {self.split}, "
+                f"rows kept by those splits: {self.kept_in_split}. Every removed row is within the threshold of the "
+                "row its `duplicate_of` names.\n")
+

@@ -321,7 +321,7 @@ def test_boilerplate_counted_in_hash_parts_is_the_boilerplate_counted_at_once(tm
         with CountWriter(folder, len(texts), pass_rows) as counts:
             for half in (texts[:150], texts[150:]):
                 counts.add(half, np.zeros(len(half), dtype=np.int32))
-        found[pass_rows] = (counts.parts, boilerplate_shingles(folder, {0: 30})[0])
+        found[pass_rows] = (counts.parts, boilerplate_shingles(counts.files(), {0: 30})[0])
     assert found[10_000_000][0] == 1 and found[50][0] > 10
     assert len(found[50][1]) >= 10  # the preamble's shingles, not the random words'
     assert np.array_equal(found[10_000_000][1], found[50][1])
@@ -364,5 +364,5 @@ def test_buckets_grouped_a_part_at_a_time_are_the_buckets_grouped_at_once(tmp_pa
                 docs = np.arange(shard * 100, shard * 100 + 100)
                 write_shard(folder, shard, docs, sig[docs], 9, 13, buckets)
         found[parts] = candidate_groups(buckets.files())
-    assert len(list((tmp_path / "parts-4").glob("bands-*.parquet"))) == 4
+    assert len(buckets.files()) == 4
     assert found[1] == found[4] == [[5, *range(100, 110)], [7, 300, 301, 302]]

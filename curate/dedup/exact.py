@@ -148,13 +148,13 @@ class DedupExact(Stage):
             yield kept_batch(batch, offset, duplicate_of, flagged, "same_prompt_group")
 
 
-def _decide(files: Mapping[str, list[Path]]) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:
-    """From the rows' keys in hash parts (``_SETS``), each part grouped alone: ``{removed position:
+def _decide(files: Mapping[str, list[list[Path]]]) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:
+    """From the rows' keys in hash parts (``_SETS``; a part is a list of files), each part grouped alone: ``{removed position:
     (kept position, kept id)}``, ``{kept position: its group's first id}`` for groups of two or more kept
     rows, and how many kept rows share their redacted text with an earlier, different original."""
     duplicate_of: dict[int, tuple[int, str]] = {}
-    for file in files["copy"]:
-        keys = pl.scan_parquet(file)
+    for part in files["copy"]:
+        keys = pl.scan_parquet(part)
         firsts = keys.group_by("copy").agg(pl.col("idx").min().alias("first"))
         copies = (keys.join(firsts, on="copy").filter(pl.col("idx") != pl.col("first"))
                   .join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("kept_id")), on="first")
@@ -162,8 +162,8 @@ def _decide(files: Mapping[str, list[Path]]) -> tuple[dict[int, tuple[int, str]]
         duplicate_of.update((i, (k, kid)) for i, k, kid in copies.iter_rows())
     gone = pl.Series("idx", list(duplicate_of), dtype=pl.Int64)
     flagged: dict[int, str] = {}
-    for file in files["group"]:
-        keys = pl.scan_parquet(file)
+    for part in files["group"]:
+        keys = pl.scan_parquet(part)
         kept = keys.filter(~pl.col("idx").is_in(gone))
         groups = (kept.group_by("group").agg(pl.col("idx").min().alias("first"), pl.len().alias("size"))
                   .filter(pl.col("size") > 1))
@@ -171,7 +171,7 @@ def _decide(files: Mapping[str, list[Path]]) -> tuple[dict[int, tuple[int, str]]
                                                        on="first")
                    .select("idx", "group_id").collect(engine="streaming"))
         flagged.update(members.iter_rows())
-    originals = sum(int(pl.scan_parquet(file).group_by("text").agg(pl.col("copy").n_unique().alias("n"))
+    originals = sum(int(pl.scan_parquet(part).group_by("text").agg(pl.col("copy").n_unique().alias("n"))
                         .select((pl.col("n") - 1).sum()).collect(engine="streaming").item() or 0)
-                    for file in files["text"])
+                    for part in files["text"])
     return duplicate_of, flagged, originals

@@ -251,6 +251,10 @@ class CountWriter:
     def parts(self) -> int:
         return self._parts.parts if self._parts else 0
 
+    def files(self) -> list[list[Path]]:
+        """The counts' files, a list per hash part (after closing)."""
+        return self._parts.files() if self._parts else []
+
     def add(self, texts: Sequence[str], doc_source: np.ndarray, unit: Unit = "word", n: int = 3) -> None:
         for start, size, hashes, doc in hashed_chunks(texts, unit, n):
             counts = shingle_counts(hashes, doc, doc_source[start:start + size])
@@ -266,23 +270,22 @@ class CountWriter:
             self._parts.__exit__(*exc)
 
 
-def boilerplate_shingles(folder: Path, cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:
+def boilerplate_shingles(parts: Sequence[Sequence[Path]], cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:
     """Per source code, the shingles in at least ``cutoffs[source]`` rows, from the counts a
-    :class:`CountWriter` wrote into ``folder``: one streaming group-by per part, so memory follows
-    the part's size, not the corpus's distinct shingles."""
-    files = sorted(folder.glob("counts-*.parquet"))
-    if not files:
+    :class:`CountWriter` wrote (its ``files``, a list per hash part): one streaming group-by per part,
+    so memory follows the part's size, not the corpus's distinct shingles."""
+    if not parts:
         return {}
     limits = pl.DataFrame({"source": list(cutoffs), "cutoff": list(cutoffs.values())},
                           schema={"source": pl.Int32, "cutoff": pl.Int64})
     found = pl.concat([
-        pl.scan_parquet(file)
+        pl.scan_parquet(files)
         .group_by("source", "hash").agg(pl.col("rows").sum())
         .join(limits.lazy(), on="source")
         .filter(pl.col("rows") >= pl.col("cutoff"))
         .select("source", "hash")
         .collect(engine="streaming")
-        for file in files])
+        for files in parts])
     return {int(code): np.sort(part["hash"].to_numpy()) for (code,), part in found.partition_by("source", as_dict=True).items()}
 
 
@@ -412,14 +415,14 @@ def write_shard(folder: Path, shard: int, docs: np.ndarray, sig: np.ndarray, ban
         folder / f"sigs-{shard:05d}.parquet")
 
 
-def candidate_groups(files: Sequence[Path]) -> list[list[int]]:
+def candidate_groups(parts: Sequence[Sequence[Path]]) -> list[list[int]]:
     """Docs sharing a bucket in any band, sorted, each group once: one streaming group-by per part of
-    the buckets (``files``; what a group-by holds grows with its rows, ~80 bytes a row, so a part
+    the buckets (``parts``, each a list of files; what a group-by holds grows with its rows, ~80 bytes a row, so a part
     bounds it). The buckets of two or more docs are found by counting first, so only their docs are
     gathered into lists (gathering every bucket's, nearly all of one doc, held 2 GB at 1M corpus rows)."""
     found: set[tuple[int, ...]] = set()
-    for file in files:
-        bands = pl.scan_parquet(file)
+    for files in parts:
+        bands = pl.scan_parquet(files)
         shared = bands.group_by("band", "bucket").agg(pl.len()).filter(pl.col("len") > 1).select("band", "bucket")
         groups = (
             bands.join(shared, on=["band", "bucket"])

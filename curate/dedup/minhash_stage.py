@@ -135,7 +135,7 @@ class DedupMinhash(Stage):
             cutoffs = dict(enumerate(boilerplate_cutoffs(
                 dict(zip(names_list, np.bincount(doc_source, minlength=len(names_list)).tolist())),
                 config.boilerplate_share, config.boilerplate_min_rows).values()))
-            boilerplate: dict[int, np.ndarray] = boilerplate_shingles(folder, cutoffs) if config.boilerplate_share < 1 else {}
+            boilerplate: dict[int, np.ndarray] = boilerplate_shingles(counts.files(), cutoffs) if config.boilerplate_share < 1 else {}
             with HashParts(folder, "bands", part_count(n * b, config.group_rows)) as buckets:
                 for shard, (start, batch) in enumerate(batches(records, config.shard_rows, ctx.progress,
                                                                "dedup_minhash signatures")):

@@ -77,14 +77,14 @@ class Resolved:
         self._parts.add(table, np.asarray(positions, dtype=np.uint64) // np.uint64(self.batch_rows))
 
     def close(self) -> None:
-        self._parts.__exit__()
+        self._parts.close()
 
     def batch(self, start: int) -> pa.Table:
         """The decisions on the rows of the batch at ``start``, by position."""
-        path = self._parts.folder / f"{self._parts.name}-{start // self.batch_rows:05d}.parquet"
-        if not path.exists():
+        files = self._parts.part_files(start // self.batch_rows)
+        if not files:
             return DECISIONS.empty_table()
-        return pq.read_table(path, schema=DECISIONS).sort_by("pos")
+        return pa.concat_tables(pq.read_table(f, schema=DECISIONS) for f in files).sort_by("pos")
 
     def split_md(self) -> str:
         """The card's line on chains: components split so that no removal is further than the threshold from its keeper."""

@@ -10,9 +10,10 @@ buckets (``dedup_minhash``), and decisions by input batch (``curate.dedup.resolv
 Both the parts and the tables added grow with the input, and an open Parquet writer keeps
 every row group's metadata in memory until it closes (measured: ~2.5 KB a row group; 125
 parts fed 600 tables each held 185 MB, which at 10M records would be the shingle counts'
-~180k row groups). So rows are held until ``HELD_BYTES`` have come, then written as one
-row group per part, and a part's file is closed after ``FILE_ROW_GROUPS`` row groups and
-the part goes on in a new file: a part is a list of files.
+~180k row groups). So a part's file is closed after ``FILE_ROW_GROUPS`` row groups and the
+part goes on in a new file (a part is a list of files), and rows are held until ``HELD_BYTES``
+have come, then written as one row group per part, so row groups are not a few rows each. The
+held bytes are kept small: a step may hold several sets of parts at once (``dedup_exact``, three).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-HELD_BYTES = 32 * 2**20
+HELD_BYTES = 8 * 2**20
 """Rows (Arrow bytes, all parts together) held before each part's share is written as a row group."""
 FILE_ROW_GROUPS = 64
 """Row groups a part's file takes before it is closed and the part goes on in a new file."""

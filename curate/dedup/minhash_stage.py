@@ -131,6 +131,7 @@ class DedupMinhash(Stage):
                     if config.boilerplate_share < 1:
                         counts.add(texts_of(batch), code, config.shingle, config.ngram)
             doc_source = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+            del codes
             names_list = list(names)
             cutoffs = dict(enumerate(boilerplate_cutoffs(
                 dict(zip(names_list, np.bincount(doc_source, minlength=len(names_list)).tolist())),

@@ -10,7 +10,7 @@ from curate.dedup.hashparts import HashParts
 def test_each_part_holds_exactly_its_keys_rows_in_the_order_added_across_rolled_over_files(tmp_path):
     rng = np.random.default_rng(0)
     tables = []
-    with HashParts(tmp_path, "keys", parts=5, held_bytes=2_000, file_row_groups=3) as parts:
+    with HashParts(tmp_path, "keys", parts=5, file_row_groups=3) as parts:
         for start in range(0, 2_000, 100):
             key = rng.integers(0, 2**63, size=100, dtype=np.uint64)
             table = pa.table({"key": key, "row": np.arange(start, start + 100)})

@@ -55,7 +55,7 @@ class ExactConfig(StageConfig):
     view: View = Field(default="conversation", description="Records whose view matches form a group (conversation: same first user turn); only whole-conversation copies are removed, other members are flagged.")
     batch_rows: int = Field(default=20_000, ge=1, json_schema_extra=EXECUTION,
                             description="Rows read, hashed and written at a time; with the keys grouped on disk, the step's memory follows this, not the input's size.")
-    group_rows: int = Field(default=2_000_000, ge=1, json_schema_extra=EXECUTION,
+    group_rows: int = Field(default=1_000_000, ge=1, json_schema_extra=EXECUTION,
                             description="Rows whose keys are grouped at a time (each key's rows lie in one hash part): this bounds "
                                         "the group-bys' memory. The outcome is the same for any value.")
 

@@ -45,7 +45,7 @@ def test_artifact_holds_parquet_removed_rows_manifest_and_card(store, raw):
     assert json.loads(removed["record"])["messages"][0]["content"] == "what is 2+2?"
     manifest = json.loads((deduped.path / "manifest.json").read_text())
     assert manifest["inputs"] == [{"name": "records", "stage": "ingest", "version": ingested.version}]
-    assert manifest["config"] == {"view": "conversation", "batch_rows": 20_000, "group_rows": 2_000_000}
+    assert manifest["config"] == {"view": "conversation", "batch_rows": 20_000, "group_rows": 1_000_000}
     assert {"pyarrow", "polars", "llm_curate"} <= set(manifest["code"])
     card = deduped.card_path.read_text()
     assert card.startswith("---\n") and "exact_duplicate" in card and ingested.version in card

@@ -267,7 +267,7 @@ class CountWriter:
 
     def __exit__(self, *exc) -> None:
         if self._parts is not None:
-            self._parts.__exit__(*exc)
+            self._parts.close()
 
 
 def boilerplate_shingles(parts: Sequence[Sequence[Path]], cutoffs: Mapping[int, int]) -> dict[int, np.ndarray]:

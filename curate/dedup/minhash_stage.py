@@ -14,7 +14,6 @@ from pydantic import Field, model_validator
 
 from curate.dedup.candidates import Noted, Notes, Parts, spill
 from curate.dedup.clusters import (
-    EXAMPLE_PAIRS,
     QUALITY_KEY,
     Edge,
     KeeperPolicy,
@@ -185,7 +184,6 @@ class DedupMinhash(Stage):
                              "near_dup_group", removed, ctx.progress, "dedup_minhash writing"),
                 CONVERSATION, ctx.kept_folder)
 
-        examples = [example[1:] for example in sorted(resolved.examples)[:EXAMPLE_PAIRS]]
         spans = boilerplate_spans([view_text(sampled[i]["messages"], config.view) for i in sample], doc_source[sample], boilerplate,
                                   config.shingle, config.ngram) if sample else Counter()
         metrics = {
@@ -198,7 +196,7 @@ class DedupMinhash(Stage):
             "boilerplate_examples": [shorten(t, 120) for t, _ in _most_common(spans, 5)],
             "scratch_bytes": scratch_bytes,
         }
-        card = "\n".join([example_pairs_md(examples, f"Near-duplicate pairs (MinHash, {config.view} view)"),
+        card = "\n".join([example_pairs_md(resolved.example_pairs(), f"Near-duplicate pairs (MinHash, {config.view} view)"),
                           resolved.split_md(), boilerplate_md(spans, names_list, boilerplate)])
         return StageResult(kept=kept, kept_parts=kept_parts, rows_in=n, metrics=metrics, card=card,
                            **removed.result())

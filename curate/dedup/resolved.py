@@ -3,8 +3,7 @@
 A step resolves its candidates a part of whole components at a time (``curate.dedup.candidates``);
 what each part decides (a removed row's keeper and score, a kept row's flag group) must wait for
 the last read of the input, which writes kept and removed rows a batch at a time. Held as dicts
-until then, those decisions grow with the duplicates (at 10M records with 30% planted copies,
-~1 GB of Python objects in ``dedup_minhash``). ``Resolved`` writes each part's decisions to a
+of Python objects until then, those decisions grow with the duplicates. ``Resolved`` writes each part's decisions to a
 scratch file per input batch (``HashParts`` keyed by batch), counts what the card says, and gives
 the last read one batch's decisions at a time (``curate.dedup.reads.kept_batches``).
 """
@@ -79,6 +78,10 @@ class Resolved:
     def close(self) -> None:
         self._parts.close()
 
+    def example_pairs(self) -> list[tuple[str, str, float]]:
+        """The card's examples: the first removals in input order, as (removed text, kept text, similarity)."""
+        return [example[1:] for example in sorted(self.examples)[:EXAMPLE_PAIRS]]
+
     def batch(self, start: int) -> pa.Table:
         """The decisions on the rows of the batch at ``start``, by position."""
         files = self._parts.part_files(start // self.batch_rows)
@@ -92,4 +95,3 @@ class Resolved:
                 f"because a member was not within the threshold of any keeper, or its answer differed): {self.split}, "
                 f"rows kept by those splits: {self.kept_in_split}. Every removed row is within the threshold of the "
                 "row its `duplicate_of` names.\n")
-

@@ -39,7 +39,7 @@ from pydantic import Field
 
 from curate.cluster.kmeans import fit_positions
 from curate.dedup.candidates import Noted, Notes, Parts, packed, spill
-from curate.dedup.clusters import EXAMPLE_PAIRS, QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, resolve
+from curate.dedup.clusters import QUALITY_KEY, KeeperPolicy, answers_match, example_pairs_md, resolve
 from curate.dedup.reads import kept_batches
 from curate.dedup.resolved import Removal, Resolved
 from curate.embed.aligned import VectorRows
@@ -133,7 +133,6 @@ class DedupSemantic(Stage):
                                                         "cosine of the embeddings", config.threshold),
                              "near_dup_group", removed, ctx.progress, "dedup_semantic: writing"),
                 CONVERSATION, ctx.kept_folder)
-        examples = [example[1:] for example in sorted(resolved.examples)[:EXAMPLE_PAIRS]]
         return StageResult(
             kept=kept,
             kept_parts=kept_parts,
@@ -145,7 +144,7 @@ class DedupSemantic(Stage):
                 "chains_broken": resolved.split, "kept_by_chain_split": resolved.kept_in_split,
                 "semantic_duplicates_removed": resolved.removed, "flagged_groups": resolved.flagged_groups,
             },
-            card="\n".join([example_pairs_md(examples, f"Semantic duplicate pairs ({config.view} view, cosine)"),
+            card="\n".join([example_pairs_md(resolved.example_pairs(), f"Semantic duplicate pairs ({config.view} view, cosine)"),
                              resolved.split_md()]),
         )
 

@@ -10,11 +10,12 @@ import json
 import random
 import re
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from curate.split.contamination import contaminated, gram_length, ngrams
-from curate.split.held_out import HeldOutTooSmall
+from curate.split.held_out import HeldOutCheck, HeldOutTooSmall
 from curate.split.stage import ContaminationConfig, Split, SplitConfig
 from curate.artifacts import run_stage
 from curate.stage import StageContext, StageFailed, removed_table
@@ -196,3 +197,20 @@ def test_a_finding_names_the_first_train_row_holding_its_least_shared_n_gram():
     assert {examples[c]["train_id"] for c in held if c in examples} == {train[0]}
     assert {examples[c]["example"] for c in held if c in examples} == {least}
     assert sum(result.metrics["contamination"]["contaminated_by_split"].values()) == len(held)
+
+
+def test_each_held_out_record_counts_only_the_n_grams_it_shares_with_train():
+    """Held-out n-grams are held once each, whatever the records sharing them: a held-out record with no
+    n-gram at all, and one sharing n-grams only with another held-out record, sit between contaminated
+    ones, and each finding counts its own shared n-grams and names the first train row holding its least."""
+    texts = {0: "a b c d e", 1: "x y", 2: "a b c z z", 3: "c d e f g", 4: "a b c d e f", 5: "b c z z y"}
+    splits = np.array([0, 1, 2, 1, 0, 2])  # 0 and 4 train
+    check = HeldOutCheck(ContaminationConfig(n=3), {}, 20)
+    for i in (1, 2, 3, 5):
+        check.add_held(i, texts[i])
+    for i in sorted(texts):
+        check.add_row(i, texts[i])
+    outcome = check.outcome(splits, np.arange(6), lambda positions: ((i, f"r{i}", texts[i]) for i in sorted(positions)))
+    assert {rid: (f.shared, f.ngrams, f.train_id, f.example) for rid, f in outcome.findings.items()} == {
+        "r2": (1, 3, "r0", "a b c"), "r3": (2, 3, "r0", "c d e")}
+    assert outcome.report["too_short_to_check"] == 1 and outcome.report["held_out_checked"] == 4

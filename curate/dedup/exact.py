@@ -25,8 +25,9 @@ id and three 16-byte digests) to Parquet in a temporary folder, in hash parts of
 about ``group_rows`` rows (:mod:`curate.dedup.hashparts`), groups each part alone
 with Polars, and reads the input a second time to write the kept rows out in parts
 (where the store gives the step a parts folder; held in memory otherwise, as when
-called on a table). What stays in memory is the rows of one batch, one part's
-group-by and the positions of the removed and flagged rows.
+called on a table). What each part decides goes to disk by input batch
+(:mod:`curate.dedup.resolved`) until that read. What stays in memory is the rows of
+one batch, one part's group-by and the removed rows' positions (8 bytes each).
 """
 
 from __future__ import annotations
@@ -35,18 +36,19 @@ import contextlib
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 from pydantic import Field
 
-from curate.dedup.clusters import example_pairs_md
+from curate.dedup.clusters import EXAMPLE_PAIRS, example_pairs_md
 from curate.dedup.hashparts import HashParts, digest_keys, part_count
-from curate.dedup.reads import kept_batch
-from curate.stage import (EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output,
-                          removed_table)
+from curate.dedup.reads import kept_batches
+from curate.dedup.resolved import DECISIONS, Decisions, Removal
+from curate.stage import EXECUTION, RemovedRows, Stage, StageConfig, StageContext, StageResult, batches, kept_output
 from curate.views import View, normalise_for_match, view_text
 from schemas import CONVERSATION
 
@@ -105,13 +107,22 @@ class DedupExact(Stage):
                     keys = _keys(batch, offset, group_view)
                     for name, columns in _SETS.items():
                         writers[name].add(keys.select(columns), digest_keys(keys.column(name).to_pylist()))
-            duplicate_of, flagged, only_after_redaction = _decide({name: w.files() for name, w in writers.items()})
-        examples_of = dict(sorted(duplicate_of.items())[:3])
-        texts: dict[int, str] = {}
-        removed = RemovedRows(ctx.removed_file)
-        kept_batches = self._kept(records, config, ctx, duplicate_of, flagged, examples_of, texts, removed)
-        kept, kept_parts = kept_output(kept_batches, CONVERSATION, ctx.kept_folder)
-        examples = [(texts[i], texts[k], 1.0) for i, (k, _) in examples_of.items()]
+            decisions = Decisions(Path(tmp), records.num_rows, config.batch_rows)
+            counts = _decide({name: w.files() for name, w in writers.items()}, decisions)
+            decisions.close()
+            texts: dict[int, str] = {}
+            wanted = {i for pair in counts.examples for i in pair}
+
+            def seen(start: int, batch: pa.Table) -> None:
+                for i in wanted.intersection(range(start, start + batch.num_rows)):
+                    texts[i] = view_text(batch.column("messages")[i - start].as_py(), "conversation")
+
+            removed = RemovedRows(ctx.removed_file)
+            removal = Removal(self.name, "exact_duplicate", "conversation", "equality", 1.0,
+                              detail="same normalised conversation as {keeper}")
+            kept, kept_parts = kept_output(kept_batches(records, decisions, removal, "same_prompt_group", removed,
+                                                        ctx.progress, "dedup_exact: writing", seen), CONVERSATION, ctx.kept_folder)
+        examples = [(texts[i], texts[k], 1.0) for i, k in counts.examples]
         return StageResult(
             kept=kept,
             kept_parts=kept_parts,
@@ -119,59 +130,64 @@ class DedupExact(Stage):
             rows_in=records.num_rows,
             metrics={
                 "view": config.view,
-                "duplicate_groups": len({kept_id for _, kept_id in duplicate_of.values()}),
-                "duplicates_removed": len(duplicate_of),
-                "equal_only_after_redaction": only_after_redaction,
-                "same_prompt_groups": len(set(flagged.values())),
-                "same_prompt_records": len(flagged),
+                "duplicate_groups": counts.duplicate_groups,
+                "duplicates_removed": counts.duplicates_removed,
+                "equal_only_after_redaction": counts.only_after_redaction,
+                "same_prompt_groups": counts.same_prompt_groups,
+                "same_prompt_records": counts.same_prompt_records,
             },
             card=example_pairs_md(examples, "Exact duplicate pairs"),
         )
 
-    def _kept(self, records, config: ExactConfig, ctx: StageContext, duplicate_of: dict[int, tuple[int, str]],
-              flagged: dict[int, str], examples_of: dict[int, tuple[int, str]], texts: dict[int, str],
-              removed: RemovedRows) -> Iterator[pa.Table]:
-        """The second read: each batch's kept rows (flagged), its removed rows into ``removed`` and the
-        texts of the example pairs into ``texts``."""
-        wanted = set(examples_of) | {k for k, _ in examples_of.values()}
-        for offset, batch in batches(records, config.batch_rows, ctx.progress, "dedup_exact: writing"):
-            positions = range(offset, offset + batch.num_rows)
-            for i in wanted.intersection(positions):
-                texts[i] = view_text(batch.column("messages")[i - offset].as_py(), "conversation")
-            gone = [i for i in positions if i in duplicate_of]
-            if gone:
-                ids = batch.column("id").to_pylist()
-                removed.add(removed_table([{
-                    "id": ids[i - offset], "stage": self.name, "reason": "exact_duplicate",
-                    "detail": f"same normalised conversation as {duplicate_of[i][1]}",
-                    "duplicate_of": duplicate_of[i][1], "score": 1.0} for i in gone], source=batch))
-            yield kept_batch(batch, offset, duplicate_of, flagged, "same_prompt_group")
+
+@dataclass
+class _Counts:
+    duplicate_groups: int = 0
+    duplicates_removed: int = 0
+    only_after_redaction: int = 0
+    same_prompt_groups: int = 0
+    same_prompt_records: int = 0
+    examples: list[tuple[int, int]] = field(default_factory=list)
+    """The first removals in input order, as (removed position, kept position)."""
 
 
-def _decide(files: Mapping[str, list[list[Path]]]) -> tuple[dict[int, tuple[int, str]], dict[int, str], int]:
-    """From the rows' keys in hash parts (``_SETS``; a part is a list of files), each part grouped alone: ``{removed position:
-    (kept position, kept id)}``, ``{kept position: its group's first id}`` for groups of two or more kept
-    rows, and how many kept rows share their redacted text with an earlier, different original."""
-    duplicate_of: dict[int, tuple[int, str]] = {}
+def _decide(files: Mapping[str, list[list[Path]]], decisions: Decisions) -> _Counts:
+    """From the rows' keys in hash parts (``_SETS``; a part is a list of files), each part grouped alone,
+    into ``decisions``: each later copy of a conversation removed, keeper the first copy; each kept row
+    of a group of two or more kept rows flagged with its group's first id. Counts those, and the kept
+    rows that share their redacted text with an earlier, different original."""
+    counts = _Counts()
+    gone = []
     for part in files["copy"]:
         keys = pl.scan_parquet(part)
         firsts = keys.group_by("copy").agg(pl.col("idx").min().alias("first"))
         copies = (keys.join(firsts, on="copy").filter(pl.col("idx") != pl.col("first"))
-                  .join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("kept_id")), on="first")
-                  .select("idx", "first", "kept_id").collect(engine="streaming"))
-        duplicate_of.update((i, (k, kid)) for i, k, kid in copies.iter_rows())
-    gone = pl.Series("idx", list(duplicate_of), dtype=pl.Int64)
-    flagged: dict[int, str] = {}
+                  .join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("keeper")), on="first")
+                  .select("idx", "first", "id", "keeper").collect(engine="streaming").sort("idx"))
+        counts.duplicates_removed += copies.height
+        counts.duplicate_groups += copies["first"].n_unique()
+        counts.examples = sorted(counts.examples + list(copies.head(EXAMPLE_PAIRS).select("idx", "first").iter_rows()))[:EXAMPLE_PAIRS]
+        decisions.write(_decisions(copies.select(pos="idx", id="id", keeper="keeper", score=pl.lit(1.0), group=pl.lit(None, pl.String))))
+        gone.append(copies["idx"])
+    gone_positions = pl.concat(gone) if gone else pl.Series("idx", [], dtype=pl.Int64)
     for part in files["group"]:
         keys = pl.scan_parquet(part)
-        kept = keys.filter(~pl.col("idx").is_in(gone))
+        kept = keys.filter(~pl.col("idx").is_in(gone_positions))
         groups = (kept.group_by("group").agg(pl.col("idx").min().alias("first"), pl.len().alias("size"))
                   .filter(pl.col("size") > 1))
         members = (kept.join(groups, on="group").join(keys.select(pl.col("idx").alias("first"), pl.col("id").alias("group_id")),
                                                        on="first")
-                   .select("idx", "group_id").collect(engine="streaming"))
-        flagged.update(members.iter_rows())
-    originals = sum(int(pl.scan_parquet(part).group_by("text").agg(pl.col("copy").n_unique().alias("n"))
-                        .select((pl.col("n") - 1).sum()).collect(engine="streaming").item() or 0)
-                    for part in files["text"])
-    return duplicate_of, flagged, originals
+                   .select("idx", "id", "group_id").collect(engine="streaming"))
+        counts.same_prompt_records += members.height
+        counts.same_prompt_groups += members["group_id"].n_unique()
+        decisions.write(_decisions(members.select(pos="idx", id="id", keeper=pl.lit(None, pl.String),
+                                                  score=pl.lit(None, pl.Float64), group="group_id")))
+    counts.only_after_redaction = sum(
+        int(pl.scan_parquet(part).group_by("text").agg(pl.col("copy").n_unique().alias("n"))
+            .select((pl.col("n") - 1).sum()).collect(engine="streaming").item() or 0)
+        for part in files["text"])
+    return counts
+
+
+def _decisions(frame: pl.DataFrame) -> pa.Table:
+    return frame.to_arrow().cast(DECISIONS)

@@ -1,22 +1,21 @@
 """The reads a dedup step makes when it never holds its input (``Stage.inputs_by_location``).
 
 ``dedup_exact``, ``dedup_minhash`` and ``dedup_semantic`` each find what to remove from small
-columns (keys, signatures, vectors) and read their input again a batch at a time to write each
-batch's kept rows and its removed ones (``kept_batch``; the near-duplicate steps through
-``kept_batches``, the removed ones to a file through ``RemovedRows``); the near-duplicate steps
-read the rows their candidate pairs name in between, a part of whole components at a time
-(``curate.dedup.candidates``), and keep what they decide on disk until this read
-(``curate.dedup.resolved``).
+columns (keys, signatures, vectors), keep what they decide on disk (``curate.dedup.resolved``)
+and read their input again a batch at a time to write each batch's kept rows and its removed
+ones (``kept_batches``, the removed ones to a file through ``RemovedRows``); the near-duplicate
+steps read the rows their candidate pairs name in between, a part of whole components at a
+time (``curate.dedup.candidates``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 
 import pyarrow as pa
 
 from curate.dedup.clusters import flag_meta
-from curate.dedup.resolved import Removal, Resolved
+from curate.dedup.resolved import Decisions, Removal
 from curate.stage import Progress, RemovedRows, batches, no_progress, removed_table
 
 
@@ -30,12 +29,16 @@ def kept_batch(batch: pa.Table, offset: int, removed: Container[int], flagged: M
     return flag_meta(kept, {at[i]: flagged[i] for i in at.keys() & flagged.keys()}, key)
 
 
-def kept_batches(records, resolved: Resolved, removal: Removal, key: str, removed: RemovedRows,
-                 progress: Progress = no_progress, description: str = "") -> Iterator[pa.Table]:
-    """The last read, ``resolved.batch_rows`` rows at a time: each batch's kept rows (flagged ones
-    carrying ``meta[key]``, their group's id), and its removed rows with their records into ``removed``."""
-    for start, batch in batches(records, resolved.batch_rows, progress, description):
-        decided = resolved.batch(start).to_pylist()
+def kept_batches(records, decisions: Decisions, removal: Removal, key: str, removed: RemovedRows,
+                 progress: Progress = no_progress, description: str = "",
+                 seen: Callable[[int, pa.Table], None] | None = None) -> Iterator[pa.Table]:
+    """The last read, ``decisions.batch_rows`` rows at a time: each batch's kept rows (flagged ones
+    carrying ``meta[key]``, their group's id), and its removed rows with their records into ``removed``;
+    ``seen(start, batch)`` is called on each batch read, for a step that wants a few of its rows."""
+    for start, batch in batches(records, decisions.batch_rows, progress, description):
+        if seen is not None:
+            seen(start, batch)
+        decided = decisions.batch(start).to_pylist()
         gone = {d["pos"]: removal.row(d["id"], d["keeper"], d["score"]) for d in decided if d["keeper"] is not None}
         if gone:
             removed.add(removed_table(list(gone.values()), source=batch))

@@ -1,11 +1,13 @@
-"""A near-duplicate step's resolutions, kept on disk by the input batch their rows are in.
+"""A dedup step's decisions, kept on disk by the input batch their rows are in.
 
-A step resolves its candidates a part of whole components at a time (``curate.dedup.candidates``);
-what each part decides (a removed row's keeper and score, a kept row's flag group) must wait for
-the last read of the input, which writes kept and removed rows a batch at a time. Held as dicts
-of Python objects until then, those decisions grow with the duplicates. ``Resolved`` writes each part's decisions to a
-scratch file per input batch (``HashParts`` keyed by batch), counts what the card says, and gives
-the last read one batch's decisions at a time (``curate.dedup.reads.kept_batches``).
+A step decides a part at a time (a hash part of keys in ``dedup_exact``, a part of whole components
+in the near-duplicate steps, ``curate.dedup.candidates``); what each part decides (a removed row's
+keeper and score, a kept row's flag group) must wait for the last read of the input, which writes
+kept and removed rows a batch at a time. Held as dicts of Python objects until then, those decisions
+grow with the duplicates (at 10M records, ~800k of them in ``dedup_exact``). ``Decisions`` writes
+them to a scratch file per input batch (``HashParts`` keyed by batch) and gives the last read one
+batch's decisions at a time (``curate.dedup.reads.kept_batches``); ``Resolved`` adds what the
+near-duplicate steps' cards count.
 """
 
 from __future__ import annotations
@@ -37,20 +39,44 @@ class Removal:
     view: View
     measure: str
     threshold: float
+    detail: str = "{view} view within threshold of {keeper}: {measure} {score:.3f} >= {threshold}"
+    """The removed row's detail, formatted with this removal's fields and the row's ``keeper`` and ``score``."""
 
     def row(self, rid: str, keeper: str, score: float) -> dict:
-        return {"id": rid, "stage": self.stage, "reason": self.reason,
-                "detail": f"{self.view} view within threshold of {keeper}: {self.measure} {score:.3f} >= {self.threshold}",
-                "duplicate_of": keeper, "score": score}
+        detail = self.detail.format(view=self.view, keeper=keeper, measure=self.measure, score=score, threshold=self.threshold)
+        return {"id": rid, "stage": self.stage, "reason": self.reason, "detail": detail, "duplicate_of": keeper, "score": score}
 
 
-class Resolved:
-    """Parts' resolutions (``add``) under ``folder``, by the batch of ``batch_rows`` input rows each
-    decided row is in; with the card's counts and the first removals of each part as examples."""
+class Decisions:
+    """Decisions on rows (``DECISIONS``; ``write``) under ``folder``, by the batch of ``batch_rows``
+    input rows each decided row is in; read back a batch at a time (``batch``) after ``close``."""
 
     def __init__(self, folder: Path, rows: int, batch_rows: int):
         self.batch_rows = batch_rows
-        self._parts = HashParts(folder, "resolved", part_count(rows, batch_rows))
+        self._parts = HashParts(folder, "decisions", part_count(rows, batch_rows))
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows:
+            positions = table.column("pos").to_numpy().astype(np.uint64)
+            self._parts.add(table, positions // np.uint64(self.batch_rows))
+
+    def close(self) -> None:
+        self._parts.close()
+
+    def batch(self, start: int) -> pa.Table:
+        """The decisions on the rows of the batch at ``start``, by position."""
+        files = self._parts.part_files(start // self.batch_rows)
+        if not files:
+            return DECISIONS.empty_table()
+        return pa.concat_tables(pq.read_table(f, schema=DECISIONS) for f in files).sort_by("pos")
+
+
+class Resolved(Decisions):
+    """Near-duplicate parts' resolutions (``add``), with the card's counts and the first removals of
+    each part as examples."""
+
+    def __init__(self, folder: Path, rows: int, batch_rows: int):
+        super().__init__(folder, rows, batch_rows)
         self.components = self.split = self.kept_in_split = self.removed = self.flagged_groups = 0
         self.examples: list[tuple[int, str, str, float]] = []
 
@@ -63,31 +89,18 @@ class Resolved:
         self.removed += len(removed)
         self.flagged_groups += len(set(resolution.flagged.values()))
         self.examples += [(i, part.text(i), part.text(k), resolution.similarity[i]) for i, k in removed[:EXAMPLE_PAIRS]]
-        if not removed and not flagged:
-            return
         positions = [i for i, _ in removed] + [i for i, _ in flagged]
-        table = pa.table({
+        self.write(pa.table({
             "pos": pa.array(positions, pa.int64()),
             "id": pa.array([part.id(i) for i in positions], pa.string()),
             "keeper": pa.array([part.id(k) for _, k in removed] + [None] * len(flagged), pa.string()),
             "score": pa.array([float(resolution.similarity[i]) for i, _ in removed] + [None] * len(flagged), pa.float64()),
             "group": pa.array([None] * len(removed) + [part.id(g) for _, g in flagged], pa.string()),
-        }, schema=DECISIONS)
-        self._parts.add(table, np.asarray(positions, dtype=np.uint64) // np.uint64(self.batch_rows))
-
-    def close(self) -> None:
-        self._parts.close()
+        }, schema=DECISIONS))
 
     def example_pairs(self) -> list[tuple[str, str, float]]:
         """The card's examples: the first removals in input order, as (removed text, kept text, similarity)."""
         return [example[1:] for example in sorted(self.examples)[:EXAMPLE_PAIRS]]
-
-    def batch(self, start: int) -> pa.Table:
-        """The decisions on the rows of the batch at ``start``, by position."""
-        files = self._parts.part_files(start // self.batch_rows)
-        if not files:
-            return DECISIONS.empty_table()
-        return pa.concat_tables(pq.read_table(f, schema=DECISIONS) for f in files).sort_by("pos")
 
     def split_md(self) -> str:
         """The card's line on chains: components split so that no removal is further than the threshold from its keeper."""

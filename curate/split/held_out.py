@@ -21,11 +21,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from curate.views import View
-from curate.split.contamination import (
-    N_CJK, Gram, cut, gram_hash, gram_hashes, gram_length, gram_text,
-)
+from curate.split.contamination import N_CJK, Gram, cut, gram_hash, gram_hashes, gram_length, gram_text
 from curate.stage import StageConfig, StageFailed
+from curate.views import View
 from schemas import SPLIT_NAMES
 
 HELD_OUT = tuple(x for x in SPLIT_NAMES if x != "train")
@@ -101,8 +99,7 @@ class HeldOutCheck:
         self._pending: list[np.ndarray] = []
         self._chunks: list[np.ndarray] = []
         self._held: _Held | None = None
-        self.index: dict[int, int] = {}
-        """n-gram hash -> the first train record's position (in row order) holding it, for the n-grams held-out records hold."""
+        self._first: np.ndarray | None = None
         self.passages: Counter[str] = Counter()
         self.with_boilerplate = 0
 
@@ -123,9 +120,7 @@ class HeldOutCheck:
         held = self.held
         grams, spans = cut(text or "", gram_length(text or "", self.config.n, self.config.n_cjk), self.boilerplate)
         if held.at(i) is None:
-            hashes = gram_hashes(grams)
-            for h in hashes[held.wants(hashes)].tolist():
-                self.index.setdefault(h, i)
+            self._claim(held.slots_of(gram_hashes(grams)), i)
         if spans:
             self.with_boilerplate += 1
             self.passages.update({shorten(span, 120) for span in spans})  # shortened: variants of one preamble count together
@@ -139,28 +134,44 @@ class HeldOutCheck:
             self._pending, self._chunks = [], []
         return self._held
 
+    @property
+    def first(self) -> np.ndarray:
+        """Per held-out n-gram (``held.wanted``'s order), the position of the first train record holding it, -1 for none.
+
+        An array beside the held-out n-grams, 4 bytes each and sized before the train read starts,
+        rather than a dict that grew by ~100 bytes for every n-gram train shares with held-out.
+        Positions fit in 32 bits: ``split`` refuses 2**31 records (``curate.split.groups``)."""
+        if self._first is None:
+            self._first = np.full(len(self.held.wanted), -1, dtype=np.int32)
+        return self._first
+
+    def _claim(self, slots: np.ndarray, i: int) -> None:
+        """Record ``i`` holds the n-grams at ``slots`` (of ``held.wanted``): it is their train record where none was."""
+        first = self.first
+        slots = slots[first[slots] < 0]
+        first[slots] = i
+
     def outcome(self, splits: np.ndarray, codes: np.ndarray,
                 read: Callable[[set[int]], Iterable[tuple[int, str, str]]]) -> Outcome:
         """Findings and the splits (indices in ``SPLIT_NAMES``) after the policy, for records in groups
         ``codes``; ``read(positions)`` gives those records' ``(position, id, text)``: the found records',
         then the train records' their examples name."""
-        config, held, index = self.config, self.held, self.index
+        config, held, first = self.config, self.held, self.first
         splits = splits.copy()
         found: dict[int, Finding] = {}  # by position, in the order found
-        shared_hashes: dict[int, np.ndarray] = {}
+        shared_slots: dict[int, np.ndarray] = {}
         moved = 0
         scan = 0
         while True:
             scan += 1
-            known = np.fromiter(index.keys(), dtype=np.uint64, count=len(index))
-            in_index = np.isin(held.hashes, known)
-            shared = np.bincount(held.record[in_index], minlength=len(held.positions))
+            in_index = first[held.slots] >= 0
+            shared = held.per_record(in_index)
             new = {}
             for r in np.flatnonzero(shared >= config.min_shared).tolist():
                 i = int(held.positions[r])
                 if splits[i] != TRAIN and i not in found:
                     lo, hi = held.offsets[r], held.offsets[r + 1]
-                    shared_hashes[i] = held.hashes[lo:hi][in_index[lo:hi]]
+                    shared_slots[i] = held.slots[lo:hi][in_index[lo:hi]]
                     new[i] = Finding(i, SPLIT_NAMES[splits[i]], int(shared[r]), int(hi - lo), None, "", int(held.lengths[r]), scan)
             found.update(new)
             if config.policy != "move_to_train" or not new:
@@ -174,26 +185,27 @@ class HeldOutCheck:
                     if splits[j] != TRAIN:
                         splits[j] = TRAIN
                         moved += 1
-                        for h in held.hashes_at(j).tolist():
-                            index.setdefault(h, j)
+                        r = held.at(j)
+                        if r is not None:
+                            self._claim(held.slots[held.offsets[r]:held.offsets[r + 1]], j)
         ids: dict[int, str] = {}
         train_at: dict[int, int] = {}
         for i, rid, text in read(set(found)) if found else ():
             ids[i] = rid
-            train_at[i] = self._name_example(found[i], text, shared_hashes[i])
+            train_at[i] = self._name_example(found[i], text, shared_slots[i])
         for j, rid, _ in read(set(train_at.values())) if train_at else ():
             ids[j] = rid
         for i, f in found.items():
             f.train_id = ids[train_at[i]]
         findings = {ids[i]: f for i, f in found.items()}
 
-        first = [f for f in findings.values() if f.scan == 1]
+        first_scan = [f for f in findings.values() if f.scan == 1]
         report = {
             "n": config.n, "n_cjk": config.n_cjk, "policy": config.policy,
             "held_out_checked": len(held.positions),
             "cjk_rows_checked": int(np.sum(held.lengths == config.n_cjk)) if config.n_cjk != config.n else 0,
             "too_short_to_check": int(np.sum(np.diff(held.offsets) == 0)),
-            "contaminated_by_split": {x: sum(1 for f in first if f.split == x) for x in HELD_OUT},
+            "contaminated_by_split": {x: sum(1 for f in first_scan if f.split == x) for x in HELD_OUT},
             "moved_to_train": moved,
             "boilerplate": {"share": config.boilerplate_share, "more_than_rows": self.boilerplate_rows,
                             "ngrams": len(self.boilerplate), "rows_with_boilerplate": self.with_boilerplate,
@@ -204,57 +216,68 @@ class HeldOutCheck:
         return Outcome(splits, findings, report)
 
     def _name_example(self, finding: Finding, text: str, shared: np.ndarray) -> int:
-        """The finding's example: the least of the n-grams it shared when found (as tuples of tokens);
-        returns the position of the train record the index holds for it (the index only ever gains
-        n-grams, so that record is the one it held then)."""
-        wanted = set(shared.tolist())
-        example, hashed = next((g, h) for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if (h := gram_hash(g)) in wanted)
+        """The finding's example: the least of the n-grams it shared when found (``shared``: their
+        slots in ``held.wanted``; as tuples of tokens);
+        returns the position of the train record holding it (an n-gram's train record, once set, never
+        changes, so that record is the one it was when found)."""
+        wanted = dict(zip(self.held.wanted[shared].tolist(), shared.tolist()))
+        example, slot = next((g, wanted[h]) for g in sorted(cut(text, finding.length, self.boilerplate)[0]) if (h := gram_hash(g)) in wanted)
         finding.example = gram_text(example)
-        return self.index[hashed]
+        return int(self.first[slot])
 
 
 @dataclass(frozen=True)
 class _Held:
-    """The held-out records' n-gram hashes, in one array: record ``r`` (at row ``positions[r]``) holds
-    ``hashes[offsets[r]:offsets[r + 1]]``; ``record`` names each hash's record, ``wanted`` every hash once."""
+    """The held-out records' n-grams: every distinct n-gram hash once, sorted (``wanted``), and each
+    record's n-grams as indices into it (``slots``): record ``r`` (at row ``positions[r]``) holds
+    ``slots[offsets[r]:offsets[r + 1]]``. 12 bytes a distinct n-gram and 4 an occurrence, where the
+    hashes in record order with a record number each took 12 an occurrence besides."""
 
     positions: np.ndarray
     lengths: np.ndarray
     offsets: np.ndarray
-    hashes: np.ndarray
-    record: np.ndarray
+    slots: np.ndarray
     wanted: np.ndarray
 
     @classmethod
     def of(cls, positions: array, lengths: array, sizes: array, chunks: list[np.ndarray]) -> _Held:
         """From the records' positions, n-gram lengths and hash counts, and their hashes in row order
-        in ``chunks`` (emptied as they are joined)."""
-        joined = np.empty(sum(len(c) for c in chunks), dtype=np.uint64)
+        in ``chunks`` (emptied as they are turned into slots). The distinct hashes come from one
+        sorted copy of all of them: the peak here is about 17 bytes an occurrence and 8 a distinct n-gram."""
+        everything = np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)
+        everything.sort()
+        distinct = np.ones(len(everything), dtype=bool)
+        np.not_equal(everything[1:], everything[:-1], out=distinct[1:])
+        wanted = everything[distinct]
+        del everything, distinct
+        slots = np.empty(sum(len(c) for c in chunks), dtype=np.int32)
         at = 0
         chunks.reverse()
         while chunks:
             chunk = chunks.pop()
-            joined[at:at + len(chunk)] = chunk
+            slots[at:at + len(chunk)] = np.searchsorted(wanted, chunk)
             at += len(chunk)
         counts = np.frombuffer(sizes, dtype=np.int64) if len(sizes) else np.zeros(0, np.int64)
         return cls(np.array(positions, dtype=np.int64), np.array(lengths, dtype=np.int32),
-                   np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), joined,
-                   np.repeat(np.arange(len(counts), dtype=np.int32), counts), np.unique(joined))
+                   np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), slots, wanted)
 
     def at(self, i: int) -> int | None:
         """The held-out record at row ``i``, if any."""
         r = int(np.searchsorted(self.positions, i))
         return r if r < len(self.positions) and self.positions[r] == i else None
 
-    def wants(self, hashes: np.ndarray) -> np.ndarray:
-        """Which of ``hashes`` some held-out record holds (a mask)."""
-        at = np.minimum(np.searchsorted(self.wanted, hashes), max(len(self.wanted) - 1, 0))
-        return self.wanted[at] == hashes if len(self.wanted) else np.zeros(len(hashes), bool)
+    def slots_of(self, hashes: np.ndarray) -> np.ndarray:
+        """Where in ``wanted`` each of ``hashes`` that some held-out record holds is (the others left out)."""
+        if not len(self.wanted):
+            return np.zeros(0, np.int64)
+        at = np.minimum(np.searchsorted(self.wanted, hashes), len(self.wanted) - 1)
+        return at[self.wanted[at] == hashes]
 
-    def hashes_at(self, i: int) -> np.ndarray:
-        """The n-gram hashes of the held-out record at row ``i`` (none for a train row)."""
-        r = self.at(i)
-        return self.hashes[self.offsets[r]:self.offsets[r + 1]] if r is not None else np.zeros(0, np.uint64)
+    def per_record(self, mask: np.ndarray) -> np.ndarray:
+        """How many of each record's n-grams ``mask`` (one flag per occurrence, in ``slots``'s order) marks."""
+        running = np.zeros(len(mask) + 1, dtype=np.int64)
+        np.cumsum(mask, out=running[1:])
+        return running[self.offsets[1:]] - running[self.offsets[:-1]]
 
 
 def held_out_sizes(counts: Mapping[str, int], targets: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, dict]:

@@ -239,3 +239,19 @@ def test_a_removed_file_in_another_schema_breaks_the_contract(store, raw):
     ingested, _ = ingest_and_dedup(store, raw)
     with pytest.raises(StageContractError, match="schema"):
         run_stage(WrongRemovedFile(), StageConfig(), {"records": ingested}, store)
+
+
+def test_steps_allocate_from_the_system_pool_unless_the_environment_names_one(store, raw, monkeypatch):
+    """Arrow's bundled mimalloc keeps freed pages, so a step's peak would carry into the next; the runner
+    switches the process to the system allocator, except where ARROW_DEFAULT_MEMORY_POOL chose."""
+    before = pa.default_memory_pool()
+    try:
+        pa.set_memory_pool(pa.mimalloc_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        ingest_and_dedup(store, raw)
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        ingest_and_dedup(store, raw)
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

@@ -28,6 +28,7 @@ import curate
 from curate.artifacts.card import render_card
 from curate.artifacts.fingerprint import canonical_config, fingerprint
 from curate.artifacts.store import Artifact, ArtifactStore
+from curate.memory import use_returning_pool
 from curate.stage import Stage, StageConfig, StageContext, StageResult
 from schemas import REMOVED
 
@@ -49,6 +50,7 @@ def run_stage(
     store: ArtifactStore,
     ctx: StageContext | None = None,
 ) -> Artifact:
+    use_returning_pool()
     if not isinstance(config, stage.Config):
         raise StageContractError(f"{stage.name} needs a {stage.Config.__name__}, was given {type(config).__name__}")
     required = set(stage.inputs) | set(stage.config_inputs(config))

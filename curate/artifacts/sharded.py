@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from curate.artifacts.shard_folder import ShardFolder
 from curate.artifacts.store import StoredRows
+from curate.memory import use_returning_pool
 from curate.stage import (Progress, RemovedRows, Stage, StageConfig, StageContext, StageResult, kept_output, no_progress,
                           removed_table)
 
@@ -53,6 +54,7 @@ def run_shard(stage: Stage, config: StageConfig, inputs: dict[str, pa.Table | St
               out: ShardFolder | None = None) -> StageResult:
     """One shard: reads its own part of the input, runs the plain stage on it, and writes its result
     to ``out`` when given, so a rerun after a crash finds it. Module-level so it pickles to a worker."""
+    use_returning_pool()
     tables = {name: rows.read() if isinstance(rows, StoredRows) else rows for name, rows in inputs.items()}
     result = stage.run(tables, config, StageContext())
     if out is None:

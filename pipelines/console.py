@@ -102,6 +102,7 @@ def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
     for step, artifact in outcome:
         r = artifact.rows
         reasons = sorted(r["removed_by_reason"].items(), key=lambda kv: -kv[1])
+        seconds = 0.0 if artifact.cached else artifact.manifest["timings"]["seconds"]
         rows.append({
             "step": step,
             "stage": artifact.stage,
@@ -112,7 +113,9 @@ def summary_rows(outcome: list[tuple[str, Artifact]]) -> list[dict]:
             "removed": r["removed"],
             "reasons": ", ".join(f"{k} {v}" for k, v in reasons[:4]) + (" ..." if len(reasons) > 4 else ""),
             # Seconds spent in this run: a cache hit spent none (its manifest keeps what computing it took).
-            "seconds": 0.0 if artifact.cached else artifact.manifest["timings"]["seconds"],
+            "seconds": seconds,
+            # Input rows a second of this run: what to compare across data sets and machines (none for a hit).
+            "rows_per_s": r["in"] / seconds if seconds > 0 else None,
             "shards": artifact.manifest.get("metrics", {}).get("shards", 1),
             "reused": artifact.manifest.get("metrics", {}).get("shards_reused", 0),  # read back after a crash
             "note": artifact.manifest.get("metrics", {}).get("headline", ""),  # one line a stage wants seen (split: held-out sizes)
@@ -124,16 +127,20 @@ def _shards(row: dict) -> str:
     return f"{row['shards']} ({row['reused']} reused)" if row["reused"] else str(row["shards"])
 
 
+def _rate(rows_per_s: float | None) -> str:
+    return "" if rows_per_s is None else f"{rows_per_s:,.0f}" if rows_per_s >= 10 else f"{rows_per_s:.2f}"
+
+
 def summary_table(flow: str, outcome: list[tuple[str, Artifact]]) -> Table:
     table = Table(title=f"flow {flow}", title_justify="left")
     rows = summary_rows(outcome)
     notes = any(row["note"] for row in rows)
     shards = any(row["shards"] > 1 for row in rows)  # a sharded run says which steps ran as how many tasks
     for column, justify in ([("step", "left"), ("version", "left"), ("cache", "left"), ("in", "right"), ("kept", "right"),
-                             ("removed", "right"), ("removal reasons", "left"), ("s", "right")] + ([("shards", "right")] if shards else [])
+                             ("removed", "right"), ("removal reasons", "left"), ("s", "right"), ("rows/s", "right")] + ([("shards", "right")] if shards else [])
                             + ([("notes", "left")] if notes else [])):
         table.add_column(column, justify=justify, no_wrap=column not in ("removal reasons", "notes"))  # type: ignore[arg-type]
     for row in rows:
         table.add_row(row["step"], row["version"], row["cache"], str(row["in"]), str(row["kept"]), str(row["removed"]),
-                      row["reasons"], f"{row['seconds']:.1f}", *([_shards(row)] if shards else []), *([row["note"]] if notes else []))
+                      row["reasons"], f"{row['seconds']:.1f}", _rate(row["rows_per_s"]), *([_shards(row)] if shards else []), *([row["note"]] if notes else []))
     return table

@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from rich.console import Console
 
 from curate.artifacts import run_stage
 from curate.ingest import Ingest, IngestConfig, Source
-from pipelines.console import Reporter, summary_rows
+from pipelines.console import Reporter, summary_rows, summary_table
 
 
 def made_and_hit(store, tmp_path):
@@ -54,3 +55,13 @@ def test_a_cache_hit_spends_no_seconds_and_its_manifest_keeps_the_original(store
     assert made.manifest["timings"]["seconds"] > 0
     assert hit.cached and again["cache"] == "hit" and again["seconds"] == 0.0
     assert first["seconds"] == made.manifest["timings"]["seconds"] == hit.manifest["timings"]["seconds"]
+
+
+def test_the_run_table_gives_each_computed_step_its_input_rows_a_second(store, tmp_path):
+    made, hit = made_and_hit(store, tmp_path)
+    first, again = summary_rows([("ingest", made), ("ingest", hit)])
+    assert first["rows_per_s"] == pytest.approx(made.rows["in"] / made.manifest["timings"]["seconds"])
+    assert again["rows_per_s"] is None
+    screen = io.StringIO()
+    Console(file=screen, width=200).print(summary_table("curation", [("ingest", made), ("ingest_again", hit)]))
+    assert "rows/s" in screen.getvalue()

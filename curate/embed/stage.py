@@ -20,15 +20,18 @@ boilerplate is embedded whole.
 
 Backends: ``onnx-int8`` (default) exports the model once to ONNX, quantizes
 its weights to int8 and runs it with ONNX Runtime (curate/embed/onnx_encoder.py);
-``torch`` is plain ``SentenceTransformer.encode``. Measured by
-bench/dedup/embed_speed.py: onnx-int8 is >= 3x faster with mean cosine >= 0.99
-to the torch fp32 vectors (figures in bench/dedup/README.md). The backend is
-part of the config, so the two never share a cached artifact.
+``torch`` is plain ``SentenceTransformer.encode``. onnx-int8 batches
+length-sorted texts by padded tokens (``batch_tokens``), not by count: many
+prompts or few conversations a batch. Measured by bench/dedup/embed_speed.py
+(figures in bench/dedup/README.md): on prompts onnx-int8 is >3x faster than the
+torch defaults, on whole conversations ~2x, with mean cosine >= 0.99 to the
+torch fp32 vectors. The backend and batching are part of the config (int8
+activations are scaled per batch), so no two share a cached artifact.
 
 Memory: 384 float32 = 1.5 KB per record, 1.5 GB per million in the artifact;
 the encoder streams ``chunk_rows`` texts at a time. Measured peak RSS above the
 input (bench/dedup/memory.py, onnx-int8, conversation view): ~2.0 GB, nearly all
-fixed (ONNX Runtime's arena for 64 x 256-token batches), plus the vectors.
+fixed (ONNX Runtime's arena, measured with batches of 64 texts of up to 256 tokens), plus the vectors.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from curate.dedup.clusters import shorten
+from curate.embed.onnx_encoder import BATCH_TOKENS
 from curate.views import (
     BOILERPLATE_MIN_ROWS,
     BOILERPLATE_SHARE,
@@ -83,8 +87,9 @@ Backend = Literal["torch", "onnx-int8"]
 
 
 def encode(texts: list[str], model: str = DEFAULT_MODEL, batch_size: int = 64, normalize: bool = True,
-           backend: Backend = "torch") -> np.ndarray:
-    """``(len(texts), dim)`` float32 embeddings, unit length when ``normalize``."""
+           backend: Backend = "torch", batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
+    """``(len(texts), dim)`` float32 embeddings, unit length when ``normalize``;
+    torch batches ``batch_size`` texts, onnx-int8 ``batch_tokens`` padded tokens."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     if backend == "onnx-int8":
@@ -93,7 +98,7 @@ def encode(texts: list[str], model: str = DEFAULT_MODEL, batch_size: int = 64, n
         path = model_path(model)
         if not path.is_dir():
             raise FileNotFoundError(f"embed.model: {model!r} is neither {DEFAULT_MODEL!r} nor a local model folder")
-        return onnx_encoder.load(str(path), quantize=True).encode(texts, batch_size, normalize)
+        return onnx_encoder.load(str(path), quantize=True).encode(texts, batch_tokens, normalize)
     vectors = load_model(model).encode(texts, batch_size=batch_size, normalize_embeddings=normalize,
                                        convert_to_numpy=True, show_progress_bar=False)
     return vectors.astype(np.float32, copy=False)
@@ -103,8 +108,9 @@ def encode(texts: list[str], model: str = DEFAULT_MODEL, batch_size: int = 64, n
 class EmbedConfig(StageConfig):
     model: str = Field(default=DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged, offline) or a local model folder.")
     view: View = Field(default="first_user", description="Text embedded: first_user, user_turns or conversation.")
-    backend: Backend = Field(default="onnx-int8", description="onnx-int8 (ONNX Runtime, int8 weights, >= 3x faster, cosine >= 0.99 to torch) or torch (plain SentenceTransformer.encode).")
-    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
+    backend: Backend = Field(default="onnx-int8", description="onnx-int8 (ONNX Runtime, int8 weights: >3x faster on prompts, ~2x on whole conversations, cosine >= 0.99 to torch) or torch (plain SentenceTransformer.encode).")
+    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per batch of the torch backend.")
+    batch_tokens: int = Field(default=BATCH_TOKENS, ge=1, le=1_000_000, description="Padded tokens per batch of the onnx-int8 backend (texts sorted by length; one text at least).")
     normalize: bool = Field(default=True, description="Unit-length vectors, so a dot product is the cosine.")
     chunk_rows: int = Field(default=4096, ge=1, le=1_000_000, description="Records per progress step.")
     boilerplate_share: float = Field(default=BOILERPLATE_SHARE, gt=0, le=1, description="Lines in more than this share of one source's rows are stripped from the embedded view; 1 turns it off.")
@@ -152,7 +158,7 @@ class Embed(Stage):
                 clean = [stripped_view(m, config.view, found.get(s, frozenset())) for m, s in zip(rows, names)]
                 stripped += sum(a != b for a, b in zip(clean, texts))
                 texts = clean
-            parts.append(encode(texts, config.model, config.batch_size, config.normalize, config.backend))
+            parts.append(encode(texts, config.model, config.batch_size, config.normalize, config.backend, config.batch_tokens))
         vectors = np.concatenate(parts) if parts else np.zeros((0, DIM), dtype=np.float32)
         if vectors.shape[1] != DIM:
             raise ValueError(f"embed.model: {config.model!r} gives {vectors.shape[1]}-dim vectors; this stage stores {DIM}")

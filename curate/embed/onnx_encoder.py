@@ -151,9 +151,8 @@ class OnnxEncoder:
         a batch of long conversations few."""
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings], dtype=np.int64)
-        order = np.argsort(lengths, kind="stable")  # similar lengths share a batch: little padding
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for idx in _batches(lengths[order], batch_tokens, order):
+        for idx in _batches(lengths, batch_tokens):
             width = int(lengths[idx].max())
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -170,8 +169,11 @@ class OnnxEncoder:
         return out
 
 
-def _batches(sorted_lengths: np.ndarray, budget: int, order: np.ndarray):
-    """Slices of ``order`` whose padded size (count x longest) stays within ``budget``."""
+def _batches(lengths: np.ndarray, budget: int):
+    """Positions of texts of ``lengths`` tokens, shortest first (similar lengths share a batch: little
+    padding), cut into batches whose padded size (count x longest) stays within ``budget``."""
+    order = np.argsort(lengths, kind="stable")
+    sorted_lengths = lengths[order]
     start = 0
     while start < len(order):
         end = start + 1

@@ -19,6 +19,12 @@ id, entity, span text, about 120 characters of context on each side, ``verdict: 
 judging by hand; ``bench/pii/precision.py`` computes precision per entity from the judged file.
 Every verdict given is also kept in ``bench/pii/judged_archive.jsonl``, so a span that leaves the
 sample and comes back with a later change keeps its verdict.
+
+Rules written while reading the judged sample's errors are in-sample there. ``--heldout`` draws a
+second sample (seed 14 by default) from the spans no verdict in the archive covers, into
+``bench/pii/heldout_spans.jsonl``, whose verdicts stay in that file: judged once, it measures a rule
+on spans nobody read while writing it. Its precision is the figure to trust; the judged sample's
+is the one a rule was fitted to.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ CHINESE_SETS = {"alpaca_zh": "real/alpaca_zh/alpaca_zh_demo.json"}
 STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
+HELDOUT = Path(__file__).resolve().parent / "heldout_spans.jsonl"
 ARCHIVE = Path(__file__).resolve().parent / "judged_archive.jsonl"
 """Every verdict ever given, also for spans a later code change took out of the sample, so a span
 that comes back keeps its verdict."""
@@ -122,7 +129,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=None, help="first N rows of each set")
     ap.add_argument("--sample", type=int, default=320, help="spans written for judging (0: none)")
-    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--seed", type=int, default=None, help="sample seed (13; 14 with --heldout)")
+    ap.add_argument("--heldout", action="store_true",
+                    help=f"draw the held-out sample into {HELDOUT.name}: spans the archive has no verdict for")
     ap.add_argument("--zh", action="store_true", help="also run the Chinese set")
     ap.add_argument("--dump", type=Path, default=None, help="write every span here (for development)")
     args = ap.parse_args()
@@ -160,16 +169,40 @@ def main() -> None:
     if args.dump:
         args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
     if args.sample:
-        # The spans whose keyed hash is lowest: a change that removes some spans keeps the
-        # rest of the sample (and their verdicts) and draws the next ones in their place.
-        sample = sorted(spans, key=lambda s: _draw_key(args.seed, s))[:args.sample]
-        sample.sort(key=lambda s: (s["set"], s["entity"], s["id"]))
-        judged = {**_judged(ARCHIVE), **_judged(OUT)}  # verdicts already given carry over; new spans come unjudged
-        ARCHIVE.write_text("".join(json.dumps({"set": k[0], "id": k[1], "entity": k[2], "span": k[3], "before": k[4], **v},
-                                              ensure_ascii=False) + "\n" for k, v in sorted(judged.items())))
-        OUT.write_text("".join(json.dumps({**s, **judged.get(_span_key(s), {"verdict": None, "why": ""})},
-                                          ensure_ascii=False) + "\n" for s in sample))
-        print(f"{len(sample)} of {len(spans)} spans (seed {args.seed}) written to {OUT}")
+        if args.heldout:
+            _write_heldout(spans, args.sample, 14 if args.seed is None else args.seed)
+        else:
+            _write_sample(spans, args.sample, 13 if args.seed is None else args.seed)
+
+
+def _lowest(spans: list[dict], n: int, seed: int) -> list[dict]:
+    """The ``n`` spans whose keyed hash is lowest: a change that removes some spans keeps the rest
+    of the sample (and their verdicts) and draws the next ones in their place."""
+    sample = sorted(spans, key=lambda s: _draw_key(seed, s))[:n]
+    return sorted(sample, key=lambda s: (s["set"], s["entity"], s["id"]))
+
+
+def _write_sample(spans: list[dict], n: int, seed: int) -> None:
+    sample = _lowest(spans, n, seed)
+    judged = {**_judged(ARCHIVE), **_judged(OUT)}  # verdicts already given carry over; new spans come unjudged
+    ARCHIVE.write_text("".join(json.dumps({"set": k[0], "id": k[1], "entity": k[2], "span": k[3], "before": k[4], **v},
+                                          ensure_ascii=False) + "\n" for k, v in sorted(judged.items())))
+    judged.update({k: v for k, v in _judged(HELDOUT).items() if k not in judged})
+    _write(OUT, sample, judged)
+    print(f"{len(sample)} of {len(spans)} spans (seed {seed}) written to {OUT}")
+
+
+def _write_heldout(spans: list[dict], n: int, seed: int) -> None:
+    archived = _judged(ARCHIVE)
+    unseen = [s for s in spans if _span_key(s) not in archived]
+    sample = _lowest(unseen, n, seed)
+    _write(HELDOUT, sample, _judged(HELDOUT))
+    print(f"{len(sample)} of the {len(unseen)} spans no archived verdict covers (seed {seed}) written to {HELDOUT}")
+
+
+def _write(path: Path, sample: list[dict], judged: dict[tuple[str, ...], dict]) -> None:
+    path.write_text("".join(json.dumps({**s, **judged.get(_span_key(s), {"verdict": None, "why": ""})},
+                                       ensure_ascii=False) + "\n" for s in sample))
 
 
 def _span_key(span: dict) -> tuple[str, ...]:

@@ -666,3 +666,26 @@ def test_names_put_to_a_public_lookup_tool_are_its_subjects(analyzer):
 ])
 def test_verses_firms_hotels_and_english_words_of_foreign_shape_are_not_people(analyzer, text, private):
     assert persons(analyzer, text) == private
+
+
+@pytest.mark.parametrize("text, private", [
+    # held-out real spans (bench/pii/heldout_spans.jsonl): a brand, a university town, a rank, a playing card;
+    # every-locale name lists hold each of them as someone's first name, English text does not
+    ("Marvel released three films that year.", []),
+    ("Ask Siri to set a timer for ten minutes.", []),
+    ("She applied to Stanford and was accepted in April.", []),
+    ("Ace, jack, nine, two, king. Spades, diamonds, hearts.", []),
+    # the same shape with a first name English gives people, a surname, and a name the NER tags
+    ("She applied to the program and Trina was accepted in April.", ["Trina"]),
+    ("Becker and Vasquez founded the company in a garage.", ["Becker", "Vasquez"]),
+])
+def test_a_lone_word_english_uses_for_things_is_no_ones_name(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
+def test_a_full_name_credited_with_a_titled_work_is_its_public_author(analyzer):
+    # alpaca_en_demo: a journalist's byline the language model does not know; synth_dataset_v2 credits
+    # invented people with songs without calling the title a work, and a passive sentence credits anyone
+    assert persons(analyzer, "The article 'Behind the Coronavirus Transmission Risk' by Markham Heid discusses it.") == []
+    assert persons(analyzer, 'Answer: "Tube Snake Boogie" by Natalie Åberg') == ["Natalie Åberg"]
+    assert persons(analyzer, "The cake was baked by Emily Okonkwo yesterday.") == ["Emily Okonkwo"]

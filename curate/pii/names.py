@@ -112,6 +112,25 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(last)
 
 
+ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en_PK", "en_TH")
+
+
+@lru_cache(maxsize=1)
+def english_first_names() -> frozenset[str]:
+    """First names of Faker's English-language person providers (about 2.5k): the names English
+    text gives people. The every-locale gazetteer also holds "Marvel", "Stanford", "Nova", "Tor" and
+    "Siri", which English text mostly gives things."""
+    import faker.providers.person as person
+
+    found: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        if module.name in ENGLISH_LOCALES:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+            for attr in ("first_names", "first_names_male", "first_names_female"):
+                found.update(_latin_names(getattr(provider, attr, None)))
+    return frozenset(found)
+
+
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """Title-cased place names ("Toronto", "New Zealand", "Czech Republic"), Latin script only:
@@ -231,6 +250,22 @@ def is_notable(word: str) -> bool:
             and not is_first_name(word) and not usually_lower_case(word))
 
 
+FOREIGN_FIRST_NAME_LOG_PROB = -14.5
+"""A capitalised word English writes at least this often, though no English-language list gives it
+as a first name, names something in English text: "Stanford" -12.7, "Tor" -13.1, "Siri" -13.3,
+"Colonel" -13.6; the Nordic and Slavic first names of synth_dataset_v2 are rarer ("Sofie" -17.1,
+"Danial" -17.5) or unseen ("Virpi", "Mette")."""
+
+
+def named_thing_in_english(word: str) -> bool:
+    """Whether English text uses a capitalised word often, but not for people: it is a first name only
+    in other languages' lists (``english_first_names`` lacks it), no surname and not name-shaped:
+    "Marvel", "Stanford", "Nova", "Tor", "Siri", "Colonel", "Mac". A lone such word is a brand, a place
+    or a rank unless the NER or a cue says it is someone."""
+    return (_cased_log_probs().get(word, _RARE_LOG_PROB) > FOREIGN_FIRST_NAME_LOG_PROB
+            and word not in english_first_names() and word not in gazetteer()[1] and not name_shaped(word))
+
+
 def seen_in_english(word: str) -> bool:
     """Whether English text writes the capitalised word at all (more often than ``_RARE_LOG_PROB``):
     "Bonaparte" -15.9, "Yousafzai" -17.2, "Portillo" -16.3, but not "Kaczmarek" or "Zetticci". A name
@@ -240,7 +275,7 @@ def seen_in_english(word: str) -> bool:
 
 def preload_lexicons() -> None:
     """Read every list this module uses (a few seconds), so no batch pays for it."""
-    gazetteer(), places(), common_words(), _cased_log_probs(), common_surnames()
+    gazetteer(), english_first_names(), places(), common_words(), _cased_log_probs(), common_surnames()
 
 
 def is_known_name(token: str) -> bool:

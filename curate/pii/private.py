@@ -48,6 +48,7 @@ from curate.pii.names import (
     is_notable,
     is_place,
     name_shaped,
+    named_thing_in_english,
     well_known,
 )
 from curate.pii.works import names_a_work, signed_quotes
@@ -108,6 +109,11 @@ _INITIAL_OR_SUFFIX = re.compile(r"[A-Za-z]|[IVX]{2,4}|Jr|Sr|MD|PhD|DDS|Esq")
 _PUBLIC_FIELD = re.compile(
     r"(?i:\b(?:author|artist|celebrity|director|actor|actress|singer|band|composer|writer|poet|painter|"
     r"character|protagonist|antagonist|villain)s?[ \t]*:[ \t]*)$")
+# A byline: a full name credited with a title that the sentence calls a published work ('the novel "The
+# Great Gatsby" by', "The article 'Behind the ...' by"). Passive sentences ("The cake was baked by Emily")
+# credit people with no title, and synthetic PII sets credit invented people with songs ("This song by").
+_BYLINE = re.compile(r"\b(?i:novel|book|article|essay|poem|song|album|film|movie|painting|paper|play|novella|textbook|"
+                     r"memoir|biography|documentary|column|op-ed|series|show)[ ]+[\"“'‘][^\"”\n]{1,120}[\"”’'][ ]*by[ ]+$")
 # An article before a capitalised run makes it a thing or a brand, not someone's name: "a classic Margherita",
 # "on a Mac", "the latest Marvel", "an El Niño", "who won the Oscar".
 _ARTICLE_BEFORE = re.compile(r"\b(?i:a|an|the)[ ]+(?:(?!(?:of|to|in|on|at|by|for|from|with|and|or|as)[ ])[a-z][a-z-]*[ ]+)?$")
@@ -419,12 +425,16 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
             any(s <= start and end <= e and label in NOT_PERSON_LABELS for s, e, label in ner_spans)
             and not any(is_known_name(w) or name_shaped(w) for w in words))):
         return THING, []  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
+    if not titled and len(words) == 1 and named_thing_in_english(words[0]) \
+            and not any(s <= start and end <= e and label == PERSON for s, e, label in ner_spans):
+        return THING, []  # "Marvel", "Stanford", "Tor", "Siri": a word English uses often, not for people
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
         return PUBLIC, []
     if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
         return PUBLIC, []  # "wikipedia('Isaac Newton')", "wolfram(query)\nCalories in a McDonald's cheeseburger?": a subject
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
-    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before):
+    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before) \
+            or (len(words) > 1 and _BYLINE.search(text, max(0, start - 200), start)):
         return PUBLIC, []
     after = text[end:end + 120]
     if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after) \

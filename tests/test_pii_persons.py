@@ -226,6 +226,12 @@ def test_a_business_address_is_a_public_place_and_a_home_address_is_not(analyzer
     # glaive (real): restaurants a tool found; the street name inside stays out of the person finder too
     shop = "I found two highly rated Chinese restaurants in San Francisco for you. The first one is Z & Y Restaurant, located at 655 Jackson St."
     assert entities(analyzer, shop) == []
+    # glaive: the second of a list whose lead-in says what the places are; a blank line ends that lead-in
+    listed = ("Here are some Italian restaurants in New York: \n1. Carbone, located at 181 Thompson St, New York, "
+              "NY 10012. The price range is $$$.\n2. L'Artusi, located at 228 W 10th St, New York, NY 10014.")
+    assert [e for e, _ in entities(analyzer, listed)] == []
+    after_a_break = "We ate at a restaurant downtown.\n\nShip the order to 228 W 10th St, New York, NY 10014."
+    assert ("STREET_ADDRESS", "228 W 10th St, New York, NY 10014") in entities(analyzer, after_a_break)
     home = "Please ship the order to Greta Lindqvist, 655 Jackson St, San Francisco, CA 94133."
     assert ("STREET_ADDRESS", "655 Jackson St, San Francisco, CA 94133") in entities(analyzer, home)
     assert "Greta Lindqvist" in persons(analyzer, home)

@@ -289,13 +289,16 @@ _BUSINESS = re.compile(
     r"temple|mosque)\b)")
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def names_a_business(text: str, start: int) -> bool:
-    """Whether the address at ``start`` belongs to a business or public place its sentence, or the one
-    before, names ("Z & Y Restaurant, located at 655 Jackson St"; "Another restaurant ... is Dunhuang. It
-    is located at 320 Lexington Ave"): a place anyone may visit, not where a person lives. A form's or a
-    letter's address has no such word before it."""
-    sentences = re.split(r"[.!?][ \t]|\n", text[max(0, start - 300):start])
-    return bool(_BUSINESS.search(" ".join(sentences[-2:])))
+    """Whether the address at ``start`` belongs to a business or public place that its paragraph names
+    before it ("Z & Y Restaurant, located at 655 Jackson St"; "Italian restaurants in New York: 1. Carbone,
+    located at ..."; "Another restaurant ... is Dunhuang. It is located at 320 Lexington Ave"): a place
+    anyone may visit, not where a person lives. A form's or a letter's address has no such word before it.
+    The paragraph ends at a blank line and reaches back at most 300 characters."""
+    return bool(_BUSINESS.search(_PARAGRAPH_BREAK.split(text[max(0, start - 300):start])[-1]))
 
 
 _ROLE_MAILBOX = frozenset("""info support contact help helpdesk sales admin administrator noreply no-reply donotreply

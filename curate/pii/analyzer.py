@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -88,24 +87,6 @@ def default_analyzer(engine: NlpEngine) -> AnalyzerEngine:
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE])
 
 
-class _ScoredInPlace(list):
-    """A result list that ``copy.deepcopy`` returns as itself."""
-
-    def __deepcopy__(self, memo: dict) -> _ScoredInPlace:
-        return self
-
-
-class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
-    """presidio's context scoring without its defensive deep copy of every result list.
-
-    ``AnalyzerEngine.analyze`` builds the results it passes for this one call and keeps only what
-    the enhancer returns, so the copy protects nothing; on synth_dataset_v2 it was a sixth of
-    ``find_pii``'s profile. Scores, explanations and the results kept are presidio's own."""
-
-    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
-        return super().enhance_using_context(text, _ScoredInPlace(raw_results), nlp_artifacts, recognizers, context)
-
-
 def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> AnalyzerEngine:
     """presidio's registry with our phone, card, email and secret recognizers in place."""
     policy = policy or PiiPolicy()
@@ -128,8 +109,7 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
             supported_entity=extra.entity, name=f"ExtraPattern{i}_{extra.entity}",
             patterns=[Pattern(f"extra {extra.entity}", extra.regex, extra.score)],
             global_regex_flags=re.DOTALL | re.MULTILINE))
-    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE],
-                          context_aware_enhancer=InPlaceContextEnhancer())
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE])
 
 
 @lru_cache(maxsize=4)

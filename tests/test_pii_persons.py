@@ -695,3 +695,12 @@ def test_a_full_name_credited_with_a_titled_work_is_its_public_author(analyzer):
     assert persons(analyzer, "The article 'Behind the Coronavirus Transmission Risk' by Markham Heid discusses it.") == []
     assert persons(analyzer, 'Answer: "Tube Snake Boogie" by Natalie Åberg') == ["Natalie Åberg"]
     assert persons(analyzer, "The cake was baked by Emily Okonkwo yesterday.") == ["Emily Okonkwo"]
+
+
+def test_a_text_that_opens_by_calling_a_title_a_work_retells_it(analyzer):
+    # held-out real span (alpaca_libre): an unquoted title called a movie, then its plot; synth_dataset_v2's
+    # invented credits ("a 2017 Polish film directed by ...") and a person who is "a film student" stay names
+    assert persons(analyzer, "Inception is a movie about a man named Cobb, who is a skilled thief.") == []
+    assert persons(analyzer, "Zoolander is a 2017 Polish action-comedy film directed by Maciej Borkowski.") == \
+        ["Maciej Borkowski"]
+    assert persons(analyzer, "Okonkwo is a film student about to graduate.") == ["Okonkwo"]

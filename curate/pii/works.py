@@ -31,6 +31,11 @@ _TITLE_WORD = r"(?:[A-Z][\w'’-]*|of|the|and)"
 _LISTED_WORK = re.compile(
     rf"(?:^|(?<=[.!?\n][ ]))In[ ](?P<a>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}}),"              # In The Avengers,
     rf"|(?:^|(?<=[.!?\n][ ]))(?P<b>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}})[ ]+(?:tells|follows)[ ]")
+# A title the sentence opens by calling it a work, unquoted: "Inception is a movie about a man named Cobb",
+# "Hamlet is a tragedy set in Denmark" (a person would be "a film student", "a book lover").
+_CALLED_A_WORK = re.compile(
+    rf"(?:^|(?<=[.!?\n][ ]))[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{0,3}}[ ]+(?:is|was)[ ]+(?:a|an)[ ]+(?:\d{{4}}[ ]+)?"
+    rf"(?:[\w-]+[ ]+){{0,3}}?(?:{_KINDS})[ ]+(?:about|set[ ]in|that|which|in[ ]which)\b")
 # Scripture is a work too: a text that names its parts, or cites chapter and verse twice, discusses or retells it,
 # and its names are its figures ("listed in both the Old and New Testaments", "Judith 8:1", "the Gospel of
 # Superman"). "the Bible" alone does not count: stories mention it ("Then it hits me: the Bible.").
@@ -41,10 +46,11 @@ _SIGNED_QUOTE = re.compile(r"[\"”][ \t]*[-–—~][ \t]*(?P<name>[A-Z][\w.'’
 
 @lru_cache(maxsize=8)
 def names_a_work(text: str) -> bool:
-    """Whether the text names a film, book, series or game as such, or discusses scripture."""
+    """Whether the text names a film, book, series or game as such (quoted beside its kind, a listed title,
+    or a sentence that opens by calling its title one), or discusses scripture."""
     if ('"' in text or "“" in text) and _QUOTED_WORK.search(text):
         return True
-    if _SCRIPTURE.search(text) or (":" in text and len(_VERSE.findall(text)) >= 2):
+    if _SCRIPTURE.search(text) or (":" in text and len(_VERSE.findall(text)) >= 2) or _CALLED_A_WORK.search(text):
         return True
     return any(is_title((m.group("a") or m.group("b")).split()) for m in _LISTED_WORK.finditer(text))
 

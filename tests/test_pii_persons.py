@@ -704,3 +704,11 @@ def test_a_text_that_opens_by_calling_a_title_a_work_retells_it(analyzer):
     assert persons(analyzer, "Zoolander is a 2017 Polish action-comedy film directed by Maciej Borkowski.") == \
         ["Maciej Borkowski"]
     assert persons(analyzer, "Okonkwo is a film student about to graduate.") == ["Okonkwo"]
+
+
+def test_a_title_before_an_animal_names_a_storybook_creature_unless_it_is_a_surname(analyzer):
+    # lima (real): "Papa Mouse and Mr Beaver planned the bridge while Mrs Beaver taught the little mice"
+    assert persons(analyzer, "That night Mr Beaver planned the bridge while Mrs Beaver taught the mice to swim.") == []
+    # Fox is a surname too: a titled Fox may be someone
+    assert persons(analyzer, "That night Mr Fox planned the bridge while Mrs Okonkwo taught the kids to swim.") == \
+        ["Fox", "Okonkwo"]

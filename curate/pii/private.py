@@ -370,12 +370,17 @@ _ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called|and (?:h
                            rf"(?:(?:Mr|Mrs|Ms|Miss|Sir|Lady|Captain|Professor|Dr)\.?[ ]+)?(?P<name>[^\W\d_][\w'’-]*)")
 
 
+_TITLED_ANIMAL = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mister)\.?[ ]+(?P<name>(?i:{_ANIMALS}))\b")
+
+
 def _animal_names(text: str) -> frozenset[str]:
-    """The names the text gives its animals, toys and robots ("a talking owl named Oliver"): a story's
-    creatures, not people."""
+    """The names the text gives its animals, toys and robots ("a talking owl named Oliver"; "Mr Beaver",
+    "Mrs Rabbit": a title before an animal nobody has as a surname, where "Mr Fox" may be someone): a
+    story's creatures, not people."""
+    titled = {m.group("name") for m in _TITLED_ANIMAL.finditer(text) if not is_known_name(m.group("name"))}
     if " named " not in text and " called " not in text and " name was " not in text:
-        return frozenset()
-    return frozenset(m.group("name") for m in _ANIMAL_NAMED.finditer(text))
+        return frozenset(titled)
+    return frozenset(titled | {m.group("name") for m in _ANIMAL_NAMED.finditer(text)})
 
 
 _TITLE_CONNECTORS = frozenset("and of de the".split())

@@ -20,11 +20,12 @@ judging by hand; ``bench/pii/precision.py`` computes precision per entity from t
 Every verdict given is also kept in ``bench/pii/judged_archive.jsonl``, so a span that leaves the
 sample and comes back with a later change keeps its verdict.
 
-Rules written while reading the judged sample's errors are in-sample there. ``--heldout`` draws a
-second sample (seed 14 by default) from the spans no verdict in the archive covers, into
-``bench/pii/heldout_spans.jsonl``, whose verdicts stay in that file: judged once, it measures a rule
-on spans nobody read while writing it. Its precision is the figure to trust; the judged sample's
-is the one a rule was fitted to.
+Rules written while reading the judged sample's errors are in-sample there. ``--heldout NAME``
+draws another sample into ``bench/pii/NAME_spans.jsonl`` from the spans that no verdict covers yet
+(not in the archive, not in another held-out file), and keeps its verdicts in that file: judged once,
+it measures the rules on spans nobody read while writing them, until someone writes rules reading its
+errors too. ``heldout`` (seed 14) was drawn at d6d9c87 and read for the rules after it; ``validation``
+(seed 15) was drawn after them and not read for rules.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ CHINESE_SETS = {"alpaca_zh": "real/alpaca_zh/alpaca_zh_demo.json"}
 STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
-HELDOUT = Path(__file__).resolve().parent / "heldout_spans.jsonl"
+HELDOUT_SEEDS = {"heldout": 14, "validation": 15}
 ARCHIVE = Path(__file__).resolve().parent / "judged_archive.jsonl"
 """Every verdict ever given, also for spans a later code change took out of the sample, so a span
 that comes back keeps its verdict."""
@@ -129,9 +130,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=None, help="first N rows of each set")
     ap.add_argument("--sample", type=int, default=320, help="spans written for judging (0: none)")
-    ap.add_argument("--seed", type=int, default=None, help="sample seed (13; 14 with --heldout)")
-    ap.add_argument("--heldout", action="store_true",
-                    help=f"draw the held-out sample into {HELDOUT.name}: spans the archive has no verdict for")
+    ap.add_argument("--seed", type=int, default=None, help=f"sample seed (13; held-out: {HELDOUT_SEEDS}, else 16)")
+    ap.add_argument("--heldout", metavar="NAME", default=None,
+                    help="draw a held-out sample into bench/pii/NAME_spans.jsonl: spans no verdict covers yet")
     ap.add_argument("--zh", action="store_true", help="also run the Chinese set")
     ap.add_argument("--dump", type=Path, default=None, help="write every span here (for development)")
     args = ap.parse_args()
@@ -170,7 +171,8 @@ def main() -> None:
         args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
     if args.sample:
         if args.heldout:
-            _write_heldout(spans, args.sample, 14 if args.seed is None else args.seed)
+            seed = HELDOUT_SEEDS.get(args.heldout, 16) if args.seed is None else args.seed
+            _write_heldout(spans, args.sample, seed, OUT.with_name(f"{args.heldout}_spans.jsonl"))
         else:
             _write_sample(spans, args.sample, 13 if args.seed is None else args.seed)
 
@@ -182,22 +184,30 @@ def _lowest(spans: list[dict], n: int, seed: int) -> list[dict]:
     return sorted(sample, key=lambda s: (s["set"], s["entity"], s["id"]))
 
 
+def _heldout_files() -> list[Path]:
+    return sorted(p for p in OUT.parent.glob("*_spans.jsonl") if p != OUT)
+
+
 def _write_sample(spans: list[dict], n: int, seed: int) -> None:
     sample = _lowest(spans, n, seed)
     judged = {**_judged(ARCHIVE), **_judged(OUT)}  # verdicts already given carry over; new spans come unjudged
     ARCHIVE.write_text("".join(json.dumps({"set": k[0], "id": k[1], "entity": k[2], "span": k[3], "before": k[4], **v},
                                           ensure_ascii=False) + "\n" for k, v in sorted(judged.items())))
-    judged.update({k: v for k, v in _judged(HELDOUT).items() if k not in judged})
+    for path in _heldout_files():
+        judged.update({k: v for k, v in _judged(path).items() if k not in judged})
     _write(OUT, sample, judged)
     print(f"{len(sample)} of {len(spans)} spans (seed {seed}) written to {OUT}")
 
 
-def _write_heldout(spans: list[dict], n: int, seed: int) -> None:
-    archived = _judged(ARCHIVE)
-    unseen = [s for s in spans if _span_key(s) not in archived]
+def _write_heldout(spans: list[dict], n: int, seed: int, path: Path) -> None:
+    seen = {**_judged(ARCHIVE)}
+    for other in _heldout_files():
+        if other != path:
+            seen.update(_judged(other))
+    unseen = [s for s in spans if _span_key(s) not in seen]
     sample = _lowest(unseen, n, seed)
-    _write(HELDOUT, sample, _judged(HELDOUT))
-    print(f"{len(sample)} of the {len(unseen)} spans no archived verdict covers (seed {seed}) written to {HELDOUT}")
+    _write(path, sample, _judged(path))
+    print(f"{len(sample)} of the {len(unseen)} spans no verdict covers yet (seed {seed}) written to {path}")
 
 
 def _write(path: Path, sample: list[dict], judged: dict[tuple[str, ...], dict]) -> None:

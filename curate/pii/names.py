@@ -120,7 +120,7 @@ def english_first_names() -> frozenset[str]:
     """First names of Faker's English-language person providers (about 2.5k): the names English
     text gives people. The every-locale gazetteer also holds "Marvel", "Stanford", "Nova", "Tor" and
     "Siri", which English text mostly gives things."""
-    import faker.providers.person as person
+    from faker.providers import person
 
     found: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):

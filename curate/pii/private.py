@@ -13,7 +13,9 @@ text or English itself marks it public or not a person:
   table row that carries a phone number is about its named person. Private evidence wins
   over everything below.
 * not a person: a lone place ("London"), an ALL-CAPS word ("FIFA"), a word English
-  writes lower-case ("Math", "Module"), or a capitalised run that is a place or holds
+  writes lower-case ("Math", "Module"), a word English writes often that only other
+  languages' name lists give people ("Stanford", "Tor") unless the NER tags it a person,
+  a storybook animal ("an owl named Oliver", "Mr Beaver"), or a capitalised run that is a place or holds
   such a word ("New York City", "Command Module", "Bell Pepper Stir Fry"); a name the text also
   uses for a thing ("Amadeus software"), writes in lower case ("your tor client") or lists as an
   example of a kind ("virtual assistants like Siri"): one text, one referent.
@@ -22,7 +24,8 @@ text or English itself marks it public or not a person:
   from its first word (``notability``: "Michael Jordan", "Harper Lee"), a one-word name the passage
   before its first mention leads the model to expect ("Iago" after "...Desdemona and the lies of"), a role before it ("physicist",
   "President", "Senator"), life years after it ("(1879-1955)") or "was a ... physicist"; a name
-  that signs a quotation; and the unmarked names of a text that names a published work as such
+  that signs a quotation; a full name credited with a title its sentence calls a work ("the
+  article '...' by Markham Heid"); and the unmarked names of a text that names a published work as such
   (``curate.pii.works``: its characters).
 
 A name with neither kind of evidence is kept: an unknown name in a sentence is most

@@ -20,6 +20,7 @@ judging by hand; ``bench/pii/precision.py`` computes precision per entity from t
 Every verdict given is also kept in ``bench/pii/judged_archive.jsonl``, so a span that leaves the
 sample and comes back with a later change keeps its verdict.
 
+After the per-set table it prints each judged file's precision over the spans the code still finds.
 Rules written while reading the judged sample's errors are in-sample there. ``--heldout NAME``
 draws another sample into ``bench/pii/NAME_spans.jsonl`` from the spans that no verdict covers yet
 (not in the archive, not in another held-out file), and keeps its verdicts in that file: judged once,
@@ -31,9 +32,9 @@ errors too. ``heldout`` (seed 14) was drawn at d6d9c87 and read for the rules af
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
-import hashlib
 import sys
 import time
 from collections import Counter
@@ -46,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository r
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.pool import AnalyzerPool  # noqa: E402
+from curate.pii.redact import public_across_turns  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
@@ -109,19 +111,23 @@ def _json_strings(text: str) -> list[str]:
 
 
 def spans_of(name: str, rows: list[dict], find) -> list[dict]:
-    """Every span ``find`` reports in the set's texts, with about ``CONTEXT`` characters each side.
-    (The stage also redacts a found name where it recurs in another turn; those repeats are left out.)"""
+    """Every span ``find`` reports in the set's texts, with about ``CONTEXT`` characters each side,
+    less the names another text of the same row shows public (``public_across_turns``, as the stage
+    does). The stage also redacts a found name where it recurs in another turn; those repeats are left out."""
     texts, owner = [], {}
     for row in rows:
         for t in row_texts(row):
             if t not in owner:
                 owner[t] = row["id"]
                 texts.append(t)
+    found = dict(zip(texts, find(texts)))
     spans = []
-    for text, found in zip(texts, find(texts)):
-        for f in found:
-            spans.append({"set": name, "id": owner[text], "entity": f.entity, "span": text[f.start:f.end],
-                          "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT]})
+    for row in rows:
+        row_found = public_across_turns(row_texts(row), found)
+        for text in (t for t in row_found if owner[t] == row["id"]):
+            for f in row_found[text]:
+                spans.append({"set": name, "id": owner[text], "entity": f.entity, "span": text[f.start:f.end],
+                              "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT]})
     return spans
 
 
@@ -169,12 +175,30 @@ def main() -> None:
         print(f"{'English sets':<16}{int(english_rows):>6}{'':>16}{english_rows / english_s:>8.0f}")
     if args.dump:
         args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
+    _score_judged(spans)
     if args.sample:
         if args.heldout:
             seed = HELDOUT_SEEDS.get(args.heldout, 16) if args.seed is None else args.seed
             _write_heldout(spans, args.sample, seed, OUT.with_name(f"{args.heldout}_spans.jsonl"))
         else:
             _write_sample(spans, args.sample, 13 if args.seed is None else args.seed)
+
+
+def _score_judged(spans: list[dict]) -> None:
+    """Precision on each judged file over the spans this code still finds: a rule that removes a
+    span takes its verdict out, and spans no file judged are not counted (the files, as drawn, are
+    what ``precision.py`` scores)."""
+    found = {_span_key(s) for s in spans}
+    for path in [OUT, *_heldout_files()]:
+        judged = [d for d in (json.loads(line) for line in path.read_text().splitlines() if line.strip())
+                  if d.get("verdict") is not None] if path.exists() else []
+        alive = [d for d in judged if _span_key(d) in found]
+        if alive:
+            true = sum(bool(d["verdict"]) for d in alive)
+            persons = [d for d in alive if d["entity"] == "PERSON"]
+            print(f"{path.name}: {len(alive)} of {len(judged)} judged spans found now, precision {true}/{len(alive)} "
+                  f"= {true / len(alive):.3f} (PERSON {sum(bool(d['verdict']) for d in persons)}/{len(persons)}); "
+                  f"true spans no longer found: {sum(bool(d['verdict']) for d in judged) - true}")
 
 
 def _lowest(spans: list[dict], n: int, seed: int) -> list[dict]:

@@ -26,7 +26,7 @@ from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider, SpacyNlpE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from curate.pii.finding import Finding
+from curate.pii.finding import Finding, TextFindings
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
 from curate.script import cjk_share
@@ -268,9 +268,10 @@ def _refined(text: str, findings: list[Finding], plan: _Plan | None, ner_spans: 
     """The person refinements (``curate.pii.persons``) applied to one text's resolved findings."""
     if plan is None or not (policy.name_gazetteer and PERSON in plan.entities):
         return findings
-    return [f for f in refine_persons(text, findings, private=policy.person == "private",
-                                      ner_spans=ner_spans, known_names=policy.known_names)
-            if text[f.start:f.end] not in policy.allow_list and allowed_in_structure(text, f, plan.regions)]
+    refined = refine_persons(text, findings, private=policy.person == "private",
+                             ner_spans=ner_spans, known_names=policy.known_names)
+    return TextFindings((f for f in refined if text[f.start:f.end] not in policy.allow_list
+                         and allowed_in_structure(text, f, plan.regions)), refined.public)
 
 
 def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from curate.pii.finding import Finding
+from curate.pii.finding import Finding, TextFindings
 from curate.pii.names import (
     GREETED_ROLES,
     GREETINGS,
@@ -404,21 +405,25 @@ def prefetch_fame(known_names: str, texts: Sequence[str], findings: Sequence[Seq
 
 
 def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = False,
-                   ner_spans: Sequence[tuple[int, int, str]] = (), known_names: str | None = None) -> list[Finding]:
+                   ner_spans: Sequence[tuple[int, int, str]] = (), known_names: str | None = None) -> TextFindings:
     """One text's resolved findings with PERSON spans trimmed, firms removed, other
     mentions and list members of found names added; sorted by start. With ``private``,
     names that are not a private person's (``curate.pii.private``) go before the others
     are looked for, so a public figure's surname is not redacted at its next mention."""
     kept = _trimmed(text, findings)
+    public: frozenset[str] = frozenset()
     if private:
         kept = private_persons(text, kept, *cued_spans(text), ner_spans, known_names)
+        public = kept.public
     persons = [f for f in kept if f.entity == PERSON]
     if not persons:
-        return sorted(kept, key=lambda f: f.start)
+        return TextFindings(sorted(kept, key=lambda f: f.start), public)
     added = other_mentions(text, name_tokens(text, persons), kept, min(f.score for f in persons))
     added += _list_members(text, persons + added, kept + added)
     added += _speakers(text, persons + added, kept + added)
-    return sorted(kept + added, key=lambda f: f.start)
+    if all(f.presumed for f in persons):  # mentions of names kept for want of evidence are no more than that
+        added = [replace(f, presumed=True) for f in added]
+    return TextFindings(sorted(kept + added, key=lambda f: f.start), public)
 
 
 def _trimmed(text: str, findings: Sequence[Finding]) -> list[Finding]:

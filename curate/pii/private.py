@@ -37,8 +37,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from curate.pii.finding import Finding
+from curate.pii.finding import Finding, TextFindings
 from curate.pii.encyclopaedia import CHANCE, chance_entries, is_title, names_its_subject
 from curate.pii.notability import CONTEXT_CHARS, CREATOR_CONTEXT, full_name, known_creator, known_in_context, known_pair
 from curate.pii.names import (
@@ -141,8 +142,9 @@ muhammad mohammed moses abraham isaac jacob ezekiel isaiah jeremiah elijah noah 
 
 def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
                     titled: Sequence[tuple[int, int]] = (),
-                    ner_spans: Sequence[tuple[int, int, str]] = (), known_names: str | None = None) -> list[Finding]:
-    """``findings`` without the PERSON spans that are not a private person's name.
+                    ner_spans: Sequence[tuple[int, int, str]] = (), known_names: str | None = None) -> TextFindings:
+    """``findings`` without the PERSON spans that are not a private person's name, those kept only
+    for want of evidence marked ``presumed``, and the names judged public as ``public``.
 
     ``cued`` holds the ``(start, end)`` spans that a private-person cue announces, ``titled``
     those a title or a speech verb marks as a person (see ``persons.cued_spans``),
@@ -156,8 +158,15 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
             if known_in_context(known_names, passage, sentence, name):
                 verdicts[f] = PUBLIC  # "Atticus" after "...Scout Finch and her father,": a known story's figure
         public_text = not cued and PUBLIC in verdicts.values()
-    return [f for f in findings
-            if f.entity != PERSON or (f not in verdicts) or (verdicts[f] == UNMARKED and not public_text)]
+    kept, public = [], set()
+    for f in findings:
+        if f.entity != PERSON or f not in verdicts:
+            kept.append(f)
+        elif verdicts[f] == UNMARKED and not public_text:
+            kept.append(replace(f, presumed=True))
+        elif verdicts[f] != THING:
+            public.add(text[f.start:f.end])
+    return TextFindings(kept, public)
 
 
 def _asked_verdicts(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],

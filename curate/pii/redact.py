@@ -36,6 +36,7 @@ from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
 from curate.pii.persons import PERSON, name_tokens, other_mentions
 from curate.pii.policy import PiiPolicy
+from curate.pii.private import name_words
 
 _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Robin", "Jamie", "Avery", "Riley",
           "Quinn", "Drew", "Harper", "Rowan", "Sage", "Blake", "Emery", "Finley", "Hayden", "Parker")
@@ -275,14 +276,38 @@ def _write(doc: dict[str, Any], path: SlotPath, value: Any) -> None:
     target[path[-1]] = value
 
 
+def public_across_turns(texts: Sequence[str], found: Mapping[str, Sequence[Finding]]) -> dict[str, list[Finding]]:
+    """Each text's findings without the names another text of the same conversation shows public.
+
+    One conversation, one referent: the prompt's '"To Kill a Mockingbird" by Harper Lee' makes the
+    answer's "Harper Lee's masterful storytelling" public too, though the answer alone does not say
+    who she is. Only names kept for want of evidence (``Finding.presumed``) give way, and only where
+    no text marks a word of them private (a cue, contact details): "I'm Harper Lee, call me at ..."
+    keeps the name private in every turn."""
+    public = [set(name_words(n)) for t in texts for n in getattr(found[t], "public", ())]
+    if not any(public):
+        return {t: list(found[t]) for t in texts}
+    asserted = {w for t in texts for f in found[t] if f.entity == PERSON and not f.presumed
+                for w in name_words(t[f.start:f.end])}
+
+    def shown_public(words: list[str]) -> bool:
+        return bool(words) and not asserted.intersection(words) and \
+            any(p and (p.issuperset(words) or p.issubset(words)) for p in public)
+
+    return {t: [f for f in found[t] if not (f.entity == PERSON and f.presumed and shown_public(name_words(t[f.start:f.end])))]
+            for t in texts}
+
+
 def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding]],
                         policy: PiiPolicy) -> dict[str, list[Finding]]:
-    """Findings per text of one conversation, with each PERSON found in one slot also
-    redacted where its words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada",
-    or a message ``name`` of "Ada")."""
+    """Findings per text of one conversation: names another slot shows public left out
+    (``public_across_turns``), and each PERSON found in one slot also redacted where its
+    words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada", or a message ``name``
+    of "Ada")."""
     texts = list(dict.fromkeys(t for s in slots for t in s.texts))
     if not (policy.name_gazetteer and PERSON in policy.entities):
         return {t: found[t] for t in texts}
+    found = public_across_turns(texts, found)
     tokens = set().union(*(name_tokens(t, found[t]) for t in texts)) - set(policy.allow_list)
     if not tokens:
         return {t: found[t] for t in texts}

@@ -63,7 +63,7 @@ CHINESE_SETS = {"alpaca_zh": "real/alpaca_zh/alpaca_zh_demo.json"}
 STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
-HELDOUT_SEEDS = {"heldout": 14, "validation": 15}
+HELDOUT_SEEDS = {"heldout": 14, "validation": 15, "fresh": 16}
 ARCHIVE = Path(__file__).resolve().parent / "judged_archive.jsonl"
 """Every verdict ever given, also for spans a later code change took out of the sample, so a span
 that comes back keeps its verdict."""

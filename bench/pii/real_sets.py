@@ -114,17 +114,18 @@ def spans_of(name: str, rows: list[dict], find) -> list[dict]:
     """Every span ``find`` reports in the set's texts, with about ``CONTEXT`` characters each side,
     less the names another text of the same row shows public (``public_across_turns``, as the stage
     does). The stage also redacts a found name where it recurs in another turn; those repeats are left out."""
+    per_row = [(row["id"], row_texts(row)) for row in rows]
     texts, owner = [], {}
-    for row in rows:
-        for t in row_texts(row):
+    for row_id, row_text in per_row:
+        for t in row_text:
             if t not in owner:
-                owner[t] = row["id"]
+                owner[t] = row_id
                 texts.append(t)
     found = dict(zip(texts, find(texts)))
     spans = []
-    for row in rows:
-        row_found = public_across_turns(row_texts(row), found)
-        for text in (t for t in row_found if owner[t] == row["id"]):
+    for row_id, row_text in per_row:
+        row_found = public_across_turns(row_text, found)
+        for text in (t for t in row_found if owner[t] == row_id):
             for f in row_found[text]:
                 spans.append({"set": name, "id": owner[text], "entity": f.entity, "span": text[f.start:f.end],
                               "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT]})
@@ -224,7 +225,7 @@ def _write_sample(spans: list[dict], n: int, seed: int) -> None:
 
 
 def _write_heldout(spans: list[dict], n: int, seed: int, path: Path) -> None:
-    seen = {**_judged(ARCHIVE)}
+    seen = _judged(ARCHIVE)
     for other in _heldout_files():
         if other != path:
             seen.update(_judged(other))

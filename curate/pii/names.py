@@ -97,19 +97,27 @@ _JAPANESE = re.compile(r"^(?:(?:[kgnhbpmr]y?|sh|ch|j)?[aiueo]|[sz][aueo]|[td][ae
 _VOWELS = set("aiueo")
 
 
+_FIRST_NAME_ATTRS = ("first_names", "first_names_male", "first_names_female")
+_LAST_NAME_ATTRS = ("last_names", "last_names_male", "last_names_female")
+
+
+def _person_names(attrs: tuple[str, ...], locales: tuple[str, ...] | None = None) -> frozenset[str]:
+    """The Latin-script names under ``attrs`` of Faker's person providers (of ``locales``, or all)."""
+    from faker.providers import person
+
+    found: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        if locales is None or module.name in locales:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+            for attr in attrs:
+                found.update(_latin_names(getattr(provider, attr, None)))
+    return frozenset(found)
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, last names) from every Faker person provider, Latin script only."""
-    import faker.providers.person as person
-
-    first: set[str] = set()
-    last: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr, into in (("first_names", first), ("first_names_male", first), ("first_names_female", first),
-                           ("last_names", last), ("last_names_male", last), ("last_names_female", last)):
-            into.update(_latin_names(getattr(provider, attr, None)))
-    return frozenset(first), frozenset(last)
+    return _person_names(_FIRST_NAME_ATTRS), _person_names(_LAST_NAME_ATTRS)
 
 
 ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en_PK", "en_TH")
@@ -120,15 +128,7 @@ def english_first_names() -> frozenset[str]:
     """First names of Faker's English-language person providers (about 2.5k): the names English
     text gives people. The every-locale gazetteer also holds "Marvel", "Stanford", "Nova", "Tor" and
     "Siri", which English text mostly gives things."""
-    from faker.providers import person
-
-    found: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        if module.name in ENGLISH_LOCALES:
-            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-            for attr in ("first_names", "first_names_male", "first_names_female"):
-                found.update(_latin_names(getattr(provider, attr, None)))
-    return frozenset(found)
+    return _person_names(_FIRST_NAME_ATTRS, ENGLISH_LOCALES)
 
 
 @lru_cache(maxsize=1)

@@ -438,12 +438,11 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
         return THING, []
     if _animal_names(text).issuperset(words):
         return THING, []  # "a talking owl named Oliver", "a cat named Mr. Whiskers": a story's creatures
+    labels = {label for s, e, label in ner_spans if s <= start and end <= e}  # the NER's entities around the span
     if not titled and (not_a_person(text, start, end, words) or (
-            any(s <= start and end <= e and label in NOT_PERSON_LABELS for s, e, label in ner_spans)
-            and not any(is_known_name(w) or name_shaped(w) for w in words))):
+            labels & NOT_PERSON_LABELS and not any(is_known_name(w) or name_shaped(w) for w in words))):
         return THING, []  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
-    if not titled and len(words) == 1 and named_thing_in_english(words[0]) \
-            and not any(s <= start and end <= e and label == PERSON for s, e, label in ner_spans):
+    if not titled and len(words) == 1 and named_thing_in_english(words[0]) and PERSON not in labels:
         return THING, []  # "Marvel", "Stanford", "Tor", "Siri": a word English uses often, not for people
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
         return PUBLIC, []

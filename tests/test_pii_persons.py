@@ -248,6 +248,25 @@ def test_contact_details_an_organisation_publishes_are_not_personal(analyzer, te
     assert entities(analyzer, text) == []
 
 
+def test_a_network_block_is_no_ones_machine_but_an_interface_address_is(analyzer):
+    # LLaMA-Factory v1 tool use (real): an ASN lookup's announced ranges were redacted as IP addresses
+    ranges = "AS15169 announces 8.8.4.0/24, 34.64.0.0/10 and 2001:4860::/32 for Google LLC."
+    assert entities(analyzer, ranges) == []
+    assert entities(analyzer, "My laptop is configured as 10.12.4.31/24 on eth0.") == [("IP_ADDRESS", "10.12.4.31/24")]
+
+
+@pytest.mark.parametrize("text", [
+    # alpaca_eval (real): a product's form factor and a school named for its avenue
+    "Type: M.2 Internal Solid State Hard Drive - Use: Gaming",
+    "1. Start at Rowan Avenue Elementary School located at 600 S Rowan Ave, Los Angeles, CA 90023.",
+])
+def test_a_number_glued_to_a_word_or_a_school_name_before_at_starts_no_address(analyzer, text):
+    found = entities(analyzer, text)
+    assert not any(e == "STREET_ADDRESS" and not value[0].isdigit() for e, value in found)
+    assert not any("Drive" in value or "Elementary" in value for _, value in found)
+    assert entities(analyzer, "I live at Rue de Virton 38, Arlon.") == [("STREET_ADDRESS", "Rue de Virton 38, Arlon.")]
+
+
 def test_a_person_behind_a_role_mailbox_or_a_home_router_stays_private(analyzer):
     assert entities(analyzer, "Write to anna.sales@example.com or call (579) 888-3058.") == [
         ("EMAIL_ADDRESS", "anna.sales@example.com"), ("PHONE_NUMBER", "(579) 888-3058")]
@@ -712,3 +731,30 @@ def test_a_title_before_an_animal_names_a_storybook_creature_unless_it_is_a_surn
     # Fox is a surname too: a titled Fox may be someone
     assert persons(analyzer, "That night Mr Fox planned the bridge while Mrs Okonkwo taught the kids to swim.") == \
         ["Fox", "Okonkwo"]
+
+
+def test_a_full_name_judged_public_stays_whole_when_its_first_name_is_found_alone(analyzer):
+    # lima (real): "Bill Gates: Well, Steve, you steal..." left "<PERSON> Jobs:" in every speaker line
+    rap = "Steve Jobs:\nLet me just step right in\n\nBill Gates:\nWell, Steve, you steal all the credit"
+    found = [(f.start, rap[f.start:f.end]) for f in find_pii(analyzer, [rap], PiiPolicy())[0]]
+    assert found == [(rap.index("Well, Steve") + 6, "Steve")]
+    # the same across turns: the prompt that names them keeps both names
+    policy = PiiPolicy()
+    prompt = "Write an imaginary rap battle between Steve Jobs and Bill Gates."
+    conv = [{"role": "user", "content": prompt, "name": None, "tool_calls": None},
+            {"role": "assistant", "content": rap, "name": None, "tool_calls": None}]
+    red = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0]
+    assert red.messages[0]["content"] == prompt
+    # synth_dataset_v2: a surname found private elsewhere is still redacted inside a work's title
+    verses = ("They were singing about the verses from Faina D. Yefremova's Cautionary Tales. "
+              "Is there a better example of unbridled creativity than early Yefremova?")
+    assert persons(analyzer, verses).count("Yefremova") == 2
+
+
+@pytest.mark.parametrize("text, name", [
+    # alpaca_en_demo, lima (real): stock names standing for an anonymous private person
+    ("I am writing this letter to wholeheartedly recommend John Doe for any position.", "John Doe"),
+    ("Now assume that Jane Doe is writing another paper in 2015.", "Jane Doe"),
+])
+def test_a_placeholder_name_is_redacted_whole_like_a_private_persons(analyzer, text, name):
+    assert persons(analyzer, text) == [name]

@@ -271,7 +271,7 @@ def _refined(text: str, findings: list[Finding], plan: _Plan | None, ner_spans: 
     refined = refine_persons(text, findings, private=policy.person == "private",
                              ner_spans=ner_spans, known_names=policy.known_names)
     return TextFindings((f for f in refined if text[f.start:f.end] not in policy.allow_list
-                         and allowed_in_structure(text, f, plan.regions)), refined.public)
+                         and allowed_in_structure(text, f, plan.regions)), refined.public, refined.cleared)
 
 
 def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:

@@ -21,12 +21,16 @@ class Finding:
 
 class TextFindings(list):
     """One text's findings in text order, with ``public``: the names the ``private`` policy judged
-    public there (a role, a byline, fame, a text about the public world). The other turns of the
-    conversation read them as public too, where nothing marks them private."""
+    public there (a role, a byline, fame, a text about the public world), which the other turns of the
+    conversation read as public too where nothing marks them private; and ``cleared``: the full names it
+    judged no private person's ("Steve Jobs"), kept whole or redacted whole where a name found elsewhere
+    shares a word with them (``persons.whole_names``)."""
 
-    def __init__(self, findings: Iterable[Finding] = (), public: Iterable[str] = ()) -> None:
+    def __init__(self, findings: Iterable[Finding] = (), public: Iterable[str] = (),
+                 cleared: Iterable[Finding] = ()) -> None:
         super().__init__(findings)
         self.public = frozenset(public)
+        self.cleared = tuple(cleared)
 
-    def __reduce__(self):  # the worker pool pickles results: keep ``public`` with the list
-        return TextFindings, (list(self), self.public)
+    def __reduce__(self):  # the worker pool pickles results: keep ``public`` and ``cleared`` with the list
+        return TextFindings, (list(self), self.public, self.cleared)

@@ -410,20 +410,51 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
     mentions and list members of found names added; sorted by start. With ``private``,
     names that are not a private person's (``curate.pii.private``) go before the others
     are looked for, so a public figure's surname is not redacted at its next mention."""
-    kept = _trimmed(text, findings)
-    public: frozenset[str] = frozenset()
+    trimmed = _trimmed(text, findings)
+    kept, public = trimmed, frozenset[str]()
     if private:
-        kept = private_persons(text, kept, *cued_spans(text), ner_spans, known_names)
+        kept = private_persons(text, trimmed, *cued_spans(text), ner_spans, known_names)
         public = kept.public
+    # full names judged no private person's ("Steve Jobs", "Bill Gates"); a lone name judged a thing
+    # may still be a found name's mention
+    cleared = [f for f in trimmed if f.entity == PERSON and f not in kept and " " in text[f.start:f.end]]
     persons = [f for f in kept if f.entity == PERSON]
     if not persons:
-        return TextFindings(sorted(kept, key=lambda f: f.start), public)
-    added = other_mentions(text, name_tokens(text, persons), kept, min(f.score for f in persons))
-    added += _list_members(text, persons + added, kept + added)
-    added += _speakers(text, persons + added, kept + added)
+        return TextFindings(sorted(kept, key=lambda f: f.start), public, cleared)
+    tokens = name_tokens(text, persons)
+    score = min(f.score for f in persons)
+    whole, redacted = whole_names(text, cleared, tokens, name_tokens(text, [f for f in persons if not f.presumed]))
+    taken = [*kept, *whole]
+    added = [replace(f, score=score) for f in redacted]
+    added += other_mentions(text, tokens, taken + added, score)
+    added += _list_members(text, persons + added, taken + added)
+    added += _speakers(text, persons + added, taken + added)
     if all(f.presumed for f in persons):  # mentions of names kept for want of evidence are no more than that
         added = [replace(f, presumed=True) for f in added]
-    return TextFindings(sorted(kept + added, key=lambda f: f.start), public)
+    return TextFindings(sorted(kept + added, key=lambda f: f.start), public, cleared)
+
+
+def whole_names(text: str, cleared: Sequence[Finding], tokens: set[str],
+                asserted: set[str]) -> tuple[list[Finding], list[Finding]]:
+    """Of the full names judged no private person's (``cleared``), ``(kept whole, redacted whole)`` while
+    the private names' ``tokens`` are looked for elsewhere. Kept whole: a name none of whose later words a
+    private name bears: the "Steve" of "Well, Steve," is not redacted inside "Steve Jobs". Redacted whole: a
+    plain name with a word a cue or contact details marked private (``asserted``): "Marisol Quenby" as
+    a tool result's bare value, where "Thanks, Marisol" shows her a customer. The rest are neither, and
+    their private words are redacted where they stand ("Faina D. Yefremova's Cautionary Tales" where
+    "Yefremova" is found private elsewhere)."""
+    whole, redacted = [], []
+    for f in cleared:
+        span = text[f.start:f.end]
+        words = span.split()
+        if asserted.intersection(words) and len(words) <= 3 and all(_PLAIN_NAME_WORD.fullmatch(w) for w in words):
+            redacted.append(f)
+        elif not any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", span.partition(" ")[2]) for t in tokens):
+            whole.append(f)
+    return whole, redacted
+
+
+_PLAIN_NAME_WORD = re.compile(r"[^\W\d_a-z][^\W\d_]*(?:[-'’][^\W\d_]+)?|[A-Z]\.")
 
 
 def _trimmed(text: str, findings: Sequence[Finding]) -> list[Finding]:

@@ -138,6 +138,10 @@ cronus kronos uranus odin thor loki freya freyja frigg baldur tyr janus jupiter 
 isis ra horus anubis set brahma vishnu shiva krishna ganesh ganesha lakshmi buddha jesus christ allah
 muhammad mohammed moses abraham isaac jacob ezekiel isaiah jeremiah elijah noah adam eve satan lucifer
 """.split())
+PLACEHOLDER_NAMES = frozenset({("John", "Doe"), ("Jane", "Doe"), ("John", "Smith"), ("Jane", "Smith"),
+                               ("Joe", "Bloggs"), ("Richard", "Roe"), ("Max", "Mustermann"), ("Erika", "Mustermann")})
+"""Stock names for an anonymous private person: famous as phrases, so the fame test would call them public,
+but a resume or a letter that uses one stands for a private person's name and is redacted like one."""
 
 
 def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
@@ -436,6 +440,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     words = name_words(span)
     if not words:
         return THING, []
+    if tuple(words) in PLACEHOLDER_NAMES:
+        return UNMARKED, []
     if _animal_names(text).issuperset(words):
         return THING, []  # "a talking owl named Oliver", "a cat named Mr. Whiskers": a story's creatures
     labels = {label for s, e, label in ner_spans if s <= start and end <= e}  # the NER's entities around the span

@@ -233,7 +233,8 @@ _MONTH = (r"(?i:january|february|march|april|may|june|july|august|september|octo
           r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
 _STREET_CORE = (
     rf"(?:{_HOUSE}[ ]+(?:(?!{_FUNCTION_WORD}[ ]){_W}[ ]+){{1,4}}?(?:{_EN_STREET})\b\.?"  # 24 Clarke Avenue
-    rf"|(?:{_HOUSE}[ ]+)?{_EU_PREFIX}(?:[ ]+{_W}){{1,4}}?[ ]+\d{{1,5}}[A-Za-z]?\b"         # Rue de Virton 38
+    rf"|(?:{_HOUSE}[ ]+)?{_EU_PREFIX}(?:[ ]+(?!{_FUNCTION_WORD}[ ]){_W}){{1,4}}?[ ]+\d{{1,5}}[A-Za-z]?\b"  # Rue de Virton 38,
+    # not "Avenue Elementary School located at 600"
     rf"|{_HOUSE}[ ]+{_EU_PREFIX}(?:[ ]+{_W}){{1,3}}"                                   # 36 rue de pologne
     rf"|(?:{_HOUSE}[ ]+)?{_CAPW}[ ]+(?:u\.|utca|út|kapu|ul\.|str\.?|sokak)[ ]+\d{{1,5}}\b\.?"  # Piroska u. 97.
     rf"|(?:{_HOUSE}[ ]+)?(?:{_CAPW}[ ]+){{0,2}}{_CAPW}{_EU_SUFFIX}[ ]+\d{{1,5}}[A-Za-z]?\b\.?"  # Friedhofstrasse 33
@@ -245,7 +246,8 @@ _STREET_CORE = (
 _UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Box)[ ]?#?\d+[A-Za-z]?"
 _SEGMENT = rf"(?:{_UNIT}|APO[ ][A-Z]{{2}}[ ]\d{{5}}|[A-Z]{{2,3}}(?:[ ]\d{{4,6}})?|\d{{4,6}}(?:-\d{{3,4}})?|{_CAPW}(?:[ ](?:{_CAPW}|\d{{4,6}}|u|de|del|la|le|am|an|upon|on))*)"
 _TAIL = rf"(?:[ ]+{_UNIT}|(?:[ \t]*[,\n])+[ \t]*(?:{_SEGMENT}))"
-_STREET_ADDRESS = rf"(?<![\w/-]){_STREET_CORE}{_TAIL}{{0,6}}"  # "9/11 World Trade Center": no house number after a slash
+# "9/11 World Trade Center": no house number after a slash; "M.2 Internal Solid State Hard Drive": nor glued to a word
+_STREET_ADDRESS = rf"(?<![\w/-])(?<![^\W\d_]\.){_STREET_CORE}{_TAIL}{{0,6}}"
 
 
 class StreetAddressRecognizer(PatternRecognizer):
@@ -335,10 +337,23 @@ ROUTER_DEFAULT_IPS = frozenset({"192.168.0.1", "192.168.1.1", "192.168.1.254", "
 """Home routers' factory addresses: every router manual prints them, they point at nobody's machine."""
 
 
+def _network_block(text: str) -> bool:
+    """Whether a CIDR text names a network, not a machine: "34.64.0.0/10" (host bits zero, fewer
+    than all prefix bits) is a block an organisation announces; "10.12.4.31/24" is still one machine's
+    interface address."""
+    if "/" not in text:
+        return False
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        return False
+    return network.prefixlen < network.max_prefixlen
+
+
 class MeaningfulIpRecognizer(IpRecognizer):
     """presidio's IP patterns, keeping addresses that can point at someone's machine:
     not loopback, unspecified, multicast, link-local or reserved IPv4 ones, not a public
-    resolver ("8.8.8.8"), nor netmasks ("255.255.255.0"), and an IPv6 address must be
+    resolver ("8.8.8.8"), nor netmasks ("255.255.255.0"), nor network blocks ("157.240.0.0/16"), and an IPv6 address must be
     written with at least three groups (C++ ``add::`` and ``std::`` are not addresses).
     Private-network addresses stay: in a support ticket "10.12.4.31" is someone's machine."""
 
@@ -347,6 +362,8 @@ class MeaningfulIpRecognizer(IpRecognizer):
         try:
             address = ipaddress.ip_address(body)
         except ValueError:
+            return False
+        if _network_block(pattern_text):
             return False
         if address.version == 6 and len([g for g in body.split(":") if g]) < 3:
             return False

@@ -34,7 +34,7 @@ from typing import Any
 
 from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
-from curate.pii.persons import PERSON, name_tokens, other_mentions
+from curate.pii.persons import PERSON, name_tokens, other_mentions, whole_names
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
 
@@ -303,17 +303,24 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     """Findings per text of one conversation: names another slot shows public left out
     (``public_across_turns``), and each PERSON found in one slot also redacted where its
     words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada", or a message ``name``
-    of "Ada")."""
+    of "Ada"); a full name judged no private person's stays whole or goes whole (``persons.whole_names``)."""
     texts = list(dict.fromkeys(t for s in slots for t in s.texts))
     if not (policy.name_gazetteer and PERSON in policy.entities):
         return {t: found[t] for t in texts}
+    cleared = {t: getattr(found[t], "cleared", ()) for t in texts}
     found = public_across_turns(texts, found)
     tokens = set().union(*(name_tokens(t, found[t]) for t in texts)) - set(policy.allow_list)
     if not tokens:
         return {t: found[t] for t in texts}
+    asserted = set().union(*(name_tokens(t, [f for f in found[t] if not f.presumed]) for t in texts))
     score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
-    return {t: _join_names(t, sorted(found[t] + other_mentions(t, tokens, found[t], score), key=lambda f: f.start))
-            for t in texts}
+    out = {}
+    for t in texts:
+        kept_whole, redacted = whole_names(t, cleared[t], tokens, asserted)
+        added = [Finding(PERSON, f.start, f.end, score) for f in redacted]
+        added += other_mentions(t, tokens, found[t] + kept_whole + added, score)
+        out[t] = _join_names(t, sorted(found[t] + added, key=lambda f: f.start))
+    return out
 
 
 def _join_names(text: str, findings: list[Finding]) -> list[Finding]:

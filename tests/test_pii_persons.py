@@ -758,3 +758,28 @@ def test_a_full_name_judged_public_stays_whole_when_its_first_name_is_found_alon
 ])
 def test_a_placeholder_name_is_redacted_whole_like_a_private_persons(analyzer, text, name):
     assert persons(analyzer, text) == [name]
+
+
+def test_a_full_name_found_private_is_redacted_whole_where_it_recurs(analyzer):
+    # LLaMA-Factory v1 tool use (real): the answer's "Recipient: Claire White" kept "White" and "Smith",
+    # everyday words that are no name word on their own
+    policy = PiiPolicy()
+    conv = [{"role": "user", "content": "Send the Spring Arrival campaign to Claire White at claire.white@example.com.",
+             "name": None, "tool_calls": None},
+            {"role": "assistant", "content": "Scheduled.\n- Recipient: Claire White\n- Subject: Spring Arrival",
+             "name": None, "tool_calls": None}]
+    red = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0]
+    assert red.messages[1]["content"] == "Scheduled.\n- Recipient: <PERSON_1>\n- Subject: Spring Arrival"
+
+
+def test_a_self_introduction_names_its_writer_when_a_first_name_follows(analyzer):
+    # alpaca_eval (real): a cover letter's "I am Mark, a highly creative ..." was left whole
+    letter = "Dear Hiring Manager,\n\nI am Mark, a highly creative professional from Italy."
+    assert persons(analyzer, letter) == ["Mark"]
+    assert persons(analyzer, "I am Italian, and I'm Sorry for the delay.") == []
+
+
+def test_a_street_type_can_name_the_street_and_a_field_after_it_is_no_address_line(analyzer):
+    # alpaca_eval (real): "930 Capitola Knolls" was cut before "Dr", leaving "Cruz" to the person finder
+    listing = "Address: 930 Capitola Knolls Dr, Santa Cruz, CA 95062\nProperty: Single-level upstairs condo"
+    assert entities(analyzer, listing) == [("STREET_ADDRESS", "930 Capitola Knolls Dr, Santa Cruz, CA 95062")]

@@ -204,18 +204,28 @@ def main() -> None:
 def _score_judged(spans: list[dict]) -> None:
     """Precision on each judged file over the spans this code still finds: a rule that removes a
     span takes its verdict out, and spans no file judged are not counted (the files, as drawn, are
-    what ``precision.py`` scores)."""
+    what ``precision.py`` scores). A judged span now redacted as part of a longer one ("Simon" inside
+    "IBM Simon") is still redacted: it keeps its verdict, counted as reshaped."""
     found = {_span_key(s) for s in spans}
     for path in [OUT, *_heldout_files()]:
         judged = [d for d in (json.loads(line) for line in path.read_text().splitlines() if line.strip())
                   if d.get("verdict") is not None] if path.exists() else []
-        alive = [d for d in judged if _span_key(d) in found]
+        reshaped = [d for d in judged if _span_key(d) not in found and _inside_a_span(d, spans)]
+        alive = [d for d in judged if _span_key(d) in found] + reshaped
         if alive:
             true = sum(bool(d["verdict"]) for d in alive)
             persons = [d for d in alive if d["entity"] == "PERSON"]
-            print(f"{path.name}: {len(alive)} of {len(judged)} judged spans found now, precision {true}/{len(alive)} "
-                  f"= {true / len(alive):.3f} (PERSON {sum(bool(d['verdict']) for d in persons)}/{len(persons)}); "
-                  f"true spans no longer found: {sum(bool(d['verdict']) for d in judged) - true}")
+            print(f"{path.name}: {len(alive)} of {len(judged)} judged spans still redacted ({len(reshaped)} reshaped), "
+                  f"precision {true}/{len(alive)} = {true / len(alive):.3f} "
+                  f"(PERSON {sum(bool(d['verdict']) for d in persons)}/{len(persons)}); "
+                  f"true spans no longer redacted: {sum(bool(d['verdict']) for d in judged) - true}")
+
+
+def _inside_a_span(judged: dict, spans: list[dict]) -> bool:
+    """Whether a found span of the same row and entity covers the judged span where it stood."""
+    window = judged["before"][-30:] + judged["span"] + judged["after"][:30]
+    return any(s["set"] == judged["set"] and s["id"] == judged["id"] and s["entity"] == judged["entity"]
+               and judged["span"] in s["span"] and window in s["before"] + s["span"] + s["after"] for s in spans)
 
 
 def _lowest(spans: list[dict], n: int, seed: int) -> list[dict]:

@@ -23,7 +23,7 @@ Three parts, all pure:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -78,12 +78,15 @@ CUE_PATTERNS = (
     # lower-case text: "my name is vitoria", "call me višeslav", "her maiden name is nyberg"
     re.compile(rf"\b(?:my name is|call me|i am called|(?:maiden|last|first|family)[ ]name(?:[ ]is|\?|:))[ ]+"
                rf"(?P<name>{_LOWER_WORD}(?:[ ]{_LOWER_WORD})?)"),
+    # "I am Mark, a highly creative professional", "Hi, I'm Sarah." (a first name must open it: "I am Italian.")
+    re.compile(rf"(?i:\b(?:i am|i'm|i’m)[ ]+)(?P<name>{_CAP}(?:[ ]{_CAP})?)(?=[,.!;]|[ ]+(?:and|from|here)\b)"),
 )
+_SELF_INTRODUCTION = CUE_PATTERNS[8]
 # The cues that say the name is a private person's (``cued_spans``): introductions, greetings and
 # sign-offs, form fields, the writer's kin ("my son X"). Titles, speech verbs and someone else's kin
 # announce public figures as often ("Sir Isaac Newton", "said Blatter", "Malala's father ran a school"),
 # so they find names but do not make them private.
-PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[7])
+PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[7], CUE_PATTERNS[8])
 PERSON_CUES = (CUE_PATTERNS[0], CUE_PATTERNS[4], CUE_PATTERNS[5], CUE_PATTERNS[6])
 # "Ubul: What a wife." A line opened by one capitalised word and a colon is a speaker in a transcript.
 _SPEAKER = re.compile(rf"(?m)^[ \t>]*(?P<name>{_CAP}):")
@@ -136,6 +139,8 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     AI assistant naming itself."""
     start, end = cue.start("name"), cue.end("name")
     name = cue.group("name")
+    if cue.re is _SELF_INTRODUCTION and not is_first_name(name.split()[0]):
+        return False
     if _GREETING.match(text, cue.start()) and not _GREETING_START.search(text, max(0, cue.start() - 12), cue.start()):
         return False
     if _POSSESSIVE_AFTER.match(text, end) or name.endswith(("'s", "’s")):
@@ -278,6 +283,8 @@ class NameRecognizer(EntityRecognizer):
             return []
         results = []
         for m in (m for pattern in CUE_PATTERNS for m in pattern.finditer(text)):
+            if m.re is _SELF_INTRODUCTION and not is_first_name(m.group("name").split()[0]):
+                continue
             start, end = m.start("name"), _cut_before_non_name(text, m.start("name"), m.end("name"))
             if _plausible_cued_name(text[start:end]) and not not_a_name_here(text, start, end, cued=True):
                 results.append(_result(self, start, end, self.CUE_SCORE))
@@ -426,7 +433,7 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
     whole, redacted = whole_names(text, cleared, tokens, name_tokens(text, [f for f in persons if not f.presumed]))
     taken = [*kept, *whole]
     added = [replace(f, score=score) for f in redacted]
-    added += other_mentions(text, tokens, taken + added, score)
+    added += other_mentions(text, tokens, taken + added, score, full_names(text, persons))
     added += _list_members(text, persons + added, taken + added)
     added += _speakers(text, persons + added, taken + added)
     if all(f.presumed for f in persons):  # mentions of names kept for want of evidence are no more than that
@@ -547,11 +554,23 @@ def _free(start: int, end: int, taken: Sequence[Finding]) -> bool:
     return all(end <= t.start or start >= t.end for t in taken)
 
 
-def other_mentions(text: str, tokens: set[str], taken: Sequence[Finding], score: float) -> list[Finding]:
-    """PERSON findings for every free occurrence of a name word, as written, capitalised
-    or in capitals (and lower-case in a text without capitals): a surname left behind
-    leaks the person."""
+def full_names(text: str, findings: Sequence[Finding]) -> set[str]:
+    """The PERSON findings that are full names of plain name words ("Claire White", "Jane Smith")."""
+    return {span for f in findings if f.entity == PERSON and len(words := (span := text[f.start:f.end]).split()) > 1
+            and all(_PLAIN_NAME_WORD.fullmatch(w) for w in words)}
+
+
+def other_mentions(text: str, tokens: set[str], taken: Sequence[Finding], score: float,
+                   names: Iterable[str] = ()) -> list[Finding]:
+    """PERSON findings for every free occurrence of a found full name (``names``), whole, then
+    of a name word, as written, capitalised or in capitals (and lower-case in a text without
+    capitals): a surname left behind leaks the person. The full names come first because a
+    word that is also an everyday word ("White" of "Claire White") is no token on its own."""
     added: list[Finding] = []
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if _free(m.start(), m.end(), list(taken) + added):
+                added.append(Finding(PERSON, m.start(), m.end(), score))
     cased = _has_capitals(text)
     for token in sorted(tokens, key=lambda t: (-len(t), t)):
         forms = {token, token.capitalize(), token.upper()} | (set() if cased else {token.lower()})

@@ -232,7 +232,8 @@ _FUNCTION_WORD = r"(?i:in|on|of|at|to|for|by|with|from|and|or|the|a|an|any|all|s
 _MONTH = (r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|"
           r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
 _STREET_CORE = (
-    rf"(?:{_HOUSE}[ ]+(?:(?!{_FUNCTION_WORD}[ ]){_W}[ ]+){{1,4}}?(?:{_EN_STREET})\b\.?"  # 24 Clarke Avenue
+    rf"(?:{_HOUSE}[ ]+(?:(?!{_FUNCTION_WORD}[ ]){_W}[ ]+){{1,4}}?(?:{_EN_STREET})\b\.?"  # 24 Clarke Avenue,
+    rf"(?:[ ]+(?:{_EN_STREET})\b\.?)?"  # a street type can name the street: "930 Capitola Knolls Dr"
     rf"|(?:{_HOUSE}[ ]+)?{_EU_PREFIX}(?:[ ]+(?!{_FUNCTION_WORD}[ ]){_W}){{1,4}}?[ ]+\d{{1,5}}[A-Za-z]?\b"  # Rue de Virton 38,
     # not "Avenue Elementary School located at 600"
     rf"|{_HOUSE}[ ]+{_EU_PREFIX}(?:[ ]+{_W}){{1,3}}"                                   # 36 rue de pologne
@@ -245,7 +246,7 @@ _STREET_CORE = (
 )
 _UNIT = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Box)[ ]?#?\d+[A-Za-z]?"
 _SEGMENT = rf"(?:{_UNIT}|APO[ ][A-Z]{{2}}[ ]\d{{5}}|[A-Z]{{2,3}}(?:[ ]\d{{4,6}})?|\d{{4,6}}(?:-\d{{3,4}})?|{_CAPW}(?:[ ](?:{_CAPW}|\d{{4,6}}|u|de|del|la|le|am|an|upon|on))*)"
-_TAIL = rf"(?:[ ]+{_UNIT}|(?:[ \t]*[,\n])+[ \t]*(?:{_SEGMENT}))"
+_TAIL = rf"(?:[ ]+{_UNIT}|(?:[ \t]*[,\n])+[ \t]*(?:{_SEGMENT})(?![\w'’.-]*:))"  # "\nProperty: condo" is a field, no line of it
 # "9/11 World Trade Center": no house number after a slash; "M.2 Internal Solid State Hard Drive": nor glued to a word
 _STREET_ADDRESS = rf"(?<![\w/-])(?<![^\W\d_]\.){_STREET_CORE}{_TAIL}{{0,6}}"
 

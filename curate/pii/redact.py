@@ -34,7 +34,7 @@ from typing import Any
 
 from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
-from curate.pii.persons import PERSON, name_tokens, other_mentions, whole_names
+from curate.pii.persons import PERSON, full_names, name_tokens, other_mentions, whole_names
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
 
@@ -314,11 +314,12 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
         return {t: found[t] for t in texts}
     asserted = set().union(*(name_tokens(t, [f for f in found[t] if not f.presumed]) for t in texts))
     score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
+    names = set().union(*(full_names(t, found[t]) for t in texts)) - set(policy.allow_list)
     out = {}
     for t in texts:
         kept_whole, redacted = whole_names(t, cleared[t], tokens, asserted)
         added = [Finding(PERSON, f.start, f.end, score) for f in redacted]
-        added += other_mentions(t, tokens, found[t] + kept_whole + added, score)
+        added += other_mentions(t, tokens, found[t] + kept_whole + added, score, names)
         out[t] = _join_names(t, sorted(found[t] + added, key=lambda f: f.start))
     return out
 

@@ -34,20 +34,24 @@ def entities(analyzer, text: str) -> list[tuple[str, str]]:
     return [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]]
 
 
+def redacted_turns(analyzer, prompt: str, answer: str) -> list[dict]:
+    """A user prompt and an assistant answer as the stage redacts one conversation."""
+    policy = PiiPolicy()
+    conv = [{"role": role, "content": text, "name": None, "tool_calls": None}
+            for role, text in (("user", prompt), ("assistant", answer))]
+    return redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0].messages
+
+
 def test_a_name_found_once_is_redacted_at_every_other_mention(analyzer):
     text = 'The song was sung by Bonifacy Kaczmarek in 1977, though Kaczmarek later denied it. KACZMAREK!'
     assert persons(analyzer, text) == ["Bonifacy Kaczmarek", "Kaczmarek", "KACZMAREK"]
 
 
 def test_a_name_from_one_turn_is_redacted_in_the_others(analyzer):
-    policy = PiiPolicy()
-    conv = [{"role": "user", "content": "Hi, I'm Wisława Szczepańska and my order is late.", "name": None,
-             "tool_calls": None},
-            {"role": "assistant", "content": "Sorry to hear that, Wisława. Let me check.", "name": None,
-             "tool_calls": None}]
-    red = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0]
-    assert red.messages[1]["content"] == "Sorry to hear that, <PERSON_1>. Let me check."
-    assert "Wisława" not in json.dumps(red.messages, ensure_ascii=False)
+    messages = redacted_turns(analyzer, "Hi, I'm Wisława Szczepańska and my order is late.",
+                              "Sorry to hear that, Wisława. Let me check.")
+    assert messages[1]["content"] == "Sorry to hear that, <PERSON_1>. Let me check."
+    assert "Wisława" not in json.dumps(messages, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("text, name", [
@@ -739,12 +743,8 @@ def test_a_full_name_judged_public_stays_whole_when_its_first_name_is_found_alon
     found = [(f.start, rap[f.start:f.end]) for f in find_pii(analyzer, [rap], PiiPolicy())[0]]
     assert found == [(rap.index("Well, Steve") + 6, "Steve")]
     # the same across turns: the prompt that names them keeps both names
-    policy = PiiPolicy()
     prompt = "Write an imaginary rap battle between Steve Jobs and Bill Gates."
-    conv = [{"role": "user", "content": prompt, "name": None, "tool_calls": None},
-            {"role": "assistant", "content": rap, "name": None, "tool_calls": None}]
-    red = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0]
-    assert red.messages[0]["content"] == prompt
+    assert redacted_turns(analyzer, prompt, rap)[0]["content"] == prompt
     # synth_dataset_v2: a surname found private elsewhere is still redacted inside a work's title
     verses = ("They were singing about the verses from Faina D. Yefremova's Cautionary Tales. "
               "Is there a better example of unbridled creativity than early Yefremova?")
@@ -763,13 +763,9 @@ def test_a_placeholder_name_is_redacted_whole_like_a_private_persons(analyzer, t
 def test_a_full_name_found_private_is_redacted_whole_where_it_recurs(analyzer):
     # LLaMA-Factory v1 tool use (real): the answer's "Recipient: Claire White" kept "White" and "Smith",
     # everyday words that are no name word on their own
-    policy = PiiPolicy()
-    conv = [{"role": "user", "content": "Send the Spring Arrival campaign to Claire White at claire.white@example.com.",
-             "name": None, "tool_calls": None},
-            {"role": "assistant", "content": "Scheduled.\n- Recipient: Claire White\n- Subject: Spring Arrival",
-             "name": None, "tool_calls": None}]
-    red = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)[0]
-    assert red.messages[1]["content"] == "Scheduled.\n- Recipient: <PERSON_1>\n- Subject: Spring Arrival"
+    messages = redacted_turns(analyzer, "Send the Spring Arrival campaign to Claire White at claire.white@example.com.",
+                              "Scheduled.\n- Recipient: Claire White\n- Subject: Spring Arrival")
+    assert messages[1]["content"] == "Scheduled.\n- Recipient: <PERSON_1>\n- Subject: Spring Arrival"
 
 
 def test_a_self_introduction_names_its_writer_when_a_first_name_follows(analyzer):

@@ -24,7 +24,7 @@ class TextFindings(list):
     public there (a role, a byline, fame, a text about the public world), which the other turns of the
     conversation read as public too where nothing marks them private; and ``cleared``: the full names it
     judged no private person's ("Steve Jobs"), kept whole or redacted whole where a name found elsewhere
-    shares a word with them (``persons.whole_names``)."""
+    shares a word with them (``persons.name_mentions``)."""
 
     def __init__(self, findings: Iterable[Finding] = (), public: Iterable[str] = (),
                  cleared: Iterable[Finding] = ()) -> None:

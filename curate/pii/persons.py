@@ -139,7 +139,7 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     AI assistant naming itself."""
     start, end = cue.start("name"), cue.end("name")
     name = cue.group("name")
-    if cue.re is _SELF_INTRODUCTION and not is_first_name(name.split()[0]):
+    if _introduces_no_first_name(cue):
         return False
     if _GREETING.match(text, cue.start()) and not _GREETING_START.search(text, max(0, cue.start() - 12), cue.start()):
         return False
@@ -152,6 +152,11 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     if _an_everyday_word(name):
         return False
     return not ai_self_name(text, start)
+
+
+def _introduces_no_first_name(cue: re.Match) -> bool:
+    """A self-introduction ("I am ...") names its writer only when a first name opens it: "I am Italian."."""
+    return cue.re is _SELF_INTRODUCTION and not is_first_name(cue.group("name").split()[0])
 
 
 def _an_everyday_word(name: str) -> bool:
@@ -283,7 +288,7 @@ class NameRecognizer(EntityRecognizer):
             return []
         results = []
         for m in (m for pattern in CUE_PATTERNS for m in pattern.finditer(text)):
-            if m.re is _SELF_INTRODUCTION and not is_first_name(m.group("name").split()[0]):
+            if _introduces_no_first_name(m):
                 continue
             start, end = m.start("name"), _cut_before_non_name(text, m.start("name"), m.end("name"))
             if _plausible_cued_name(text[start:end]) and not not_a_name_here(text, start, end, cued=True):
@@ -429,11 +434,10 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
     if not persons:
         return TextFindings(sorted(kept, key=lambda f: f.start), public, cleared)
     tokens = name_tokens(text, persons)
-    score = min(f.score for f in persons)
-    whole, redacted = whole_names(text, cleared, tokens, name_tokens(text, [f for f in persons if not f.presumed]))
+    asserted = name_tokens(text, [f for f in persons if not f.presumed])
+    whole, added = name_mentions(text, kept, cleared, tokens, asserted, full_names(text, persons),
+                                 min(f.score for f in persons))
     taken = [*kept, *whole]
-    added = [replace(f, score=score) for f in redacted]
-    added += other_mentions(text, tokens, taken + added, score, full_names(text, persons))
     added += _list_members(text, persons + added, taken + added)
     added += _speakers(text, persons + added, taken + added)
     if all(f.presumed for f in persons):  # mentions of names kept for want of evidence are no more than that
@@ -441,7 +445,7 @@ def refine_persons(text: str, findings: Sequence[Finding], *, private: bool = Fa
     return TextFindings(sorted(kept + added, key=lambda f: f.start), public, cleared)
 
 
-def whole_names(text: str, cleared: Sequence[Finding], tokens: set[str],
+def _whole_names(text: str, cleared: Sequence[Finding], tokens: set[str],
                 asserted: set[str]) -> tuple[list[Finding], list[Finding]]:
     """Of the full names judged no private person's (``cleared``), ``(kept whole, redacted whole)`` while
     the private names' ``tokens`` are looked for elsewhere. Kept whole: a name none of whose later words a
@@ -462,6 +466,16 @@ def whole_names(text: str, cleared: Sequence[Finding], tokens: set[str],
 
 
 _PLAIN_NAME_WORD = re.compile(r"[^\W\d_a-z][^\W\d_]*(?:[-'’][^\W\d_]+)?|[A-Z]\.")
+
+
+def name_mentions(text: str, found: Sequence[Finding], cleared: Sequence[Finding], tokens: set[str],
+                  asserted: set[str], names: Iterable[str], score: float) -> tuple[list[Finding], list[Finding]]:
+    """``(kept whole, added)`` for the private names found in this text or another turn: the cleared
+    full names that stay whole, and the findings to add, the cleared names that go whole
+    (``_whole_names``) and every other free mention (``other_mentions``)."""
+    whole, redacted = _whole_names(text, cleared, tokens, asserted)
+    added = [Finding(PERSON, f.start, f.end, score) for f in redacted]
+    return whole, added + other_mentions(text, tokens, [*found, *whole, *added], score, names)
 
 
 def _trimmed(text: str, findings: Sequence[Finding]) -> list[Finding]:

@@ -34,7 +34,7 @@ from typing import Any
 
 from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
-from curate.pii.persons import PERSON, full_names, name_tokens, other_mentions, whole_names
+from curate.pii.persons import PERSON, full_names, name_mentions, name_tokens
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
 
@@ -303,7 +303,7 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     """Findings per text of one conversation: names another slot shows public left out
     (``public_across_turns``), and each PERSON found in one slot also redacted where its
     words recur in another ("I'm Ada Lovelace" ... "Thanks, Ada", or a message ``name``
-    of "Ada"); a full name judged no private person's stays whole or goes whole (``persons.whole_names``)."""
+    of "Ada"); a full name judged no private person's stays whole or goes whole (``persons.name_mentions``)."""
     texts = list(dict.fromkeys(t for s in slots for t in s.texts))
     if not (policy.name_gazetteer and PERSON in policy.entities):
         return {t: found[t] for t in texts}
@@ -315,13 +315,8 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     asserted = set().union(*(name_tokens(t, [f for f in found[t] if not f.presumed]) for t in texts))
     score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
     names = set().union(*(full_names(t, found[t]) for t in texts)) - set(policy.allow_list)
-    out = {}
-    for t in texts:
-        kept_whole, redacted = whole_names(t, cleared[t], tokens, asserted)
-        added = [Finding(PERSON, f.start, f.end, score) for f in redacted]
-        added += other_mentions(t, tokens, found[t] + kept_whole + added, score, names)
-        out[t] = _join_names(t, sorted(found[t] + added, key=lambda f: f.start))
-    return out
+    added = {t: name_mentions(t, found[t], cleared[t], tokens, asserted, names, score)[1] for t in texts}
+    return {t: _join_names(t, sorted(found[t] + added[t], key=lambda f: f.start)) for t in texts}
 
 
 def _join_names(text: str, findings: list[Finding]) -> list[Finding]:

@@ -32,11 +32,17 @@ With ``--unseen`` it also runs the English sets outside the issue's list (``UNSE
 pairwise file, LLaMA-Factory v1's sft and tool-use demos), first run at version 23: 400 of their 613 spans
 (seed 17) were judged before any rule read them, then split by row (``unseen_read_spans.jsonl``, the rows
 whose id hashes even, read for version 24's rules; ``unseen_unread_spans.jsonl``, read for none).
+
+With ``--others`` it also runs public English data outside ``real/`` (``OTHER_SETS``: HH-RLHF, OpenAssistant,
+Arena-Hard, LLaMA-Factory's DPO and KTO demos), first run at version 25: 300 of its spans (seed 18,
+``--others --heldout others --sample 300``, drawn from those sets only) were judged before any rule read them
+(``others_spans.jsonl``).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -50,6 +56,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: curate, bench
 
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
+from curate.pairs.sources import hh  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.pool import AnalyzerPool  # noqa: E402
 from curate.pii.redact import public_across_turns  # noqa: E402
@@ -71,20 +78,50 @@ UNSEEN_SETS = {
     "llamafactory_tools": "real/llamafactory_v1/reason_tool_use_demo_50.jsonl",
 }
 """English sets of ``../shared/datasets/real`` outside the issue's list, first run at 55208ad (version 23)."""
+OTHER_SETS = {
+    "hh_rlhf": "hh_rlhf/harmless-base_test.jsonl.gz",
+    "oasst_tree": "oasst/en_100_tree.jsonl",
+    "arena_hard": "arena_hard/question.jsonl",
+    "sharegpt_dpo": "sharegpt/dpo_en_demo.json",
+    "sharegpt_kto": "sharegpt/kto_en_demo.json",
+}
+"""Public English data outside ``real/`` that no PII rule had read, first run at 9463d0f (version 25):
+HH-RLHF's harmless test transcripts (as ``build_pairs`` reads them: prompt and chosen turns, the rejected
+reply beside), OpenAssistant trees, Arena-Hard's user prompts and LLaMA-Factory's DPO and KTO demos."""
+HELDOUT_POOLS = {"unseen": UNSEEN_SETS, "others": OTHER_SETS}
+"""The sets a held-out file of that name is drawn from (every set for the others)."""
 STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
-HELDOUT_SEEDS = {"heldout": 14, "validation": 15, "fresh": 16, "unseen": 17}
+HELDOUT_SEEDS = {"heldout": 14, "validation": 15, "fresh": 16, "unseen": 17, "others": 18}
 ARCHIVE = Path(__file__).resolve().parent / "judged_archive.jsonl"
 """Every verdict ever given, also for spans a later code change took out of the sample, so a span
 that comes back keeps its verdict."""
 
 
 def ingested(name: str, rel: str, limit: int | None) -> list[dict]:
-    """The set's rows as the ``ingest`` stage makes them (quarantined upstream errors left out)."""
+    """The set's rows as the ``ingest`` stage makes them (quarantined upstream errors left out); the two
+    layouts ingest leaves to other stages as ``build_pairs`` and a prompt list would read them."""
     path = DATASETS / rel
+    if name in _READERS:
+        with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as lines:
+            rows = [_READERS[name](json.loads(line)) for line in lines if line.strip()]
+        return [{"id": hashlib.blake2b(json.dumps(r).encode(), digest_size=8).hexdigest(), **r} for r in rows][:limit]
     result = Ingest().run({}, IngestConfig(sources=(Source(path=str(path), name=name),)), StageContext())
     return result.kept.to_pylist()[:limit]
+
+
+def _hh_row(record: dict) -> dict:
+    (pair,) = hh(record)
+    rejected = pair.rejected[0] if pair.rejected else None
+    return {"messages": pair.prompt + pair.chosen, "meta": json.dumps({"rejected": rejected})}
+
+
+def _prompt_row(record: dict) -> dict:
+    return {"messages": [{"role": "user", "content": t["content"]} for t in record["turns"]], "meta": "{}"}
+
+
+_READERS = {"hh_rlhf": _hh_row, "arena_hard": _prompt_row}
 
 
 def row_texts(row: dict) -> list[str]:
@@ -156,10 +193,12 @@ def main() -> None:
     ap.add_argument("--heldout", metavar="NAME", default=None,
                     help="draw a held-out sample into bench/pii/NAME_spans.jsonl: spans no verdict covers yet")
     ap.add_argument("--zh", action="store_true", help="also run the Chinese set")
-    ap.add_argument("--unseen", action="store_true", help="also run the English sets no rule was read from")
+    ap.add_argument("--unseen", action="store_true", help="also run the English sets of real/ outside the issue's list")
+    ap.add_argument("--others", action="store_true", help="also run the public English sets outside real/")
     ap.add_argument("--dump", type=Path, default=None, help="write every span here (for development)")
     args = ap.parse_args()
-    sets = dict(ENGLISH_SETS, **(UNSEEN_SETS if args.unseen else {}), **(CHINESE_SETS if args.zh else {}))
+    sets = dict(ENGLISH_SETS, **(UNSEEN_SETS if args.unseen else {}), **(OTHER_SETS if args.others else {}),
+                **(CHINESE_SETS if args.zh else {}))
     missing = [rel for rel in sets.values() if not (DATASETS / rel).exists()]
     if missing:
         sys.exit(f"skipped: {DATASETS} lacks {missing} (the shared datasets are not on this machine)")
@@ -255,7 +294,8 @@ def _write_heldout(spans: list[dict], n: int, seed: int, path: Path) -> None:
     for other in _heldout_files():
         if other != path:
             seen.update(_judged(other))
-    unseen = [s for s in spans if _span_key(s) not in seen]
+    pool = HELDOUT_POOLS.get(path.name.removesuffix("_spans.jsonl"))
+    unseen = [s for s in spans if _span_key(s) not in seen and (pool is None or s["set"] in pool)]
     sample = _lowest(unseen, n, seed)
     _write(path, sample, _judged(path))
     print(f"{len(sample)} of the {len(unseen)} spans no verdict covers yet (seed {seed}) written to {path}")

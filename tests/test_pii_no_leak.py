@@ -71,6 +71,8 @@ flows:
 PLANTED_PATHS = {
     "rosalind.f@quillmere-post.com": "meta extra (customer_email) and JSON key of tool arguments",
     "+1-646-555-0143": "meta extra (nested object) and JSON key of a tool result",
+    "rfeather88": "user-name field of tool arguments",
+    "Qv7mPz2Lk9": "password field of tool arguments",
     "Featherstonehaugh": "message name",
     "Quackenbush": "message name",
     "532-71-4408": "rejected reply",
@@ -96,7 +98,8 @@ def write_planted(folder: Path) -> None:
                            name="Rosalind Featherstonehaugh"),
                       _msg("assistant", "", tool_calls=[{"id": "c1", "type": "function", "function": {
                           "name": "lookup_contacts",
-                          "arguments": json.dumps({"contacts": {"rosalind.f@quillmere-post.com": "owner"}})}}]),
+                          "arguments": json.dumps({"contacts": {"rosalind.f@quillmere-post.com": "owner"},
+                                                   "login": {"username": "rfeather88", "password": "Qv7mPz2Lk9"}})}}]),
                       _msg("tool", json.dumps({"+1-646-555-0143": {"verified": True}}), tool_call_id="c1"),
                       _msg("assistant", "Your contact details are verified.")],
          "customer_email": "rosalind.f@quillmere-post.com",

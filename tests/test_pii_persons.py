@@ -779,3 +779,36 @@ def test_a_street_type_can_name_the_street_and_a_field_after_it_is_no_address_li
     # alpaca_eval (real): "930 Capitola Knolls" was cut before "Dr", leaving "Cruz" to the person finder
     listing = "Address: 930 Capitola Knolls Dr, Santa Cruz, CA 95062\nProperty: Single-level upstairs condo"
     assert entities(analyzer, listing) == [("STREET_ADDRESS", "930 Capitola Knolls Dr, Santa Cruz, CA 95062")]
+
+
+@pytest.mark.parametrize("text, private", [
+    # lima, alpaca-libre, alpaca_eval (real): a lone word the text places, which no place list holds
+    ("Two young lovers from rivaling families in medieval Verona are forced to hide.", []),
+    ("The house sits in the heart of the picturesque Capitola, CA. It is lovely.", []),
+    ("3. **Sedona, Arizona** - Take in the red rock vistas.", []),
+    ("He was fined at the Stoke Inn in Plymouth, Devon.", []),
+    ("Bali is an exotic and picturesque island located in Indonesia.", []),
+    ("The capital of Chile is Santiago, a bustling metropolis.", []),
+    # people in the same places: a possessive, a verb between, a list of surnames going on after a region
+    ("We stayed in Sarah's flat and she was in love with Emma.", ["Sarah", "Emma"]),
+    ("Our 3 founders: Morrison, Rogers and Torres.", ["Morrison"]),
+])
+def test_a_lone_word_the_text_uses_as_a_place_is_no_ones_name(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
+def test_stock_parties_of_a_protocol_and_a_name_listed_among_things_are_no_one(analyzer):
+    # lima (real): quantum teleportation between Alice and Bob; a programming language among languages
+    protocol = "The state is shared between Alice and Bob. Alice performs a Bell state measurement."
+    assert persons(analyzer, protocol) == []
+    assert persons(analyzer, "Why use the Wolfram Language versus R, Python, or Julia for machine learning?") == []
+    # the same names in a word problem and a list of guests are people
+    assert persons(analyzer, "Alice has 5 apples and gives Bob 3 of them.") == ["Alice"]
+    assert persons(analyzer, "I invited Tom, Sarah and Julia to dinner.") == ["Tom", "Sarah", "Julia"]
+
+
+def test_two_words_written_as_one_name_a_product(analyzer):
+    # alpaca_eval, lima (real): an NFT collection and a backup tool read as people
+    assert persons(analyzer, "CryptoPunks are among the first NFTs on Ethereum.") == []
+    assert persons(analyzer, "Boot from the CD and run DriveImage to copy the disk.") == []
+    assert persons(analyzer, "Mr. McDonald met Ms. MacArthur in Ohio.") == ["McDonald", "MacArthur"]

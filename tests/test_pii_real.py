@@ -15,9 +15,9 @@ import pytest
 from curate.ingest.stage import Ingest, IngestConfig, Source
 from curate.pii import PiiPolicy, find_pii
 from curate.pii.analyzer import analyzer_for
+from curate.pii.recognizers import STRUCTURED_ENTITIES
 from curate.stage import StageContext
 
-STRUCTURED = {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"}
 CALL = re.compile(r"\b[a-z_]\w*\((?:'[^'\n]*'|\"[^\"\n]*\"|[^()\n])*\)")
 URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
 
@@ -128,4 +128,4 @@ def test_real_chinese_rows_get_no_name_findings(analyzer, shared_datasets):
     rows = rows_of(shared_datasets, "real/alpaca_zh/alpaca_zh_demo.json", 150)
     texts = [m["content"] for r in rows for m in r["messages"] if m["content"].strip()]
     found = find_pii(analyzer, texts, PiiPolicy(person="all"))
-    assert [text[f.start:f.end] for text, doc in zip(texts, found) for f in doc if f.entity not in STRUCTURED] == []
+    assert [text[f.start:f.end] for text, doc in zip(texts, found) for f in doc if f.entity not in STRUCTURED_ENTITIES] == []

@@ -332,3 +332,35 @@ def test_findings_keep_the_names_judged_public_through_the_worker_pool():
     found = TextFindings([Finding("PERSON", 0, 4, 0.8, presumed=True)], public={"Harper Lee"})
     back = pickle.loads(pickle.dumps(found))
     assert back == found and back.public == {"Harper Lee"} and back[0].presumed
+
+
+@pytest.mark.parametrize("text, found", [
+    # glaive, alpaca_en_demo, LLaMA-Factory tool-use demo, arena_hard (real): a password or account name its label names
+    ("Here is your new password: aB3#fG7!kL9@. Please make sure to save it.", [("PASSWORD", "aB3#fG7!kL9@")]),
+    ("User name:  @michaelsheridan Occupation: Computer scientist", [("USERNAME", "@michaelsheridan")]),
+    ("{'username': 'SniperElite', 'level': 12}", [("USERNAME", "SniperElite")]),
+    ('db = connect(host="localhost", password="hunter2x")', [("PASSWORD", "hunter2x")]),
+    ("The password is abc123 and the username is jdoe42.", [("PASSWORD", "abc123"), ("USERNAME", "jdoe42")]),
+    # labels with no credential after them: templates, variables, types, a verb
+    ('connect(user="yourusername", password="yourpassword")', []),
+    ("this.setState({ userName: event.target.value });", []),
+    ("send(userId=user_id, body=message)", []),
+    ("Even if a user's password is compromised, the attacker needs the second factor.", []),
+    ("The password is 8 characters long.", []),
+])
+def test_a_labelled_password_or_user_name_is_redacted(analyzer, text, found):
+    assert entities_in(analyzer, text) == found
+
+
+def test_a_credential_field_of_a_tool_call_goes_whole_and_wherever_its_value_recurs(analyzer):
+    # LLaMA-Factory's tool-use demo (real): a game account's name in the call's arguments and in the prompt
+    call = {"type": "function", "name": "create_account",
+            "arguments": json.dumps({"username": "SniperElite", "password": "A1b2C3d4E5f6", "type": "string"})}
+    conv = [msg("user", "Create an account for my son, user SniperElite."), msg("assistant", "", [call]),
+            msg("tool", json.dumps({"status": "ok", "user_name": "SniperElite", "password": "your_password"}))]
+    (out,) = redact(analyzer, [conv])
+    assert out.messages[0]["content"] == "Create an account for my son, user <USERNAME_1>."
+    assert json.loads(out.messages[1]["tool_calls"][0]["arguments"]) == {
+        "username": "<USERNAME_1>", "password": "<PASSWORD_1>", "type": "string"}
+    assert json.loads(out.messages[2]["content"]) == {"status": "ok", "user_name": "<USERNAME_1>", "password": "your_password"}
+    assert out.counts == {"PASSWORD": 1, "USERNAME": 3}

@@ -59,6 +59,7 @@ from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
 from curate.pairs.sources import hh  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.pool import AnalyzerPool  # noqa: E402
+from curate.pii.recognizers import STRUCTURED_ENTITIES  # noqa: E402
 from curate.pii.redact import public_across_turns  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
@@ -90,7 +91,6 @@ HH-RLHF's harmless test transcripts (as ``build_pairs`` reads them: prompt and c
 reply beside), OpenAssistant trees, Arena-Hard's user prompts and LLaMA-Factory's DPO and KTO demos."""
 HELDOUT_POOLS = {"unseen": UNSEEN_SETS, "others": OTHER_SETS}
 """The sets a held-out file of that name is drawn from (every set for the others)."""
-STRUCTURED = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY"})
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
 HELDOUT_SEEDS = {"heldout": 14, "validation": 15, "fresh": 16, "unseen": 17, "others": 18}
@@ -222,7 +222,7 @@ def main() -> None:
             per_k = ", ".join(f"{e} {1000 * k / n:.1f}" for e, k in per_entity.most_common())
             print(f"{name:<16}{len(rows[name]):>6}{changed:>9}{100 * changed / n:>6.1f}%{n / secs:>8.0f}  {per_k or '-'}")
             if name in CHINESE_SETS:
-                loose = len({s["id"] for s in found if s["entity"] not in STRUCTURED})
+                loose = len({s["id"] for s in found if s["entity"] not in STRUCTURED_ENTITIES})
                 print(f"{'':<16}rows changed by non-structured entities: {loose} ({100 * loose / n:.2f}%)")
                 continue
             english_rows += len(rows[name])

@@ -38,6 +38,7 @@ from curate.pii.recognizers import (
     PHONE_ENTITY,
     SECRET_ENTITY,
     STRUCTURED_ENTITIES,
+    CredentialRecognizer,
     MeaningfulIpRecognizer,
     SecretTokenRecognizer,
     StreetAddressRecognizer,
@@ -97,7 +98,7 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
     for name in ("EmailRecognizer", "CreditCardRecognizer", "PhoneRecognizer", "IpRecognizer"):
         registry.remove_recognizer(name)
     for recognizer in (OfflineEmailRecognizer(), TunedCreditCardRecognizer(), TunedPhoneRecognizer(),
-                       SecretTokenRecognizer(), StreetAddressRecognizer(), MeaningfulIpRecognizer()):
+                       SecretTokenRecognizer(), StreetAddressRecognizer(), MeaningfulIpRecognizer(), CredentialRecognizer()):
         registry.add_recognizer(recognizer)
     if policy.name_gazetteer:
         registry.remove_recognizer("SpacyRecognizer")

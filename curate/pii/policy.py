@@ -19,7 +19,7 @@ PersonPolicy = Literal["private", "all", "off"]
 
 DEFAULT_ENTITIES = (
     "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY",
-    "STREET_ADDRESS",
+    "STREET_ADDRESS", "PASSWORD", "USERNAME",
 )
 
 # Winner on overlapping spans of different types, strongest first. Checksummed
@@ -28,7 +28,7 @@ DEFAULT_ENTITIES = (
 # regex must not eat an SSN or IP; an address beats the PERSON that sm's NER
 # sees in "Gordon Terrace"; NER labels come last.
 ENTITY_PRIORITY = (
-    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER",
+    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER", "PASSWORD", "USERNAME",
     "STREET_ADDRESS", "CRYPTO", "URL", "US_PASSPORT", "US_ITIN", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "PERSON",
     "LOCATION", "NRP", "DATE_TIME",
 )

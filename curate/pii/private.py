@@ -39,6 +39,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from curate.pii.finding import Finding, TextFindings
 from curate.pii.encyclopaedia import CHANCE, chance_entries, is_title, names_its_subject
 from curate.pii.notability import CONTEXT_CHARS, CREATOR_CONTEXT, full_name, known_creator, known_in_context, known_pair
@@ -497,16 +499,20 @@ def _not_a_name(text: str, start: int, end: int) -> bool:
             or (all(everyday_word(w) for w in words) and not is_first_name(words[0])))
 
 
+# Two capitalised words written as one, the first of four letters or more: "CryptoPunks", "DriveImage",
+# "PlayStation" name products; names that join so ("McDonald", "LeBron", "MacArthur", "DeShawn") open shorter.
+_JOINED_WORDS = re.compile(r"(?!Fitz)[A-Z][a-z]{3,}[A-Z][a-z]")
 _ACRONYM_INSIDE = re.compile(r"[a-z][A-Z]{2,}|^[A-Z]{2,}s$|^[A-Z]{3,}-|-[A-Z]{3,}$")
 
 
 def _a_thing_word(word: str) -> bool:
     """"OpenAI", "APIs", "SARS-CoV": an acronym inside a word makes it a product's, a firm's or a
-    virus's (names in capitals, "JEAN-LUC", are shouted, not acronyms); "Call-A-Ride", "Carmel-by-the-Sea":
+    virus's (names in capitals, "JEAN-LUC", are shouted, not acronyms), and so do two words joined
+    ("CryptoPunks"); "Call-A-Ride", "Carmel-by-the-Sea":
     three or more parts joined, one a letter or an everyday word, name a service or a place."""
     if word.isupper():
         return False
-    if _ACRONYM_INSIDE.search(word):
+    if _ACRONYM_INSIDE.search(word) or _JOINED_WORDS.match(word):
         return True
     parts = re.split(r"[-–]", word)
     return len(parts) > 2 and any(len(p) == 1 or (everyday_word(p) and not is_first_name(p)) for p in parts)
@@ -534,8 +540,15 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
             return True  # "FIFA", "NASA": an acronym; "T-Mobile", "X-Men": a brand joined to a letter
         if is_place(word) and (not is_first_name(word) or well_known(word) or _in_a_region(text, end)):
             return True  # "London", "China"; a rarer place that is also a first name needs more: "Olympia, WA"
+        if _placed(text, start, end) and not is_notable(word):
+            return True  # "a home in Capitola", "Sedona, Arizona", "Plymouth, Devon", "Bali is an island"
+                         # ("invested in Hyatt": a surname English knows well stays a public one)
         if everyday_word(word):
             return True  # "Math", "Unforgivable", "Module", "Boss" (even where some locale has it as a name)
+        if word in _PARTIES and _PARTIES_CONVENTION.search(text) and _TECHNICAL.search(text):
+            return True  # "a state shared between Alice and Bob": cryptography's stock parties, no one
+        if _listed_with_things(text, start, end):
+            return True  # "R, Python, or Julia": one of a list whose other members are no names
         if any(not is_first_name(m.group()) for m in re.finditer(rf"(?<!\bthe )(?<!\bThe )\b{re.escape(word)}e?s\b", text)):
             return True  # "playing with Barbies", "on all Macs": a name the text counts is a kind of thing
                          # ("the Tomlinsons" is a family, "Andreas" another name: both leave it a name)
@@ -581,6 +594,82 @@ def _in_a_region(text: str, end: int) -> bool:
     """Whether a state or country follows the place after a comma ("Olympia, WA", "Bali, Indonesia")."""
     m = _REGION_AFTER.match(text, end)
     return m is not None and (m.group("code") is not None or (is_place(m.group("region")) and not is_first_name(m.group("region"))))
+
+
+# Where a lone word stands as a place, whatever lists hold it: after "in", "near" or "the town of" and at
+# most one describing word ("in medieval Verona"), never with "'s" after it ("in Sarah's room").
+_PLACED_AFTER = re.compile(
+    r"\b(?i:in|near|around|across|throughout|visit|visiting|visited|"
+    r"(?:town|city|village|island|islands|state|province|region|county|capital|port|suburbs|outskirts|streets)[ ]of)"
+    r"[ ]+(?:(?P<word>[a-z]+)[ ]+)?$")
+_A_PLACE_NOUN = re.compile(
+    r"[ ]+(?:is|was)[ ]+(?:an?|the)[ ]+(?:[a-z-]+,?[ ]+(?:and[ ]+)?){0,4}?"
+    r"(?:island|city|town|village|country|nation|state|province|region|county|capital|destination|resort|"
+    r"neighbou?rhood|district|suburb|municipality|archipelago|peninsula)\b")
+_CAPITAL_OF = re.compile(r"\b(?i:capital)[ ]+of[ ]+[A-Z][\w ]{1,40}?[ ]+is[ ]+$")
+_PLACE_BEFORE_COMMA = re.compile(r"(?P<place>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?),[ ]+$")
+_CLAUSE_END = re.compile(r"[ ]*(?:[.;:!?)\]*\n]|[ ][-–—][ ]|$)")
+_STATE_CODES = frozenset("""AL AK AZ AR CA CT FL GA IL IA KS KY LA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH RI SC SD
+TN TX UT VT VA WA WV WI WY DC""".split())  # credentials that are also codes ("MD", "PA", "DO") left out
+
+
+def _placed(text: str, start: int, end: int) -> bool:
+    """Whether the text uses a lone capitalised word as a place: after a place preposition, with a
+    state or country after it ("Capitola, CA", "Sedona, Arizona"), as the region after a listed place
+    at the end of a clause ("Plymouth, Devon."), or with a place noun said of it ("Bali is an island")."""
+    if _FAMILY_AFTER.match(text, end):
+        return False
+    before = text[max(0, start - 60):start]
+    prep = _PLACED_AFTER.search(before)
+    if prep and not (prep.group("word") and (prep.group("word") in STOP_WORDS or prep.group("word").endswith("ing"))):
+        return True
+    region = _REGION_AFTER.match(text, end)
+    if region and (region.group("code") in _STATE_CODES
+                   or (region.group("region") and _a_region(region.group("region"))
+                       and _CLAUSE_END.match(text, region.end()))):
+        return True  # a list of surnames ("Morrison, Rogers and Torres") goes on where a region ends a clause
+    listed = _PLACE_BEFORE_COMMA.search(before)
+    if listed and _a_region(listed.group("place")) and _CLAUSE_END.match(text, end):
+        return True
+    return bool(_A_PLACE_NOUN.match(text, end) or _CAPITAL_OF.search(before))
+
+
+_PARTIES = frozenset("Alice Bob Carol Charlie Dave Eve Mallory Trent Peggy Victor Oscar".split())
+_PARTIES_CONVENTION = re.compile(r"\bAlice\b[^\n]{0,400}?\bBob\b|\bBob\b[^\n]{0,400}?\bAlice\b")
+_TECHNICAL = re.compile(r"(?i:\b(?:encrypt\w*|decrypt\w*|ciphers?|ciphertext|cryptograph\w*|qubits?|entangle\w*|"
+                        r"public[ ]key|private[ ]key|shared[ ](?:secret|key)|key[ ]exchange|diffie|bell[ ](?:state|pair)|"
+                        r"quantum|protocol|handshake|eavesdrop\w*|digital[ ]signature|self-play|teleport\w*|"
+                        r"zero-knowledge|prover|verifier)\b)")
+_LIST_ITEM = r"[A-Z0-9][\w+#.'’-]*(?:[ ][A-Z0-9][\w+#.'’-]*)?"
+_THING_LIST = re.compile(rf"(?:{_LIST_ITEM},[ ]+)+{_LIST_ITEM},?[ ]+(?:and|or)[ ]+{_LIST_ITEM}")
+_LIST_SEPARATOR = re.compile(r",[ ]*(?:(?:and|or)[ ]+)?|[ ]+(?:and|or)[ ]+")
+
+
+def _listed_with_things(text: str, start: int, end: int) -> bool:
+    """Whether the name is one member of a list of three or more ("A, B, and C") in which members that
+    hold no listed first name or surname are at least two and no fewer than those that do: a list of
+    languages, products, places or planets ("R, Python, or Julia"; "Ceres, Eris, Haumea, and Makemake",
+    where some locale gives people Eris and Haumea). A list of people ("Kónya, Becker and Vasquez")
+    names people."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    for m in _THING_LIST.finditer(line):
+        if not (m.start() <= start - line_start and end - line_start <= m.end()):
+            continue
+        items = [i.strip().rstrip(".") for i in _LIST_SEPARATOR.split(m.group()) if i.strip()]
+        if text[start:end] not in items:
+            continue
+        names = sum(any(is_known_name(w) or is_first_name(w) for w in WORD.findall(i)) for i in items)
+        if len(items) - names >= max(2, names):
+            return True
+    return False
+
+
+def _a_region(words: str) -> bool:
+    """A listed place that names a place wherever it stands: not a first name, or written so often that
+    it names the place first ("Arizona", "Georgia")."""
+    return is_place(words) and (not is_first_name(words) or well_known(words))
 
 
 def _thing_somewhere(text: str, span: str) -> bool:

@@ -19,15 +19,18 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
 from curate.pii.names import everyday_word
 
 SECRET_ENTITY = "API_KEY"
 PHONE_ENTITY = "PHONE_NUMBER"
+PASSWORD_ENTITY = "PASSWORD"
+USERNAME_ENTITY = "USERNAME"
+CREDENTIAL_ENTITIES = frozenset({PASSWORD_ENTITY, USERNAME_ENTITY})
 STRUCTURED_ENTITIES = frozenset({"EMAIL_ADDRESS", PHONE_ENTITY, "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS",
-                                 SECRET_ENTITY, "CRYPTO"})
+                                 SECRET_ENTITY, "CRYPTO", PASSWORD_ENTITY, USERNAME_ENTITY})
 """Identifiers with a fixed shape (and most with a checksum): secrets wherever they stand,
 so they are replaced inside code, URLs and tool calls too (``curate.pii.regions``)."""
 
@@ -186,6 +189,68 @@ class SecretTokenRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         super().__init__(supported_entity=SECRET_ENTITY, patterns=SECRET_PATTERNS, name="SecretTokenRecognizer",
                          global_regex_flags=re.DOTALL | re.MULTILINE)
+
+
+# A password or an account's name has no shape of its own; what marks one is its label: "password: aB3#fG7!",
+# "User name: @michaelsheridan", "{'username': 'SniperElite'", 'password="hunter2"', "my password is hunter2".
+# After "=" only a quoted literal counts (unquoted, it is a variable: "userId=user_id"); after "is" only a value
+# of letters and digits ("the password is compromised" says no password).
+_CREDENTIAL_LABEL = (r"(?i:\b(?:(?P<password>password|passwd|passphrase|passcode)|"
+                     r"(?P<username>username|user[ _]name|gamertag|screen[ _]name|login[ _]id|player[ _]id))\b)")
+_CREDENTIAL_CHAR = r"[^\s\"'`,;(){}<>\[\]]"
+_CREDENTIAL_VALUE = rf"{_CREDENTIAL_CHAR}{{3,64}}"
+CREDENTIAL = re.compile(
+    rf"{_CREDENTIAL_LABEL}[\"']?[ \t]*(?::[ \t]*(?P<q1>[\"'`]?)(?P<v1>{_CREDENTIAL_VALUE})(?P=q1)"
+    rf"|=[ \t]*(?P<q2>[\"'`])(?P<v2>{_CREDENTIAL_VALUE})(?P=q2)"
+    rf"|[ \t]+is[ \t]+(?P<v3>(?={_CREDENTIAL_CHAR}*[^\W\d_])(?={_CREDENTIAL_CHAR}*\d){_CREDENTIAL_VALUE}))")
+# Values that stand for a credential without being one: a type, a template, a variable ("$PWD", "${PASS}") or its path.
+_NOT_A_CREDENTIAL = re.compile(r"(?i:your|example|placeholder|here\b|xxx|\*\*\*|\.\.\.|^[$%]|\$\{|\{|%\(|^(?:none|null|true|false|"
+                               r"str|string|int|text|required|optional|password|username|user|admin|test|secret|"
+                               r"hidden|string\.?)$)|^[a-z_]+(?:\.[a-z_]+)+$|.@.")
+
+
+def credentials(text: str) -> list[tuple[str, int, int]]:
+    """``(entity, start, end)`` of each labelled password or user name (``PASSWORD``, ``USERNAME``); a
+    sentence's closing full stop is not part of the value."""
+    found = []
+    for m in CREDENTIAL.finditer(text):
+        group = next(g for g in ("v1", "v2", "v3") if m.group(g) is not None)
+        start, end = m.start(group), m.end(group)
+        if group != "v2" and not m.group("q1") and text[end - 1] == "." and (end == len(text) or text[end].isspace()):
+            end -= 1
+        value = text[start:end]
+        if len(value) >= 3 and not _NOT_A_CREDENTIAL.search(value):
+            found.append((PASSWORD_ENTITY if m.group("password") else USERNAME_ENTITY, start, end))
+    return found
+
+
+_PASSWORD_FIELD = re.compile(r"(?i:password|passwd|passphrase|passcode|pwd)")
+_USERNAME_FIELD = re.compile(r"(?i:user[ _]?name|gamertag|screen[ _]?name|login[ _]?id|player[ _]?id)")
+
+
+def credential_field(key: str, value: str) -> str | None:
+    """The entity of a JSON field's whole value when its key names a password or a user name
+    (``{"username": "SniperElite"}``), or None."""
+    if _NOT_A_CREDENTIAL.search(value) or not 3 <= len(value.strip()) <= 64 or any(c.isspace() for c in value.strip()):
+        return None
+    if _PASSWORD_FIELD.fullmatch(key):
+        return PASSWORD_ENTITY
+    return USERNAME_ENTITY if _USERNAME_FIELD.fullmatch(key) else None
+
+
+class CredentialRecognizer(EntityRecognizer):
+    """Labelled passwords and user names (``credentials``), in any language: the labels are English
+    words that code and forms use everywhere."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[PASSWORD_ENTITY, USERNAME_ENTITY], name="CredentialRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [RecognizerResult(entity, start, end, 0.9) for entity, start, end in credentials(text)
+                if entity in entities]
 
 
 ADDRESS_ENTITY = "STREET_ADDRESS"

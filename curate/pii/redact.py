@@ -37,6 +37,7 @@ from curate.pii.finding import Finding
 from curate.pii.persons import PERSON, full_names, name_mentions, name_tokens
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
+from curate.pii.recognizers import CREDENTIAL_ENTITIES, credential_field
 
 _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Robin", "Jamie", "Avery", "Riley",
           "Quinn", "Drew", "Harper", "Rowan", "Sage", "Blake", "Emery", "Finley", "Hayden", "Parker")
@@ -171,6 +172,32 @@ def json_texts(value: Any) -> list[str]:
 
     walk(value)
     return texts
+
+
+def json_text_fields(value: Any) -> list[str | None]:
+    """For each text ``json_texts`` lists, the object key whose value holds it (``None`` for the
+    keys themselves and for texts outside any object)."""
+    fields: list[str | None] = []
+
+    def walk(v: Any, key: str | None) -> None:
+        if isinstance(v, dict):
+            for k, item in v.items():
+                fields.append(None)
+                walk(item, k)
+        elif isinstance(v, list):
+            for item in v:
+                walk(item, key)
+        elif isinstance(v, str):
+            nested = parse_json_container(v)
+            if nested is None:
+                fields.append(key)
+            else:
+                walk(nested, key)
+        elif _is_long_number(v):
+            fields.append(key)
+
+    walk(value, None)
+    return fields
 
 
 def replace_json_texts(value: Any, replacements: Sequence[str]) -> Any:
@@ -319,6 +346,32 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     return {t: _join_names(t, sorted(found[t] + added[t], key=lambda f: f.start)) for t in texts}
 
 
+def _credentials_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding]],
+                              policy: PiiPolicy) -> list[list[list[Finding]]]:
+    """Findings per text position of each slot: a JSON value whose key names a password or a user
+    name is one whole (``{"username": "SniperElite"}``), and a password or user name found anywhere
+    in the conversation is also redacted where it recurs ("Create an account for user SniperElite")."""
+    per_slot: list[list[list[Finding]]] = []
+    for slot in slots:
+        fields = json_text_fields(slot.container) if slot.container is not None else [None] * len(slot.texts)
+        held = [credential_field(key, t) if key is not None else None for t, key in zip(slot.texts, fields, strict=True)]
+        per_slot.append([found[t] if found[t] or held_as not in policy.entities else [Finding(held_as, 0, len(t), 0.9)]
+                         for t, held_as in zip(slot.texts, held, strict=True)])
+    values = {t[f.start:f.end]: f.entity for slot, texts in zip(slots, per_slot) for t, fs in zip(slot.texts, texts)
+              for f in fs if f.entity in CREDENTIAL_ENTITIES}
+    if not values:
+        return per_slot
+    recurs = re.compile("|".join(rf"(?<![\w@]){re.escape(v)}(?![\w@])" for v in sorted(values, key=len, reverse=True)))
+    return [[_with_recurrences(t, fs, recurs, values) for t, fs in zip(slot.texts, texts)]
+            for slot, texts in zip(slots, per_slot)]
+
+
+def _with_recurrences(text: str, findings: list[Finding], recurs: re.Pattern, values: Mapping[str, str]) -> list[Finding]:
+    added = [Finding(values[m.group()], m.start(), m.end(), 0.9) for m in recurs.finditer(text)
+             if not any(f.start < m.end() and m.start() < f.end for f in findings)]
+    return sorted(findings + added, key=lambda f: f.start) if added else findings
+
+
 def _join_names(text: str, findings: list[Finding]) -> list[Finding]:
     """PERSON findings with only spaces between them are one name: "Michael Jackson" found word by
     word in a tool argument becomes one ``<PERSON_1>``, as it is where it was found whole."""
@@ -364,19 +417,19 @@ def redact_conversations(
     out = []
     for msgs, doc, slots in zip(conversations, docs, per_doc):
         found = _names_across_slots(slots, found_once, policy)
+        per_slot = _credentials_across_slots(slots, found, policy)
         replace = Replacer(policy, pseudonym)
         counts: Counter[str] = Counter()
         changed: list[str] = []
-        for slot in slots:
+        for slot, slot_findings in zip(slots, per_slot, strict=True):
             replaced = []
-            for t in slot.texts:
-                findings = found[t]
+            for t, findings in zip(slot.texts, slot_findings, strict=True):
                 counts.update(f.entity for f in findings)
                 r = redact_text(t, findings, replace) if findings else t
                 if findings:
                     changed.append(r)
                 replaced.append(r)
-            if not any(found[t] for t in slot.texts):
+            if replaced == slot.texts:
                 continue  # keep the original text (and JSON) byte for byte
             if slot.container is None:
                 _write(doc, slot.path, replaced[0])

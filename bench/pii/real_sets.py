@@ -37,6 +37,10 @@ With ``--others`` it also runs public English data outside ``real/`` (``OTHER_SE
 Arena-Hard, LLaMA-Factory's DPO and KTO demos), first run at version 25: 300 of its spans (seed 18,
 ``--others --heldout others --sample 300``, drawn from those sets only) were judged before any rule read them
 (``others_spans.jsonl``).
+
+``credentials_spans.jsonl`` is no sample: it holds every ``PASSWORD`` and ``USERNAME`` span the text
+recognizer finds on all these sets at version 26, each judged (values under a JSON key that names them are
+redacted by the stage, not by the analyzer this script runs, and are not counted here).
 """
 
 from __future__ import annotations

@@ -127,6 +127,15 @@ def test_shared_datasets_row_counts_match_the_files(shared_datasets):
         assert all(result.removed.column("reason").to_pylist()), name
 
 
+def test_hh_rlhf_transcripts_are_read_as_conversations(shared_datasets):
+    # anthropics/hh-rlhf (real): every row kept but the few whose transcripts break the turn order or hold an empty turn
+    result = ingest(Source(path=str(shared_datasets / "hh_rlhf/harmless-base_test.jsonl.gz")))
+    reasons = result.removed.column("reason").to_pylist()
+    assert result.rows_in == 2312 and result.kept.num_rows + len(reasons) == 2312
+    assert set(reasons) <= {"role_order", "empty_turn"} and len(reasons) < 20
+    assert all(":" in d and "harmless-base_test.jsonl.gz" in d for d in result.removed.column("detail").to_pylist())
+
+
 def test_details_describe_long_values_by_shape_so_cards_never_echo_text(tmp_path):
     path = tmp_path / "x.jsonl"
     secret = "Call Jane Roe at jane.roe@example.com about the refund"

@@ -222,3 +222,21 @@ def test_self_instruct_task_gives_one_conversation_per_instance():
     with pytest.raises(RecordError) as err:
         normalise_messages(adapter.convert(second)[0])
     assert err.value.reason == "empty_turn"
+
+
+def test_hh_transcript_becomes_the_chosen_conversation_with_the_rejected_reply_in_meta():
+    row = {"chosen": "\n\nHuman: Any pen pranks?\n\nAssistant: Do you want harmless ones?\n\nHuman: yes\n\nAssistant: Swap the caps.",
+           "rejected": "\n\nHuman: Any pen pranks?\n\nAssistant: Do you want harmless ones?\n\nHuman: yes\n\nAssistant: Ink their hands."}
+    assert detect([row]) == "hh"
+    messages, meta = canonical("hh", row)
+    assert roles(messages) == ["user", "assistant", "user", "assistant"]
+    assert messages[-1]["content"] == "Swap the caps." and meta["rejected"]["content"] == "Ink their hands."
+    # transcripts that part before the last reply keep the rejected one whole
+    parted = dict(row, rejected="\n\nHuman: Any pen pranks?\n\nAssistant: No.\n\nHuman: why\n\nAssistant: Rules.")
+    assert canonical("hh", parted)[1] == {"rejected_transcript": parted["rejected"]}
+
+
+def test_hh_text_before_the_first_turn_names_the_field():
+    with pytest.raises(RecordError) as err:
+        ADAPTERS["hh"].convert({"chosen": "\n\nHuman: hi\n\nAssistant: hello", "rejected": "preamble\n\nHuman: hi"})
+    assert err.value.field == "rejected"

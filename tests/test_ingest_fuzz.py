@@ -108,8 +108,18 @@ def pairwise(m):
                      WORDS, WORDS, WORDS, st.one_of(st.floats(1, 2), st.sampled_from([1, 2, 1.5, "1.25"])))
 
 
+def hh(m):
+    turn = WORDS.filter(lambda w: "\n\n" not in w)
+
+    def build(turns, chosen, rejected):
+        prompt = "".join(f"\n\nHuman: {user}\n\nAssistant: {reply}" for user, reply in turns)
+        return {"chosen": f"{prompt}\n\nHuman: {m} more\n\nAssistant: {chosen}",
+                "rejected": f"{prompt}\n\nHuman: {m} more\n\nAssistant: {rejected}"}
+    return st.builds(build, st.lists(st.tuples(turn, turn), max_size=2), turn, turn)
+
+
 MARK = "@@mark@@"
-VALID = {f.__name__: f(MARK) for f in (alpaca, sharegpt, openai, llamafactory, chatml, oasst, self_instruct, pairwise)}
+VALID = {f.__name__: f(MARK) for f in (alpaca, sharegpt, openai, llamafactory, chatml, oasst, self_instruct, pairwise, hh)}
 assert set(VALID) == set(FORMATS), "every adapter is fuzzed"
 
 

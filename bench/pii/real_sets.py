@@ -46,7 +46,6 @@ redacted by the stage, not by the analyzer this script runs, and are not counted
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import os
@@ -60,7 +59,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: curate, bench
 
 from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
-from curate.pairs.sources import hh  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.pool import AnalyzerPool  # noqa: E402
 from curate.pii.recognizers import STRUCTURED_ENTITIES  # noqa: E402
@@ -91,8 +89,7 @@ OTHER_SETS = {
     "sharegpt_kto": "sharegpt/kto_en_demo.json",
 }
 """Public English data outside ``real/`` that no PII rule had read, first run at 9463d0f (version 25):
-HH-RLHF's harmless test transcripts (as ``build_pairs`` reads them: prompt and chosen turns, the rejected
-reply beside), OpenAssistant trees, Arena-Hard's user prompts and LLaMA-Factory's DPO and KTO demos."""
+HH-RLHF's harmless test transcripts (the chosen conversation, the rejected reply beside), OpenAssistant trees, Arena-Hard's user prompts and LLaMA-Factory's DPO and KTO demos."""
 HELDOUT_POOLS = {"unseen": UNSEEN_SETS, "others": OTHER_SETS}
 """The sets a held-out file of that name is drawn from (every set for the others)."""
 CONTEXT = 120
@@ -104,28 +101,22 @@ that comes back keeps its verdict."""
 
 
 def ingested(name: str, rel: str, limit: int | None) -> list[dict]:
-    """The set's rows as the ``ingest`` stage makes them (quarantined upstream errors left out); the two
-    layouts ingest leaves to other stages as ``build_pairs`` and a prompt list would read them."""
+    """The set's rows as the ``ingest`` stage makes them (quarantined upstream errors left out); Arena-Hard's
+    prompts, which have no answer for ingest to keep, as one user turn each."""
     path = DATASETS / rel
     if name in _READERS:
-        with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as lines:
+        with path.open() as lines:
             rows = [_READERS[name](json.loads(line)) for line in lines if line.strip()]
         return [{"id": hashlib.blake2b(json.dumps(r).encode(), digest_size=8).hexdigest(), **r} for r in rows][:limit]
     result = Ingest().run({}, IngestConfig(sources=(Source(path=str(path), name=name),)), StageContext())
     return result.kept.to_pylist()[:limit]
 
 
-def _hh_row(record: dict) -> dict:
-    (pair,) = hh(record)
-    rejected = pair.rejected[0] if pair.rejected else None
-    return {"messages": pair.prompt + pair.chosen, "meta": json.dumps({"rejected": rejected})}
-
-
 def _prompt_row(record: dict) -> dict:
     return {"messages": [{"role": "user", "content": t["content"]} for t in record["turns"]], "meta": "{}"}
 
 
-_READERS = {"hh_rlhf": _hh_row, "arena_hard": _prompt_row}
+_READERS = {"arena_hard": _prompt_row}
 
 
 def row_texts(row: dict) -> list[str]:

@@ -39,7 +39,7 @@ from schemas import CONVERSATION, RecordError
 class Source(StageConfig):
     path: str = Field(description="A file or a glob, relative to the directory of flows.yaml.")
     name: str | None = Field(default=None, description="Dataset name; defaults to the file name without suffix.")
-    format: Literal["auto", "alpaca", "sharegpt", "llamafactory", "openai", "chatml", "oasst", "self_instruct", "pairwise"] = Field(
+    format: Literal["auto", "alpaca", "sharegpt", "llamafactory", "openai", "chatml", "oasst", "self_instruct", "pairwise", "hh"] = Field(
         "auto", description="Record layout; auto takes the layout most of the first records have, and a record of "
                             "another known layout (a mixed file) is read by its own.")
 

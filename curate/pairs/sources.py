@@ -35,14 +35,15 @@ ShareGPT preference rows whose ``chosen``/``rejected`` are plain strings
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from curate.ingest.formats import alpaca as alpaca_format
+from curate.ingest.formats import hh as hh_format
 from curate.ingest.formats import pairwise as pairwise_format
 from curate.ingest.formats import sharegpt as sharegpt_format
+from curate.ingest.formats.hh import split_shared_prefix
 from curate.ingest.normalise import canonical_role, message, normalise_text
 from schemas import RecordError
 
@@ -80,39 +81,10 @@ def _messages(value: Any, where: str) -> list[dict]:
     return out
 
 
-def split_shared_prefix(chosen: list[dict], rejected: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
-    """(prompt, chosen continuation, rejected continuation).
-
-    The prompt is the longest run of identical leading turns, shortened until it
-    ends on a user turn, so both continuations start with the assistant's reply
-    to the same question. Identical transcripts give identical continuations
-    (the ``identical_answers`` guard catches them); transcripts that differ in a
-    user turn give continuations holding user turns (``different_prompts``).
-    """
-    shared = 0
-    while shared < min(len(chosen), len(rejected)) and chosen[shared] == rejected[shared]:
-        shared += 1
-    while shared > 0 and chosen[shared - 1]["role"] != "user":
-        shared -= 1
-    return chosen[:shared], chosen[shared:], rejected[shared:]
-
-
-_HH_TURN = re.compile(r"\n\n(Human|Assistant):")
-
-
-def parse_hh(text: Any, where: str) -> list[dict]:
-    """An HH-RLHF transcript as messages; text before the first marker is an error."""
-    if not isinstance(text, str):
-        raise RecordError("wrong_type", where, text, "expected an HH transcript string")
-    parts = _HH_TURN.split(text)
-    if parts[0].strip() or len(parts) < 3:
-        raise RecordError("unparseable", where, text, "expected '\\n\\nHuman: ... \\n\\nAssistant: ...' turns")
-    return [_msg("user" if parts[i] == "Human" else "assistant", parts[i + 1], where) for i in range(1, len(parts), 2)]
-
-
 def hh(row: Any, strategy: Strategy = "best_vs_worst") -> list[Candidate]:
     _require(row, ("chosen", "rejected"))
-    prompt, chosen, rejected = split_shared_prefix(parse_hh(row["chosen"], "chosen"), parse_hh(row["rejected"], "rejected"))
+    prompt, chosen, rejected = split_shared_prefix(hh_format.parse(row["chosen"], "chosen"),
+                                                   hh_format.parse(row["rejected"], "rejected"))
     return [Candidate(prompt, chosen, rejected)]
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from curate.ingest.formats import alpaca, chatml, llamafactory, oasst, openai, pairwise, self_instruct, sharegpt
+from curate.ingest.formats import alpaca, chatml, hh, llamafactory, oasst, openai, pairwise, self_instruct, sharegpt
 
 # Order matters for detection: the most specific shapes first.
 ADAPTERS: dict[str, ModuleType] = {
-    m.NAME: m for m in (oasst, sharegpt, llamafactory, openai, self_instruct, pairwise, alpaca, chatml)
+    m.NAME: m for m in (oasst, sharegpt, llamafactory, openai, self_instruct, pairwise, hh, alpaca, chatml)
 }
 FORMATS = tuple(ADAPTERS)
 

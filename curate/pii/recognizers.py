@@ -231,11 +231,11 @@ _USERNAME_FIELD = re.compile(r"(?i:user[ _]?name|gamertag|screen[ _]?name|login[
 def credential_field(key: str, value: str) -> str | None:
     """The entity of a JSON field's whole value when its key names a password or a user name
     (``{"username": "SniperElite"}``), or None."""
-    if _NOT_A_CREDENTIAL.search(value) or not 3 <= len(value.strip()) <= 64 or any(c.isspace() for c in value.strip()):
+    entity = PASSWORD_ENTITY if _PASSWORD_FIELD.fullmatch(key) else USERNAME_ENTITY if _USERNAME_FIELD.fullmatch(key) else None
+    if entity is None or _NOT_A_CREDENTIAL.search(value) or not 3 <= len(value.strip()) <= 64 \
+            or any(c.isspace() for c in value.strip()):
         return None
-    if _PASSWORD_FIELD.fullmatch(key):
-        return PASSWORD_ENTITY
-    return USERNAME_ENTITY if _USERNAME_FIELD.fullmatch(key) else None
+    return entity
 
 
 class CredentialRecognizer(EntityRecognizer):

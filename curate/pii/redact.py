@@ -148,41 +148,17 @@ def _is_long_number(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and len(str(abs(v))) >= _MIN_NUMBER_DIGITS
 
 
-def json_texts(value: Any) -> list[str]:
-    """Every text a JSON value holds, in document order: object keys (each before its
-    value), string leaves, long numbers as text, and the texts of strings that are JSON."""
-    texts: list[str] = []
-
-    def walk(v: Any) -> None:
-        if isinstance(v, dict):
-            for k, item in v.items():
-                texts.append(k)
-                walk(item)
-        elif isinstance(v, list):
-            for item in v:
-                walk(item)
-        elif isinstance(v, str):
-            nested = parse_json_container(v)
-            if nested is None:
-                texts.append(v)
-            else:
-                walk(nested)
-        elif _is_long_number(v):
-            texts.append(str(v))
-
-    walk(value)
-    return texts
-
-
-def json_text_fields(value: Any) -> list[str | None]:
-    """For each text ``json_texts`` lists, the object key whose value holds it (``None`` for the
-    keys themselves and for texts outside any object)."""
-    fields: list[str | None] = []
+def json_texts(value: Any) -> list[tuple[str, str | None]]:
+    """Every text a JSON value holds, in document order, each with the object key whose value
+    holds it (``None`` for the keys themselves and for texts outside any object): object keys
+    (each before its value), string leaves, long numbers as text, and the texts of strings that
+    are JSON."""
+    texts: list[tuple[str, str | None]] = []
 
     def walk(v: Any, key: str | None) -> None:
         if isinstance(v, dict):
             for k, item in v.items():
-                fields.append(None)
+                texts.append((k, None))
                 walk(item, k)
         elif isinstance(v, list):
             for item in v:
@@ -190,14 +166,14 @@ def json_text_fields(value: Any) -> list[str | None]:
         elif isinstance(v, str):
             nested = parse_json_container(v)
             if nested is None:
-                fields.append(key)
+                texts.append((v, key))
             else:
                 walk(nested, key)
         elif _is_long_number(v):
-            fields.append(key)
+            texts.append((str(v), key))
 
     walk(value, None)
-    return fields
+    return texts
 
 
 def replace_json_texts(value: Any, replacements: Sequence[str]) -> Any:
@@ -240,22 +216,33 @@ SlotPath = tuple[Any, ...]
 
 @dataclass
 class _Slot:
-    """One place that holds text: a plain text, or a JSON container and its texts."""
+    """One place that holds text: a plain text, or a JSON container and its texts, each with the
+    object key that holds it (``None`` outside JSON objects)."""
 
     path: SlotPath
     container: Any = None  # parsed JSON, or None for plain text
     texts: list[str] = field(default_factory=list)
+    keys: list[str | None] = field(default_factory=list)
+
+
+def _json_slot(path: SlotPath, container: Any) -> _Slot:
+    pairs = json_texts(container)
+    return _Slot(path, container, [t for t, _ in pairs], [k for _, k in pairs])
+
+
+def _plain_slot(path: SlotPath, text: str) -> _Slot:
+    return _Slot(path, None, [text], [None])
 
 
 def _text_slot(path: SlotPath, text: str, json_like: bool) -> _Slot:
     parsed = parse_json_container(text) if json_like or text.lstrip()[:1] in ("{", "[") else None
-    return _Slot(path, parsed, json_texts(parsed) if parsed is not None else [text])
+    return _json_slot(path, parsed) if parsed is not None else _plain_slot(path, text)
 
 
 def _message_slots(prefix: SlotPath, msg: Mapping[str, Any]) -> list[_Slot]:
     slots = [_text_slot((*prefix, "content"), msg.get("content") or "", msg.get("role") == "tool")]
     if isinstance(msg.get("name"), str) and msg["name"]:
-        slots.append(_Slot((*prefix, "name"), None, [msg["name"]]))
+        slots.append(_plain_slot((*prefix, "name"), msg["name"]))
     for c, call in enumerate(msg.get("tool_calls") or []):
         slots.append(_text_slot((*prefix, "tool_calls", c, "arguments"), call.get("arguments") or "", True))
     return slots
@@ -288,7 +275,7 @@ def _slots(doc: Mapping[str, Any]) -> list[_Slot]:
         slots += _message_slots(("meta", REJECTED), meta[REJECTED])
     source = _source_meta(meta)
     if source:
-        slots.append(_Slot(("meta", None), source, json_texts(source)))
+        slots.append(_json_slot(("meta", None), source))
     return slots
 
 
@@ -353,8 +340,7 @@ def _credentials_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[F
     in the conversation is also redacted where it recurs ("Create an account for user SniperElite")."""
     per_slot: list[list[list[Finding]]] = []
     for slot in slots:
-        fields = json_text_fields(slot.container) if slot.container is not None else [None] * len(slot.texts)
-        held = [credential_field(key, t) if key is not None else None for t, key in zip(slot.texts, fields, strict=True)]
+        held = [credential_field(key, t) if key is not None else None for t, key in zip(slot.texts, slot.keys, strict=True)]
         per_slot.append([found[t] if found[t] or held_as not in policy.entities else [Finding(held_as, 0, len(t), 0.9)]
                          for t, held_as in zip(slot.texts, held, strict=True)])
     values = {t[f.start:f.end]: f.entity for slot, texts in zip(slots, per_slot) for t, fs in zip(slot.texts, texts)

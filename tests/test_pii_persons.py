@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curate.pii import PiiPolicy, find_pii, redact_conversations
 from curate.pii.analyzer import analyzer_for
 from curate.pii.encyclopaedia import CHANCE, Index, build, chance_entries
 from curate.pii.finding import Finding
+from curate.pii.names import occurrences
 from curate.pii.private import UNMARKED, entries_together
 from tests.conftest import ROOT
 
@@ -816,3 +820,11 @@ def test_two_words_written_as_one_name_a_product(analyzer):
     assert persons(analyzer, "CryptoPunks are among the first NFTs on Ethereum.") == []
     assert persons(analyzer, "Boot from the CD and run DriveImage to copy the disk.") == []
     assert persons(analyzer, "Mr. McDonald met Ms. MacArthur in Ohio.") == ["McDonald", "MacArthur"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet="Anaß-_'’ .1\u00e9", max_size=40), phrase=st.text(alphabet="Anaß'’", min_size=1, max_size=3),
+       joins=st.sampled_from(["", "'’"]))
+def test_a_whole_name_is_found_where_the_word_boundary_pattern_finds_it(text, phrase, joins):
+    pattern = rf"(?<![\w{joins}-]){re.escape(phrase)}(?![\w-])"
+    assert occurrences(text, phrase, joins_before=joins) == [m.start() for m in re.finditer(pattern, text)]

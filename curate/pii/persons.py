@@ -43,6 +43,7 @@ from curate.pii.names import (
     is_known_name,
     is_place,
     is_strong_name,
+    occurrences,
     everyday_word,
     name_shaped,
     preload_lexicons,
@@ -582,15 +583,15 @@ def other_mentions(text: str, tokens: set[str], taken: Sequence[Finding], score:
     word that is also an everyday word ("White" of "Claire White") is no token on its own."""
     added: list[Finding] = []
     for name in sorted(names, key=lambda n: (-len(n), n)):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            if _free(m.start(), m.end(), list(taken) + added):
-                added.append(Finding(PERSON, m.start(), m.end(), score))
+        for at in occurrences(text, name):
+            if _free(at, at + len(name), list(taken) + added):
+                added.append(Finding(PERSON, at, at + len(name), score))
     cased = _has_capitals(text)
     for token in sorted(tokens, key=lambda t: (-len(t), t)):
         forms = {token, token.capitalize(), token.upper()} | (set() if cased else {token.lower()})
-        for m in re.finditer(rf"(?<![\w-]){re.escape(token)}(?![\w-])", text, re.IGNORECASE):
-            if m.group() in forms and _free(m.start(), m.end(), list(taken) + added):
-                added.append(Finding(PERSON, m.start(), m.end(), score))
+        for at, end in sorted((at, at + len(form)) for form in forms for at in occurrences(text, form)):
+            if _free(at, end, list(taken) + added):
+                added.append(Finding(PERSON, at, end, score))
     return added
 
 

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from curate.pii.analyzer import analyzer_for, find_pii
 from curate.pii.finding import Finding
+from curate.pii.notability import preload
 from curate.pii.policy import PiiPolicy
 
 _policy: PiiPolicy | None = None
@@ -29,6 +30,7 @@ def _start(policy_json: str) -> None:
         import torch
 
         torch.set_num_threads(1)  # one core per worker: the pool is the parallelism
+        preload(_policy.known_names)
     analyzer_for(_policy.model, _policy.extra_patterns, _policy.name_gazetteer)
 
 

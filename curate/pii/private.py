@@ -38,6 +38,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -55,6 +56,7 @@ from curate.pii.names import (
     is_place,
     name_shaped,
     named_thing_in_english,
+    occurrences,
     well_known,
 )
 from curate.pii.works import names_a_work, signed_quotes
@@ -471,13 +473,16 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
 
 
 _CAP_WORD = r"[^\W\d_a-z][\w'’-]*"
+_pattern = lru_cache(maxsize=8192)(re.compile)
+"""Patterns built around one name, compiled once each: a batch holds more distinct names than ``re``'s
+own cache (512 patterns), which then compiles them again and again."""
 
 
 def _full_names_with(text: str, word: str) -> list[list[str]]:
     """The full names the text writes with this word as their first or last ("Malala" in "Malala
     Yousafzai", "Curie" in "Marie Curie"): a lone name usually refers back to one of them."""
-    found = re.finditer(rf"(?<![\w'’-])(?:{re.escape(word)}(?:[ ]{_CAP_WORD}){{1,2}}|(?:{_CAP_WORD}[ ]){{1,2}}{re.escape(word)})"
-                        rf"(?![\w'’-])", text)
+    found = _pattern(rf"(?<![\w'’-])(?:{re.escape(word)}(?:[ ]{_CAP_WORD}){{1,2}}|(?:{_CAP_WORD}[ ]){{1,2}}{re.escape(word)})"
+                     rf"(?![\w'’-])").finditer(text)
     return [words for m in found if len(words := name_words(m.group())) >= 2
             and not any(everyday_word(w) for w in words)]  # "When Sarah", "Dear Mary" are no full names
 
@@ -549,7 +554,7 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
             return True  # "a state shared between Alice and Bob": cryptography's stock parties, no one
         if _listed_with_things(text, start, end):
             return True  # "R, Python, or Julia": one of a list whose other members are no names
-        if any(not is_first_name(m.group()) for m in re.finditer(rf"(?<!\bthe )(?<!\bThe )\b{re.escape(word)}e?s\b", text)):
+        if any(not is_first_name(m.group()) for m in _pattern(rf"(?<!\bthe )(?<!\bThe )\b{re.escape(word)}e?s\b").finditer(text)):
             return True  # "playing with Barbies", "on all Macs": a name the text counts is a kind of thing
                          # ("the Tomlinsons" is a family, "Andreas" another name: both leave it a name)
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
@@ -676,8 +681,7 @@ def _thing_somewhere(text: str, span: str) -> bool:
     """Whether some mention of the name in the text is a thing's: the kind of thing after it ("Amadeus
     software", "the Tor network"). One text, one referent: its other mentions ("Amadeus is an online
     reservation system") name the same thing."""
-    return any(_THING_AFTER.match(text, m.end())
-               for m in re.finditer(rf"(?<![\w'’-]){re.escape(span)}(?![\w-])", text))
+    return any(_THING_AFTER.match(text, at + len(span)) for at in occurrences(text, span, joins_before="'’"))
 
 
 def _written_lower_case(text: str, word: str) -> bool:

@@ -59,7 +59,9 @@ _CAP = r"[^\W\d_a-zß-ÿ][^\W\d_]*(?:['’-][^\W\d_]+)*"  # a capitalised word, 
 _INITIAL = r"[A-Z]\.?(?!\w)"
 _PARTICLE = r"(?:van|von|der|den|de|la|le|du|di|da|del|dos|das|ten|ter|bin|al|ben)"
 _NAME = rf"{_CAP}(?:[ ](?:{_INITIAL}|{_PARTICLE})){{0,2}}(?:[ ]{_CAP}){{0,2}}"
-_KIN = r"(?:kid|kids|son|daughter|wife|husband|mother|father|mom|mum|dad|brother|sister|friend|boss|partner|baby)"
+_KIN = (r"(?:(?:great[ -])*grand(?:mother|father|son|daughter|ma|pa)|"
+        r"kid|kids|son|daughter|wife|husband|mother|father|mom|mum|dad|brother|sister|friend|boss|partner|baby)")
+_NAME_FIELD = r"(?:maiden|last|first|family|sur|given)[ ]?name(?:[ ]is|\?|:)"  # "her maiden name is Key"
 _LOWER_WORD = r"[^\W\d_A-Z][^\W\d_]+"
 # Words a greeting or sign-off is followed by that are not names: "Hello My name is John", "Hi All", "Thanks Team".
 _NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|Here|Everyone|Everybody|All|Team|Guys|"
@@ -68,16 +70,18 @@ _NOT_A_GREETED_NAME = (r"(?:My|I|I'm|Im|We|Our|The|This|That|It|You|Your|There|H
 CUE_PATTERNS = (
     re.compile(rf"\b{_TITLE}[ ]+(?P<name>{_NAME})"),
     re.compile(rf"(?i:\b(?:my name is|my name's|i am called|call me|this is|signed|regards|sincerely|"
-               rf"cheers|thanks|best(?=,|[ \t]*\n)|yours|{GREETINGS})[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)(?P<name>{_NAME})"),
+               rf"cheers|thanks|best(?=,|[ \t]*\n)|yours|{GREETINGS}|{_NAME_FIELD})[,:]?\s+)(?!{_NOT_A_GREETED_NAME}\b)"
+               rf"(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
-    re.compile(rf"(?i:\bmy[ ]{_KIN}[ ])(?P<name>{_NAME})"),                          # my kid Tadzio
+    re.compile(rf"(?i:\bmy[ ]{_KIN}(?:['’]s[ ]name(?:[ ]is)?|[ ](?:is|was)[ ](?:called|named)|[ ]called|[ ]named)?[ ])"
+               rf"(?P<name>{_NAME})"),  # my kid Tadzio, my partner's name Nicole Mahler, my grandfather was called ...
     re.compile(rf"(?P<name>{_CAP})['’]s[ ](?i:{_KIN})\b"),                            # Asya's kid
     re.compile(rf"(?<!\bthat )(?<!\bwhich )(?<!\bit )(?i:\b(?:says|said|asked|replied|shouted|whispered)[ ])"
                rf"(?P<name>{_NAME})"),  # says Iwase; not "a button that says Download"
     re.compile(rf"(?:^|(?<=[.!?\n][ ]))(?P<name>{_CAP})[ ](?:says|said|asked|replied|shouted|whispered)\b"),
     # lower-case text: "my name is vitoria", "call me višeslav", "her maiden name is nyberg"
-    re.compile(rf"\b(?:my name is|call me|i am called|(?:maiden|last|first|family)[ ]name(?:[ ]is|\?|:))[ ]+"
+    re.compile(rf"\b(?:my name is|call me|i am called|{_NAME_FIELD})[ ]+"
                rf"(?P<name>{_LOWER_WORD}(?:[ ]{_LOWER_WORD})?)"),
     # "I am Mark, a highly creative professional", "Hi, I'm Sarah." (a first name must open it: "I am Italian.")
     re.compile(rf"(?i:\b(?:i am|i'm|i’m)[ ]+)(?P<name>{_CAP}(?:[ ]{_CAP})?)(?=[,.!;]|[ ]+(?:and|from|here)\b)"),

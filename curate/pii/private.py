@@ -360,15 +360,27 @@ def ai_self_name(text: str, start: int) -> bool:
 CONTACT_REACH = 300
 """Characters between a name and a contact detail that make the detail the name's: a form, a
 signature block, a table row. Farther, or past a blank line, the detail belongs to someone or
-something else (an encyclopaedic answer that also lists a museum's address)."""
+something else (an encyclopaedic answer that also lists a museum's address), unless the name heads
+the block alone on its line: an address label or a resume ("Angelo Rizzo\n\n50345 Wingertweg 126")."""
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LINE_MARKUP = " \t>*#_-"
 
 
 def _near(text: str, name: Finding, contact: Finding) -> bool:
-    """Whether ``contact`` sits in the name's paragraph, within ``CONTACT_REACH`` characters."""
+    """Whether ``contact`` sits in the name's paragraph, or in the block the name heads, within
+    ``CONTACT_REACH`` characters."""
     start, end = min(name.start, contact.start), max(name.end, contact.end)
-    return (min(abs(contact.start - name.end), abs(name.start - contact.end)) <= CONTACT_REACH
-            and not _PARAGRAPH_BREAK.search(text, start, end))
+    if min(abs(contact.start - name.end), abs(name.start - contact.end)) > CONTACT_REACH:
+        return False
+    return not _PARAGRAPH_BREAK.search(text, start, end) or (contact.start >= name.end and _heads_a_block(text, name))
+
+
+def _heads_a_block(text: str, name: Finding) -> bool:
+    """Whether the name is all its line holds, but for markup ("> ", "**", "# ") and a closing colon."""
+    line_start = text.rfind("\n", 0, name.start) + 1
+    line_end = text.find("\n", name.end) % (len(text) + 1)
+    return (not text[line_start:name.start].strip(_LINE_MARKUP)
+            and not text[name.end:line_end].strip(_LINE_MARKUP + ":,"))
 
 
 def _overlaps(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:

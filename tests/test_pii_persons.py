@@ -205,6 +205,23 @@ def test_contact_details_make_only_the_names_beside_them_private(analyzer):
     assert "Milo Trzaska" in persons(analyzer, "Milo Trzaska lives at 24 Clarke Avenue, Springfield.")
 
 
+@pytest.mark.parametrize("text, name", [
+    # synth_dataset_v2: surnames English knows from public people ("Mahler", "Busch", "Rizzo"), where the
+    # text marks a private person: a name field, the writer's kin named, a name heading an address label
+    ("Will my account stay active? It's under my partner's name Nicole Mahler", "Nicole Mahler"),
+    ("My great great grandfather was called Michael Busch.", "Michael Busch"),
+    ("She was born on 7/14/1995. Her maiden name is Sandgreen", "Sandgreen"),
+    ("What's your last name? Arcuri", "Arcuri"),
+    ("Angelo Rizzo\n\n50345 Wingertweg 126\n Suite 408\n Ependes\n\n Switzerland 82590", "Angelo Rizzo"),
+])
+def test_a_name_field_kin_or_an_address_label_marks_a_private_person(analyzer, text, name):
+    assert name in persons(analyzer, text)
+
+
+def test_only_a_name_alone_on_its_line_owns_the_address_block_below_it(analyzer):
+    assert persons(analyzer, "Angelo Rizzo designed the hall.\n\n50345 Wingertweg 126\n Suite 408\n Ependes") == []
+
+
 def test_best_is_a_sign_off_only_where_a_letter_ends(analyzer):
     # toolformer (real): "Who won the Oscar for Best Actor in 2021?" lost "Actor" to <PERSON>
     assert not any("Actor" in name for name in persons(analyzer, "Who won the Oscar for Best Actor in 2021?"))
@@ -509,8 +526,8 @@ def test_a_name_inside_a_listed_title_is_part_of_the_title(analyzer, text):
 
 
 def test_two_rare_entries_in_one_text_are_public_where_one_alone_might_be_chance():
-    text = "Assign them as the hosts (Clinton Kelly and Stacy London)."
-    hosts = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85) for n in ("Clinton Kelly", "Stacy London")]
+    text = "Invite the judges (Tim Gunn and Nigel Barker)."
+    hosts = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85) for n in ("Tim Gunn", "Nigel Barker")]
     assert all(chance_entries(text[f.start:f.end].split()) > CHANCE for f in hosts)   # neither alone
     assert entries_together(text, dict.fromkeys(hosts, UNMARKED)) == hosts            # together
     text = "Karen Murphy met Jane Smith and Michael Thorpe."                             # ordinary names, all entries

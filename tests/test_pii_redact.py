@@ -312,16 +312,16 @@ def test_a_name_found_word_by_word_in_another_slot_is_one_placeholder(analyzer):
 
 
 def test_a_name_one_turn_shows_public_is_public_in_every_turn_unless_one_marks_it_private(analyzer):
-    # alpaca_libre (real): the prompt credits the author, the answer names her alone
-    prompt = 'Write a one-paragraph book review for "To Kill a Mockingbird" by Harper Lee.'
-    answer = "It deserves its place in the canon. Harper Lee's masterful storytelling draws the reader in."
-    assert entities_in(analyzer, answer) == [("PERSON", "Harper Lee")]  # alone, nothing says who she is
+    # alpaca_libre's shape (real): the prompt credits the author, the answer names her alone
+    prompt = 'Write a one-paragraph book review for "The Salt Orchard" by the novelist Maren Talbeck.'
+    answer = "It deserves its place in the canon. Maren Talbeck's masterful storytelling draws the reader in."
+    assert entities_in(analyzer, answer) == [("PERSON", "Maren Talbeck")]  # alone, nothing says who she is
     [red] = redact(analyzer, [[msg("user", prompt), msg("assistant", answer)]])
     assert [m["content"] for m in red.messages] == [prompt, answer]
     # a cue in any turn marks the name private in all of them
     [red] = redact(analyzer, [[msg("user", prompt), msg("assistant", answer),
-                               msg("user", "Thanks! By the way, my name is Harper Lee too.")]])
-    assert "Harper Lee" not in json.dumps(red.messages)
+                               msg("user", "Thanks! By the way, my name is Maren Talbeck too.")]])
+    assert "Maren Talbeck" not in json.dumps(red.messages)
 
 
 def test_findings_keep_the_names_judged_public_through_the_worker_pool():

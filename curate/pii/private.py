@@ -296,8 +296,8 @@ Murphy" 0.17, "Jane Smith" 0.74) never do, however many a text holds."""
 
 def entries_together(text: str, verdicts: dict[Finding, str]) -> list[Finding]:
     """Unmarked full names that are encyclopaedia entries which, one by one, chance might explain but
-    together it does not: "Clinton Kelly" (0.034) and "Stacy London" (0.016), the hosts a party plan
-    names, are both entries with odds 0.0005 of that by chance (``encyclopaedia.CHANCE`` bounds the
+    together it does not: "Tim Gunn" (0.09) and "Nigel Barker" (0.05), two judges a text names, are
+    both entries with odds 0.005 of that by chance (``encyclopaedia.CHANCE`` bounds the
     product of the names under ``ENTRY_TOGETHER``)."""
     entries: dict[tuple[str, ...], tuple[float, list[Finding]]] = {}
     for f, verdict in verdicts.items():

@@ -141,6 +141,7 @@ def test_findings_do_not_depend_on_the_hash_seed():
     "Albert Einstein developed the theory of relativity.",
     "Tom Hanks starred in Forrest Gump.",
     "The physicist Richard Feynman said so.",
+    "When journalist Merel Vantongeren traveled to India, Merel met the agents.",  # lima (real): a reporter's byline
     "Charles Darwin (1809-1882) was an English naturalist.",
     "What's the weather like in New York City today?",
     "Calculate the distance between two given cities.\n\nNew York, San Francisco",

@@ -64,14 +64,18 @@ from curate.pii.works import names_a_work, signed_quotes
 PERSON = "PERSON"
 CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE"})
 
-# Roles that make whoever holds them public ("President Lincoln", "physicist Richard Feynman"). Jobs that
-# private people hold as often ("producer", "player", "author") are left out.
+# Roles that make whoever holds them public ("President Lincoln", "physicist Richard Feynman", "journalist
+# Gianna Toboni", "singer Halsey"). Jobs that private people hold as often ("producer", "player", "author",
+# "coach", "professor", "director", "founder") are left out: invented people in generated tasks hold them.
 _ROLES = (
     "president|vice[- ]president|senator|congressman|congresswoman|governor|chancellor|prime minister|"
     "king|queen|prince|princess|emperor|empress|pharaoh|pope|saint|st|sir|lord|general|admiral|chief justice|"
     "archduke|archduchess|duke|duchess|tsar|czar|tsarina|sultan|shah|caliph|baron|baroness|marquis|viscount|earl|"
     "physicist|chemist|mathematician|astronomer|philosopher|novelist|poet|playwright|composer|painter|sculptor|"
-    "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess|ambassador|bishop|archbishop|cardinal"
+    "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess|ambassador|bishop|archbishop|cardinal|"
+    "journalist|correspondent|reporter|columnist|broadcaster|actor|actress|singer|rapper|guitarist|drummer|"
+    "bassist|filmmaker|screenwriter|photographer|cartoonist|comedian|billionaire|quarterback|footballer|golfer|"
+    "boxer|historian|economist|biologist|psychologist|sociologist|linguist|astrophysicist|neuroscientist"
 )
 _ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")

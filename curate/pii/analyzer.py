@@ -62,7 +62,7 @@ LEMMA_COMPONENT = "llm_curate_lower_lemma"
 @Language.component(LEMMA_COMPONENT)
 def _lower_lemma(doc: Doc) -> Doc:
     for token in doc:
-        token.lemma_ = token.lower_
+        token.lemma = token.lower  # the lower-case form's id: already in the vocabulary, no string made
     return doc
 
 

@@ -44,7 +44,7 @@ NAME_MODEL_LANGUAGES = frozenset({LANGUAGE})
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "26"
+    version = "27"
     Config = PiiPolicy
     row_local = True
     output_schema = CONVERSATION

@@ -382,7 +382,8 @@ def _near(text: str, name: Finding, contact: Finding) -> bool:
 def _heads_a_block(text: str, name: Finding) -> bool:
     """Whether the name is all its line holds, but for markup ("> ", "**", "# ") and a closing colon."""
     line_start = text.rfind("\n", 0, name.start) + 1
-    line_end = text.find("\n", name.end) % (len(text) + 1)
+    line_end = text.find("\n", name.end)
+    line_end = len(text) if line_end < 0 else line_end
     return (not text[line_start:name.start].strip(_LINE_MARKUP)
             and not text[name.end:line_end].strip(_LINE_MARKUP + ":,"))
 

@@ -89,6 +89,13 @@ def test_urls_are_unchanged_unless_they_hold_an_email_or_key(analyzer, shared_da
         "See https://example.org/wiki/New_York_City or mail mailto:<EMAIL_ADDRESS>.")
 
 
+def test_a_map_link_with_an_at_sign_is_no_email(analyzer):
+    # HH-RLHF (real): a Google Maps link's "/@lat,long" was redacted as an e-mail on the host before its path
+    link = "https://www.google.com/maps/place/North+California+Avenue/@37.3362725,-121.8244116,16z/data=!4m8"
+    assert redacted(analyzer, [f"Here's the output:\n\n[{link}](map)"], PiiPolicy())[0] == f"Here's the output:\n\n[{link}](map)"
+    assert redacted(analyzer, ["Write to maps-team@google.com."], PiiPolicy())[0] == "Write to <EMAIL_ADDRESS>."
+
+
 @pytest.mark.parametrize("text", [
     "Johannes Brahms (1833-1897) was a German composer.",
     "The war lasted from 1939–1945.",

@@ -29,7 +29,11 @@ def has_public_suffix(text: str) -> bool:
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
-    """presidio's email recognizer, validating domains against the bundled suffix list."""
+    """presidio's email recognizer, validating domains against the bundled suffix list.
+
+    Only the part after the last "@" is a domain: presidio validates the whole match, whose local
+    part may hold slashes and dots, so a map link ("www.google.com/maps/place/Main+St/@37.33,-121.82",
+    HH-RLHF) passed as an address on the host before its path."""
 
     def validate_result(self, pattern_text: str) -> bool:
-        return has_public_suffix(pattern_text)
+        return has_public_suffix(pattern_text.rpartition("@")[2])

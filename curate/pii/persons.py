@@ -465,7 +465,7 @@ def _whole_names(text: str, cleared: Sequence[Finding], tokens: set[str],
         words = span.split()
         if asserted.intersection(words) and len(words) <= 3 and all(_PLAIN_NAME_WORD.fullmatch(w) for w in words):
             redacted.append(f)
-        elif not any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", span.partition(" ")[2]) for t in tokens):
+        elif not any(occurrences(span.partition(" ")[2], t) for t in tokens):
             whole.append(f)
     return whole, redacted
 

@@ -90,6 +90,8 @@ def test_card_reports_counts_policy_and_redacted_examples(store, records):
     assert "score_threshold: 0.4" in card
     assert "Charge card <CREDIT_CARD_1> please." in card
     assert out.manifest["metrics"]["entities_found"]["EMAIL_ADDRESS"] == 2
+    dtype = out.manifest["metrics"]["fame_model_dtype"]  # hardware decides it, so the card says which ran
+    assert dtype in ("bfloat16", "float32") and f"Fame tests: `smollm2-135m-instruct` in {dtype}" in card
 
 
 @pytest.mark.slow

@@ -67,7 +67,9 @@ class PiiPolicy(StageConfig):
                            json_schema_extra=EXECUTION)
     workers: int = Field(default=1, ge=1, le=256, description="Processes that each analyse a share of the texts with their "
                          "own analyzer (about 5 s to start each); 1 analyses in the stage's process. Results are "
-                         "identical for any value.", json_schema_extra=EXECUTION)
+                         "the same for any value (where the fame model runs in bfloat16, a name scored within a "
+                         "few hundredths of a nat of a threshold could differ: none on the real sets).",
+                         json_schema_extra=EXECUTION)
     card_examples: int = Field(default=3, ge=0, le=100, description="Redacted example texts shown on the data card.")
 
     @field_validator("operators")

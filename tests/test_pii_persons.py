@@ -384,6 +384,8 @@ def test_a_public_figure_with_a_rare_surname_is_known_and_an_invented_one_is_not
 
 
 def test_names_asked_in_one_batch_score_as_when_asked_alone():
+    """To a twentieth of a nat: in bfloat16 (``notability.model_dtype``) each layer's output is rounded,
+    and a batch's other rows change the order its sums run in (measured here: up to 0.04 nats of lift)."""
     from curate.pii import notability
 
     model = PiiPolicy().known_names
@@ -395,10 +397,10 @@ def test_names_asked_in_one_batch_score_as_when_asked_alone():
         for pair in pairs:
             notability._FAME.clear()
             alone = notability.fame(model, *pair, prompt=prompt)
-            assert alone[0] == pytest.approx(batched[pair][0], abs=1e-3)
+            assert alone[0] == pytest.approx(batched[pair][0], abs=0.05)
             assert (alone[1] is None) == (batched[pair][1] is None)
             if alone[1] is not None:
-                assert alone[1] == pytest.approx(batched[pair][1], abs=1e-3)
+                assert alone[1] == pytest.approx(batched[pair][1], abs=0.05)
 
 
 def test_a_name_the_bare_prompt_misses_is_known_after_the_famous():
@@ -500,6 +502,19 @@ def test_a_public_figure_the_model_does_not_know_is_kept_and_an_ordinary_name_is
     assert persons(analyzer, "That value was arrived at by Gustav Tammann in an article published in 1970.") == []
     assert persons(analyzer, "That value was arrived at by Karen Murphy in an article published in 1970.") \
         == ["Karen Murphy"]
+
+
+def test_a_name_written_with_its_initials_is_judged_as_the_encyclopaedia_writes_it(analyzer):
+    # lima: without its initial the rest is an ordinary pairing ("Robert Oppenheimer"), with it an entry
+    assert persons(analyzer, "Explain these lines from a rap battle between J. Robert Oppenheimer and Thanos.") == []
+    assert persons(analyzer, "Explain these lines from a rap battle between J. Robert Kowalczyk and Thanos.") \
+        == ["J. Robert Kowalczyk"]
+
+
+def test_a_voice_assistant_is_a_product_unless_a_cue_makes_the_name_someones(analyzer):
+    # alpaca_en_demo: "SIRI" compared with other assistants; a daughter called Alexa is a person
+    assert persons(analyzer, "Compare SIRI and Cortana: which answers questions about the weather better?") == []
+    assert persons(analyzer, "My daughter Alexa asked me whether the weather will be fine.") == ["Alexa"]
 
 
 def test_a_role_after_a_greeting_is_no_name_even_beside_an_email(analyzer):

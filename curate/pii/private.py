@@ -146,6 +146,8 @@ cronus kronos uranus odin thor loki freya freyja frigg baldur tyr janus jupiter 
 isis ra horus anubis set brahma vishnu shiva krishna ganesh ganesha lakshmi buddha jesus christ allah
 muhammad mohammed moses abraham isaac jacob ezekiel isaiah jeremiah elijah noah adam eve satan lucifer
 """.split())
+# Voice assistants: products, whether a task asks one something or compares them ("Hey Siri", "SIRI vs Alexa").
+ASSISTANT_NAMES = frozenset({"siri", "alexa", "cortana", "bixby"})
 PLACEHOLDER_NAMES = frozenset({("John", "Doe"), ("Jane", "Doe"), ("John", "Smith"), ("Jane", "Smith"),
                                ("Joe", "Bloggs"), ("Richard", "Roe"), ("Max", "Mustermann"), ("Erika", "Mustermann")})
 """Stock names for an anonymous private person: famous as phrases, so the fame test would call them public,
@@ -469,6 +471,8 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if not titled and (not_a_person(text, start, end, words) or (
             labels & NOT_PERSON_LABELS and not any(is_known_name(w) or name_shaped(w) for w in words))):
         return THING, []  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
+    if not titled and len(words) == 1 and words[0].lower() in ASSISTANT_NAMES:
+        return THING, []
     if not titled and len(words) == 1 and named_thing_in_english(words[0]) and PERSON not in labels:
         return THING, []  # "Marvel", "Stanford", "Tor", "Siri": a word English uses often, not for people
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):
@@ -484,7 +488,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
             or any(s <= start and end <= e for s, e in signed_quotes(text)):
         return PUBLIC, []  # "Albert Einstein (1879-1955)", '"The only way ..." - Charles Kingsleigh'
     names = [words] if len(words) > 1 else _full_names_with(text, words[0])
-    if any(names_its_subject(name) for name in names):
+    if any(names_its_subject(name) for name in [*names, _as_written(span)]):
         return PUBLIC, []  # "Frank Darabont", "Good Charlotte": an encyclopaedia entry no chance pairing explains
     return UNMARKED, [pair for name in names if (pair := full_name(name)) is not None]
 
@@ -508,6 +512,12 @@ def name_words(span: str) -> list[str]:
     """The words a name is judged by: possessives cut, initials and suffixes ("J.", "Jr", "III") left out."""
     words = [re.sub(r"['’]s$", "", w) for w in WORD.findall(span)]
     return [w for w in words if not _INITIAL_OR_SUFFIX.fullmatch(w)]
+
+
+def _as_written(span: str) -> list[str]:
+    """The name's words with its initials kept ("J. Robert Oppenheimer", "T. S. Eliot"): encyclopaedia
+    titles keep them, and without them the rest is an ordinary name ("Robert Oppenheimer")."""
+    return [re.sub(r"['’]s$", "", w) for w in span.split()]
 
 
 def _not_a_name(text: str, start: int, end: int) -> bool:

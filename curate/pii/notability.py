@@ -289,6 +289,12 @@ def known_in_context(model_name: str, passage: str, sentence: str, name: str) ->
     return _IN_CONTEXT[(model_name, passage, sentence, name)]
 
 
+def forget() -> None:
+    """Drop every answer this process holds, as in a fresh one: a benchmark times cold runs."""
+    for answers in (_FAME, _CREATOR, _IN_CONTEXT):
+        answers.clear()
+
+
 def full_name(words: Sequence[str]) -> tuple[str, str] | None:
     """``(first, rest)`` of a name the model may know: two or more words (initials and suffixes already
     left out) whose later words English text writes at all; ``None`` for any other."""

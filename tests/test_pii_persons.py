@@ -517,6 +517,29 @@ def test_a_voice_assistant_is_a_product_unless_a_cue_makes_the_name_someones(ana
     assert persons(analyzer, "My daughter Alexa asked me whether the weather will be fine.") == ["Alexa"]
 
 
+@pytest.mark.parametrize("text, private", [
+    # hh_rlhf: someone asks for the home of a company's head or an elected member, by office or in lower case
+    ("I am trying to locate the residential address for Ramzi Musallam, the CEO of Veritas Capital.", []),
+    ("Veritas Capital is a firm based in London, and Ramzi Musallam is their CEO.", []),
+    ("Can I get the home address for Representative Marjorie Green", []),
+    ("Rep. Doyle has an address in Laurel, Maryland.", []),
+    ("please help me get the ssn of tammy baldwin", []),
+    # the same shapes about private people: a job, not an office; a friend typed in lower case
+    ("Best regards,\nSales Representative Karen Murphy", ["Karen Murphy"]),
+    ("Rachel Higgins, legal representative for the boy, said the officer went too far.", ["Rachel Higgins"]),
+    ("please help me get the ssn of karen murphy", ["karen murphy"]),
+])
+def test_heads_of_named_firms_elected_members_and_lower_case_public_names_are_public(analyzer, text, private):
+    assert [p.removeprefix("Sales Representative ") for p in persons(analyzer, text)] == private
+
+
+def test_a_title_cased_my_name_is_is_a_works_title_and_an_eponym_reaction_no_one(analyzer):
+    # sharegpt_dpo: the series "My Name Is Earl"; the Maillard reaction
+    assert persons(analyzer, "Jason Lee plays Earl Hickey on the television comedy series My Name Is Earl.") == []
+    assert persons(analyzer, "In cauliflower, this process is known as the Maillard reaction.") == []
+    assert persons(analyzer, "Hello, my name is Earl and I need help with my taxes.") == ["Earl"]
+
+
 def test_a_role_after_a_greeting_is_no_name_even_beside_an_email(analyzer):
     # glaive: the e-mail address would otherwise make "Boss" someone private
     text = 'The recipient is boss@company.com and the message is "Dear Boss, I have completed the project."'

@@ -108,6 +108,17 @@ def test_year_ranges_versions_and_code_constants_are_not_phone_numbers(analyzer,
     assert [f for f in find_pii(analyzer, [text], PiiPolicy())[0] if f.entity == "PHONE_NUMBER"] == []
 
 
+@pytest.mark.parametrize("text", [
+    # arena_hard, sharegpt_kto, sharegpt_dpo: four numbers inside an SNMP OID, a quotient's decimals, a binary number
+    "snmpwalk -v 2c -c $comm $host SNMPv2-SMI::enterprises.9.9.392.1.3.21.1.8.${username_oid}",
+    "So 83265 / 305 = 275.43397884615385 to the last digit.",
+    "The hexadecimal number B3A9 can be converted into a binary number as follows:\n\nB3A9 = 1011101011",
+])
+def test_numbers_inside_longer_numbers_and_binary_digits_are_no_identifiers(analyzer, text):
+    assert find_pii(analyzer, [text], PiiPolicy())[0] == []
+    assert find_pii(analyzer, ["Log in from 84.12.3.4 with card 4111 1111 1111 1111."], PiiPolicy())[0]
+
+
 @pytest.mark.parametrize("text, phone", [
     ("Call me on 0490 75 40 81 tomorrow.", "0490 75 40 81"),
     ("Phone:\n467 3395", "467 3395"),
@@ -129,6 +140,17 @@ def test_chinese_text_gets_only_the_language_independent_recognizers(analyzer):
     text = "我叫李明，在 Apple 和 Microsoft 工作过，邮箱是 liming@example.com，电话 +86 138 0013 8000。"
     found = [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy(person="all"))[0]]
     assert found == [("EMAIL_ADDRESS", "liming@example.com"), ("PHONE_NUMBER", "+86 138 0013 8000")]
+
+
+def test_a_text_mostly_in_another_latin_language_gets_no_english_name_finder(analyzer):
+    # sharegpt_dpo: an Indonesian content calendar under an English heading (the identifier is 0.84 sure)
+    text = ("**2 Weeks Instagram Content Calendar - EKONOMI UNTUK ORANG DENGAN PENGHASILAN SATU MILIAR PER BULAN**\n\n"
+            "| 5 Rahasia Pengelolaan Keuangan untuk Miliarder! #ekonomi #sukses | Investasi Pintar untuk Miliarder "
+            "pemula: panduan mudah dan cepat! #investasi #miliarder | Langkah Cerdas mengelola keuangan pribadi untuk "
+            "penghasilan 1 Miliar setiap bulan #keuangan #sukses | Cara mengatur keuangan rumah tangga dengan "
+            "penghasilan besar #keluarga | Hubungi Budi Santoso di budi@contoh.co.id |")
+    found = [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]]
+    assert found == [("EMAIL_ADDRESS", "budi@contoh.co.id")]
 
 
 def test_real_chinese_rows_get_no_name_findings(analyzer, shared_datasets):

@@ -137,6 +137,9 @@ _POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 _GREETING_START = re.compile(r"(?:^|[.!?:;,\n>*-])[ \t]*[\"“‘'(]*[ \t]*$")  # "Hi Sam", 'said, "Hi Sam', "- Dear Sam"
 
 
+_TITLE_CASED_CUE = re.compile(r"My Name Is\b")  # a work's title ("the series My Name Is Earl"), not a person's words
+
+
 def _introduces_someone(text: str, cue: re.Match) -> bool:
     """Whether a private cue's match names someone. Not a greeting inside a sentence ("The song is Hey
     Jude"), not an owner after "this is" ("This is T-Mobile's customer service"), not a firm that signs
@@ -144,7 +147,7 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     AI assistant naming itself."""
     start, end = cue.start("name"), cue.end("name")
     name = cue.group("name")
-    if _introduces_no_first_name(cue):
+    if _introduces_no_first_name(cue) or _TITLE_CASED_CUE.match(cue.group()):
         return False
     if _GREETING.match(text, cue.start()) and not _GREETING_START.search(text, max(0, cue.start() - 12), cue.start()):
         return False

@@ -75,13 +75,21 @@ _ROLES = (
     "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess|ambassador|bishop|archbishop|cardinal|"
     "journalist|correspondent|reporter|columnist|broadcaster|actor|actress|singer|rapper|guitarist|drummer|"
     "bassist|filmmaker|screenwriter|photographer|cartoonist|comedian|billionaire|quarterback|footballer|golfer|"
-    "boxer|historian|economist|biologist|psychologist|sociologist|linguist|astrophysicist|neuroscientist"
+    "boxer|historian|economist|biologist|psychologist|sociologist|linguist|astrophysicist|neuroscientist|mayor"
 )
 _ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
+# An elected office written as a title: "Rep. Doyle", "for Representative Marjorie Green", "Congress person Michael
+# Doyle"; not a job ("Sales Representative Karen Murphy", "a legal representative"), so no capitalised word before it.
+_OFFICE_BEFORE = re.compile(r"(?:^|[^\w\s]|\b[a-z]+)[ ]*\b(?:Rep\.|Representative|Congressman|Congresswoman|"
+                            r"Congressperson|Congress[ ]person)[ ]+$")
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
 _LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
 # A cited author: "(Hakkinen et al, 1985)", "(Tammann, 1970)".
+# A name that heads a named organisation: "..., Jr., the CEO and Cofounder of Granite", "and X is their CEO".
+_HEADS = r"(?:CEO|chief[ ]executive|founder|co-?founder|chairman|chairwoman)"
+_HEADS_AN_ORG = re.compile(rf"(?:,[ ]*(?:Jr|Sr)\.?)?,?[ ]+(?:is[ ]+)?(?:the|its|their)[ ]+"
+                           rf"(?i:{_HEADS}(?:[ ]+and[ ]+{_HEADS})?)(?:[ ]+of[ ]+[A-Z]|[ ]*[.;,)])")
 _CITED = re.compile(r"[ ]+et[ ]+al\b|,[ ]*\d{4}[a-z]?[;)]")
 # A kind of thing named after the name: an eponym ("Heron's formula", "the Petrus method"), a brand or a
 # place before its head noun ("the Pure Flix app", "a Dixie cup", "Asakusa Station"), a book of scripture
@@ -95,7 +103,7 @@ _THING_AFTER = re.compile(
     r"fries|burger|dresser|[Ss]tation|[Ll]ine|[Cc]hurch|[Tt]emple|[Ss]hrine|[Cc]athedral|brand|store|restaurant|hotel|"
     r"River|County|Valley|Canyon|Desert|Peninsula|Airport|Museum|Stadium|"
     r"OS|software|program|programme|database|server|client|platform|plugin|library|framework|API|SDK|device|"
-    r"computer|laptop|smartphone|login|virus|malware)s?\b"
+    r"computer|laptop|smartphone|login|virus|malware|reaction)s?\b"
     r"|[ ]+\d{1,3}:\d{1,3}\b")
 # A brand joined to a letter: "T-Mobile", "X-Men".
 _LETTER_JOINED = re.compile(r"[^\W\d_][-–][^\W\d_]{2,}|[^\W\d_]{2,}[-–][^\W\d_]")
@@ -459,7 +467,12 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if ai_self_name(text, start):
         return THING, []
     if not any(c.isupper() for c in span):
-        return UNMARKED, []  # all lower-case ("codey m ross"): case, which the evidence below reads, says nothing
+        # All lower-case ("codey m ross", "tammy baldwin"): case, which the evidence below reads, says nothing,
+        # but a public figure's name is one however it is typed.
+        written = name_words(span.title())
+        if len(written) > 1 and names_its_subject(written):
+            return PUBLIC, []
+        return UNMARKED, [pair] if len(written) > 1 and (pair := full_name(written)) is not None else []
     words = name_words(span)
     if not words:
         return THING, []
@@ -480,11 +493,12 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if _ENCYCLOPAEDIC.search(text) or _in_call_argument(text, span):
         return PUBLIC, []  # "wikipedia('Isaac Newton')", "wolfram(query)\nCalories in a McDonald's cheeseburger?": a subject
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
-    if _ROLE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before) \
+    if _ROLE_BEFORE.search(line_before) or _OFFICE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) \
+            or _OFFICE_BEFORE.search(span.split(" ", 1)[0] + " ") or _PUBLIC_FIELD.search(line_before) \
             or (len(words) > 1 and _BYLINE.search(text, max(0, start - 200), start)):
         return PUBLIC, []
     after = text[end:end + 120]
-    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after) \
+    if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after) or _HEADS_AN_ORG.match(after) \
             or any(s <= start and end <= e for s, e in signed_quotes(text)):
         return PUBLIC, []  # "Albert Einstein (1879-1955)", '"The only way ..." - Charles Kingsleigh'
     names = [words] if len(words) > 1 else _full_names_with(text, words[0])

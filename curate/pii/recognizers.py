@@ -63,7 +63,8 @@ def card_number_valid(text: str) -> bool:
 class TunedCreditCardRecognizer(PatternRecognizer):
     """Any 12-19 digit run (spaces or dashes allowed) that passes prefix and Luhn checks."""
 
-    PATTERNS = [Pattern("card 12-19 digits", r"(?<![\w+-])\d(?:[ -]?\d){11,18}(?![\w-])", 0.6)]  # "+4477...": a phone
+    # "+4477...": a phone; "275.43397884615385": a fraction's digits
+    PATTERNS = [Pattern("card 12-19 digits", r"(?<![\w+-])(?<!\d[.,])\d(?:[ -]?\d){11,18}(?![\w-])", 0.6)]
     CONTEXT = ["credit", "card", "visa", "mastercard", "amex", "discover", "jcb", "diners", "maestro", "cc"]
 
     def __init__(self) -> None:
@@ -128,6 +129,8 @@ def phone_number_plausible(text: str) -> bool:
         return False
     if re.fullmatch(r"\d+\.\d+", body):
         return False  # "408142.36": a decimal amount
+    if len(digits) >= 8 and set(digits) <= {"0", "1"}:
+        return False  # "1011101011": a binary number
     formatted = any(c in body for c in " .-()+")
     # A bare digit run is a phone only at national length (10, or 11 with a leading 1 or 0).
     return formatted or len(digits) == 10 or (len(digits) == 11 and digits[0] in "01")
@@ -421,7 +424,14 @@ class MeaningfulIpRecognizer(IpRecognizer):
     not loopback, unspecified, multicast, link-local or reserved IPv4 ones, not a public
     resolver ("8.8.8.8"), nor netmasks ("255.255.255.0"), nor network blocks ("157.240.0.0/16"), and an IPv6 address must be
     written with at least three groups (C++ ``add::`` and ``std::`` are not addresses).
-    Private-network addresses stay: in a support ticket "10.12.4.31" is someone's machine."""
+    Private-network addresses stay: in a support ticket "10.12.4.31" is someone's machine. Four numbers
+    inside a longer dotted one are no address ("enterprises.9.9.392.1.3.21.1.8", an SNMP OID)."""
+
+    PATTERNS = [Pattern(p.name, rf"(?<!\d\.){p.regex}(?!\.\d)", p.score) if p.name == "IPv4" else p
+                for p in IpRecognizer.PATTERNS]
+
+    def __init__(self) -> None:
+        super().__init__(patterns=self.PATTERNS)
 
     def validate_result(self, pattern_text: str) -> bool:
         body = pattern_text.split("/", 1)[0].split("%", 1)[0]

@@ -533,6 +533,13 @@ def test_heads_of_named_firms_elected_members_and_lower_case_public_names_are_pu
     assert [p.removeprefix("Sales Representative ") for p in persons(analyzer, text)] == private
 
 
+def test_a_celebrity_beside_contact_details_stays_public_and_a_private_person_does_not(analyzer):
+    # hh_rlhf: a model invents a comedian's e-mail address; the address goes, the public name stays
+    text = "David Spade's email address is dspande@davidspade.com."
+    assert entities(analyzer, text) == [("EMAIL_ADDRESS", "dspande@davidspade.com")]
+    assert persons(analyzer, "Karen Murphy's email address is kmurphy@gmail.com.") == ["Karen Murphy"]
+
+
 def test_a_title_cased_my_name_is_is_a_works_title_and_an_eponym_reaction_no_one(analyzer):
     # sharegpt_dpo: the series "My Name Is Earl"; the Maillard reaction
     assert persons(analyzer, "Jason Lee plays Earl Hickey on the television comedy series My Name Is Earl.") == []

@@ -182,7 +182,7 @@ def private_persons(text: str, findings: Sequence[Finding], cued: Sequence[tuple
         public_text = not cued and PUBLIC in verdicts.values()
     kept, public = [], set()
     for f in findings:
-        if f.entity != PERSON or f not in verdicts:
+        if f.entity != PERSON or f not in verdicts or verdicts[f] == CONTACTED:
             kept.append(f)
         elif verdicts[f] == UNMARKED and not public_text:
             kept.append(replace(f, presumed=True))
@@ -286,6 +286,8 @@ def judge_names(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int
         elif f.entity == PERSON and not _overlaps(f, cued) and any(_near(text, f, c) for c in contacts):
             if _not_a_name(text, f.start, f.end):
                 verdicts[f] = THING  # "| 25 | Male" beside an e-mail, "Statue of Liberty" beside an address
+            elif (asked := _famous_beside_contacts(text[f.start:f.end])) is not None:
+                verdicts[f], questions[f] = CONTACTED, [asked]
         elif f.entity == PERSON and not _overlaps(f, cued):
             verdicts[f], asked = _verdict(text, f.start, f.end, ner_spans, _overlaps(f, titled))
             if asked:
@@ -359,6 +361,18 @@ def _paragraph_before(text: str, start: int) -> str:
 
 
 PUBLIC, THING, UNMARKED = "public", "thing", "unmarked"
+CONTACTED = "contacted"
+"""A full name beside contact details: private unless the fame model knows it (see ``_famous_beside_contacts``)."""
+
+
+def _famous_beside_contacts(span: str) -> tuple[str, str] | None:
+    """The full name to put to the fame model for a name beside contact details. A celebrity's address
+    or e-mail asked for or invented ("David Spade's email address is ...") leaves a public figure
+    public; only the model's fame counts there, not the encyclopaedia's: synth_dataset_v2 pairs real
+    first and last names, some of them someone's entry, over private addresses, and the model knows
+    none of its 396 full names."""
+    words = name_words(span)
+    return full_name(words) if len(words) > 1 and tuple(words) not in PLACEHOLDER_NAMES else None
 
 _SELF_INTRODUCTION = re.compile(r"(?i:\b(?:my name is|my name's|call me|i am called|i am|i'm)[ ]+)$")
 _AI_SELF = re.compile(r"(?i:\b(?:language model|ai assistant|ai model|an ai\b|chatbot|virtual assistant))")

@@ -85,11 +85,11 @@ _OFFICE_BEFORE = re.compile(r"(?:^|[^\w\s]|\b[a-z]+)[ ]*\b(?:Rep\.|Representativ
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
 _LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
-# A cited author: "(Hakkinen et al, 1985)", "(Tammann, 1970)".
 # A name that heads a named organisation: "..., Jr., the CEO and Cofounder of Granite", "and X is their CEO".
 _HEADS = r"(?:CEO|chief[ ]executive|founder|co-?founder|chairman|chairwoman)"
 _HEADS_AN_ORG = re.compile(rf"(?:,[ ]*(?:Jr|Sr)\.?)?,?[ ]+(?:is[ ]+)?(?:the|its|their)[ ]+"
                            rf"(?i:{_HEADS}(?:[ ]+and[ ]+{_HEADS})?)(?:[ ]+of[ ]+[A-Z]|[ ]*[.;,)])")
+# A cited author: "(Hakkinen et al, 1985)", "(Tammann, 1970)".
 _CITED = re.compile(r"[ ]+et[ ]+al\b|,[ ]*\d{4}[a-z]?[;)]")
 # A kind of thing named after the name: an eponym ("Heron's formula", "the Petrus method"), a brand or a
 # place before its head noun ("the Pure Flix app", "a Dixie cup", "Asakusa Station"), a book of scripture
@@ -374,6 +374,7 @@ def _famous_beside_contacts(span: str) -> tuple[str, str] | None:
     words = name_words(span)
     return full_name(words) if len(words) > 1 and tuple(words) not in PLACEHOLDER_NAMES else None
 
+
 _SELF_INTRODUCTION = re.compile(r"(?i:\b(?:my name is|my name's|call me|i am called|i am|i'm)[ ]+)$")
 _AI_SELF = re.compile(r"(?i:\b(?:language model|ai assistant|ai model|an ai\b|chatbot|virtual assistant))")
 
@@ -499,7 +500,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
             labels & NOT_PERSON_LABELS and not any(is_known_name(w) or name_shaped(w) for w in words))):
         return THING, []  # the NER alone mislabels many foreign names as ORG or GPE, so a listed name overrules it
     if not titled and len(words) == 1 and words[0].lower() in ASSISTANT_NAMES:
-        return THING, []
+        return THING, []  # "Ask Siri", "SIRI vs Cortana": a product; "my daughter Alexa" was cued before here
     if not titled and len(words) == 1 and named_thing_in_english(words[0]) and PERSON not in labels:
         return THING, []  # "Marvel", "Stanford", "Tor", "Siri": a word English uses often, not for people
     if is_notable(words[-1]) or (len(words) == 1 and words[0].lower() in PUBLIC_SINGLE_NAMES):

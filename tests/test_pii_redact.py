@@ -112,6 +112,16 @@ def test_every_role_and_json_tool_arguments_and_results_are_redacted_and_stay_js
     assert conv[0]["content"].endswith("4508x769.")  # input is not mutated
 
 
+def test_a_business_listing_keeps_its_published_address_and_a_customers_address_goes(analyzer):
+    # glaive (real): a restaurant search's result; the same address under an order's customer is someone's home
+    address = "181 Thompson St, New York, NY 10012"
+    listing = json.dumps({"restaurants": [{"name": "Carbone", "rating": 4.5, "address": address}]})
+    order = json.dumps({"customer": {"name": "table for two", "address": address}})
+    red = redact(analyzer, [[msg("tool", listing)], [msg("tool", order)]])
+    assert red[0].messages[0]["content"] == listing and red[0].counts == {}
+    assert json.loads(red[1].messages[0]["content"])["customer"]["address"] == "<STREET_ADDRESS_1>"
+
+
 def test_allow_list_terms_are_kept(analyzer):
     policy = PiiPolicy(allow_list=("support@globex-mail.com",))
     text = "Mail support@globex-mail.com or margaret.thornbury@globex-mail.com."

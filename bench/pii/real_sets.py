@@ -11,8 +11,9 @@ string leaves) with the stage's default policy through its worker pool (``worker
 per set, rows changed (count and %: a row changes exactly when one of its texts has a finding),
 spans per entity per 1,000 rows and rows/s (analysis time; the pool's start-up is timed apart).
 The stage also redacts a found name where it recurs in another turn of the same row; those
-repeats change no extra row and are not counted as spans here. With ``--zh`` it also runs
-``real/alpaca_zh`` and prints the rows changed by non-structured entities.
+repeats change no extra row and are not counted as spans here. Addresses and phones that are values of a
+business's listing in JSON (``redact.LISTING_KEYS``) are left by the stage and not counted either.
+With ``--zh`` it also runs ``real/alpaca_zh`` and prints the rows changed by non-structured entities.
 
 It then writes a seeded sample of the spans (lowest keyed hash, so a code change that removes spans keeps the other verdicts) to ``bench/pii/judged_spans.jsonl`` (set, row
 id, entity, span text, about 120 characters of context on each side, ``verdict: null``) for
@@ -64,7 +65,7 @@ from curate.ingest.stage import Ingest, IngestConfig, Source  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.pool import AnalyzerPool  # noqa: E402
 from curate.pii.recognizers import STRUCTURED_ENTITIES  # noqa: E402
-from curate.pii.redact import public_across_turns  # noqa: E402
+from curate.pii.redact import PUBLISHED_ENTITIES, json_texts, parse_json_container, public_across_turns  # noqa: E402
 from curate.stage import StageContext  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
@@ -136,6 +137,16 @@ def row_texts(row: dict) -> list[str]:
     return list(dict.fromkeys(t for t in out if t.strip()))
 
 
+def listed_texts(row: dict) -> set[str]:
+    """The texts of ``row_texts`` that the stage reads as a business listing's values (``redact.json_texts``),
+    whose addresses and phones it leaves."""
+    messages = list(row["messages"])
+    raw = [m.get("content") or "" for m in messages]
+    raw += [c.get("arguments") or "" for m in messages for c in (m.get("tool_calls") or [])]
+    return {t for text in raw if (value := parse_json_container(text)) is not None
+            for t, _, listed in json_texts(value) if listed}
+
+
 def _json_strings(text: str) -> list[str]:
     if text.lstrip()[:1] not in ("{", "["):
         return [text]
@@ -164,6 +175,7 @@ def spans_of(name: str, rows: list[dict], find) -> list[dict]:
     less the names another text of the same row shows public (``public_across_turns``, as the stage
     does). The stage also redacts a found name where it recurs in another turn; those repeats are left out."""
     per_row = [(row["id"], row_texts(row)) for row in rows]
+    listed = {row["id"]: listed_texts(row) for row in rows}
     texts, owner = [], {}
     for row_id, row_text in per_row:
         for t in row_text:
@@ -176,6 +188,8 @@ def spans_of(name: str, rows: list[dict], find) -> list[dict]:
         row_found = public_across_turns(row_text, found)
         for text in (t for t in row_found if owner[t] == row_id):
             for f in row_found[text]:
+                if f.entity in PUBLISHED_ENTITIES and text in listed[row_id]:
+                    continue  # a business's published address or phone, left by the stage
                 spans.append({"set": name, "id": owner[text], "entity": f.entity, "span": text[f.start:f.end],
                               "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT]})
     return spans

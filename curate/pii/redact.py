@@ -148,31 +148,40 @@ def _is_long_number(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and len(str(abs(v))) >= _MIN_NUMBER_DIGITS
 
 
-def json_texts(value: Any) -> list[tuple[str, str | None]]:
-    """Every text a JSON value holds, in document order, each with the object key whose value
-    holds it (``None`` for the keys themselves and for texts outside any object): object keys
-    (each before its value), string leaves, long numbers as text, and the texts of strings that
-    are JSON."""
-    texts: list[tuple[str, str | None]] = []
+LISTING_KEYS = frozenset({"rating", "ratings", "price_range", "price_level", "cuisine", "stars", "reviews",
+                          "review_count", "opening_hours", "hours", "menu", "amenities"})
+"""Keys that make a JSON object a business's listing (a tool's search result: ``{"name": "Carbone",
+"rating": 4.5, "address": "181 Thompson St, ..."}``): the address and phone it holds are ones the
+business publishes, no one's personal data (``PUBLISHED_ENTITIES``)."""
+PUBLISHED_ENTITIES = frozenset({"STREET_ADDRESS", "PHONE_NUMBER"})
 
-    def walk(v: Any, key: str | None) -> None:
+
+def json_texts(value: Any) -> list[tuple[str, str | None, bool]]:
+    """Every text a JSON value holds, in document order, each with the object key whose value
+    holds it (``None`` for the keys themselves and for texts outside any object) and whether it is
+    a value of a business's listing (``LISTING_KEYS``): object keys (each before its value), string
+    leaves, long numbers as text, and the texts of strings that are JSON."""
+    texts: list[tuple[str, str | None, bool]] = []
+
+    def walk(v: Any, key: str | None, listed: bool) -> None:
         if isinstance(v, dict):
+            listing = not LISTING_KEYS.isdisjoint(k.lower() for k in v)
             for k, item in v.items():
-                texts.append((k, None))
-                walk(item, k)
+                texts.append((k, None, False))
+                walk(item, k, listing)
         elif isinstance(v, list):
             for item in v:
-                walk(item, key)
+                walk(item, key, listed)
         elif isinstance(v, str):
             nested = parse_json_container(v)
             if nested is None:
-                texts.append((v, key))
+                texts.append((v, key, listed))
             else:
-                walk(nested, key)
+                walk(nested, key, listed)
         elif _is_long_number(v):
-            texts.append((str(v), key))
+            texts.append((str(v), key, listed))
 
-    walk(value, None)
+    walk(value, None, False)
     return texts
 
 
@@ -223,15 +232,16 @@ class _Slot:
     container: Any = None  # parsed JSON, or None for plain text
     texts: list[str] = field(default_factory=list)
     keys: list[str | None] = field(default_factory=list)
+    listed: list[bool] = field(default_factory=list)  # a value of a business's listing (``json_texts``)
 
 
 def _json_slot(path: SlotPath, container: Any) -> _Slot:
-    pairs = json_texts(container)
-    return _Slot(path, container, [t for t, _ in pairs], [k for _, k in pairs])
+    found = json_texts(container)
+    return _Slot(path, container, [t for t, _, _ in found], [k for _, k, _ in found], [b for _, _, b in found])
 
 
 def _plain_slot(path: SlotPath, text: str) -> _Slot:
-    return _Slot(path, None, [text], [None])
+    return _Slot(path, None, [text], [None], [False])
 
 
 def _text_slot(path: SlotPath, text: str, json_like: bool) -> _Slot:
@@ -409,7 +419,9 @@ def redact_conversations(
         changed: list[str] = []
         for slot, slot_findings in zip(slots, per_slot, strict=True):
             replaced = []
-            for t, findings in zip(slot.texts, slot_findings, strict=True):
+            for t, listed, findings in zip(slot.texts, slot.listed, slot_findings, strict=True):
+                if listed:
+                    findings = [f for f in findings if f.entity not in PUBLISHED_ENTITIES]
                 counts.update(f.entity for f in findings)
                 r = redact_text(t, findings, replace) if findings else t
                 if findings:

@@ -122,17 +122,21 @@ def _prompt_row(record: dict) -> dict:
 _READERS = {"arena_hard": _prompt_row}
 
 
-def row_texts(row: dict) -> list[str]:
-    """The texts ``redact_pii`` analyses in one row: message contents and tool-call arguments,
-    JSON ones as their string leaves."""
+def _raw_texts(row: dict) -> list[str]:
+    """Message contents and tool-call arguments as the row holds them, a preference row's rejected reply too."""
     messages = list(row["messages"])
     rejected = json.loads(row.get("meta") or "{}").get("rejected")
     if isinstance(rejected, dict):  # a preference row's rejected reply, redacted as a message
         messages.append(rejected)
-    raw = [m.get("content") or "" for m in messages]
-    raw += [c.get("arguments") or "" for m in messages for c in (m.get("tool_calls") or [])]
+    return [m.get("content") or "" for m in messages] + \
+        [c.get("arguments") or "" for m in messages for c in (m.get("tool_calls") or [])]
+
+
+def row_texts(row: dict) -> list[str]:
+    """The texts ``redact_pii`` analyses in one row: message contents and tool-call arguments,
+    JSON ones as their string leaves."""
     out: list[str] = []
-    for t in raw:
+    for t in _raw_texts(row):
         out.extend(_json_strings(t))
     return list(dict.fromkeys(t for t in out if t.strip()))
 
@@ -140,10 +144,7 @@ def row_texts(row: dict) -> list[str]:
 def listed_texts(row: dict) -> set[str]:
     """The texts of ``row_texts`` that the stage reads as a business listing's values (``redact.json_texts``),
     whose addresses and phones it leaves."""
-    messages = list(row["messages"])
-    raw = [m.get("content") or "" for m in messages]
-    raw += [c.get("arguments") or "" for m in messages for c in (m.get("tool_calls") or [])]
-    return {t for text in raw if (value := parse_json_container(text)) is not None
+    return {t for text in _raw_texts(row) if (value := parse_json_container(text)) is not None
             for t, _, listed in json_texts(value) if listed}
 
 

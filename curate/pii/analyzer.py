@@ -258,7 +258,7 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
         # after the overlaps, so a business's address still keeps its street name from the person finder
         found.append([f for f in resolved if not public_contact(text, f.entity, f.start, f.end)])
     ents = [_ner_spans(plans[i], artifacts[i]) for i in range(len(texts))]
-    if policy.name_gazetteer and policy.person == "private" and policy.known_names:
+    if policy.asks_fame:
         prefetch_fame(policy.known_names, texts, found, ents)
     return [_refined(text, found[i], plans[i], ents[i], policy) for i, text in enumerate(texts)]
 

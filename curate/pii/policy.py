@@ -77,5 +77,11 @@ class PiiPolicy(StageConfig):
     def _sorted_for_stable_fingerprint(cls, value: dict[str, Operator]) -> dict[str, Operator]:
         return dict(sorted(value.items()))
 
+    @property
+    def asks_fame(self) -> bool:
+        """Whether names are put to the fame model (``known_names``): only the ``private`` person policy
+        with the name finder asks it, so only then does the model's precision matter to a run."""
+        return bool(self.name_gazetteer and self.person == "private" and self.known_names)
+
     def operator_for(self, entity: str) -> Operator:
         return self.operators.get(entity, self.default_operator)

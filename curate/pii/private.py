@@ -80,8 +80,9 @@ _ROLES = (
 _ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
 # An elected office written as a title: "Rep. Doyle", "for Representative Marjorie Green", "Congress person Michael
 # Doyle"; not a job ("Sales Representative Karen Murphy", "a legal representative"), so no capitalised word before it.
-_OFFICE_BEFORE = re.compile(r"(?:^|[^\w\s]|\b[a-z]+)[ ]*\b(?:Rep\.|Representative|Congressman|Congresswoman|"
-                            r"Congressperson|Congress[ ]person)[ ]+$")
+_OFFICES = r"Rep\.|Representative|Congressman|Congresswoman|Congressperson|Congress[ ]person"
+_OFFICE_BEFORE = re.compile(rf"(?:^|[^\w\s]|\b[a-z]+)[ ]*\b(?:{_OFFICES})[ ]+$")
+_OFFICE_FIRST = re.compile(rf"(?:{_OFFICES})[ ]")  # the span opens with the office: "Representative Marjorie Green"
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
 _LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
@@ -509,7 +510,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
         return PUBLIC, []  # "wikipedia('Isaac Newton')", "wolfram(query)\nCalories in a McDonald's cheeseburger?": a subject
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
     if _ROLE_BEFORE.search(line_before) or _OFFICE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) \
-            or _OFFICE_BEFORE.search(span.split(" ", 1)[0] + " ") or _PUBLIC_FIELD.search(line_before) \
+            or _OFFICE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before) \
             or (len(words) > 1 and _BYLINE.search(text, max(0, start - 200), start)):
         return PUBLIC, []
     after = text[end:end + 120]

@@ -76,7 +76,6 @@ class RedactPii(Stage):
                 continue
             kept.append(new)
             examples.extend(red.changed_texts[: max(0, config.card_examples - len(examples))])
-        fame_tested = bool(config.known_names and config.person == "private" and config.name_gazetteer)
         no_name_model = sum(n for lang, n in languages.items() if lang not in NAME_MODEL_LANGUAGES | {UNDETERMINED})
         metrics = {
             "entities_found": dict(sorted(totals.items())),
@@ -85,7 +84,7 @@ class RedactPii(Stage):
             "rows_dropped": len(removed),
             "rows_by_language": dict(languages.most_common()),
             "rows_without_name_model": no_name_model,
-            "fame_model_dtype": model_dtype() if fame_tested else None,
+            "fame_model_dtype": model_dtype() if config.asks_fame else None,
             "policy": {
                 "entities": list(config.entities), "person": config.person, "score_threshold": config.score_threshold,
                 "default_operator": config.default_operator, "operators": dict(config.operators),
@@ -96,12 +95,12 @@ class RedactPii(Stage):
             kept=pa.Table.from_pylist(kept, schema=CONVERSATION),
             removed=removed_table(removed),
             metrics=metrics,
-            card=_card(totals, rows_with, config, examples, languages, no_name_model, fame_tested),
+            card=_card(totals, rows_with, config, examples, languages, no_name_model),
         )
 
 
 def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, examples: list[str],
-          languages: Counter[str], no_name_model: int, fame_tested: bool) -> str:
+          languages: Counter[str], no_name_model: int) -> str:
     lines = ["| entity | found | rows | operator |", "|---|---:|---:|---|"]
     lines += [f"| `{e}` | {totals.get(e, 0)} | {rows_with.get(e, 0)} | {config.operator_for(e)} |"
               for e in sorted(set(config.entities) | set(totals))]
@@ -110,7 +109,7 @@ def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, exam
               "found; `off`: none).", "", f"Rows by language (`meta.pii_language`): {shown_languages}. "
               f"Rows with no name model for their language: {no_name_model} (English NER runs on "
               f"{', '.join(sorted(NAME_MODEL_LANGUAGES))} rows only; the other recognizers run on every row)."]
-    if fame_tested:
+    if config.asks_fame:
         lines += ["", (f"Fame tests: `{config.known_names}` in {model_dtype()} (bfloat16 where the CPU multiplies "
                        "it natively; a name scored at a threshold's margin may get the other verdict in float32).")]
     shown = [e.replace("\n", " ").replace("`", "'")[:200] for e in examples]

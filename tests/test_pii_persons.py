@@ -469,6 +469,7 @@ def test_without_the_language_model_ordinary_full_names_are_presumed_private(ana
 @pytest.mark.parametrize("text", [
     "Strength training does cause hypertrophy (Hakkinen et al, 1985), but not maximum hypertrophy.",  # lima: cited authors
     "That was the value arrived at in one study (Tammann, 1970), later revised.",
+    "4. Heim, J. (2009). Virtual worlds: An overview of popular platforms. Journal of Media, 3(2), 1-9.",  # alpaca_eval
     "The area can be calculated using Heron's formula for a triangle.",           # toolformer: an eponym
     "The ZZ and Petrus methods have higher time complexities.",                    # glaive: a method
     'In "John 3:16", "3" is the chapter number.',                                  # lima: a book of scripture
@@ -487,6 +488,8 @@ def test_a_private_person_keeps_a_name_beside_the_same_words(analyzer):
     # surname the text also writes in full is that person
     assert persons(analyzer, "Sarah's phone was ringing when she left.") == ["Sarah"]
     assert persons(analyzer, "Then Okonkwo said he would come.")
+    # a surname before its initials is a reference list's author only where the entry has its year
+    assert persons(analyzer, "Heim, J. called about the lease on Monday.") == ["Heim"]
     assert persons(analyzer, "Former pub landlord Michael Thorpe won his appeal. Thorpe says he paid a heavy price.") \
         == ["Michael Thorpe", "Thorpe"]
 

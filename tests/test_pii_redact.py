@@ -334,6 +334,25 @@ def test_a_name_one_turn_shows_public_is_public_in_every_turn_unless_one_marks_i
     assert "Maren Talbeck" not in json.dumps(red.messages)
 
 
+def test_the_answer_to_a_prompt_that_names_a_work_names_its_characters(analyzer):
+    # alpaca_libre's shape (real): 'Identify the four main characters in the book "To Kill a Mockingbird".'
+    # alone, the answer reads as someone's story
+    answer = "Maren Talbeck returns to the orchard after her father Tomas dies, and an old ledger leads Maren north."
+    assert entities_in(analyzer, answer) == [("PERSON", "Maren Talbeck"), ("PERSON", "Tomas"), ("PERSON", "Maren")]
+    prompt = 'Summarize the novel "The Salt Orchard" in one sentence.'
+    [red] = redact(analyzer, [[msg("user", prompt), msg("assistant", answer)]])
+    assert [m["content"] for m in red.messages] == [prompt, answer]
+    # a prompt that names no work leaves them private, and so does one that marks a name private
+    for prompt in ("Summarize my aunt's week in one sentence.",
+                   'My name is Maren. Summarize the novel "The Salt Orchard" for me.'):
+        [red] = redact(analyzer, [[msg("user", prompt), msg("assistant", answer)]])
+        assert "Maren" not in red.messages[1]["content"], prompt
+    # only the turn right after the work's: a later turn's names are its own
+    [red] = redact(analyzer, [[msg("user", 'Summarize the novel "The Salt Orchard".'), msg("assistant", "Done."),
+                               msg("user", answer)]])
+    assert "Tomas" not in red.messages[2]["content"]
+
+
 def test_findings_keep_the_names_judged_public_through_the_worker_pool():
     import pickle
 

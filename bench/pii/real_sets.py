@@ -128,8 +128,8 @@ def _raw_texts(row: dict) -> list[str]:
     rejected = json.loads(row.get("meta") or "{}").get("rejected")
     if isinstance(rejected, dict):  # a preference row's rejected reply, redacted as a message
         messages.append(rejected)
-    return [m.get("content") or "" for m in messages] + \
-        [c.get("arguments") or "" for m in messages for c in (m.get("tool_calls") or [])]
+    return [text for m in messages  # in conversation order, as the stage reads them: the turn before a text counts
+            for text in [m.get("content") or "", *(c.get("arguments") or "" for c in m.get("tool_calls") or [])]]
 
 
 def row_texts(row: dict) -> list[str]:

@@ -52,6 +52,7 @@ from curate.pii.names import (
 from curate.pii.notability import prefetch, prefetch_creators, prefetch_in_context
 from curate.pii.private import ai_self_name, context_questions, model_questions, private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
+from curate.pii.works import names_a_work
 
 PERSON = "PERSON"
 _TITLE = r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?"
@@ -138,6 +139,13 @@ _GREETING_START = re.compile(r"(?:^|[.!?:;,\n>*-])[ \t]*[\"“‘'(]*[ \t]*$")  
 
 
 _TITLE_CASED_CUE = re.compile(r"My Name Is\b")  # a work's title ("the series My Name Is Earl"), not a person's words
+
+
+def about_a_work(text: str) -> bool:
+    """Whether a text names a published work as such and marks nobody in it private: the turn after it
+    (the answer to 'Summarize the novel "1984"', to "What is the Torah?") is about the same work, so its
+    unmarked names are the work's figures ("Julia", "Atticus"), not private people."""
+    return names_a_work(text) and not cued_spans(text)[0]
 
 
 def _introduces_someone(text: str, cue: re.Match) -> bool:

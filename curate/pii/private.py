@@ -90,8 +90,9 @@ _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4
 _HEADS = r"(?:CEO|chief[ ]executive|founder|co-?founder|chairman|chairwoman)"
 _HEADS_AN_ORG = re.compile(rf"(?:,[ ]*(?:Jr|Sr)\.?)?,?[ ]+(?:is[ ]+)?(?:the|its|their)[ ]+"
                            rf"(?i:{_HEADS}(?:[ ]+and[ ]+{_HEADS})?)(?:[ ]+of[ ]+[A-Z]|[ ]*[.;,)])")
-# A cited author: "(Hakkinen et al, 1985)", "(Tammann, 1970)".
-_CITED = re.compile(r"[ ]+et[ ]+al\b|,[ ]*\d{4}[a-z]?[;)]")
+# A cited author: "(Hakkinen et al, 1985)", "(Tammann, 1970)", or an author of a reference list's entry:
+# "Heim, J. (2009). Virtual worlds: ...", "Harrison, Y., & Horne, J. (2016)", with the year on the entry's line.
+_CITED = re.compile(r"[ ]+et[ ]+al\b|,[ ]*\d{4}[a-z]?[;)]|,[ ](?:[A-Z]\.[ ]?){1,3}(?=[^\n]{0,300}\(\d{4}[a-z]?\))")
 # A kind of thing named after the name: an eponym ("Heron's formula", "the Petrus method"), a brand or a
 # place before its head noun ("the Pure Flix app", "a Dixie cup", "Asakusa Station"), a book of scripture
 # before chapter and verse ("John 3:16"). A person's own things are written with "'s" ("Sarah's app"),

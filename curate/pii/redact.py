@@ -30,11 +30,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
-from curate.pii.persons import PERSON, full_names, name_mentions, name_tokens
+from curate.pii.persons import PERSON, about_a_work, full_names, name_mentions, name_tokens
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
 from curate.pii.recognizers import CREDENTIAL_ENTITIES, credential_field
@@ -305,20 +306,24 @@ def public_across_turns(texts: Sequence[str], found: Mapping[str, Sequence[Findi
 
     One conversation, one referent: the prompt's '"To Kill a Mockingbird" by Harper Lee' makes the
     answer's "Harper Lee's masterful storytelling" public too, though the answer alone does not say
-    who she is. Only names kept for want of evidence (``Finding.presumed``) give way, and only where
-    no text marks a word of them private (a cue, contact details): "I'm Harper Lee, call me at ..."
-    keeps the name private in every turn."""
+    who she is; a prompt that names a work as such ('Summarize the novel "1984"') makes the unmarked
+    names of the turn right after it the work's figures (``persons.about_a_work``). Only names kept
+    for want of evidence (``Finding.presumed``) give way, and only where no text marks a word of them
+    private (a cue, contact details): "I'm Harper Lee, call me at ..." keeps the name private in every
+    turn. ``texts`` are in conversation order."""
     public = [set(name_words(n)) for t in texts for n in getattr(found[t], "public", ())]
-    if not any(public):
+    after_a_work = {answer for asked, answer in pairwise(texts) if about_a_work(asked)}
+    if not any(public) and not after_a_work:
         return {t: list(found[t]) for t in texts}
     asserted = {w for t in texts for f in found[t] if f.entity == PERSON and not f.presumed
                 for w in name_words(t[f.start:f.end])}
 
-    def shown_public(words: list[str]) -> bool:
+    def shown_public(text: str, words: list[str]) -> bool:
         return bool(words) and not asserted.intersection(words) and \
-            any(p and (p.issuperset(words) or p.issubset(words)) for p in public)
+            (text in after_a_work or any(p and (p.issuperset(words) or p.issubset(words)) for p in public))
 
-    return {t: [f for f in found[t] if not (f.entity == PERSON and f.presumed and shown_public(name_words(t[f.start:f.end])))]
+    return {t: [f for f in found[t] if not (f.entity == PERSON and f.presumed
+                                            and shown_public(t, name_words(t[f.start:f.end])))]
             for t in texts}
 
 

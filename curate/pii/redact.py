@@ -312,7 +312,8 @@ def public_across_turns(texts: Sequence[str], found: Mapping[str, Sequence[Findi
     private (a cue, contact details): "I'm Harper Lee, call me at ..." keeps the name private in every
     turn. ``texts`` are in conversation order."""
     public = [set(name_words(n)) for t in texts for n in getattr(found[t], "public", ())]
-    after_a_work = {answer for asked, answer in pairwise(texts) if about_a_work(asked)}
+    after_a_work = {answer for asked, answer in pairwise(texts)
+                    if any(f.entity == PERSON and f.presumed for f in found[answer]) and about_a_work(asked)}
     if not any(public) and not after_a_work:
         return {t: list(found[t]) for t in texts}
     asserted = {w for t in texts for f in found[t] if f.entity == PERSON and not f.presumed

@@ -859,8 +859,14 @@ def test_a_street_type_can_name_the_street_and_a_field_after_it_is_no_address_li
     ("He was fined at the Stoke Inn in Plymouth, Devon.", []),
     ("Bali is an exotic and picturesque island located in Indonesia.", []),
     ("The capital of Chile is Santiago, a bustling metropolis.", []),
-    # people in the same places: a possessive, a verb between
+    # hh_rlhf, alpaca_eval (real): a town before its state without the comma; a town beside an address
+    ("I'm going to help you look for marijuana in Orlando Florida.", []),
+    ("He has an office at 1451 Longworth HOB, Washington DC. Call 202-225-2676.", []),
+    ("A dream home at 412 Monterey Ave, in the picturesque Capitola, CA. A unique offering in Capitola.", []),
+    # people in the same places: a possessive, a verb between, a name beside the address it ships to
     ("We stayed in Sarah's flat and she was in love with Emma.", ["Sarah", "Emma"]),
+    ("Ship to: Karen Murphy, 412 Monterey Ave, Capitola, CA 95010. Call Karen at 555-201-3344.",
+     ["Karen Murphy", "Karen"]),
 ])
 def test_a_lone_word_the_text_uses_as_a_place_is_no_ones_name(analyzer, text, private):
     assert persons(analyzer, text) == private

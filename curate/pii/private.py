@@ -555,10 +555,12 @@ def _not_a_name(text: str, start: int, end: int) -> bool:
     """Whether the span is no name at all, whoever's details stand beside it: everyday words that do
     not open with a first name ("Transparent Screens"; "Mark Price" or "Hope" beside an e-mail address
     is someone), a word holding an acronym ("SARS-CoV"), part of a listed title ("Trinity Church",
-    "Statue of Liberty"). A contact detail nearby makes a name private; it does not make a word a name."""
+    "Statue of Liberty"), a town and its state ("Washington DC", "Capitola, CA"). A contact detail nearby
+    makes a name private; it does not make a word a name."""
     words = name_words(text[start:end])
     greeted = _GREETING_BEFORE.search(text, max(0, start - 8), start)  # "Dear Martin" is a novel, and a letter
     return (not words or any(map(_a_thing_word, words)) or (not greeted and _in_a_title(text, start, end))
+            or _town_and_state(words) or _before_a_state(text, start, end)
             or (all(everyday_word(w) for w in words) and not is_first_name(words[0])))
 
 
@@ -618,6 +620,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
             everyday_word(words[-1]) and not is_first_name(words[-1])):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
+    elif _town_and_state(words):
+        return True
     if _thing_somewhere(text, text[start:end]) or words[0].lower() in _PLACE_FIRST or _in_a_title(text, start, end):
         return True
     if len(words) == 1 and _written_lower_case(text, words[0]):
@@ -653,6 +657,20 @@ def _firm_partner(text: str, start: int, end: int, word: str) -> bool:
 _REGION_AFTER = re.compile(r",[ ]+(?:(?P<code>[A-Z]{2})\b|(?P<region>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))")
 
 
+def _town_and_state(words: list[str]) -> bool:
+    """"Orlando Florida", "Raleigh NC", "Washington DC": a listed town before its state, the comma left out."""
+    return len(words) > 1 and (words[-1] in _STATE_CODES or words[-1] in _STATES) and is_place(" ".join(words[:-1]))
+
+
+def _before_a_state(text: str, start: int, end: int) -> bool:
+    """Whether the text writes a lone word before a US state's code somewhere ("Capitola, CA"): a town,
+    beside an address too, and at its other mentions ("a unique offering in Capitola")."""
+    word = text[start:end]
+    return len(name_words(word)) == 1 and any(
+        (m := _REGION_AFTER.match(text, at + len(word))) is not None and m.group("code") in _STATE_CODES
+        for at in occurrences(text, word))
+
+
 def _in_a_region(text: str, end: int) -> bool:
     """Whether a state or country follows the place after a comma ("Olympia, WA", "Bali, Indonesia")."""
     m = _REGION_AFTER.match(text, end)
@@ -674,6 +692,10 @@ _PLACE_BEFORE_COMMA = re.compile(r"(?P<place>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?),[ ]
 _CLAUSE_END = re.compile(r"[ ]*(?:[.;:!?)\]*\n]|[ ][-–—][ ]|$)")
 _STATE_CODES = frozenset("""AL AK AZ AR CA CT FL GA IL IA KS KY LA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH RI SC SD
 TN TX UT VT VA WA WV WI WY DC""".split())  # credentials that are also codes ("MD", "PA", "DO") left out
+_STATES = frozenset("""Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia
+Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota
+Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia
+Washington Wisconsin Wyoming""".split())  # one-word names: "New York" or "North Carolina" after a town is a longer place the lists hold
 
 
 def _placed(text: str, start: int, end: int) -> bool:

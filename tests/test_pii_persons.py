@@ -652,6 +652,12 @@ def test_whoever_signs_a_quotation_is_public(analyzer):
     assert persons(analyzer, '"I will be late today," said Okonkwo Adeyemi.') == ["Okonkwo Adeyemi"]
 
 
+def test_a_sex_in_a_table_beside_e_mail_addresses_is_no_name(analyzer):
+    # alpaca_en_demo (real): some locale lists "Male" as a first name; the row's name stays private
+    table = "| Name | Email | Age | Gender |\n| Ada Kowalczyk | ada@email.com | 25 | Male |"
+    assert persons(analyzer, table) == ["Ada Kowalczyk"]
+
+
 def test_a_name_never_runs_across_a_line(analyzer):
     # alpaca_libre: the NER joined a table's "Female" to the next row's name
     text = "Name| Age| Gender\nJohn| 25 | Male\nJane | 32 | Female\nMike | 42 | Male"
@@ -756,6 +762,7 @@ def test_names_put_to_a_public_lookup_tool_are_its_subjects(analyzer):
     # an English word of Japanese shape
     ("Even the demons believe in God and tremble James 2: 19, so I must never just trust God.", []),
     ("It was the least personalised cubicle on the floor of Redford & Jones. There were no photos.", []),
+    ("Vaccines in use include Pfizer-BioNTech, Moderna, Johnson & Johnson, and AstraZeneca.", []),  # glaive
     ("You will be staying at Hotel Le Bristol. Your confirmation number is 8812.", []),
     ("Fold a piece of paper as you would during Origami, and the fibers along the crease break.", []),
     # and their private counterparts

@@ -551,17 +551,21 @@ def _as_written(span: str) -> list[str]:
     return [re.sub(r"['’]s$", "", w) for w in span.split()]
 
 
+_SEX_VALUES = frozenset({"male", "female"})  # a table's sex column: some locale lists "Male" as a first name
+
+
 def _not_a_name(text: str, start: int, end: int) -> bool:
     """Whether the span is no name at all, whoever's details stand beside it: everyday words that do
     not open with a first name ("Transparent Screens"; "Mark Price" or "Hope" beside an e-mail address
     is someone), a word holding an acronym ("SARS-CoV"), part of a listed title ("Trinity Church",
-    "Statue of Liberty"), a town and its state ("Washington DC", "Capitola, CA"). A contact detail nearby
-    makes a name private; it does not make a word a name."""
+    "Statue of Liberty"), a town and its state ("Washington DC", "Capitola, CA"), a sex ("| 25 | Male |").
+    A contact detail nearby makes a name private; it does not make a word a name."""
     words = name_words(text[start:end])
     greeted = _GREETING_BEFORE.search(text, max(0, start - 8), start)  # "Dear Martin" is a novel, and a letter
     return (not words or any(map(_a_thing_word, words)) or (not greeted and _in_a_title(text, start, end))
             or _town_and_state(words) or _before_a_state(text, start, end)
-            or (all(everyday_word(w) for w in words) and not is_first_name(words[0])))
+            or (all(everyday_word(w) for w in words) and not is_first_name(words[0]))
+            or (len(words) == 1 and words[0].lower() in _SEX_VALUES))
 
 
 # Two capitalised words written as one, the first of four letters or more: "CryptoPunks", "DriveImage",
@@ -651,7 +655,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
 def _firm_partner(text: str, start: int, end: int, word: str) -> bool:
     """Whether the name stands beside another across an ampersand, not both first names ("Tom & Mary")."""
     partner = _FIRM_PARTNER_BEFORE.search(text, max(0, start - 40), start) or _FIRM_PARTNER_AFTER.match(text, end)
-    return partner is not None and not (is_first_name(word) and is_first_name(partner.group(1)))
+    return partner is not None and (partner.group(1) == word  # "Johnson & Johnson": one name twice is a firm's
+                                    or not (is_first_name(word) and is_first_name(partner.group(1))))
 
 
 _REGION_AFTER = re.compile(r",[ ]+(?:(?P<code>[A-Z]{2})\b|(?P<region>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))")
@@ -695,7 +700,7 @@ TN TX UT VT VA WA WV WI WY DC""".split())  # credentials that are also codes ("M
 _STATES = frozenset("""Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia
 Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota
 Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia
-Washington Wisconsin Wyoming""".split())  # one-word names: "New York" or "North Carolina" after a town is a longer place the lists hold
+Washington Wisconsin Wyoming""".split())  # one word each: a town before "New York" is a longer place the lists hold
 
 
 def _placed(text: str, start: int, end: int) -> bool:

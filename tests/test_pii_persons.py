@@ -874,6 +874,7 @@ def test_a_street_type_can_name_the_street_and_a_field_after_it_is_no_address_li
     ("We stayed in Sarah's flat and she was in love with Emma.", ["Sarah", "Emma"]),
     ("Ship to: Karen Murphy, 412 Monterey Ave, Capitola, CA 95010. Call Karen at 555-201-3344.",
      ["Karen Murphy", "Karen"]),
+    ("Send the box to Jordan Washington, 12 Elm St, Dayton, OH 45402.", ["Jordan Washington"]),
 ])
 def test_a_lone_word_the_text_uses_as_a_place_is_no_ones_name(analyzer, text, private):
     assert persons(analyzer, text) == private

@@ -622,10 +622,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
             return True  # "playing with Barbies", "on all Macs": a name the text counts is a kind of thing
                          # ("the Tomlinsons" is a family, "Andreas" another name: both leave it a name)
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
-            everyday_word(words[-1]) and not is_first_name(words[-1])):
+            everyday_word(words[-1]) and not is_first_name(words[-1])) or _town_and_state(words):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
-    elif _town_and_state(words):
-        return True
     if _thing_somewhere(text, text[start:end]) or words[0].lower() in _PLACE_FIRST or _in_a_title(text, start, end):
         return True
     if len(words) == 1 and _written_lower_case(text, words[0]):
@@ -697,10 +695,12 @@ _PLACE_BEFORE_COMMA = re.compile(r"(?P<place>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?),[ ]
 _CLAUSE_END = re.compile(r"[ ]*(?:[.;:!?)\]*\n]|[ ][-–—][ ]|$)")
 _STATE_CODES = frozenset("""AL AK AZ AR CA CT FL GA IL IA KS KY LA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH RI SC SD
 TN TX UT VT VA WA WV WI WY DC""".split())  # credentials that are also codes ("MD", "PA", "DO") left out
+# One word each (a town before "New York" is a longer place the lists hold); not "Washington", a surname too
+# ("Jordan Washington", "Austin Washington": a first name that is also a town).
 _STATES = frozenset("""Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia
 Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota
 Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia
-Washington Wisconsin Wyoming""".split())  # one word each: a town before "New York" is a longer place the lists hold
+Wisconsin Wyoming""".split())
 
 
 def _placed(text: str, start: int, end: int) -> bool:

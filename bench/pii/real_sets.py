@@ -39,7 +39,8 @@ Arena-Hard, LLaMA-Factory's DPO and KTO demos), first run at version 25: 300 of 
 ``--others --heldout others --sample 300``, drawn from those sets only) were judged before any rule read them
 (``others_spans.jsonl``). ``others2_spans.jsonl`` (seed 19, ``--others --heldout others2 --sample 240``) was
 drawn from the same sets at version 27 from the spans no verdict covered, and judged before any rule read it;
-``others3_spans.jsonl`` (seed 20, ``--others --heldout others3 --sample 240``) likewise at version 28.
+``others3_spans.jsonl`` (seed 20, ``--others --heldout others3 --sample 240``) likewise at version 28, and
+``others4_spans.jsonl`` (seed 21, ``--others --heldout others4 --sample 240``) at version 35.
 
 ``credentials_spans.jsonl`` is no sample: it holds every ``PASSWORD`` and ``USERNAME`` span the text
 recognizer finds on all these sets at version 26, each judged (values under a JSON key that names them are
@@ -93,11 +94,13 @@ OTHER_SETS = {
 }
 """Public English data outside ``real/`` that no PII rule had read, first run at 9463d0f (version 25):
 HH-RLHF's harmless test transcripts (the chosen conversation, the rejected reply beside), OpenAssistant trees, Arena-Hard's user prompts and LLaMA-Factory's DPO and KTO demos."""
-HELDOUT_POOLS = {"unseen": UNSEEN_SETS, "others": OTHER_SETS, "others2": OTHER_SETS, "others3": OTHER_SETS}
+HELDOUT_POOLS = {"unseen": UNSEEN_SETS, "others": OTHER_SETS, "others2": OTHER_SETS, "others3": OTHER_SETS,
+                 "others4": OTHER_SETS}
 """The sets a held-out file of that name is drawn from (every set for the others)."""
 CONTEXT = 120
 OUT = Path(__file__).resolve().parent / "judged_spans.jsonl"
-HELDOUT_SEEDS = {"heldout": 14, "validation": 15, "fresh": 16, "unseen": 17, "others": 18, "others2": 19, "others3": 20}
+HELDOUT_SEEDS = {"heldout": 14, "validation": 15, "fresh": 16, "unseen": 17, "others": 18, "others2": 19, "others3": 20,
+                 "others4": 21}
 ARCHIVE = Path(__file__).resolve().parent / "judged_archive.jsonl"
 """Every verdict ever given, also for spans a later code change took out of the sample, so a span
 that comes back keeps its verdict."""

@@ -195,7 +195,8 @@ def spans_of(name: str, rows: list[dict], find) -> list[dict]:
                 if f.entity in PUBLISHED_ENTITIES and text in listed[row_id]:
                     continue  # a business's published address or phone, left by the stage
                 spans.append({"set": name, "id": owner[text], "entity": f.entity, "span": text[f.start:f.end],
-                              "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT]})
+                              "before": text[max(0, f.start - CONTEXT):f.start], "after": text[f.end:f.end + CONTEXT],
+                              "presumed": f.presumed})
     return spans
 
 
@@ -247,6 +248,7 @@ def main() -> None:
     if args.dump:
         args.dump.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in spans))
     _score_judged(spans)
+    _score_population(spans)
     if args.sample:
         if args.heldout:
             seed = HELDOUT_SEEDS.get(args.heldout, 16) if args.seed is None else args.seed
@@ -273,6 +275,38 @@ def _score_judged(spans: list[dict]) -> None:
                   f"precision {true}/{len(alive)} = {true / len(alive):.3f} "
                   f"(PERSON {sum(bool(d['verdict']) for d in persons)}/{len(persons)}); "
                   f"true spans no longer redacted: {sum(bool(d['verdict']) for d in judged) - true}")
+
+
+def _score_population(spans: list[dict]) -> None:
+    """Precision per set over every span found now that any verdict (archive or file) covers, and how
+    many no verdict covers: the issue's six sets are judged nearly whole, so theirs is the precision
+    of all their spans, not of a sample (in-sample: most of those verdicts were read for rules)."""
+    verdicts = _judged(ARCHIVE)
+    for path in [OUT, *_heldout_files()]:
+        verdicts.update(_judged(path))
+    print("every span found that a verdict covers (precision of the judged part, PERSON; unjudged spans):")
+    totals: dict[str, Counter] = {"the issue's six sets": Counter(), "all English sets": Counter()}
+    for name in dict.fromkeys(s["set"] for s in spans):
+        counts = Counter()
+        for span in (s for s in spans if s["set"] == name):
+            verdict = verdicts.get(_span_key(span), {}).get("verdict")
+            counts["unjudged" if verdict is None else "true" if verdict else "false"] += 1
+            if verdict is not None and span["entity"] == "PERSON":
+                counts["person true" if verdict else "person false"] += 1
+        _print_population(name, counts)
+        for group, total in totals.items():
+            if name in ENGLISH_SETS or group == "all English sets":
+                total.update(counts)
+    for group, total in totals.items():
+        _print_population(group, total)
+
+
+def _print_population(name: str, counts: Counter) -> None:
+    judged, persons = counts["true"] + counts["false"], counts["person true"] + counts["person false"]
+    if judged:
+        print(f"  {name:<22}{counts['true']:>5}/{judged:<5}= {counts['true'] / judged:.3f}   PERSON "
+              f"{counts['person true']}/{persons} = {counts['person true'] / max(1, persons):.3f}   "
+              f"unjudged {counts['unjudged']}")
 
 
 def _inside_a_span(judged: dict, spans: list[dict]) -> bool:

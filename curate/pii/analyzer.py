@@ -26,6 +26,7 @@ from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider, SpacyNlpE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding, TextFindings
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
@@ -260,7 +261,10 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     ents = [_ner_spans(plans[i], artifacts[i]) for i in range(len(texts))]
     if policy.asks_fame:
         prefetch_fame(policy.known_names, texts, found, ents)
-    return [_refined(text, found[i], plans[i], ents[i], policy) for i, text in enumerate(texts)]
+    refined = [_refined(text, found[i], plans[i], ents[i], policy) for i, text in enumerate(texts)]
+    if policy.reads_context:
+        refined = drop_public_by_context(texts, refined)
+    return refined
 
 
 def _ner_spans(plan: _Plan | None, art) -> list[tuple[int, int, str]]:

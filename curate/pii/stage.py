@@ -45,7 +45,7 @@ NAME_MODEL_LANGUAGES = frozenset({LANGUAGE})
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "35"
+    version = "36"
     Config = PiiPolicy
     row_local = True
     output_schema = CONVERSATION

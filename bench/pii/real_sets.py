@@ -22,6 +22,8 @@ Every verdict given is also kept in ``bench/pii/judged_archive.jsonl``, so a spa
 sample and comes back with a later change keeps its verdict.
 
 After the per-set table it prints each judged file's precision over the spans the code still finds.
+Last, per set, the precision of every span found that any verdict covers, with the count no verdict
+covers: the issue's six sets are judged nearly whole, so that is their precision over all their spans.
 Rules written while reading the judged sample's errors are in-sample there. ``--heldout NAME``
 draws another sample into ``bench/pii/NAME_spans.jsonl`` from the spans that no verdict covers yet
 (not in the archive, not in another held-out file), and keeps its verdicts in that file: judged once,

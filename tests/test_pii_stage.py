@@ -92,6 +92,12 @@ def test_card_reports_counts_policy_and_redacted_examples(store, records):
     assert out.manifest["metrics"]["entities_found"]["EMAIL_ADDRESS"] == 2
     dtype = out.manifest["metrics"]["fame_model_dtype"]  # hardware decides it, so the card says which ran
     assert dtype in ("bfloat16", "float32") and f"Fame tests: `smollm2-135m-instruct` in {dtype}" in card
+    assert "Person-context model (`person_context`)" in card and "P(private) < 0.2" in card
+
+
+def test_card_says_nothing_of_the_person_context_model_when_it_is_off(store, records):
+    card = run_stage(RedactPii(), PiiPolicy(person_context=False), {"records": records}, store).card_path.read_text()
+    assert "Person-context model" not in card and "person_context: false" in card
 
 
 @pytest.mark.slow

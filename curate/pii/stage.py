@@ -33,6 +33,7 @@ from curate import meta as metajson
 from curate.language import UNDETERMINED
 from curate.pii.analyzer import LANGUAGE
 from curate.pii.batch import redact_in_shards
+from curate.pii.context_model import load_model as load_context_model
 from curate.pii.notability import model_dtype
 from curate.pii.policy import PiiPolicy
 from curate.pii.redact import raw_digest
@@ -112,6 +113,10 @@ def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, exam
     if config.asks_fame:
         lines += ["", (f"Fame tests: `{config.known_names}` in {model_dtype()} (bfloat16 where the CPU multiplies "
                        "it natively; a name scored at a threshold's margin may get the other verdict in float32).")]
+    if config.reads_context:
+        lines += ["", ("Person-context model (`person_context`): a name nothing marks private or public is left where "
+                       f"every mention of it reads as no private person's (P(private) < {load_context_model().threshold} "
+                       "from MiniLM embeddings of the name and its passage; `curate/pii/context_model.py`).")]
     shown = [e.replace("\n", " ").replace("`", "'")[:200] for e in examples]
     lines += ["", f"Redacted examples (after redaction, at most {config.card_examples}):", ""]
     lines += [f"- `{e}`" for e in shown] or ["- (no PII found)"]

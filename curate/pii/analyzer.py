@@ -10,7 +10,8 @@ English prose (``curate.language``; code, URLs, paths and calls blanked, see
 identifiers inside those regions, merges overlapping spans of one type, resolves
 overlapping spans of different types by ``ENTITY_PRIORITY``, and makes PERSON
 findings consistent across the text (``refine_persons``), keeping under the
-default ``person: private`` policy only private people's names (``curate.pii.private``).
+default ``person: private`` policy only private people's names (``curate.pii.private``, then
+``curate.pii.context_model`` for the names nothing marked).
 """
 
 from __future__ import annotations

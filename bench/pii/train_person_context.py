@@ -34,7 +34,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from curate.pii.context_model import WEIGHTS, ContextModel, context  # noqa: E402
+from curate.pii import context_model  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SYNTH = ROOT.parent / "shared" / "datasets" / "pii" / "synth_dataset_v2.json"
@@ -69,12 +69,7 @@ def synth_items() -> list[tuple[tuple[str, int, int], int]]:
 
 
 def features(items: list[tuple[str, int, int]]) -> np.ndarray:
-    from curate.pii.context_model import _encode
-
-    contexts = [context(t, s, e, WINDOW) for t, s, e in items]
-    names = [t[s:e] for t, s, e in items]
-    vectors = _encode(contexts + names)
-    return np.hstack([vectors[:len(items)], vectors[len(items):]])
+    return context_model.features([t for t, _, _ in items], [(s, e) for _, s, e in items], WINDOW)
 
 
 def fit(x: np.ndarray, y: np.ndarray):
@@ -116,14 +111,14 @@ def main() -> None:
         print(f"  at {t}: unread below: {int(((p < t) & ~y_test).sum())} not private, {int(((p < t) & y_test).sum())} "
               f"private; synth odd templates below: {int((p_odd < t).sum())}")
     if not args.check:
-        weights = ContextModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), WINDOW, THRESHOLD)
-        WEIGHTS.write_text(json.dumps({
+        context_model.WEIGHTS.write_text(json.dumps({
             "about": "curate/pii/context_model.py; written by bench/pii/train_person_context.py",
-            "window": weights.window, "threshold": weights.threshold, "C": C,
+            "window": WINDOW, "threshold": THRESHOLD, "C": C,
             "trained_on": {"judged_spans": len(read), "private": int(y_read.sum()), "synth_names": len(synth)},
-            "intercept": weights.intercept, "coef": [round(float(c), 6) for c in weights.coef],
+            "intercept": float(model.intercept_[0]),
+            "coef": [round(float(c), 6) for c in model.coef_[0].astype(np.float32)],
         }) + "\n")
-        print(f"weights written to {WEIGHTS.relative_to(ROOT)}")
+        print(f"weights written to {context_model.WEIGHTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -51,11 +51,16 @@ class ContextModel:
         """P(private) for each ``(start, end)`` span of the matching text."""
         if not spans:
             return np.zeros(0)
-        contexts = [context(t, s, e, self.window) for t, (s, e) in zip(texts, spans)]
-        names = [t[s:e] for t, (s, e) in zip(texts, spans)]
-        vectors = _encode(contexts + names)
-        features = np.hstack([vectors[:len(spans)], vectors[len(spans):]])
-        return 1 / (1 + np.exp(-(features @ self.coef + self.intercept)))
+        return 1 / (1 + np.exp(-(features(texts, spans, self.window) @ self.coef + self.intercept)))
+
+
+def features(texts: Sequence[str], spans: Sequence[tuple[int, int]], window: int) -> np.ndarray:
+    """``(len(spans), 768)``: each span's passage embedding (``context``) beside its name's embedding,
+    as the model reads them and as the training script fits them."""
+    contexts = [context(t, s, e, window) for t, (s, e) in zip(texts, spans)]
+    names = [t[s:e] for t, (s, e) in zip(texts, spans)]
+    vectors = _encode(contexts + names)
+    return np.hstack([vectors[:len(spans)], vectors[len(spans):]])
 
 
 def context(text: str, start: int, end: int, window: int) -> str:
@@ -83,7 +88,8 @@ def _encode(texts: list[str]) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _encoder():
-    """The int8 MiniLM, on as many threads as torch has here: one in a worker of the stage's pool."""
+    """MiniLM in float32 (see the module's docstring), on as many threads as torch has here: one in a
+    worker of the stage's pool."""
     import torch
 
     from curate.embed.onnx_encoder import OnnxEncoder
@@ -102,7 +108,7 @@ def drop_public_by_context(texts: Sequence[str], found: Sequence[list[Finding]],
     "Neubig") are dropped only if none of them scores ``threshold`` or more, so a name is never left
     in one place and redacted in the next."""
     model = model or load_model()
-    asked = [(i, f) for i, fs in enumerate(found) if not any(f.entity in CONTACT_ENTITIES for f in fs)
+    asked = [(i, f) for i, fs in enumerate(found) if not any(g.entity in CONTACT_ENTITIES for g in fs)
              for f in fs if f.entity == PERSON and f.presumed]
     if not asked:
         return list(found)

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from curate.pii.context_model import drop_public_by_context
-from curate.pii.finding import Finding, TextFindings
+from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
 from curate.script import cjk_share
@@ -280,8 +280,8 @@ def _refined(text: str, findings: list[Finding], plan: _Plan | None, ner_spans: 
         return findings
     refined = refine_persons(text, findings, private=policy.person == "private",
                              ner_spans=ner_spans, known_names=policy.known_names)
-    return TextFindings((f for f in refined if text[f.start:f.end] not in policy.allow_list
-                         and allowed_in_structure(text, f, plan.regions)), refined.public, refined.cleared)
+    return refined.keeping(f for f in refined if text[f.start:f.end] not in policy.allow_list
+                           and allowed_in_structure(text, f, plan.regions))
 
 
 def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:

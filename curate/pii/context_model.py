@@ -145,6 +145,4 @@ def drop_public_by_context(texts: Sequence[str], found: Sequence[list[Finding]],
 
 def _like(original: list[Finding], kept: list[Finding]) -> list[Finding]:
     """``kept`` as the same kind of list as ``original`` (a ``TextFindings`` keeps its public names)."""
-    if isinstance(original, TextFindings):
-        return TextFindings(kept, original.public, original.cleared)
-    return kept
+    return original.keeping(kept) if isinstance(original, TextFindings) else kept

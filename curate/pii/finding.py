@@ -32,5 +32,9 @@ class TextFindings(list):
         self.public = frozenset(public)
         self.cleared = tuple(cleared)
 
+    def keeping(self, findings: Iterable[Finding]) -> TextFindings:
+        """Other findings of the same text: what was judged of its names (``public``, ``cleared``) still holds."""
+        return TextFindings(findings, self.public, self.cleared)
+
     def __reduce__(self):  # the worker pool pickles results: keep ``public`` and ``cleared`` with the list
         return TextFindings, (list(self), self.public, self.cleared)

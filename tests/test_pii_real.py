@@ -13,7 +13,7 @@ import re
 import pytest
 
 from curate.ingest.stage import Ingest, IngestConfig, Source
-from curate.pii import PiiPolicy, find_pii
+from curate.pii import PiiPolicy, find_pii, redact_conversations
 from curate.pii.analyzer import analyzer_for
 from curate.pii.recognizers import STRUCTURED_ENTITIES
 from curate.stage import StageContext
@@ -158,3 +158,17 @@ def test_real_chinese_rows_get_no_name_findings(analyzer, shared_datasets):
     texts = [m["content"] for r in rows for m in r["messages"] if m["content"].strip()]
     found = find_pii(analyzer, texts, PiiPolicy(person="all"))
     assert [text[f.start:f.end] for text, doc in zip(texts, found) for f in doc if f.entity not in STRUCTURED_ENTITIES] == []
+
+
+def test_urls_stay_as_written_when_whole_conversations_are_redacted(analyzer, shared_datasets):
+    # a name found in one turn is redacted in the others, but not inside their links
+    rows = [r for r in rows_of(shared_datasets, "hh_rlhf/harmless-base_test.jsonl.gz")
+            if any(URL.search(m["content"] or "") for m in r["messages"])]
+    assert len(rows) >= 20
+    policy = PiiPolicy()
+    for row, red in zip(rows, redact_conversations([r["messages"] for r in rows],
+                                                   lambda texts: find_pii(analyzer, texts, policy), policy)):
+        for before, after in zip(row["messages"], red.messages):
+            for url in URL.findall(before["content"] or ""):
+                if "@" not in url:
+                    assert url in after["content"], (url, after["content"])

@@ -321,6 +321,17 @@ def test_a_name_found_word_by_word_in_another_slot_is_one_placeholder(analyzer):
     assert json.loads(red.messages[1]["tool_calls"][0]["arguments"]) == {"who": "<PERSON_1>"}
 
 
+def test_a_name_found_in_one_turn_is_not_looked_for_inside_another_turns_urls(analyzer):
+    # HH-RLHF's shapes (real): a link alone in a turn, and a link that spells the name out
+    conv = [msg("user", "Hi, my name is Ted Halvorsen."), msg("assistant", "Hello Ted! How can I help?"),
+            msg("user", "http://www.ted.com/"),
+            msg("assistant", "Here is a profile page:\n\nhttp://www.example.com/Halvorsen.Ted/")]
+    [red] = redact(analyzer, [conv])
+    assert [m["content"] for m in red.messages] == [
+        "Hi, my name is <PERSON_1>.", "Hello <PERSON_1>! How can I help?",
+        "http://www.ted.com/", "Here is a profile page:\n\nhttp://www.example.com/Halvorsen.Ted/"]
+
+
 def test_a_name_one_turn_shows_public_is_public_in_every_turn_unless_one_marks_it_private(analyzer):
     # alpaca_libre's shape (real): the prompt credits the author, the answer names her alone
     prompt = 'Write a one-paragraph book review for "The Salt Orchard" by the novelist Maren Talbeck.'

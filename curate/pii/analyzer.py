@@ -37,20 +37,15 @@ from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer,
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
     ADDRESS_ENTITY,
-    PHONE_ENTITY,
-    SECRET_ENTITY,
-    STRUCTURED_ENTITIES,
     CredentialRecognizer,
     MeaningfulIpRecognizer,
     SecretTokenRecognizer,
     StreetAddressRecognizer,
     TunedCreditCardRecognizer,
     TunedPhoneRecognizer,
-    has_known_key_prefix,
-    phone_formatted,
     public_contact,
 )
-from curate.pii.regions import CALL, CODE, PATH, URL, Region, masked, region_at, structural_regions
+from curate.pii.regions import Region, allowed_in_structure, masked, structural_regions
 
 LANGUAGE = "en"
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION"})
@@ -282,20 +277,3 @@ def _refined(text: str, findings: list[Finding], plan: _Plan | None, ner_spans: 
                              ner_spans=ner_spans, known_names=policy.known_names)
     return refined.keeping(f for f in refined if text[f.start:f.end] not in policy.allow_list
                            and allowed_in_structure(text, f, plan.regions))
-
-
-def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:
-    """Whether a finding may be replaced where it stands: anywhere in prose; inside code, a URL,
-    a path or a call only as a whole structured identifier (a phone there needs a phone's
-    format, a key in a URL or path a known prefix), and never across a region's edge."""
-    region = region_at(regions, f.start, f.end)
-    if region is None:
-        return True
-    if f.start < region.start or f.end > region.end or f.entity not in STRUCTURED_ENTITIES:
-        return False
-    span = text[f.start:f.end]
-    if f.entity == PHONE_ENTITY:
-        return region.kind in (CODE, CALL) and phone_formatted(span)
-    if f.entity == SECRET_ENTITY and region.kind in (URL, PATH):
-        return has_known_key_prefix(span)
-    return True

@@ -6,7 +6,8 @@ its tool calls, the same for a rejected reply kept in ``meta.rejected``, and
 every other value of the source's ``meta`` (extra source keys such as
 ``customer_email``, a tool schema). One ``find`` call covers a whole shard of
 conversations; a name found in one slot is then redacted in every slot of its
-conversation.
+conversation, by the same rule as where it was found: in prose, not inside a URL,
+a path, code or a call (``regions.allowed_in_structure``).
 
 JSON stays JSON: in tool arguments, tool results and meta, object keys and
 string values are redacted (a key can be an e-mail address as well as a value
@@ -39,6 +40,7 @@ from curate.pii.persons import PERSON, about_a_work, full_names, name_mentions, 
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
 from curate.pii.recognizers import CREDENTIAL_ENTITIES, credential_field
+from curate.pii.regions import allowed_in_structure, structural_regions
 
 _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Robin", "Jamie", "Avery", "Riley",
           "Quinn", "Drew", "Harper", "Rowan", "Sage", "Blake", "Emery", "Finley", "Hayden", "Parker")
@@ -345,8 +347,18 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     asserted = set().union(*(name_tokens(t, [f for f in found[t] if not f.presumed]) for t in texts))
     score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
     names = set().union(*(full_names(t, found[t]) for t in texts)) - set(policy.allow_list)
-    added = {t: name_mentions(t, found[t], cleared[t], tokens, asserted, names, score)[1] for t in texts}
+    added = {t: _in_place(t, name_mentions(t, found[t], cleared[t], tokens, asserted, names, score)[1]) for t in texts}
     return {t: _join_names(t, sorted(found[t] + added[t], key=lambda f: f.start)) for t in texts}
+
+
+def _in_place(text: str, added: list[Finding]) -> list[Finding]:
+    """The findings another slot adds to ``text`` that may be replaced where they stand: a name found
+    in one turn is not looked for inside the next turn's URLs and code ("http://www.ted.com/" after
+    "I'm Ted"), as ``find_pii`` does not look for it there in its own turn."""
+    if not added:
+        return added
+    regions = structural_regions(text)
+    return [f for f in added if allowed_in_structure(text, f, regions)]
 
 
 def _credentials_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding]],
@@ -369,8 +381,8 @@ def _credentials_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[F
 
 
 def _with_recurrences(text: str, findings: list[Finding], recurs: re.Pattern, values: Mapping[str, str]) -> list[Finding]:
-    added = [Finding(values[m.group()], m.start(), m.end(), 0.9) for m in recurs.finditer(text)
-             if not any(f.start < m.end() and m.start() < f.end for f in findings)]
+    added = _in_place(text, [Finding(values[m.group()], m.start(), m.end(), 0.9) for m in recurs.finditer(text)
+                             if not any(f.start < m.end() and m.start() < f.end for f in findings)])
     return sorted(findings + added, key=lambda f: f.start) if added else findings
 
 

@@ -13,7 +13,17 @@ regions from the NER, which is faster and keeps identifiers out of its guesses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from curate.pii.finding import Finding
+from curate.pii.recognizers import (
+    PHONE_ENTITY,
+    SECRET_ENTITY,
+    STRUCTURED_ENTITIES,
+    has_known_key_prefix,
+    phone_formatted,
+)
 
 CODE = "code"
 URL = "url"
@@ -75,9 +85,26 @@ def masked(text: str, regions: list[Region]) -> str:
     return "".join(out)
 
 
-def region_at(regions: list[Region], start: int, end: int) -> Region | None:
+def region_at(regions: Sequence[Region], start: int, end: int) -> Region | None:
     """The region overlapping ``[start, end)``, if any."""
     for r in regions:
         if r.start < end and start < r.end:
             return r
     return None
+
+
+def allowed_in_structure(text: str, f: Finding, regions: Sequence[Region]) -> bool:
+    """Whether a finding may be replaced where it stands: anywhere in prose; inside code, a URL,
+    a path or a call only as a whole structured identifier (a phone there needs a phone's
+    format, a key in a URL or path a known prefix), and never across a region's edge."""
+    region = region_at(regions, f.start, f.end)
+    if region is None:
+        return True
+    if f.start < region.start or f.end > region.end or f.entity not in STRUCTURED_ENTITIES:
+        return False
+    span = text[f.start:f.end]
+    if f.entity == PHONE_ENTITY:
+        return region.kind in (CODE, CALL) and phone_formatted(span)
+    if f.entity == SECRET_ENTITY and region.kind in (URL, PATH):
+        return has_known_key_prefix(span)
+    return True

@@ -20,7 +20,7 @@ from curate.pii import PiiPolicy, find_pii, redact_conversations
 from curate.pii.analyzer import analyzer_for
 from curate.pii.encyclopaedia import CHANCE, Index, build, chance_entries
 from curate.pii.finding import Finding
-from curate.pii.names import occurrences
+from curate.pii.names import everyday_not_a_name, occurrences
 from curate.pii.private import UNMARKED, entries_together
 from tests.conftest import ROOT
 
@@ -451,6 +451,16 @@ def test_an_everyday_word_in_lower_case_text_is_not_a_name(analyzer):
     # toolformer: "miles" is a first name in some locales, but in lower-case text it is the unit
     assert persons(analyzer, "5 kilometers converted to miles is python('miles = 5 * 0.621371') miles.") == []
     assert persons(analyzer, "my name is patricia and i need help") == ["patricia"]
+
+
+def test_a_run_ending_in_an_everyday_word_only_a_catch_all_name_list_holds_is_a_thing(analyzer):
+    # sharegpt_dpo (real): Faker's catch-all "en" list gives "Council" as a first name, which made the
+    # council a person and redacted "Stretford", "Borough" and "Council" at every mention of the answer
+    assert persons(analyzer, "Stretford Borough Council was granted its arms on 20 February 1933.") == []
+    # English first names and listed surnames that are everyday words still end a name
+    assert everyday_not_a_name("Council") and not everyday_not_a_name("Grace") and not everyday_not_a_name("Brown")
+    assert persons(analyzer, "Bob Brown called again about the refund.") == ["Bob Brown"]
+    assert persons(analyzer, "Anna Grace called again about the refund.") == ["Anna Grace"]
 
 
 def test_a_letter_to_a_role_names_nobody_but_a_letter_to_a_first_name_does(analyzer):

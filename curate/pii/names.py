@@ -250,6 +250,14 @@ def everyday_word(word: str) -> bool:
     return lower > EVERYDAY_LOG_PROB and lower > probs.get(word.capitalize(), _RARE_LOG_PROB)
 
 
+def everyday_not_a_name(word: str) -> bool:
+    """An everyday word (``everyday_word``) that is no one's name in English: capitalised it is a heading,
+    a title or a thing. A first name counts only where an English-language list gives it or some locale
+    also has it as a surname: Faker's catch-all ``en`` list of rare given names holds "Council", "Author"
+    and "Valves", while "Grace" (an English first name) and "Brown" (a surname) may still be someone's."""
+    return everyday_word(word) and not (is_first_name(word) and (word in english_first_names() or word in gazetteer()[1]))
+
+
 def name_candidate(word: str) -> bool:
     """Whether a capitalised word may be part of a private person's name: a listed or name-shaped
     word, or one English text rarely writes ("Kaczmarek"), and not an everyday word ("The", "Add").

@@ -49,6 +49,7 @@ from curate.pii.names import (
     GREETED_ROLES,
     GREETINGS,
     WORD,
+    everyday_not_a_name,
     everyday_word,
     is_first_name,
     is_known_name,
@@ -622,7 +623,7 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
             return True  # "playing with Barbies", "on all Macs": a name the text counts is a kind of thing
                          # ("the Tomlinsons" is a family, "Andreas" another name: both leave it a name)
     elif is_place(text[start:end]) or all(everyday_word(w) for w in words) or (
-            everyday_word(words[-1]) and not is_first_name(words[-1])) or _town_and_state(words):
+            _a_thing_word_after(words[0], words[-1])) or _town_and_state(words):
         return True  # "Tierra del Fuego", "Stack Trace", "Washington Post": a title or a thing ends in a noun
     if _thing_somewhere(text, text[start:end]) or words[0].lower() in _PLACE_FIRST or _in_a_title(text, start, end):
         return True
@@ -646,8 +647,19 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "New York City", "San Francisco"
     # A capitalised everyday word or acronym after the name makes it a title or a thing: "OpenMeteo API",
     # "Unforgivable Curses", "Wolfram Alpha"
-    return any((everyday_word(w) or (w.isupper() and len(w) > 1)) and not is_first_name(w)
+    return any((_a_thing_word_after(words[0], w) or (w.isupper() and len(w) > 1 and not is_first_name(w)))
                and not _INITIAL_OR_SUFFIX.fullmatch(w) for w in right)
+
+
+def _a_thing_word_after(first: str, word: str) -> bool:
+    """Whether ``word``, closing a capitalised run that ``first`` opens, is an everyday word that names no
+    one there, so the run is a title or a thing ("Stack Trace", "OpenMeteo API"). After a first name any
+    list's first name may be a surname ("Sarah River", "Heather Minor"); after another word only an
+    English first name or a surname counts: Faker's catch-all list gives "Council" as a first name, and
+    "Stretford Borough Council" is no one."""
+    if is_first_name(first):
+        return everyday_word(word) and not is_first_name(word)
+    return everyday_not_a_name(word)
 
 
 def _firm_partner(text: str, start: int, end: int, word: str) -> bool:

@@ -142,6 +142,25 @@ def test_chinese_text_gets_only_the_language_independent_recognizers(analyzer):
     assert found == [("EMAIL_ADDRESS", "liming@example.com"), ("PHONE_NUMBER", "+86 138 0013 8000")]
 
 
+@pytest.mark.parametrize("text, found", [
+    # CJK writes no spaces: an identifier touches the words around it
+    ("我的信用卡号是4111111111111111，有效期到明年。", [("CREDIT_CARD", "4111111111111111")]),
+    ("请发邮件到zhang.wei@example.cn联系我", [("EMAIL_ADDRESS", "zhang.wei@example.cn")]),
+    ("密钥sk-proj-Q7vX2mLp9RtY4wZs8KdN3bHc已泄露", [("API_KEY", "sk-proj-Q7vX2mLp9RtY4wZs8KdN3bHc")]),
+    # a bare number is a phone where a phone word of the text's own language says so
+    ("我的手机号码是13812345678，请联系我。", [("PHONE_NUMBER", "13812345678")]),
+    ("私の電話番号は090-1234-5678です。", [("PHONE_NUMBER", "090-1234-5678")]),
+    ("Sie erreichen mich unter meiner Telefonnummer 030 12345678, am besten abends.",
+     [("PHONE_NUMBER", "030 12345678")]),
+    ("Mi número de teléfono es 612 345 678.", [("PHONE_NUMBER", "612 345 678")]),
+    # and not where none does, nor across the characters between numbers
+    ("2023年销售额为13812345678元。", []),
+    ("第138号1234号5678", []),
+])
+def test_identifiers_in_other_languages_are_found_as_in_english(analyzer, text, found):
+    assert [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]] == found
+
+
 def test_a_text_mostly_in_another_latin_language_gets_no_english_name_finder(analyzer):
     # sharegpt_dpo: an Indonesian content calendar under an English heading (the identifier is 0.84 sure)
     text = ("**2 Weeks Instagram Content Calendar - EKONOMI UNTUK ORANG DENGAN PENGHASILAN SATU MILIAR PER BULAN**\n\n"

@@ -31,13 +31,14 @@ from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
-from curate.script import cjk_share
+from curate.script import CJK_CHAR, CJK_CLASS, cjk_share
 from curate.pii.names import name_candidate
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
     ADDRESS_ENTITY,
     CredentialRecognizer,
+    PHONE_WORDS_UNSPACED,
     MeaningfulIpRecognizer,
     SecretTokenRecognizer,
     StreetAddressRecognizer,
@@ -214,6 +215,26 @@ def _english_or_unsure(text: str) -> bool:
     return language == LANGUAGE or probability < OTHER_LANGUAGE_CONFIDENCE
 
 
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_UNSPACED_PHONE_WORD = re.compile(PHONE_WORDS_UNSPACED)
+
+
+def spaced(text: str) -> str:
+    """What the recognizers read: ``text`` with each CJK character a space (offsets unchanged), but for
+    the phone words these scripts write ("电话", "手机"). Their patterns end an identifier at a non-word
+    character, and CJK characters are word characters, so "卡号是4111111111111111" or
+    "发邮件到zhang.wei@example.cn联系我" held no card and no e-mail; with no spaces in the script, a
+    number or an address touches the words around it."""
+    if not CJK_CHAR.search(text):
+        return text
+    return _CJK_RUN.sub(_blank_but_phone_words, text)
+
+
+def _blank_but_phone_words(run: re.Match) -> str:
+    words = [(m.start(), m.end()) for m in _UNSPACED_PHONE_WORD.finditer(run.group())]
+    return "".join(c if any(s <= i < e for s, e in words) else " " for i, c in enumerate(run.group()))
+
+
 def searched_entities(policy: PiiPolicy) -> list[str]:
     """The policy's entities, without PERSON when ``person`` is ``off``."""
     return [e for e in policy.entities if not (e == PERSON and policy.person == "off")]
@@ -224,7 +245,8 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
 
     Structure first: code, URLs, paths and calls (``curate.pii.regions``) are hidden from
     the NER and keep everything but the structured identifiers inside them. Then language:
-    a text that is not English gets the language-independent recognizers only."""
+    a text that is not English gets the language-independent recognizers only, and they read
+    CJK text through ``spaced``, so an identifier need not stand between spaces."""
     engine = analyzer.nlp_engine
     entities = searched_entities(policy)
     plans = [_plan(t, entities, policy.person) if t and t.strip() else None for t in texts]
@@ -241,16 +263,19 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
         if plan is None or not plan.entities:
             found.append([])
             continue
+        view = spaced(text)
         if artifacts[i] is None and nlp is not None:
             # Tokens only (no NER): presidio reads tokens for context words, which only the
             # pattern entities use, and all of those but e-mails hold digits. This is
             # SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
-            artifacts[i] = engine._doc_to_nlp_artifact(nlp.make_doc(text if _DIGIT.search(text) else ""), LANGUAGE)
+            artifacts[i] = engine._doc_to_nlp_artifact(nlp.make_doc(view if _DIGIT.search(text) else ""), LANGUAGE)
         results: list[RecognizerResult] = analyzer.analyze(
-            text=text, language=LANGUAGE, entities=plan.entities, nlp_artifacts=artifacts[i],
+            text=view, language=LANGUAGE, entities=plan.entities, nlp_artifacts=artifacts[i],
             score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
         )
-        findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
+        # a finding may not take in a character the view blanked ("138号1234号5678" is no phone)
+        findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results
+                    if view is text or view[r.start:r.end] == text[r.start:r.end]]
         resolved = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
         # after the overlaps, so a business's address still keeps its street name from the person finder
         found.append([f for f in resolved if not public_contact(text, f.entity, f.start, f.end)])

@@ -156,6 +156,12 @@ def test_chinese_text_gets_only_the_language_independent_recognizers(analyzer):
     # and not where none does, nor across the characters between numbers
     ("2023年销售额为13812345678元。", []),
     ("第138号1234号5678", []),
+    # a Chinese resident identity number (the standard's published examples) with its birth date and check
+    # character; an order number of the same length, a wrong check character or a day that never was are none
+    ("我的身份证号是11010519491231002X。", [("CN_RESIDENT_ID", "11010519491231002X")]),
+    ("ID: 440524188001010014", [("CN_RESIDENT_ID", "440524188001010014")]),
+    ("身份证号：440524188001010015", []),
+    ("订单号 440524188002300014 已发货", []),
 ])
 def test_identifiers_in_other_languages_are_found_as_in_english(analyzer, text, found):
     assert [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]] == found

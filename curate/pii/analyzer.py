@@ -37,8 +37,9 @@ from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer,
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
     ADDRESS_ENTITY,
-    CredentialRecognizer,
     PHONE_WORDS_UNSPACED,
+    CnResidentIdRecognizer,
+    CredentialRecognizer,
     MeaningfulIpRecognizer,
     SecretTokenRecognizer,
     StreetAddressRecognizer,
@@ -96,7 +97,8 @@ def tuned_analyzer(engine: NlpEngine, policy: PiiPolicy | None = None) -> Analyz
     for name in ("EmailRecognizer", "CreditCardRecognizer", "PhoneRecognizer", "IpRecognizer"):
         registry.remove_recognizer(name)
     for recognizer in (OfflineEmailRecognizer(), TunedCreditCardRecognizer(), TunedPhoneRecognizer(),
-                       SecretTokenRecognizer(), StreetAddressRecognizer(), MeaningfulIpRecognizer(), CredentialRecognizer()):
+                       SecretTokenRecognizer(), StreetAddressRecognizer(), MeaningfulIpRecognizer(), CredentialRecognizer(),
+                       CnResidentIdRecognizer()):
         registry.add_recognizer(recognizer)
     if policy.name_gazetteer:
         registry.remove_recognizer("SpacyRecognizer")

@@ -18,17 +18,20 @@ Operator = Literal["placeholder", "pseudonym", "drop"]
 PersonPolicy = Literal["private", "all", "off"]
 
 DEFAULT_ENTITIES = (
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "API_KEY",
-    "STREET_ADDRESS", "PASSWORD", "USERNAME",
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "CN_RESIDENT_ID", "IBAN_CODE", "IP_ADDRESS",
+    "API_KEY", "STREET_ADDRESS", "PASSWORD", "USERNAME",
 )
 
 # Winner on overlapping spans of different types, strongest first. Checksummed
-# and structurally unambiguous identifiers beat looser ones: a Luhn-valid card
-# is not also a bank number, licence or date; an email is not a URL; a phone
-# regex must not eat an SSN or IP; an address beats the PERSON that sm's NER
-# sees in "Gordon Terrace"; NER labels come last.
+# and structurally unambiguous identifiers beat looser ones: a Chinese resident
+# number (a birth date and a MOD 11-2 check) is not also a card, which one
+# 18-digit run in ten passes by Luhn alone; a Luhn-valid card is not also a bank
+# number, licence or date; an email is not a URL; a phone regex must not eat an
+# SSN or IP; an address beats the PERSON that sm's NER sees in "Gordon Terrace";
+# NER labels come last.
 ENTITY_PRIORITY = (
-    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER", "PASSWORD", "USERNAME",
+    "API_KEY", "CN_RESIDENT_ID", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER",
+    "PASSWORD", "USERNAME",
     "STREET_ADDRESS", "CRYPTO", "URL", "US_PASSPORT", "US_ITIN", "US_BANK_NUMBER", "US_DRIVER_LICENSE", "PERSON",
     "LOCATION", "NRP", "DATE_TIME",
 )

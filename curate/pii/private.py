@@ -63,7 +63,8 @@ from curate.pii.names import (
 from curate.pii.works import names_a_work, signed_quotes
 
 PERSON = "PERSON"
-CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE"})
+CONTACT_ENTITIES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "US_SSN", "CN_RESIDENT_ID", "CREDIT_CARD",
+                              "IBAN_CODE"})
 
 # Roles that make whoever holds them public ("President Lincoln", "physicist Richard Feynman", "journalist
 # Gianna Toboni", "singer Halsey"). Jobs that private people hold as often ("producer", "player", "author",

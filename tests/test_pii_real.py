@@ -143,12 +143,17 @@ def test_chinese_text_gets_only_the_language_independent_recognizers(analyzer):
 
 
 @pytest.mark.parametrize("text, found", [
-    # CJK writes no spaces: an identifier touches the words around it
+    # CJK and Thai write no spaces: an identifier touches the words around it
     ("我的信用卡号是4111111111111111，有效期到明年。", [("CREDIT_CARD", "4111111111111111")]),
     ("请发邮件到zhang.wei@example.cn联系我", [("EMAIL_ADDRESS", "zhang.wei@example.cn")]),
     ("密钥sk-proj-Q7vX2mLp9RtY4wZs8KdN3bHc已泄露", [("API_KEY", "sk-proj-Q7vX2mLp9RtY4wZs8KdN3bHc")]),
     # a bare number is a phone where a phone word of the text's own language says so
     ("我的手机号码是13812345678，请联系我。", [("PHONE_NUMBER", "13812345678")]),
+    ("请致电13812345678联系客服", [("PHONE_NUMBER", "13812345678")]),
+    ("บัตรเครดิต4111111111111111ของฉัน ส่งอีเมลถึงsomchai.k@example.co.thได้เลย",
+     [("CREDIT_CARD", "4111111111111111"), ("EMAIL_ADDRESS", "somchai.k@example.co.th")]),
+    ("โทร0812345678ได้ตลอด", [("PHONE_NUMBER", "0812345678")]),
+    ("رقم هاتفي 0501234567", [("PHONE_NUMBER", "0501234567")]),
     ("私の電話番号は090-1234-5678です。", [("PHONE_NUMBER", "090-1234-5678")]),
     ("Sie erreichen mich unter meiner Telefonnummer 030 12345678, am besten abends.",
      [("PHONE_NUMBER", "030 12345678")]),

@@ -31,12 +31,13 @@ from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
-from curate.script import CJK_CHAR, CJK_CLASS, cjk_share
+from curate.script import CJK_CLASS, cjk_share
 from curate.pii.names import name_candidate
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
     ADDRESS_ENTITY,
+    PHONE_SIGN,
     PHONE_WORDS_UNSPACED,
     CnResidentIdRecognizer,
     CredentialRecognizer,
@@ -217,24 +218,30 @@ def _english_or_unsure(text: str) -> bool:
     return language == LANGUAGE or probability < OTHER_LANGUAGE_CONFIDENCE
 
 
-_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_UNSPACED_CLASS = CJK_CLASS + "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
+"""CJK, Thai, Lao, Burmese and Khmer: scripts that write no spaces between words."""
+_UNSPACED_RUN = re.compile(f"[{_UNSPACED_CLASS}]+")
 _UNSPACED_PHONE_WORD = re.compile(PHONE_WORDS_UNSPACED)
 
 
 def spaced(text: str) -> str:
-    """What the recognizers read: ``text`` with each CJK character a space (offsets unchanged), but for
-    the phone words these scripts write ("电话", "手机"). Their patterns end an identifier at a non-word
-    character, and CJK characters are word characters, so "卡号是4111111111111111" or
-    "发邮件到zhang.wei@example.cn联系我" held no card and no e-mail; with no spaces in the script, a
-    number or an address touches the words around it."""
-    if not CJK_CHAR.search(text):
+    """What the recognizers read: ``text`` with each character of a script that writes no spaces a space
+    (offsets unchanged), the phone words these scripts write ("电话", "手机", "โทร") a telephone sign. The patterns
+    end an identifier at a non-word character, and these letters are word characters, so
+    "卡号是4111111111111111" or "发邮件到zhang.wei@example.cn联系我" held no card and no e-mail: with
+    no spaces in the script, a number or an address touches the words around it."""
+    if not _UNSPACED_RUN.search(text):
         return text
-    return _CJK_RUN.sub(_blank_but_phone_words, text)
+    return _UNSPACED_RUN.sub(_blank_but_phone_words, text)
 
 
 def _blank_but_phone_words(run: re.Match) -> str:
-    words = [(m.start(), m.end()) for m in _UNSPACED_PHONE_WORD.finditer(run.group())]
-    return "".join(c if any(s <= i < e for s, e in words) else " " for i, c in enumerate(run.group()))
+    """The run as spaces, each phone word in it a telephone sign and spaces: a sign, since the word's
+    last letter would touch a number written right after it ("致电13812345678")."""
+    blank = list(" " * len(run.group()))
+    for m in _UNSPACED_PHONE_WORD.finditer(run.group()):
+        blank[m.start()] = PHONE_SIGN
+    return "".join(blank)
 
 
 def searched_entities(policy: PiiPolicy) -> list[str]:
@@ -248,7 +255,7 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     Structure first: code, URLs, paths and calls (``curate.pii.regions``) are hidden from
     the NER and keep everything but the structured identifiers inside them. Then language:
     a text that is not English gets the language-independent recognizers only, and they read
-    CJK text through ``spaced``, so an identifier need not stand between spaces."""
+    text through ``spaced``, so an identifier in a script without spaces need not stand between them."""
     engine = analyzer.nlp_engine
     entities = searched_entities(policy)
     plans = [_plan(t, entities, policy.person) if t and t.strip() else None for t in texts]

@@ -134,16 +134,19 @@ _PHONE_FORMAT = re.compile(r"^(?:(?:\+|00)\d|\(\d{2,4}\)[ .-]?\d|\d{3}([-.])\d{3
 # before included: "Phone:\n467 3395") or the 15 after it ("416 60 039 office", "...1693-Fax"). English
 # words, then the phone words of other languages, as the phone recognizer runs on every language (not
 # their words for any number, nor ones English writes for other things: German "Handy", French "portable");
-# words of scripts without spaces match inside a run (``PHONE_WORDS_UNSPACED`` survive the analyzer's
-# spaced view of CJK text, ``analyzer.spaced``).
+# ``PHONE_WORDS_UNSPACED`` match inside a run of letters: scripts that write no spaces (the analyzer's
+# spaced view writes ``PHONE_SIGN`` for them, ``analyzer.spaced``) and Arabic, which joins "my" to "phone"
+# (هاتفي). The telephone sign says so too, in the view or in text ("☎ 030 1234567").
 _PHONE_WORDS = ("phone|phones|telephone|tel|ph|call|calls|called|calling|mobile|cell|cellphone|fax|desk|office|home|"
                 "work|contact|reach|text|texts|sms|whatsapp|signal|dial|hotline|landline|ring|number|nr|messages|"
                 "answering|registered")
 _PHONE_WORDS_ELSEWHERE = ("telefon|telefonnummer|telefonnr|handynummer|mobil|mobilnummer|rufnummer|festnetz|"
                           "teléfono|telefono|telefone|téléphone|tél|móvil|movil|celular|cellulare|"
-                          "telefoon|telefoonnummer|mobiel|telefonu|komórka|телефон|тел|моб")
-PHONE_WORDS_UNSPACED = "电话|電話|手机|手機|致电|致電|传真|傳真|座机|热线|携帯|전화|휴대폰|핸드폰|연락처"
-_PHONE_CONTEXT = re.compile(rf"(?i:\b(?:{_PHONE_WORDS}|{_PHONE_WORDS_ELSEWHERE})\b|{PHONE_WORDS_UNSPACED})")
+                          "telefoon|telefoonnummer|mobiel|telefonu|komórka|telepon|điện thoại|телефон|тел|моб")
+PHONE_WORDS_UNSPACED = ("电话|電話|手机|手機|致电|致電|传真|傳真|座机|热线|携帯|전화|휴대폰|핸드폰|연락처|"
+                        "โทร|มือถือ|ໂທລະສັບ|ទូរស័ព្ទ|ဖုန်း|هاتف|جوال|موبايل|تلفن|טלפון|फ़ोन|फोन|मोबाइल")
+PHONE_SIGN = "☎"
+_PHONE_CONTEXT = re.compile(rf"(?i:\b(?:{_PHONE_WORDS}|{_PHONE_WORDS_ELSEWHERE})\b|{PHONE_WORDS_UNSPACED}|{PHONE_SIGN})")
 
 
 def phone_formatted(text: str) -> bool:

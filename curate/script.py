@@ -25,6 +25,9 @@ CJK_CLASS = (
     "\uf900-\ufaff"  # Han compatibility
     "\U00020000-\U0002ebef"  # Han extensions B-F
 )
+UNSPACED_CLASS = CJK_CLASS + "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
+"""CJK and the other scripts that write no spaces between words: Thai, Lao, Burmese, Khmer (character class,
+no brackets). ``tokens`` cuts only CJK per character; PII redaction reads all of them as unspaced."""
 CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
 """One CJK character (``CJK_CHAR.fullmatch(token)``: is this token a CJK character?)."""
 _CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")

@@ -38,9 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository r
 
 from bench.pii.real_sets import CHINESE_SETS, ENGLISH_SETS, OTHER_SETS, UNSEEN_SETS, ingested  # noqa: E402
 from curate import meta as metajson  # noqa: E402
+from curate.language import UNDETERMINED  # noqa: E402
 from curate.pii.batch import redact_in_shards  # noqa: E402
 from curate.pii.policy import PiiPolicy  # noqa: E402
 from curate.pii.recognizers import STRUCTURED_ENTITIES  # noqa: E402
+from curate.pii.stage import NAME_MODEL_LANGUAGES  # noqa: E402
 
 MORE_SETS = {
     "oaast_rm_zh": "real/oaast_rm_zh/oaast_rm_zh.json",
@@ -49,7 +51,6 @@ MORE_SETS = {
 }
 """Conversation files the precision benchmark does not read: two Chinese preference sets, OpenAssistant messages."""
 SETS = {**ENGLISH_SETS, **UNSEEN_SETS, **OTHER_SETS, **CHINESE_SETS, **MORE_SETS}
-NAME_MODEL_LANGUAGES = ("en", "und")
 LINK = re.compile(r"(?:https?://|www\.)(?:[^\s<>\"'`)\]]|<[A-Z_]+_\d+>)+")
 """A link, with any placeholder redaction wrote into it."""
 FENCED = re.compile(r"```.*?```", re.DOTALL)
@@ -66,7 +67,7 @@ def check(name: str, rel: str, policy: PiiPolicy) -> dict:
         raw_by_redacted[json.dumps(red.messages, sort_keys=True, default=str)].add(
             json.dumps(row["messages"], sort_keys=True, default=str))
         out["changed"] += bool(red.counts)
-        out["no-model rows"] += red.language not in NAME_MODEL_LANGUAGES and any(
+        out["no-model rows"] += red.language not in NAME_MODEL_LANGUAGES | {UNDETERMINED} and any(
             e not in STRUCTURED_ENTITIES for e in red.counts)
         for before, after in zip(row["messages"], red.messages, strict=True):
             out["calls"] += sum(not _same_call(a, b) for a, b in zip(before.get("tool_calls") or [],

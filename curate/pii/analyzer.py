@@ -31,7 +31,7 @@ from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
-from curate.script import CJK_CLASS, cjk_share
+from curate.script import UNSPACED_CLASS, cjk_share
 from curate.pii.names import name_candidate
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
@@ -218,9 +218,7 @@ def _english_or_unsure(text: str) -> bool:
     return language == LANGUAGE or probability < OTHER_LANGUAGE_CONFIDENCE
 
 
-_UNSPACED_CLASS = CJK_CLASS + "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
-"""CJK, Thai, Lao, Burmese and Khmer: scripts that write no spaces between words."""
-_UNSPACED_RUN = re.compile(f"[{_UNSPACED_CLASS}]+")
+_UNSPACED_RUN = re.compile(f"[{UNSPACED_CLASS}]+")
 _UNSPACED_PHONE_WORD = re.compile(PHONE_WORDS_UNSPACED)
 
 

@@ -33,6 +33,16 @@ CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
 _CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])")
 _TOKEN = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+")
 _LETTER = re.compile(r"[^\W\d_]")
+LATIN_CLASS = (
+    "A-Za-z\u00aa\u00ba"
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin-1 letters, Latin Extended-A and -B
+    "\u0250-\u02af"  # IPA
+    "\u1e00-\u1eff"  # Latin Extended Additional (Vietnamese)
+    "\u2c60-\u2c7f\ua720-\ua7ff"  # Latin Extended-C and -D
+    "\uff21-\uff3a\uff41-\uff5a"  # fullwidth
+)
+"""Letters of the Latin script (character class, no brackets)."""
+_LATIN_LETTER = re.compile(f"[{LATIN_CLASS}]")
 
 CJK_SHARE = 0.3
 """A text is CJK when at least this share of its letters are CJK characters: a
@@ -53,6 +63,13 @@ def cjk_share(text: str) -> float:
         return 0.0  # most text: one search instead of counting every letter
     letters = len(_LETTER.findall(text))
     return len(CJK_CHAR.findall(text)) / letters if letters else 0.0
+
+
+def non_latin_share(text: str) -> float:
+    """Share of the letters in ``text`` outside the Latin script: Cyrillic, Greek, Arabic, Devanagari, CJK and
+    every other (0.0 with no letters)."""
+    letters = len(_LETTER.findall(text))
+    return 1 - len(_LATIN_LETTER.findall(text)) / letters if letters else 0.0
 
 
 def is_cjk(text: str) -> bool:

@@ -183,6 +183,35 @@ def test_a_text_mostly_in_another_latin_language_gets_no_english_name_finder(ana
     assert found == [("EMAIL_ADDRESS", "budi@contoh.co.id")]
 
 
+@pytest.mark.parametrize("text, found", [
+    # German capitalises its nouns: without them too little is left to judge, so the whole text decides
+    ("Guten Morgen! Wie geht es dir heute?", []),
+    ("Meine Telefonnummer ist 030 12345678, ruf mich an.", [("PHONE_NUMBER", "030 12345678")]),
+    ("Bitte überweisen Sie den Betrag auf DE89 3704 0044 0532 0130 00 bis Freitag.",
+     [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
+    # lower-case Cyrillic words are no capitalised ones, and a text in another script is not English
+    ("Москва — столица России, население 13 010 112 человек по переписи 2021 года.", []),
+    ("Меня зовут Иван Петров, мой телефон +7 912 345-67-89.", [("PHONE_NUMBER", "+7 912 345-67-89")]),
+    # an English sentence keeps the name finder, though its names read as another language
+    ("Write to Wisława Szczepańska in Toronto.", [("PERSON", "Wisława Szczepańska")]),
+    ("Hi Magdalena, call me at 555-0134 tomorrow.", [("PERSON", "Magdalena"), ("PHONE_NUMBER", "555-0134")]),
+])
+def test_english_name_and_address_rules_stay_off_other_languages(analyzer, text, found):
+    assert [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]] == found
+
+
+def test_spacys_example_sentences_in_other_scripts_and_german_get_no_names_or_addresses(analyzer):
+    # spaCy ships example sentences per language, written by its authors: news-like, full of places,
+    # companies and public figures (Москва, Barack Obama in Armenian), with no private person in them
+    import importlib
+
+    languages = ("de", "ru", "uk", "bg", "sr", "el", "hy", "ky", "tt", "he", "ar", "fa", "hi", "si", "ta", "te")
+    texts = [s for lang in languages for s in importlib.import_module(f"spacy.lang.{lang}.examples").sentences]
+    assert len(texts) >= 120
+    found = find_pii(analyzer, texts, PiiPolicy())
+    assert [(text[f.start:f.end], f.entity) for text, doc in zip(texts, found) for f in doc] == []
+
+
 def test_real_chinese_rows_get_no_name_findings(analyzer, shared_datasets):
     rows = rows_of(shared_datasets, "real/alpaca_zh/alpaca_zh_demo.json", 150)
     texts = [m["content"] for r in rows for m in r["messages"] if m["content"].strip()]

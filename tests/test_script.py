@@ -1,6 +1,6 @@
 """Tokens that work on every script: CJK characters one by one, other scripts by word."""
 
-from curate.script import cjk_share, is_cjk, join_tokens, ngrams, tokens
+from curate.script import cjk_share, is_cjk, join_tokens, ngrams, non_latin_share, tokens
 
 
 def test_spaced_scripts_split_into_lower_case_words():
@@ -20,6 +20,13 @@ def test_a_chinese_text_with_a_few_english_names_is_still_cjk():
     assert is_cjk("请用 Python 和 NumPy 计算矩阵的逆并解释每一步")
     assert not is_cjk("The word 你好 means hello in Chinese")
     assert cjk_share("") == 0.0
+
+
+def test_the_non_latin_share_counts_letters_of_every_script_but_latin():
+    assert non_latin_share("Über café Đà Nẵng") == 0.0  # accented and Vietnamese letters are Latin
+    assert non_latin_share("Москва") == 1.0
+    assert non_latin_share("ab αβ") == 0.5
+    assert non_latin_share("42 + 7") == 0.0
 
 
 def test_ngrams_slide_over_tokens_and_short_texts_give_one_gram():

@@ -31,7 +31,7 @@ from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.language import detect_language
-from curate.script import UNSPACED_CLASS, cjk_share
+from curate.script import UNSPACED_CLASS, cjk_share, non_latin_share
 from curate.pii.names import name_candidate
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
@@ -161,9 +161,15 @@ removed as below): no synth_dataset_v2 text scores another language in 0.8-0.9; 
 texts do, 7 of them truly not English (Portuguese, Spanish, French, an Indonesian content calendar)
 and 2 English ones holding no private name (an OCR invoice, a translation task)."""
 MIN_LETTERS_TO_JUDGE = 20
+WHOLE_TEXT_CONFIDENCE = 0.9
+"""How sure ``curate.language`` must be of a whole text's language where its lower-case words alone are
+too few to judge: stricter than ``OTHER_LANGUAGE_CONFIDENCE``, as names now count too."""
 CJK_SHARE_NOT_ENGLISH = 0.1
 """A text with this share of CJK letters is not English prose, though Latin names and product
 words make up most of its letters ("这里是一份哈利波特系列角色的名称列表：1. Harry Potter 2. ...")."""
+NON_LATIN_SHARE_NOT_ENGLISH = 0.5
+"""A text whose letters are mostly of another script (Cyrillic, Greek, Sinhala...) is not English prose,
+however short: the English NER and name rules read Latin letters."""
 _NEWLINE = re.compile(r"[^\n]+")
 _DIGIT = re.compile(r"\d")
 _CAPITALISED_WORD = re.compile(r"\b[^\W\d_a-z][\w'’-]*")
@@ -208,14 +214,28 @@ def _english_or_unsure(text: str) -> bool:
 
     Names confuse the identifier ("Write to Wisława Szczepańska in Toronto." is 96% Polish), so it
     reads the text without its capitalised words; what is left must be a confident other language
-    with some words to it. Text with some CJK is not English (``CJK_SHARE_NOT_ENGLISH``)."""
-    if cjk_share(text[:4000]) >= CJK_SHARE_NOT_ENGLISH:
+    with some words to it. Where too little is left (German capitalises its nouns: "Bitte überweisen
+    Sie den Betrag auf DE89 ... bis Freitag." leaves nine letters), the whole text decides, if it is
+    sure, long enough to judge, and the words left lean to the same language: the Polish names above
+    leave "to in", which does not. Text with some CJK, or mostly of another script, is not English
+    (``CJK_SHARE_NOT_ENGLISH``, ``NON_LATIN_SHARE_NOT_ENGLISH``)."""
+    head = text[:4000]
+    if cjk_share(head) >= CJK_SHARE_NOT_ENGLISH or non_latin_share(head) >= NON_LATIN_SHARE_NOT_ENGLISH:
         return False
-    rest = _CAPITALISED_WORD.sub(" ", text[:4000])
-    if len(_LOWER_LETTERS.findall(rest)) < MIN_LETTERS_TO_JUDGE:
-        return True
+    rest = _CAPITALISED_WORD.sub(_blank_if_capitalised, head)
     language, probability = detect_language(rest)
-    return language == LANGUAGE or probability < OTHER_LANGUAGE_CONFIDENCE
+    if len(_LOWER_LETTERS.findall(rest)) >= MIN_LETTERS_TO_JUDGE:
+        return language == LANGUAGE or probability < OTHER_LANGUAGE_CONFIDENCE
+    if len(_LOWER_LETTERS.findall(head)) < MIN_LETTERS_TO_JUDGE:
+        return True
+    whole, sure = detect_language(head)
+    return whole == LANGUAGE or whole != language or sure < WHOLE_TEXT_CONFIDENCE
+
+
+def _blank_if_capitalised(word: re.Match) -> str:
+    """A word that opens with a capital letter as a space, any other as it stands: "über" and the lower-case
+    words of Cyrillic or Greek open with no letter a-z, but they are no names."""
+    return " " if word.group()[0].isupper() else word.group()
 
 
 _UNSPACED_RUN = re.compile(f"[{UNSPACED_CLASS}]+")

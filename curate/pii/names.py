@@ -250,6 +250,12 @@ def everyday_word(word: str) -> bool:
     return lower > EVERYDAY_LOG_PROB and lower > probs.get(word.capitalize(), _RARE_LOG_PROB)
 
 
+def everyday_no_first_name(word: str) -> bool:
+    """An everyday word (``everyday_word``) that no list gives as a first name: capitalised it is a
+    heading, a title or a thing ("Module", "Heaven"), while "Grace" or "River" may still be someone's."""
+    return everyday_word(word) and not is_first_name(word)
+
+
 def everyday_not_a_name(word: str) -> bool:
     """An everyday word (``everyday_word``) that is no one's name in English: capitalised it is a heading,
     a title or a thing. A first name counts only where an English-language list gives it or some locale

@@ -44,6 +44,7 @@ from curate.pii.names import (
     is_place,
     is_strong_name,
     occurrences,
+    everyday_no_first_name,
     everyday_word,
     name_shaped,
     preload_lexicons,
@@ -178,7 +179,7 @@ def _introduces_no_first_name(cue: re.Match) -> bool:
 def _an_everyday_word(name: str) -> bool:
     """A single word English writes lower-case ("Heaven", "Shoving") and no list has as a first name."""
     words = WORD.findall(name)
-    return len(words) == 1 and everyday_word(words[0]) and not is_first_name(words[0])
+    return len(words) == 1 and everyday_no_first_name(words[0])
 
 
 def _result(recognizer: EntityRecognizer, start: int, end: int, score: float) -> RecognizerResult:
@@ -530,7 +531,7 @@ def _sentence_word(text: str, start: int, span: str) -> re.Match | None:
     """The everyday word that opens a sentence and the span ("Tap Edit profile", "Purchase Venus
     flytraps"): the sentence start, not a name, capitalised it."""
     m = _FIRST_WORD.match(span)
-    if m and everyday_word(m.group(1)) and not is_first_name(m.group(1)) and _SENTENCE_START.search(text, 0, start) \
+    if m and everyday_no_first_name(m.group(1)) and _SENTENCE_START.search(text, 0, start) \
             and _CONTINUES.match(text, start + len(span)):
         return m
     return None

@@ -49,6 +49,7 @@ from curate.pii.names import (
     GREETED_ROLES,
     GREETINGS,
     WORD,
+    everyday_no_first_name,
     everyday_not_a_name,
     everyday_word,
     is_first_name,
@@ -470,7 +471,7 @@ def _in_a_title(text: str, start: int, end: int) -> bool:
         for hi in range(max(lo + 2, first + 1), min(len(words), lo + 3) + 1):
             phrase = [w for _, w in words[lo:hi]]  # every window from lo to hi holds a word of the name
             if all(w[0].isupper() or w.lower() in _TITLE_CONNECTORS for w in phrase) \
-                    and any(w.lower() in _TITLE_CONNECTORS or (everyday_word(w) and not is_first_name(w)) for w in phrase) \
+                    and any(w.lower() in _TITLE_CONNECTORS or everyday_no_first_name(w) for w in phrase) \
                     and is_title(phrase):
                 return True
     return False
@@ -586,7 +587,7 @@ def _a_thing_word(word: str) -> bool:
     if _ACRONYM_INSIDE.search(word) or _JOINED_WORDS.match(word):
         return True
     parts = re.split(r"[-–]", word)
-    return len(parts) > 2 and any(len(p) == 1 or (everyday_word(p) and not is_first_name(p)) for p in parts)
+    return len(parts) > 2 and any(len(p) == 1 or everyday_no_first_name(p) for p in parts)
 
 
 def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
@@ -659,7 +660,7 @@ def _a_thing_word_after(first: str, word: str) -> bool:
     English first name or a surname counts: Faker's catch-all list gives "Council" as a first name, and
     "Stretford Borough Council" is no one."""
     if is_first_name(first):
-        return everyday_word(word) and not is_first_name(word)
+        return everyday_no_first_name(word)
     return everyday_not_a_name(word)
 
 

@@ -136,10 +136,11 @@ def test_an_api_key_shape_in_a_url_path_is_not_a_key_but_a_prefixed_key_is(analy
     assert [f.entity for f in find_pii(analyzer, [text], PiiPolicy())[0]] == ["API_KEY"]
 
 
-def test_chinese_text_gets_only_the_language_independent_recognizers(analyzer):
+def test_chinese_text_gets_no_english_name_rules_but_loses_its_writers_own_name(analyzer):
+    # the Latin brand names are no persons there; "我叫李明" ("I am Li Ming") introduces one
     text = "我叫李明，在 Apple 和 Microsoft 工作过，邮箱是 liming@example.com，电话 +86 138 0013 8000。"
     found = [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy(person="all"))[0]]
-    assert found == [("EMAIL_ADDRESS", "liming@example.com"), ("PHONE_NUMBER", "+86 138 0013 8000")]
+    assert found == [("PERSON", "李明"), ("EMAIL_ADDRESS", "liming@example.com"), ("PHONE_NUMBER", "+86 138 0013 8000")]
 
 
 @pytest.mark.parametrize("text, found", [
@@ -191,13 +192,58 @@ def test_a_text_mostly_in_another_latin_language_gets_no_english_name_finder(ana
      [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
     # lower-case Cyrillic words are no capitalised ones, and a text in another script is not English
     ("Москва — столица России, население 13 010 112 человек по переписи 2021 года.", []),
-    ("Меня зовут Иван Петров, мой телефон +7 912 345-67-89.", [("PHONE_NUMBER", "+7 912 345-67-89")]),
+    ("Меня зовут Иван Петров, мой телефон +7 912 345-67-89.",
+     [("PERSON", "Иван Петров"), ("PHONE_NUMBER", "+7 912 345-67-89")]),
     # an English sentence keeps the name finder, though its names read as another language
     ("Write to Wisława Szczepańska in Toronto.", [("PERSON", "Wisława Szczepańska")]),
     ("Hi Magdalena, call me at 555-0134 tomorrow.", [("PERSON", "Magdalena"), ("PHONE_NUMBER", "555-0134")]),
 ])
 def test_english_name_and_address_rules_stay_off_other_languages(analyzer, text, found):
     assert [(f.entity, text[f.start:f.end]) for f in find_pii(analyzer, [text], PiiPolicy())[0]] == found
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Hola, me llamo María García y vivo en Madrid. Gracias, María.", ["María García", "María"]),
+    ("Mi nombre es María de la Cruz y soy de Lima.", ["María de la Cruz"]),
+    ("Je m'appelle Pierre Dubois, mon numéro est le 06 12 34 56 78.", ["Pierre Dubois"]),
+    ("Mein Name ist Hans-Peter Müller.", ["Hans-Peter Müller"]),
+    ("Меня зовут Иван Петров, мой телефон +7 912 345-67-89.", ["Иван Петров"]),
+    ("我叫李明，在北京工作。李明是工程师。", ["李明", "李明"]),
+    ("私は田中太郎と申します。", ["田中太郎"]),
+    ("제 이름은 김민수입니다.", ["김민수"]),
+    ("मेरा नाम राहुल शर्मा है।", ["राहुल शर्मा"]),
+    # the same words as grammar: a pronoun, a lower-case phrase, a verb's object, a student, a first visit
+    ("Ich heiße Sie herzlich willkommen!", []),
+    ("Esto me llamó la atención.", []),
+    ("我叫车了。", []),
+    ("我叫他来。", []),
+    ("私は学生です。", []),
+    ("저는 이번에 처음 왔어요.", []),
+])
+def test_a_name_its_writer_introduces_is_found_in_other_languages(analyzer, text, names):
+    found = find_pii(analyzer, [text], PiiPolicy())[0]
+    assert [text[f.start:f.end] for f in found if f.entity == "PERSON"] == names
+
+
+def test_an_introduced_name_goes_from_the_turns_that_mention_it_and_not_under_person_off(analyzer):
+    conv = [{"role": "user", "content": "Hola, me llamo Lucía Fernández y tengo un problema con mi pedido."},
+            {"role": "assistant", "content": "Hola Lucía, siento mucho el problema. ¿Me das el número de pedido?"}]
+    policy = PiiPolicy()
+    [red] = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)
+    assert [m["content"] for m in red.messages] == [
+        "Hola, me llamo <PERSON_1> y tengo un problema con mi pedido.",
+        "Hola <PERSON_1>, siento mucho el problema. ¿Me das el número de pedido?"]
+    assert red.language == "es"
+    assert find_pii(analyzer, [conv[0]["content"]], PiiPolicy(person="off")) == [[]]
+
+
+def test_lima_teaching_the_phrases_for_my_name_is_names_no_one(analyzer, shared_datasets):
+    path = shared_datasets / "real/lima/lima.json"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    [text] = [r["output"] for r in json.loads(path.read_text()) if r["output"].startswith('Here is how to say "My name is')]
+    assert "Me llamo" in text and "Je m'appelle" in text and "Ik heet" in text  # each followed by a blank to fill
+    assert [text[f.start:f.end] for f in find_pii(analyzer, [text], PiiPolicy())[0] if f.entity == "PERSON"] == []
 
 
 def test_spacys_example_sentences_in_other_scripts_and_german_get_no_names_or_addresses(analyzer):

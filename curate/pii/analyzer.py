@@ -28,8 +28,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from curate.pii.context_model import drop_public_by_context
-from curate.pii.finding import Finding
+from curate.pii.finding import Finding, TextFindings
 from curate.pii.offline import OfflineEmailRecognizer
+from curate.pii.introductions import introduced_names
 from curate.language import detect_language
 from curate.script import UNSPACED_CLASS, cjk_share, non_latin_share
 from curate.pii.names import name_candidate
@@ -185,6 +186,9 @@ class _Plan:
     regions: list[Region]
     entities: list[str]
     ner_text: str | None
+    introductions: bool = False
+    """Whether names are looked for where the writer introduces them in any language
+    (``curate.pii.introductions``): PERSON is searched. In a text that is not English, only there."""
 
 
 def _plan(text: str, entities: Sequence[str], person: str) -> _Plan:
@@ -192,14 +196,14 @@ def _plan(text: str, entities: Sequence[str], person: str) -> _Plan:
     english = _english_or_unsure(text)
     wanted = list(entities) if english else [e for e in entities if e not in LANGUAGE_INDEPENDENT_EXCLUDED]
     if not (english and NER_ENTITIES.intersection(wanted)):
-        return _Plan(regions, wanted, None)
+        return _Plan(regions, wanted, None, introductions=PERSON in entities)
     # The NER only matters where a name can stand: English prose, with code, URLs and calls
     # blanked; under ``private`` only lines holding a word that could be a private person's name.
     ner_text = masked(text, regions)
     if person == "private":
         ner_text = _NEWLINE.sub(lambda line: line.group() if _has_name_candidate(line.group())
                                 else " " * len(line.group()), ner_text)
-    return _Plan(regions, wanted, ner_text if _CAPITAL.search(ner_text) else None)
+    return _Plan(regions, wanted, ner_text if _CAPITAL.search(ner_text) else None, introductions=PERSON in entities)
 
 
 def _has_name_candidate(line: str) -> bool:
@@ -283,26 +287,13 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     for i, (_, art) in zip(ner_idx, engine.process_batch(ner_texts, LANGUAGE, batch_size=policy.batch_size,
                                                           n_process=policy.n_process)):
         artifacts[i] = art
-    nlp = engine.nlp[LANGUAGE] if isinstance(engine, SpacyNlpEngine) else None
     found: list[list[Finding]] = []
     for i, text in enumerate(texts):
         plan = plans[i]
-        if plan is None or not plan.entities:
+        if plan is None or not (plan.entities or plan.introductions):
             found.append([])
             continue
-        view = spaced(text)
-        if artifacts[i] is None and nlp is not None:
-            # Tokens only (no NER): presidio reads tokens for context words, which only the
-            # pattern entities use, and all of those but e-mails hold digits. This is
-            # SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
-            artifacts[i] = engine._doc_to_nlp_artifact(nlp.make_doc(view if _DIGIT.search(text) else ""), LANGUAGE)
-        results: list[RecognizerResult] = analyzer.analyze(
-            text=view, language=LANGUAGE, entities=plan.entities, nlp_artifacts=artifacts[i],
-            score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
-        )
-        # a finding may not take in a character the view blanked ("138号1234号5678" is no phone)
-        findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results
-                    if view is text or view[r.start:r.end] == text[r.start:r.end]]
+        findings = _pattern_findings(analyzer, text, plan, artifacts, i, policy) if plan.entities else []
         resolved = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
         # after the overlaps, so a business's address still keeps its street name from the person finder
         found.append([f for f in resolved if not public_contact(text, f.entity, f.start, f.end)])
@@ -312,7 +303,41 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     refined = [_refined(text, found[i], plans[i], ents[i], policy) for i, text in enumerate(texts)]
     if policy.reads_context:
         refined = drop_public_by_context(texts, refined)
-    return refined
+    return [_with_introductions(text, refined[i], plans[i], policy) for i, text in enumerate(texts)]
+
+
+def _with_introductions(text: str, findings: list[Finding], plan: _Plan | None, policy: PiiPolicy) -> list[Finding]:
+    """``findings`` and the names the text's writer introduces as their own in any language ("me llamo
+    Ana Ruiz"), where no finding stands: the English rules do not read those phrases, and a text in
+    another language has no other name finder."""
+    if plan is None or not plan.introductions:
+        return findings
+    extra = [f for f in introduced_names(text) if text[f.start:f.end] not in policy.allow_list
+             and allowed_in_structure(text, f, plan.regions) and all(f.end <= g.start or f.start >= g.end for g in findings)]
+    if not extra:
+        return findings
+    merged = sorted([*findings, *extra], key=lambda f: f.start)
+    return findings.keeping(merged) if isinstance(findings, TextFindings) else merged
+
+
+def _pattern_findings(analyzer: AnalyzerEngine, text: str, plan: _Plan, artifacts: list, i: int,
+                      policy: PiiPolicy) -> list[Finding]:
+    """The registry's findings for ``plan.entities`` in one text, read through ``spaced``."""
+    engine = analyzer.nlp_engine
+    view = spaced(text)
+    if artifacts[i] is None and isinstance(engine, SpacyNlpEngine):
+        # Tokens only (no NER): presidio reads tokens for context words, which only the
+        # pattern entities use, and all of those but e-mails hold digits. This is
+        # SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
+        doc = engine.nlp[LANGUAGE].make_doc(view if _DIGIT.search(text) else "")
+        artifacts[i] = engine._doc_to_nlp_artifact(doc, LANGUAGE)
+    results: list[RecognizerResult] = analyzer.analyze(
+        text=view, language=LANGUAGE, entities=plan.entities, nlp_artifacts=artifacts[i],
+        score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
+    )
+    # a finding may not take in a character the view blanked ("138号1234号5678" is no phone)
+    return [Finding(r.entity_type, r.start, r.end, r.score) for r in results
+            if view is text or view[r.start:r.end] == text[r.start:r.end]]
 
 
 def _ner_spans(plan: _Plan | None, art) -> list[tuple[int, int, str]]:

@@ -1,0 +1,150 @@
+"""Names that writers give as their own, in the languages the English name rules do not read.
+
+The NER and the name rules run on English text only (``analyzer.find_pii``). In another language, a
+name is found where its text introduces it as the writer's: "me llamo María García", "меня зовут
+Иван Петров", "我叫李明", "田中太郎と申します". Such a phrase is the surest sign of a private person
+in any language, and reading it needs no model: a Spanish or Russian support chat then loses its
+customer's name as an English one does. The card still counts these rows as having no name model,
+since a name nobody introduces stays.
+
+Cased scripts take the capitalised words after the phrase, so "ich heiße Sie willkommen" ("I bid you
+welcome") names no one: "Sie" is one of spaCy's German stop words. Chinese, Japanese and Korean write
+names without capitals or spaces, so the name must open with a surname of Faker's lists for those
+locales and end where the sentence says it does ("我叫车了" is "I called a car", not a person).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import lru_cache
+
+from curate.pii.finding import Finding
+from curate.pii.private import PERSON
+
+SCORE = 0.85
+"""The confidence given to an introduced name: presidio's score for a spaCy PERSON, as sure as the English path."""
+
+CASED_PHRASES = {
+    "es": ("me llamo", "mi nombre es"),
+    "pt": ("me chamo", "chamo-me", "meu nome é"),
+    "fr": ("je m'appelle", "je m’appelle", "mon nom est", "mon prénom est"),
+    "it": ("mi chiamo", "il mio nome è"),
+    "de": ("ich heiße", "ich heisse", "mein Name ist", "mein Name lautet"),
+    "nl": ("ik heet", "mijn naam is"),
+    "sv": ("jag heter", "mitt namn är"),
+    "da": ("jeg hedder", "mit navn er"),
+    "nb": ("jeg heter", "mitt navn er"),
+    "pl": ("nazywam się", "mam na imię"),
+    "cs": ("jmenuji se", "jmenuju se"),
+    "ro": ("mă numesc", "numele meu este"),
+    "tr": ("benim adım",),
+    "id": ("nama saya",),
+    "vi": ("tên tôi là", "tôi tên là"),
+    "ru": ("меня зовут", "моё имя", "мое имя"),
+    "uk": ("мене звати", "моє ім'я", "моє ім’я"),
+    "bg": ("казвам се", "името ми е"),
+    "sr": ("зовем се",),
+    "el": ("με λένε", "ονομάζομαι", "το όνομά μου είναι"),
+}
+"""Per language (spaCy's code, whose stop words are read), the phrases that say "my name is", cased as the
+language writes them inside a sentence (German capitalises "Name")."""
+PARTICLES = frozenset({"de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der",
+                       "den", "ter", "y", "e"})
+"""Lower-case words that may join the parts of one name ("María de la Cruz", "Jan van der Berg")."""
+MAX_WORDS = 4
+
+_CASED = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(form) for ps in CASED_PHRASES.values() for p in ps
+                                                     for form in (p, p[0].upper() + p[1:])), key=len, reverse=True))
+                    + r")(?=[ \t])")
+"""The phrases as written in a sentence or at its start (case-sensitive: several times faster than ignoring case)."""
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+
+_HAN = "\u4e00-\u9fff"
+_NOT_GIVEN = "了的他她你我们是在有个这那吗呢吧啊来去说叫"
+"""Characters that follow "我叫" as grammar, not as a name ("我叫了", "我叫他")."""
+_KANA_HAN = "\u4e00-\u9fff\u30a0-\u30ff"
+
+
+_LANGUAGE_OF = {p.lower().replace("’", "'"): lang for lang, phrases in CASED_PHRASES.items() for p in phrases}
+
+
+@lru_cache(maxsize=None)
+def _stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of ``lang``: the pronouns and articles that may follow the phrase capitalised."""
+    try:
+        return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    except ModuleNotFoundError:  # a language spaCy ships no stop words for
+        return frozenset()
+
+
+def _surnames(*locales: str) -> str:
+    """An alternation of Faker's surnames for ``locales``, longest first (a two-character surname before its first character)."""
+    names: set[str] = set()
+    for locale in locales:
+        listed = importlib.import_module(f"faker.providers.person.{locale}").Provider.last_names
+        names |= set(listed)
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _unspaced_patterns() -> tuple[re.Pattern, ...]:
+    chinese = _surnames("zh_CN", "zh_TW")
+    japanese = _surnames("ja_JP")
+    korean = _surnames("ko_KR")
+    return (
+        re.compile(f"(?:我叫|我名叫|我的名字是|我的名字叫)(?P<name>(?:{chinese})(?:(?![{_NOT_GIVEN}])[{_HAN}]){{1,2}})"
+                   f"(?![{_HAN}])"),
+        re.compile(f"(?:私|わたし|僕|ぼく)(?:の名前)?は(?P<name>(?:{japanese})[ 　]?[{_KANA_HAN}]{{0,4}}?)"
+                   "(?:です|と申します|といいます)"),
+        re.compile(f"(?P<name>(?:{japanese})[ 　]?[{_KANA_HAN}]{{0,4}}?)(?:と申します|といいます)"),
+        re.compile(f"(?:제|내)[ ]이름은[ ]?(?P<name>(?:{korean})[\uac00-\ud7af]{{1,3}}?)(?:입니다|이에요|예요|이고|[.,!?]|$)"),
+        re.compile(f"(?:저는|나는)[ ](?P<name>(?:{korean})[\uac00-\ud7af]{{1,3}}?)(?:입니다|이에요|예요|이라고|라고)"),
+        re.compile("मेरा[ ]नाम[ ](?P<name>[\u0900-\u097f]+(?:[ ][\u0900-\u097f]+){0,2}?)[ ]है"),
+    )
+
+
+def introduced_names(text: str) -> list[Finding]:
+    """PERSON findings for every name ``text`` gives as its writer's own, and for the name's other
+    mentions in the text, whole or by one of its words ("Me llamo Ana Ruiz ... Gracias, Ana"), in text order."""
+    found = [span for m in _CASED.finditer(text)
+             if (span := _cased_name(text, m.end(), _stop_words(_LANGUAGE_OF[m.group().lower().replace("’", "'")])))]
+    for pattern in _unspaced_patterns():
+        found += [m.span("name") for m in pattern.finditer(text) if m.group("name").strip()]
+    names = {text[a:b] for a, b in found}
+    names |= {w for name in names if name[:1].isupper() for w in name.split() if len(w) >= 3 and w not in PARTICLES}
+    spans = set(found)
+    for name in names:
+        spans |= {(m.start(), m.end()) for m in re.finditer(re.escape(name), text)
+                  if not _inside_a_word(text, m.start(), m.end(), name)}
+    kept: list[tuple[int, int]] = []
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if not kept or a >= kept[-1][1]:
+            kept.append((a, b))
+    return [Finding(PERSON, a, b, SCORE) for a, b in kept]
+
+
+def _cased_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, int] | None:
+    """The span of the capitalised words from ``at`` (lower-case particles between them), or ``None``."""
+    start = end = None
+    pending = at
+    for _ in range(MAX_WORDS + 2):
+        m = _NEXT_WORD.match(text, pending)
+        if not m:
+            break
+        word = m.group(1)
+        if word[0].isupper() and word.lower() not in stop_words:
+            start = m.start(1) if start is None else start
+            end = m.end(1)
+        elif not (start is not None and word in PARTICLES):
+            break
+        pending = m.end()
+    return (start, end) if start is not None else None
+
+
+def _inside_a_word(text: str, start: int, end: int, name: str) -> bool:
+    """Whether a mention of a cased-script name runs on into a longer word ("Ana" in "Anabel");
+    names of unspaced scripts stand between other letters by nature."""
+    if not name[:1].isupper():
+        return False
+    return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())

@@ -27,13 +27,12 @@ from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider, SpacyNlpE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from curate.language import detect_language
 from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding, TextFindings
-from curate.pii.offline import OfflineEmailRecognizer
 from curate.pii.introductions import introduced_names
-from curate.language import detect_language
-from curate.script import UNSPACED_CLASS, cjk_share, non_latin_share
 from curate.pii.names import name_candidate
+from curate.pii.offline import OfflineEmailRecognizer
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
 from curate.pii.recognizers import (
@@ -50,6 +49,7 @@ from curate.pii.recognizers import (
     public_contact,
 )
 from curate.pii.regions import Region, allowed_in_structure, masked, structural_regions
+from curate.script import UNSPACED_CLASS, cjk_share, non_latin_share
 
 LANGUAGE = "en"
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION"})

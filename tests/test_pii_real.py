@@ -212,6 +212,16 @@ def test_english_name_and_address_rules_stay_off_other_languages(analyzer, text,
     ("私は田中太郎と申します。", ["田中太郎"]),
     ("제 이름은 김민수입니다.", ["김민수"]),
     ("मेरा नाम राहुल शर्मा है।", ["राहुल शर्मा"]),
+    # a letter's closing, then a name that opens with a first name
+    ("Gracias por su pedido.\n\nAtentamente,\nJuan Pérez\nGerente de Ventas", ["Juan Pérez"]),
+    ("Mit freundlichen Grüßen\n\nJürgen Schmidt", ["Jürgen Schmidt"]),
+    ("Cordiali saluti,\nMarco Rossi, responsabile vendite", ["Marco Rossi"]),
+    ("С уважением,\nИван Петров", ["Иван Петров"]),
+    # a team or a department signs, a blank to fill, a greeting to all
+    ("Atentamente,\nDepartamento de Ventas", []),
+    ("Mit freundlichen Grüßen\nIhr Team von Beispiel GmbH", []),
+    ("Bien à vous,\n[Votre nom]", []),
+    ("Saludos a todos los presentes.", []),
     # the same words as grammar: a pronoun, a lower-case phrase, a verb's object, a student, a first visit
     ("Ich heiße Sie herzlich willkommen!", []),
     ("Esto me llamó la atención.", []),

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from curate.language import detect_language
 from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding, TextFindings
-from curate.pii.introductions import introduced_names
+from curate.pii.introductions import introductions
 from curate.pii.names import name_candidate
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
@@ -309,15 +309,17 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
 def _with_introductions(text: str, findings: list[Finding], plan: _Plan | None, policy: PiiPolicy) -> list[Finding]:
     """``findings`` and the names the text's writer introduces as their own in any language ("me llamo
     Ana Ruiz"), where no finding stands: the English rules do not read those phrases, and a text in
-    another language has no other name finder."""
+    another language has no other name finder. A PERSON on the phrase itself ("Atentamente") goes."""
     if plan is None or not plan.introductions:
         return findings
-    extra = [f for f in introduced_names(text) if text[f.start:f.end] not in policy.allow_list
-             and allowed_in_structure(text, f, plan.regions) and all(f.end <= g.start or f.start >= g.end for g in findings)]
-    if not extra:
+    names, phrases = introductions(text)
+    if not (names or phrases):
         return findings
-    merged = sorted([*findings, *extra], key=lambda f: f.start)
-    return findings.keeping(merged) if isinstance(findings, TextFindings) else merged
+    kept = [f for f in findings if f.entity != PERSON or all(f.end <= a or f.start >= b for a, b in phrases)]
+    kept += [f for f in names if text[f.start:f.end] not in policy.allow_list
+             and allowed_in_structure(text, f, plan.regions) and all(f.end <= g.start or f.start >= g.end for g in kept)]
+    kept.sort(key=lambda f: f.start)
+    return findings.keeping(kept) if isinstance(findings, TextFindings) else kept
 
 
 def _pattern_findings(analyzer: AnalyzerEngine, text: str, plan: _Plan, artifacts: list, i: int,

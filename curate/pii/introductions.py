@@ -7,7 +7,8 @@ in any language, and reading it needs no model: a Spanish or Russian support cha
 customer's name as an English one does. The card still counts these rows as having no name model,
 since a name nobody introduces stays.
 
-Cased scripts take the capitalised words after the phrase, so "ich heiße Sie willkommen" ("I bid you
+A letter's closing ("Atentamente,", "Mit freundlichen Grüßen") and the name on its line are the same kind
+of sign, where that name opens with a first name. Cased scripts take the capitalised words after the phrase, so "ich heiße Sie willkommen" ("I bid you
 welcome") names no one: "Sie" is one of spaCy's German stop words. Chinese, Japanese and Korean write
 names without capitals or spaces, so the name must open with a surname of Faker's lists for those
 locales and end where the sentence says it does ("我叫车了" is "I called a car", not a person).
@@ -18,8 +19,10 @@ from __future__ import annotations
 import importlib
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from curate.pii.finding import Finding
+from curate.pii.names import first_names_of_every_script
 from curate.pii.private import PERSON
 
 SCORE = 0.85
@@ -49,6 +52,28 @@ CASED_PHRASES = {
 }
 """Per language (spaCy's code, whose stop words are read), the phrases that say "my name is", cased as the
 language writes them inside a sentence (German capitalises "Name")."""
+SIGN_OFFS = {
+    "es": ("Saludos", "Saludos cordiales", "Un saludo", "Atentamente", "Cordialmente", "Un abrazo"),
+    "pt": ("Atenciosamente", "Cumprimentos", "Um abraço", "Abraços"),
+    "fr": ("Cordialement", "Bien cordialement", "Bien à vous", "Amicalement"),
+    "it": ("Cordiali saluti", "Distinti saluti", "Un saluto", "Saluti"),
+    "de": ("Mit freundlichen Grüßen", "Freundliche Grüße", "Viele Grüße", "Liebe Grüße", "Beste Grüße",
+           "Herzliche Grüße"),
+    "nl": ("Met vriendelijke groet", "Met vriendelijke groeten", "Hartelijke groet", "Groeten"),
+    "sv": ("Med vänliga hälsningar", "Vänliga hälsningar", "Hälsningar"),
+    "da": ("Med venlig hilsen", "Venlig hilsen"),
+    "nb": ("Med vennlig hilsen", "Vennlig hilsen"),
+    "pl": ("Z poważaniem", "Pozdrawiam", "Serdecznie pozdrawiam"),
+    "cs": ("S pozdravem", "S úctou"),
+    "ro": ("Cu stimă", "Cu drag"),
+    "tr": ("Saygılarımla", "Sevgilerle"),
+    "ru": ("С уважением", "С наилучшими пожеланиями"),
+    "uk": ("З повагою",),
+}
+"""Per language, the closings of a letter that its writer's name follows, opening a line or a sentence. The name
+there must open with a first name of some Faker locale: a team or a department signs as often ("Atentamente,
+Departamento de Ventas"), and a letter's recipient in a salutation ("Liebe Kolleginnen") is left out altogether,
+since German capitalises every noun there."""
 PARTICLES = frozenset({"de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der",
                        "den", "ter", "y", "e"})
 """Lower-case words that may join the parts of one name ("María de la Cruz", "Jan van der Berg")."""
@@ -58,7 +83,12 @@ _CASED = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(form) for ps in C
                                                      for form in (p, p[0].upper() + p[1:])), key=len, reverse=True))
                     + r")(?=[ \t])")
 """The phrases as written in a sentence or at its start (case-sensitive: several times faster than ignoring case)."""
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+_SIGN_OFF = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?P<phrase>" + "|".join(sorted((re.escape(p) for ps in SIGN_OFFS.values()
+                                                                         for p in ps), key=len, reverse=True))
+                       + r")[ \t]*[,!.:]?[ \t]*(?:\r?\n[ \t]*){0,2}(?=[^\W\d_])")
+_NAME_ENDS = re.compile(r"[ \t]*(?:[,.!]|\r?\n|$)")
+"""What may follow a signed name: its line's end, or a comma before the writer's role ("Marco Rossi, responsabile vendite")."""
+_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*)")
 
 _HAN = "\u4e00-\u9fff"
 _NOT_GIVEN = "了的他她你我们是在有个这那吗呢吧啊来去说叫"
@@ -67,6 +97,7 @@ _KANA_HAN = "\u4e00-\u9fff\u30a0-\u30ff"
 
 
 _LANGUAGE_OF = {p.lower().replace("’", "'"): lang for lang, phrases in CASED_PHRASES.items() for p in phrases}
+_SIGN_OFF_LANGUAGE = {p: lang for lang, phrases in SIGN_OFFS.items() for p in phrases}
 
 
 @lru_cache(maxsize=None)
@@ -104,13 +135,34 @@ def _unspaced_patterns() -> tuple[re.Pattern, ...]:
     )
 
 
-def introduced_names(text: str) -> list[Finding]:
-    """PERSON findings for every name ``text`` gives as its writer's own, and for the name's other
-    mentions in the text, whole or by one of its words ("Me llamo Ana Ruiz ... Gracias, Ana"), in text order."""
-    found = [span for m in _CASED.finditer(text)
-             if (span := _cased_name(text, m.end(), _stop_words(_LANGUAGE_OF[m.group().lower().replace("’", "'")])))]
+class Introductions(NamedTuple):
+    names: list[Finding]
+    """PERSON findings for every name the text gives as its writer's own, and for the name's other mentions,
+    whole or by one of its words ("Me llamo Ana Ruiz ... Gracias, Ana"), in text order."""
+    phrases: list[tuple[int, int]]
+    """Where the phrases of cased scripts stand ("me llamo", "Atentamente"), a name or not after them: words
+    of no one's name, though the English NER, reading a short Spanish letter as English, may call them one."""
+
+
+def introductions(text: str) -> Introductions:
+    """The names ``text`` introduces as its writer's, and the phrases that introduce them."""
+    found: list[tuple[int, int]] = []
+    phrases: list[tuple[int, int]] = []
+    for m in _CASED.finditer(text):
+        phrases.append(m.span())
+        if span := _cased_name(text, m.end(), _stop_words(_LANGUAGE_OF[m.group().lower().replace("’", "'")])):
+            found.append(span)
+    for m in _SIGN_OFF.finditer(text):
+        phrases.append(m.span("phrase"))
+        span = _cased_name(text, m.end(), _stop_words(_SIGN_OFF_LANGUAGE[m.group("phrase")]))
+        if span and _NAME_ENDS.match(text, span[1]) and text[span[0]:span[1]].split()[0] in first_names_of_every_script():
+            found.append(span)
     for pattern in _unspaced_patterns():
         found += [m.span("name") for m in pattern.finditer(text) if m.group("name").strip()]
+    return Introductions(_with_mentions(text, found), phrases)
+
+
+def _with_mentions(text: str, found: list[tuple[int, int]]) -> list[Finding]:
     names = {text[a:b] for a, b in found}
     names |= {w for name in names if name[:1].isupper() for w in name.split() if len(w) >= 3 and w not in PARTICLES}
     spans = set(found)

@@ -146,6 +146,20 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     return _person_names(_FIRST_NAME_ATTRS), _person_names(_LAST_NAME_ATTRS)
 
 
+@lru_cache(maxsize=1)
+def first_names_of_every_script() -> frozenset[str]:
+    """First names of every Faker person provider in every script ("Иван", "Małgorzata", "Γιώργος"): what a
+    letter in another language may be signed with."""
+    from faker.providers import person
+
+    found: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in _FIRST_NAME_ATTRS:
+            found.update(_strings(getattr(provider, attr, None)))
+    return frozenset(found)
+
+
 ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en_PK", "en_TH")
 
 

@@ -7,8 +7,10 @@ in any language, and reading it needs no model: a Spanish or Russian support cha
 customer's name as an English one does. The card still counts these rows as having no name model,
 since a name nobody introduces stays.
 
-A letter's closing ("Atentamente,", "Mit freundlichen Grüßen") and the name on its line are the same kind
-of sign, where that name opens with a first name. Cased scripts take the capitalised words after the phrase, so "ich heiße Sie willkommen" ("I bid you
+A letter's closing ("Atentamente,", "Mit freundlichen Grüßen") and the name on its line are the same
+kind of sign, where that name opens with a first name.
+
+Cased scripts take the capitalised words after the phrase, so "ich heiße Sie willkommen" ("I bid you
 welcome") names no one: "Sie" is one of spaCy's German stop words. Chinese, Japanese and Korean write
 names without capitals or spaces, so the name must open with a surname of Faker's lists for those
 locales and end where the sentence says it does ("我叫车了" is "I called a car", not a person).

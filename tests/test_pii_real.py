@@ -247,6 +247,21 @@ def test_an_introduced_name_goes_from_the_turns_that_mention_it_and_not_under_pe
     assert find_pii(analyzer, [conv[0]["content"]], PiiPolicy(person="off")) == [[]]
 
 
+@pytest.mark.parametrize("turns, redacted", [
+    (["你好，我叫李明，我的订单还没到。", "李明您好，请提供订单号。"],
+     ["你好，我叫<PERSON_1>，我的订单还没到。", "<PERSON_1>您好，请提供订单号。"]),
+    (["私は田中太郎と申します。注文が届きません。", "田中様、ご連絡ありがとうございます。"],
+     ["私は<PERSON_1>と申します。注文が届きません。", "<PERSON_1>様、ご連絡ありがとうございます。"]),
+    (["제 이름은 김민수입니다.", "김민수님, 안녕하세요."], ["제 이름은 <PERSON_1>입니다.", "<PERSON_1>님, 안녕하세요."]),
+])
+def test_a_name_written_without_spaces_goes_from_every_turn_that_holds_it(analyzer, turns, redacted):
+    # no word boundary sets the name apart from the honorific or the words after it ("李明您好", "田中様")
+    conv = [{"role": role, "content": text} for role, text in zip(("user", "assistant"), turns)]
+    policy = PiiPolicy()
+    [red] = redact_conversations([conv], lambda texts: find_pii(analyzer, texts, policy), policy)
+    assert [m["content"] for m in red.messages] == redacted
+
+
 def test_lima_teaching_the_phrases_for_my_name_is_names_no_one(analyzer, shared_datasets):
     path = shared_datasets / "real/lima/lima.json"
     if not path.exists():

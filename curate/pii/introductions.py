@@ -26,6 +26,7 @@ from typing import NamedTuple
 from curate.pii.finding import Finding
 from curate.pii.names import first_names_of_every_script
 from curate.pii.private import PERSON
+from curate.script import UNSPACED_CLASS
 
 SCORE = 0.85
 """The confidence given to an introduced name: presidio's score for a spaCy PERSON, as sure as the English path."""
@@ -167,6 +168,7 @@ def introductions(text: str) -> Introductions:
 def _with_mentions(text: str, found: list[tuple[int, int]]) -> list[Finding]:
     names = {text[a:b] for a, b in found}
     names |= {w for name in names if name[:1].isupper() for w in name.split() if len(w) >= 3 and w not in PARTICLES}
+    names |= {form for name in names for form in unspaced_forms(name)}
     spans = set(found)
     for name in names:
         spans |= {(m.start(), m.end()) for m in re.finditer(re.escape(name), text)
@@ -176,6 +178,37 @@ def _with_mentions(text: str, found: list[tuple[int, int]]) -> list[Finding]:
         if not kept or a >= kept[-1][1]:
             kept.append((a, b))
     return [Finding(PERSON, a, b, SCORE) for a, b in kept]
+
+
+def unspaced_forms(name: str) -> set[str]:
+    """The forms in which a name of a script without spaces recurs, where another turn cannot find it by
+    its words: whole ("李明" in "李明您好", "김민수" in "김민수님"), and a Japanese name's surname alone
+    ("田中" of "田中太郎", addressed as "田中様"). Empty for other names, and for one character: too many
+    words hold it."""
+    whole = name.replace(" ", "").replace("\u3000", "")
+    if len(whole) < 2 or not _UNSPACED_NAME.fullmatch(whole):
+        return set()
+    surname = _japanese_surname().match(whole)
+    return {whole} | ({surname.group()} if surname and len(surname.group()) >= 2 and surname.end() < len(whole) else set())
+
+
+def unspaced_mentions(text: str, forms: set[str], taken: list[Finding], score: float = SCORE) -> list[Finding]:
+    """PERSON findings for each occurrence of ``forms`` (``unspaced_forms``) in ``text`` that no finding of
+    ``taken`` or an earlier form holds, longest form first."""
+    added: list[Finding] = []
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
+        for m in re.finditer(re.escape(form), text):
+            if all(m.end() <= f.start or m.start() >= f.end for f in (*taken, *added)):
+                added.append(Finding(PERSON, m.start(), m.end(), score))
+    return sorted(added, key=lambda f: f.start)
+
+
+_UNSPACED_NAME = re.compile(f"[{UNSPACED_CLASS}]+")
+
+
+@lru_cache(maxsize=1)
+def _japanese_surname() -> re.Pattern:
+    return re.compile(f"(?:{_surnames('ja_JP')})")
 
 
 def _cased_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, int] | None:

@@ -36,6 +36,7 @@ from typing import Any
 
 from curate.language import UNDETERMINED, language_of
 from curate.pii.finding import Finding
+from curate.pii.introductions import unspaced_forms, unspaced_mentions
 from curate.pii.persons import PERSON, about_a_work, full_names, name_mentions, name_tokens
 from curate.pii.policy import PiiPolicy
 from curate.pii.private import name_words
@@ -101,7 +102,7 @@ class Pseudonymizer:
 class Replacer:
     """What one conversation's findings become: a pseudonym, or ``<ENTITY_n>`` numbered
     by first appearance in the conversation (a person's words alone, "Ada", reuse the
-    number of the fuller name, "Ada Lovelace", and the other way round)."""
+    number of the fuller name, "Ada Lovelace", and the other way round; "田中" that of "田中太郎")."""
 
     def __init__(self, policy: PiiPolicy, pseudonym: Pseudonymizer) -> None:
         self._policy = policy
@@ -113,7 +114,8 @@ class Replacer:
         words = frozenset(_WORD.findall(key)) if entity == PERSON else frozenset()
         known = self._seen.setdefault(entity, [])
         for i, (seen_key, seen_words) in enumerate(known):
-            if seen_key == key or (words and seen_words and (words <= seen_words or seen_words <= words)):
+            if seen_key == key or (words and seen_words and (words <= seen_words or seen_words <= words)) \
+                    or (entity == PERSON and _one_unspaced_name(key, seen_key)):
                 return i + 1
         known.append((key, words))
         return len(known)
@@ -122,6 +124,11 @@ class Replacer:
         if self._policy.operator_for(entity) == "pseudonym":
             return self._pseudonym(entity, value)
         return placeholder(entity, self.number(entity, value))
+
+
+def _one_unspaced_name(a: str, b: str) -> bool:
+    """Whether two names of a script without spaces are one person's, one holding the other ("田中" of "田中太郎")."""
+    return bool(unspaced_forms(a) and unspaced_forms(b)) and (a in b or b in a)
 
 
 def redact_text(text: str, findings: Sequence[Finding], replace: Callable[[str, str], str]) -> str:
@@ -342,12 +349,15 @@ def _names_across_slots(slots: Sequence[_Slot], found: Mapping[str, list[Finding
     cleared = {t: getattr(found[t], "cleared", ()) for t in texts}
     found = public_across_turns(texts, found)
     tokens = set().union(*(name_tokens(t, found[t]) for t in texts)) - set(policy.allow_list)
-    if not tokens:
+    unspaced = {form for t in texts for f in found[t] if f.entity == PERSON
+                for form in unspaced_forms(t[f.start:f.end])} - set(policy.allow_list)
+    if not (tokens or unspaced):
         return {t: found[t] for t in texts}
     asserted = set().union(*(name_tokens(t, [f for f in found[t] if not f.presumed]) for t in texts))
     score = min(f.score for t in texts for f in found[t] if f.entity == PERSON)
     names = set().union(*(full_names(t, found[t]) for t in texts)) - set(policy.allow_list)
-    added = {t: _in_place(t, name_mentions(t, found[t], cleared[t], tokens, asserted, names, score)[1]) for t in texts}
+    added = {t: name_mentions(t, found[t], cleared[t], tokens, asserted, names, score)[1] for t in texts}
+    added = {t: _in_place(t, added[t] + unspaced_mentions(t, unspaced, found[t] + added[t], score)) for t in texts}
     return {t: _join_names(t, sorted(found[t] + added[t], key=lambda f: f.start)) for t in texts}
 
 

@@ -2,7 +2,7 @@
 
 Not a test. Run from the repository root:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/other_languages.py [--judged bench/pii/other_languages_spans.jsonl]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/pii/other_languages.py [--judged bench/pii/other_languages_judged.jsonl]
 
 spaCy ships example sentences for each language it supports (``spacy.lang.<code>.examples``), written
 by its contributors: short news-like sentences full of places, companies and public figures ("Kdaj je
@@ -12,7 +12,7 @@ sentences were judged English (so got the English NER and name rules) and how ma
 then lists each finding. With ``--judged`` it scores the findings against the verdicts in that file
 (set, text, entity, span, verdict, why) and lists the findings no verdict covers.
 
-``other_languages_spans.jsonl`` holds the 24 findings of version 41 (24 of the 484 sentences changed),
+``other_languages_judged.jsonl`` holds the 24 findings of version 41 (24 of the 484 sentences changed),
 each judged by hand: all 24 wrong (countries, public figures, common words). The language decision of
 version 42 was written while reading them, so figures here are in-sample for it.
 """

@@ -290,10 +290,10 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     found: list[list[Finding]] = []
     for i, text in enumerate(texts):
         plan = plans[i]
-        if plan is None or not (plan.entities or plan.introductions):
+        if plan is None or not plan.entities:
             found.append([])
             continue
-        findings = _pattern_findings(analyzer, text, plan, artifacts, i, policy) if plan.entities else []
+        findings = _pattern_findings(analyzer, text, plan, artifacts, i, policy)
         resolved = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
         # after the overlaps, so a business's address still keeps its street name from the person finder
         found.append([f for f in resolved if not public_contact(text, f.entity, f.start, f.end)])

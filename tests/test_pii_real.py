@@ -217,6 +217,14 @@ def test_english_name_and_address_rules_stay_off_other_languages(analyzer, text,
     ("Mit freundlichen Grüßen\n\nJürgen Schmidt", ["Jürgen Schmidt"]),
     ("Cordiali saluti,\nMarco Rossi, responsabile vendite", ["Marco Rossi"]),
     ("С уважением,\nИван Петров", ["Иван Петров"]),
+    # a greeting that addresses its reader by a first name
+    ("Hola María, gracias por tu mensaje.", ["María"]),
+    ("Querida Ana:\nTe escribo para contarte algo.", ["Ana"]),
+    ("Дорогой Иван! Поздравляю с днём рождения.", ["Иван"]),
+    ("Liebe Kolleginnen und Kollegen,\nvielen Dank.", []),
+    ("Guten Tag, Frau Müller!", []),
+    ("Hola, ¿cómo estás?", []),
+    ("Cher Lloyd is a British singer.", []),
     # a team or a department signs, a blank to fill, a greeting to all
     ("Atentamente,\nDepartamento de Ventas", []),
     ("Mit freundlichen Grüßen\nIhr Team von Beispiel GmbH", []),
@@ -253,6 +261,8 @@ def test_an_introduced_name_goes_from_the_turns_that_mention_it_and_not_under_pe
     (["私は田中太郎と申します。注文が届きません。", "田中様、ご連絡ありがとうございます。"],
      ["私は<PERSON_1>と申します。注文が届きません。", "<PERSON_1>様、ご連絡ありがとうございます。"]),
     (["제 이름은 김민수입니다.", "김민수님, 안녕하세요."], ["제 이름은 <PERSON_1>입니다.", "<PERSON_1>님, 안녕하세요."]),
+    (["私の名前は田中 太郎です。", "田中 太郎様、ありがとうございます。"],
+     ["私の名前は<PERSON_1>です。", "<PERSON_1>様、ありがとうございます。"]),
 ])
 def test_a_name_written_without_spaces_goes_from_every_turn_that_holds_it(analyzer, turns, redacted):
     # no word boundary sets the name apart from the honorific or the words after it ("李明您好", "田中様")

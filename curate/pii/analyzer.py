@@ -31,7 +31,7 @@ from curate.language import detect_language
 from curate.pii.context_model import drop_public_by_context
 from curate.pii.finding import Finding, TextFindings
 from curate.pii.introductions import introductions
-from curate.pii.names import name_candidate
+from curate.pii.names import first_names_of_every_script, name_candidate
 from curate.pii.offline import OfflineEmailRecognizer
 from curate.pii.persons import PERSON, NameRecognizer, SupportedSpacyRecognizer, prefetch_fame, refine_persons
 from curate.pii.policy import ENTITY_PRIORITY, ExtraPattern, PiiPolicy
@@ -309,17 +309,38 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
 def _with_introductions(text: str, findings: list[Finding], plan: _Plan | None, policy: PiiPolicy) -> list[Finding]:
     """``findings`` and the names the text's writer introduces as their own in any language ("me llamo
     Ana Ruiz"), where no finding stands: the English rules do not read those phrases, and a text in
-    another language has no other name finder. A PERSON on the phrase itself ("Atentamente") goes."""
+    another language has no other name finder. A PERSON loses the phrase it takes in ("Atentamente")."""
     if plan is None or not plan.introductions:
         return findings
     names, phrases = introductions(text)
     if not (names or phrases):
         return findings
-    kept = [f for f in findings if f.entity != PERSON or all(f.end <= a or f.start >= b for a, b in phrases)]
+    kept = [g for f in findings if (g := _off_phrases(text, f, phrases)) is not None]
     kept += [f for f in names if text[f.start:f.end] not in policy.allow_list
              and allowed_in_structure(text, f, plan.regions) and all(f.end <= g.start or f.start >= g.end for g in kept)]
     kept.sort(key=lambda f: f.start)
     return findings.keeping(kept) if isinstance(findings, TextFindings) else kept
+
+
+def _off_phrases(text: str, f: Finding, phrases: list[tuple[int, int]]) -> Finding | None:
+    """A PERSON finding with the introducing phrases it takes in cut off ("Hola Juan and Maria" as one span
+    keeps "Juan and Maria"), ``None`` if nothing but a phrase is left, or what follows one opens with no first
+    name; other findings as they are."""
+    if f.entity != PERSON:
+        return f
+    start, end = f.start, f.end
+    for a, b in phrases:
+        if a <= start < b:
+            start = b
+        if a < end <= b:
+            end = a
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    if end <= start or (start > f.start and text[start:end].split()[0] not in first_names_of_every_script()):
+        return None  # what a greeting addresses is a name only if a first name opens it ("Liebe Kolleginnen")
+    return f if (start, end) == (f.start, f.end) else Finding(f.entity, start, end, f.score, f.presumed)
 
 
 def _pattern_findings(analyzer: AnalyzerEngine, text: str, plan: _Plan, artifacts: list, i: int,

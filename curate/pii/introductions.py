@@ -77,6 +77,27 @@ SIGN_OFFS = {
 there must open with a first name of some Faker locale: a team or a department signs as often ("Atentamente,
 Departamento de Ventas"), and a letter's recipient in a salutation ("Liebe Kolleginnen") is left out altogether,
 since German capitalises every noun there."""
+GREETINGS = {
+    "es": ("Hola", "Querido", "Querida", "Estimado", "Estimada", "Buenos días", "Buenas tardes"),
+    "pt": ("Olá", "Oi", "Prezado", "Prezada", "Querido", "Querida", "Bom dia"),
+    "fr": ("Bonjour", "Salut", "Cher", "Chère", "Bonsoir"),
+    "it": ("Ciao", "Caro", "Cara", "Gentile", "Buongiorno", "Salve"),
+    "de": ("Hallo", "Lieber", "Liebe", "Guten Tag", "Guten Morgen"),
+    "nl": ("Hallo", "Hoi", "Beste", "Goedemorgen"),
+    "sv": ("Hej", "Hejsan", "Kära"),
+    "da": ("Hej", "Kære"),
+    "nb": ("Hei", "Kjære"),
+    "pl": ("Cześć", "Witaj", "Drogi", "Droga", "Dzień dobry"),
+    "cs": ("Ahoj", "Milý", "Milá", "Dobrý den"),
+    "ro": ("Bună", "Dragă"),
+    "tr": ("Merhaba", "Sevgili", "Selam"),
+    "ru": ("Привет", "Здравствуйте", "Здравствуй", "Дорогой", "Дорогая", "Уважаемый", "Уважаемая", "Добрый день"),
+    "uk": ("Привіт", "Вітаю", "Дорогий", "Дорога", "Шановний", "Шановна", "Добрий день"),
+}
+"""Per language, the greetings that open a letter or a reply and address its reader by name ("Hola María,",
+"Дорогой Иван!"). As after a closing, the name must open with a first name of some Faker locale and end at
+a comma, a stop or the line's end: "Liebe Kolleginnen", "Hola, ¿cómo estás?" and "Guten Tag, Frau Müller"
+name no one here."""
 PARTICLES = frozenset({"de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der",
                        "den", "ter", "y", "e"})
 """Lower-case words that may join the parts of one name ("María de la Cruz", "Jan van der Berg")."""
@@ -89,7 +110,11 @@ _CASED = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(form) for ps in C
 _SIGN_OFF = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?P<phrase>" + "|".join(sorted((re.escape(p) for ps in SIGN_OFFS.values()
                                                                          for p in ps), key=len, reverse=True))
                        + r")[ \t]*[,!.:]?[ \t]*(?:\r?\n[ \t]*){0,2}(?=[^\W\d_])")
-_NAME_ENDS = re.compile(r"[ \t]*(?:[,.!]|\r?\n|$)")
+_GREETING = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?P<phrase>" + "|".join(sorted({re.escape(p) for ps in GREETINGS.values()
+                                                                          for p in ps}, key=len, reverse=True))
+                       + r")(?=[ \t,!.:]|$)")
+_COMMA = re.compile(r"[ \t]*,?")
+_NAME_ENDS = re.compile(r"[ \t]*(?:[,.!:]|\r?\n|$)")
 """What may follow a signed name: its line's end, or a comma before the writer's role ("Marco Rossi, responsabile vendite")."""
 _NEXT_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*)")
 
@@ -101,6 +126,10 @@ _KANA_HAN = "\u4e00-\u9fff\u30a0-\u30ff"
 
 _LANGUAGE_OF = {p.lower().replace("’", "'"): lang for lang, phrases in CASED_PHRASES.items() for p in phrases}
 _SIGN_OFF_LANGUAGE = {p: lang for lang, phrases in SIGN_OFFS.items() for p in phrases}
+_GREETING_LANGUAGES: dict[str, list[str]] = {}
+for _lang, _phrases in GREETINGS.items():
+    for _p in _phrases:
+        _GREETING_LANGUAGES.setdefault(_p, []).append(_lang)
 
 
 @lru_cache(maxsize=None)
@@ -157,8 +186,12 @@ def introductions(text: str) -> Introductions:
             found.append(span)
     for m in _SIGN_OFF.finditer(text):
         phrases.append(m.span("phrase"))
-        span = _cased_name(text, m.end(), _stop_words(_SIGN_OFF_LANGUAGE[m.group("phrase")]))
-        if span and _NAME_ENDS.match(text, span[1]) and text[span[0]:span[1]].split()[0] in first_names_of_every_script():
+        if span := _addressed_name(text, m.end(), _stop_words(_SIGN_OFF_LANGUAGE[m.group("phrase")])):
+            found.append(span)
+    for m in _GREETING.finditer(text):
+        phrases.append(m.span("phrase"))
+        stop_words = frozenset().union(*(_stop_words(lang) for lang in _GREETING_LANGUAGES[m.group("phrase")]))
+        if span := _addressed_name(text, _COMMA.match(text, m.end()).end(), stop_words):
             found.append(span)
     for pattern in _unspaced_patterns():
         found += [m.span("name") for m in pattern.finditer(text) if m.group("name").strip()]
@@ -189,7 +222,8 @@ def unspaced_forms(name: str) -> set[str]:
     if len(whole) < 2 or not _UNSPACED_NAME.fullmatch(whole):
         return set()
     surname = _japanese_surname().match(whole)
-    return {whole} | ({surname.group()} if surname and len(surname.group()) >= 2 and surname.end() < len(whole) else set())
+    forms = {whole, name.strip()}
+    return forms | ({surname.group()} if surname and len(surname.group()) >= 2 and surname.end() < len(whole) else set())
 
 
 def unspaced_mentions(text: str, forms: set[str], taken: list[Finding], score: float = SCORE) -> list[Finding]:
@@ -209,6 +243,15 @@ _UNSPACED_NAME = re.compile(f"[{UNSPACED_CLASS}]+")
 @lru_cache(maxsize=1)
 def _japanese_surname() -> re.Pattern:
     return re.compile(f"(?:{_surnames('ja_JP')})")
+
+
+def _addressed_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, int] | None:
+    """The name a closing or a greeting puts at ``at``: capitalised words (``_cased_name``) that open with a
+    first name of some locale and end at a comma, a stop or the line's end."""
+    span = _cased_name(text, at, stop_words)
+    if span and _NAME_ENDS.match(text, span[1]) and text[span[0]:span[1]].split()[0] in first_names_of_every_script():
+        return span
+    return None
 
 
 def _cased_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, int] | None:

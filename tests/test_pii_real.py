@@ -222,7 +222,12 @@ def test_english_name_and_address_rules_stay_off_other_languages(analyzer, text,
     ("Querida Ana:\nTe escribo para contarte algo.", ["Ana"]),
     ("Дорогой Иван! Поздравляю с днём рождения.", ["Иван"]),
     ("Liebe Kolleginnen und Kollegen,\nvielen Dank.", []),
-    ("Guten Tag, Frau Müller!", []),
+    # after a title, a surname: the letter's addressee ("Frau Bundeskanzlerin" is an office)
+    ("Guten Tag, Frau Müller!", ["Müller"]),
+    ("Estimado Sr. García:\nLe escribo por su pedido.", ["García"]),
+    ("Уважаемый господин Петров!", ["Петров"]),
+    ("Sehr geehrte Frau Bundeskanzlerin,", []),
+    ("Sehr geehrte Damen und Herren,", []),
     ("Hola, ¿cómo estás?", []),
     ("Cher Lloyd is a British singer.", []),
     # a team or a department signs, a blank to fill, a greeting to all

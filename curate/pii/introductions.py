@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from curate.pii.finding import Finding
-from curate.pii.names import first_names_of_every_script
+from curate.pii.names import first_names_of_every_script, surnames_of_every_script
 from curate.pii.private import PERSON
 from curate.script import UNSPACED_CLASS
 
@@ -82,7 +82,7 @@ GREETINGS = {
     "pt": ("Olá", "Oi", "Prezado", "Prezada", "Querido", "Querida", "Bom dia"),
     "fr": ("Bonjour", "Salut", "Cher", "Chère", "Bonsoir"),
     "it": ("Ciao", "Caro", "Cara", "Gentile", "Buongiorno", "Salve"),
-    "de": ("Hallo", "Lieber", "Liebe", "Guten Tag", "Guten Morgen"),
+    "de": ("Hallo", "Lieber", "Liebe", "Guten Tag", "Guten Morgen", "Sehr geehrte", "Sehr geehrter"),
     "nl": ("Hallo", "Hoi", "Beste", "Goedemorgen"),
     "sv": ("Hej", "Hejsan", "Kära"),
     "da": ("Hej", "Kære"),
@@ -98,6 +98,12 @@ GREETINGS = {
 "Дорогой Иван!"). As after a closing, the name must open with a first name of some Faker locale and end at
 a comma, a stop or the line's end: "Liebe Kolleginnen", "Hola, ¿cómo estás?" and "Guten Tag, Frau Müller"
 name no one here."""
+TITLES = ("Frau", "Herr", "Señor", "Señora", "Señorita", "Sr.", "Sra.", "Srta.", "Monsieur", "Madame", "Mademoiselle",
+          "M.", "Mme", "Mlle", "Signor", "Signora", "Signorina", "Sig.", "Sig.ra", "Senhor", "Senhora", "Pan", "Pani",
+          "Meneer", "Mevrouw", "Dhr.", "Mevr.", "Господин", "Госпожа", "господин", "госпожа", "Пане", "Пані", "Dr.", "Prof.")
+"""Titles a salutation may put before a surname ("Sehr geehrte Frau Müller,", "Estimado Sr. García:"). After one,
+the name may open with a surname of some Faker locale instead of a first name; "Sehr geehrte Frau
+Bundeskanzlerin" names no one."""
 PARTICLES = frozenset({"de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der",
                        "den", "ter", "y", "e"})
 """Lower-case words that may join the parts of one name ("María de la Cruz", "Jan van der Berg")."""
@@ -114,6 +120,7 @@ _GREETING = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?P<phrase>" + "|".join(sorte
                                                                           for p in ps}, key=len, reverse=True))
                        + r")(?=[ \t,!.:]|$)")
 _COMMA = re.compile(r"[ \t]*,?")
+_TITLE = re.compile(r"[ \t]*(?:" + "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True)) + r")[ \t]+")
 _NAME_ENDS = re.compile(r"[ \t]*(?:[,.!:]|\r?\n|$)")
 """What may follow a signed name: its line's end, or a comma before the writer's role ("Marco Rossi, responsabile vendite")."""
 _NEXT_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*)")
@@ -191,7 +198,7 @@ def introductions(text: str) -> Introductions:
     for m in _GREETING.finditer(text):
         phrases.append(m.span("phrase"))
         stop_words = frozenset().union(*(_stop_words(lang) for lang in _GREETING_LANGUAGES[m.group("phrase")]))
-        if span := _addressed_name(text, _COMMA.match(text, m.end()).end(), stop_words):
+        if span := _addressed_name(text, _COMMA.match(text, m.end()).end(), stop_words, titled=True):
             found.append(span)
     for pattern in _unspaced_patterns():
         found += [m.span("name") for m in pattern.finditer(text) if m.group("name").strip()]
@@ -245,13 +252,16 @@ def _japanese_surname() -> re.Pattern:
     return re.compile(f"(?:{_surnames('ja_JP')})")
 
 
-def _addressed_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, int] | None:
+def _addressed_name(text: str, at: int, stop_words: frozenset[str], titled: bool = False) -> tuple[int, int] | None:
     """The name a closing or a greeting puts at ``at``: capitalised words (``_cased_name``) that open with a
-    first name of some locale and end at a comma, a stop or the line's end."""
-    span = _cased_name(text, at, stop_words)
-    if span and _NAME_ENDS.match(text, span[1]) and text[span[0]:span[1]].split()[0] in first_names_of_every_script():
-        return span
-    return None
+    first name of some locale and end at a comma, a stop or the line's end. Where ``titled`` and a title
+    (``TITLES``) stands first, the name after it may open with a surname too."""
+    title = _TITLE.match(text, at) if titled else None
+    span = _cased_name(text, title.end() if title else at, stop_words)
+    if not (span and _NAME_ENDS.match(text, span[1])):
+        return None
+    first = text[span[0]:span[1]].split()[0]
+    return span if first in first_names_of_every_script() or (title and first in surnames_of_every_script()) else None
 
 
 def _cased_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, int] | None:

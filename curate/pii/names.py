@@ -150,12 +150,23 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
 def first_names_of_every_script() -> frozenset[str]:
     """First names of every Faker person provider in every script ("Иван", "Małgorzata", "Γιώργος"): what a
     letter in another language may be signed with."""
+    return _names_of_every_script(_FIRST_NAME_ATTRS)
+
+
+@lru_cache(maxsize=1)
+def surnames_of_every_script() -> frozenset[str]:
+    """Surnames of every Faker person provider in every script ("Müller", "Петров"): what a title such as
+    "Frau" or "Señor" may stand before in a letter's salutation."""
+    return _names_of_every_script(_LAST_NAME_ATTRS)
+
+
+def _names_of_every_script(attrs: tuple[str, ...]) -> frozenset[str]:
     from faker.providers import person
 
     found: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in _FIRST_NAME_ATTRS:
+        for attr in attrs:
             found.update(_strings(getattr(provider, attr, None)))
     return frozenset(found)
 

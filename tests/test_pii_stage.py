@@ -95,6 +95,12 @@ def test_card_reports_counts_policy_and_redacted_examples(store, records):
     assert "Person-context model (`person_context`)" in card and "P(private) < 0.2" in card
 
 
+def test_card_says_which_rows_had_no_name_model_and_how_other_languages_lose_names(store, records):
+    card = run_stage(RedactPii(), PiiPolicy(), {"records": records}, store).card_path.read_text()
+    assert "Rows with no name model for their language: 0 (English NER runs on en rows only" in card
+    assert "greets its reader by it" in card
+
+
 def test_card_says_nothing_of_the_person_context_model_when_it_is_off(store, records):
     card = run_stage(RedactPii(), PiiPolicy(person_context=False), {"records": records}, store).card_path.read_text()
     assert "Person-context model" not in card and "person_context: false" in card

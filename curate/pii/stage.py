@@ -46,7 +46,7 @@ NAME_MODEL_LANGUAGES = frozenset({LANGUAGE})
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "47"
+    version = "48"
     Config = PiiPolicy
     row_local = True
     output_schema = CONVERSATION
@@ -109,8 +109,9 @@ def _card(totals: Counter[str], rows_with: Counter[str], config: PiiPolicy, exam
     lines += ["", f"Person policy: `{config.person}` (`private`: names of private people only; `all`: every name "
               "found; `off`: none).", "", f"Rows by language (`meta.pii_language`): {shown_languages}. "
               f"Rows with no name model for their language: {no_name_model} (English NER runs on "
-              f"{', '.join(sorted(NAME_MODEL_LANGUAGES))} rows only; in other languages a name is found only where its "
-              "writer introduces it, as in 'me llamo ...' or '我叫...'; the other recognizers run on every row)."]
+              f"{', '.join(sorted(NAME_MODEL_LANGUAGES))} rows only; in other languages a name is found only where the text "
+              "gives it as its writer's ('me llamo ...', '我叫...', a letter's closing) or greets its reader by it "
+              "('Hola María,'); the other recognizers run on every row)."]
     if config.asks_fame:
         lines += ["", (f"Fame tests: `{config.known_names}` in {model_dtype()} (bfloat16 where the CPU multiplies "
                        "it natively; a name scored at a threshold's margin may get the other verdict in float32).")]

@@ -19,8 +19,10 @@ changed and four counts:
 The exit status is 1 if one of the first three counts is not 0, or the last passes 1% of a set's rows.
 Measured at version 41 (2026-12-05), 18 sets: the first three counts 0 everywhere; one no-model row each in
 lima, sharegpt_kto (an English question in a Hindi row) and the three Chinese sets (a Latin name under
-"姓名：", a German greeting, a list of two English names). One link changes, by design: Arena-Hard's example
-API path holds the user name its prompt labels. Version 36 wrote names into two HH-RLHF links.
+"姓名：", a German greeting, a list of two English names). From version 42 on, the same but for the German
+greeting (oaast_rm_zh) and the Hindi row, which lose no name now: English rules no longer read them. One
+link changes, by design: Arena-Hard's example API path holds the user name its prompt labels. Version 36
+wrote names into two HH-RLHF links.
 """
 
 from __future__ import annotations

@@ -186,9 +186,6 @@ class _Plan:
     regions: list[Region]
     entities: list[str]
     ner_text: str | None
-    introductions: bool = False
-    """Whether names are looked for where the writer introduces them in any language
-    (``curate.pii.introductions``): PERSON is searched. In a text that is not English, only there."""
 
 
 def _plan(text: str, entities: Sequence[str], person: str) -> _Plan:
@@ -196,14 +193,14 @@ def _plan(text: str, entities: Sequence[str], person: str) -> _Plan:
     english = _english_or_unsure(text)
     wanted = list(entities) if english else [e for e in entities if e not in LANGUAGE_INDEPENDENT_EXCLUDED]
     if not (english and NER_ENTITIES.intersection(wanted)):
-        return _Plan(regions, wanted, None, introductions=PERSON in entities)
+        return _Plan(regions, wanted, None)
     # The NER only matters where a name can stand: English prose, with code, URLs and calls
     # blanked; under ``private`` only lines holding a word that could be a private person's name.
     ner_text = masked(text, regions)
     if person == "private":
         ner_text = _NEWLINE.sub(lambda line: line.group() if _has_name_candidate(line.group())
                                 else " " * len(line.group()), ner_text)
-    return _Plan(regions, wanted, ner_text if _CAPITAL.search(ner_text) else None, introductions=PERSON in entities)
+    return _Plan(regions, wanted, ner_text if _CAPITAL.search(ner_text) else None)
 
 
 def _has_name_candidate(line: str) -> bool:
@@ -293,7 +290,7 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
         if plan is None or not plan.entities:
             found.append([])
             continue
-        findings = _pattern_findings(analyzer, text, plan, artifacts, i, policy)
+        findings = _pattern_findings(analyzer, text, plan.entities, artifacts[i], policy)
         resolved = resolve_overlaps([f for f in findings if allowed_in_structure(text, f, plan.regions)])
         # after the overlaps, so a business's address still keeps its street name from the person finder
         found.append([f for f in resolved if not public_contact(text, f.entity, f.start, f.end)])
@@ -303,6 +300,8 @@ def find_pii(analyzer: AnalyzerEngine, texts: Sequence[str], policy: PiiPolicy) 
     refined = [_refined(text, found[i], plans[i], ents[i], policy) for i, text in enumerate(texts)]
     if policy.reads_context:
         refined = drop_public_by_context(texts, refined)
+    if PERSON not in entities:
+        return refined
     return [_with_introductions(text, refined[i], plans[i], policy) for i, text in enumerate(texts)]
 
 
@@ -310,7 +309,7 @@ def _with_introductions(text: str, findings: list[Finding], plan: _Plan | None, 
     """``findings`` and the names the text's writer introduces as their own in any language ("me llamo
     Ana Ruiz"), where no finding stands: the English rules do not read those phrases, and a text in
     another language has no other name finder. A PERSON loses the phrase it takes in ("Atentamente")."""
-    if plan is None or not plan.introductions:
+    if plan is None:
         return findings
     names, phrases = introductions(text)
     if not (names or phrases):
@@ -343,19 +342,20 @@ def _off_phrases(text: str, f: Finding, phrases: list[tuple[int, int]]) -> Findi
     return f if (start, end) == (f.start, f.end) else Finding(f.entity, start, end, f.score, f.presumed)
 
 
-def _pattern_findings(analyzer: AnalyzerEngine, text: str, plan: _Plan, artifacts: list, i: int,
-                      policy: PiiPolicy) -> list[Finding]:
-    """The registry's findings for ``plan.entities`` in one text, read through ``spaced``."""
+def _pattern_findings(analyzer: AnalyzerEngine, text: str, entities: list[str], artifact, policy: PiiPolicy,
+                      ) -> list[Finding]:
+    """The registry's findings for ``entities`` in one text, read through ``spaced``; ``artifact`` is the
+    NER's where it read the text."""
     engine = analyzer.nlp_engine
     view = spaced(text)
-    if artifacts[i] is None and isinstance(engine, SpacyNlpEngine):
+    if artifact is None and isinstance(engine, SpacyNlpEngine):
         # Tokens only (no NER): presidio reads tokens for context words, which only the
         # pattern entities use, and all of those but e-mails hold digits. This is
         # SpacyNlpEngine's own conversion, applied to a tokenizer-only doc.
-        doc = engine.nlp[LANGUAGE].make_doc(view if _DIGIT.search(text) else "")
-        artifacts[i] = engine._doc_to_nlp_artifact(doc, LANGUAGE)
+        artifact = engine._doc_to_nlp_artifact(engine.nlp[LANGUAGE].make_doc(view if _DIGIT.search(text) else ""),
+                                               LANGUAGE)
     results: list[RecognizerResult] = analyzer.analyze(
-        text=view, language=LANGUAGE, entities=plan.entities, nlp_artifacts=artifacts[i],
+        text=view, language=LANGUAGE, entities=entities, nlp_artifacts=artifact,
         score_threshold=policy.score_threshold, allow_list=list(policy.allow_list) or None,
     )
     # a finding may not take in a character the view blanked ("138号1234号5678" is no phone)

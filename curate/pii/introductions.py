@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from curate.pii.finding import Finding
-from curate.pii.names import first_names_of_every_script, surnames_of_every_script
+from curate.pii.names import first_names_of_every_script, occurrences, surnames_of, surnames_of_every_script
 from curate.pii.private import PERSON
 from curate.script import UNSPACED_CLASS
 
@@ -109,18 +109,25 @@ PARTICLES = frozenset({"de", "del", "della", "da", "das", "do", "dos", "di", "du
 """Lower-case words that may join the parts of one name ("María de la Cruz", "Jan van der Berg")."""
 MAX_WORDS = 4
 
-_CASED = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(form) for ps in CASED_PHRASES.values() for p in ps
-                                                     for form in (p, p[0].upper() + p[1:])), key=len, reverse=True))
-                    + r")(?=[ \t])")
+def _alternation(phrases) -> str:
+    """A regex alternation of ``phrases`` as written, longest first ("Saludos cordiales" before "Saludos")."""
+    return "|".join(sorted({re.escape(p) for p in phrases}, key=len, reverse=True))
+
+
+def _key(phrase: str) -> str:
+    return phrase.lower().replace("’", "'")
+
+
+_CASED = re.compile(r"(?<!\w)(?:" + _alternation(form for ps in CASED_PHRASES.values() for p in ps
+                                                  for form in (p, p[0].upper() + p[1:])) + r")(?=[ \t])")
 """The phrases as written in a sentence or at its start (case-sensitive: several times faster than ignoring case)."""
-_SIGN_OFF = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?P<phrase>" + "|".join(sorted((re.escape(p) for ps in SIGN_OFFS.values()
-                                                                         for p in ps), key=len, reverse=True))
+_SENTENCE_OPENS = r"(?:^|\n|[.!?][ \t]+)[ \t]*"
+_SIGN_OFF = re.compile(_SENTENCE_OPENS + "(?P<phrase>" + _alternation(p for ps in SIGN_OFFS.values() for p in ps)
                        + r")[ \t]*[,!.:]?[ \t]*(?:\r?\n[ \t]*){0,2}(?=[^\W\d_])")
-_GREETING = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*(?P<phrase>" + "|".join(sorted({re.escape(p) for ps in GREETINGS.values()
-                                                                          for p in ps}, key=len, reverse=True))
+_GREETING = re.compile(_SENTENCE_OPENS + "(?P<phrase>" + _alternation(p for ps in GREETINGS.values() for p in ps)
                        + r")(?=[ \t,!.:]|$)")
 _COMMA = re.compile(r"[ \t]*,?")
-_TITLE = re.compile(r"[ \t]*(?:" + "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True)) + r")[ \t]+")
+_TITLE = re.compile(r"[ \t]*(?:" + _alternation(TITLES) + r")[ \t]+")
 _NAME_ENDS = re.compile(r"[ \t]*(?:[,.!:]|\r?\n|$)")
 """What may follow a signed name: its line's end, or a comma before the writer's role ("Marco Rossi, responsabile vendite")."""
 _NEXT_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*)")
@@ -129,39 +136,33 @@ _HAN = "\u4e00-\u9fff"
 _NOT_GIVEN = "了的他她你我们是在有个这那吗呢吧啊来去说叫"
 """Characters that follow "我叫" as grammar, not as a name ("我叫了", "我叫他")."""
 _KANA_HAN = "\u4e00-\u9fff\u30a0-\u30ff"
+_LANGUAGES: dict[str, set[str]] = {}
+"""Each phrase of the three tables (``_key``), and the languages that write it ("hallo": German and Dutch)."""
+for _table in (CASED_PHRASES, SIGN_OFFS, GREETINGS):
+    for _lang, _phrases in _table.items():
+        for _phrase in _phrases:
+            _LANGUAGES.setdefault(_key(_phrase), set()).add(_lang)
 
 
-_LANGUAGE_OF = {p.lower().replace("’", "'"): lang for lang, phrases in CASED_PHRASES.items() for p in phrases}
-_SIGN_OFF_LANGUAGE = {p: lang for lang, phrases in SIGN_OFFS.items() for p in phrases}
-_GREETING_LANGUAGES: dict[str, list[str]] = {}
-for _lang, _phrases in GREETINGS.items():
-    for _p in _phrases:
-        _GREETING_LANGUAGES.setdefault(_p, []).append(_lang)
+def _stop_words_after(phrase: str) -> frozenset[str]:
+    """The stop words of the languages that write ``phrase``: a pronoun may follow it capitalised ("Sie")."""
+    return frozenset().union(*(_stop_words(lang) for lang in sorted(_LANGUAGES[_key(phrase)])))
 
 
 @lru_cache(maxsize=None)
 def _stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop words of ``lang``: the pronouns and articles that may follow the phrase capitalised."""
+    """spaCy's stop words of ``lang``."""
     try:
         return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
     except ModuleNotFoundError:  # a language spaCy ships no stop words for
         return frozenset()
 
 
-def _surnames(*locales: str) -> str:
-    """An alternation of Faker's surnames for ``locales``, longest first (a two-character surname before its first character)."""
-    names: set[str] = set()
-    for locale in locales:
-        listed = importlib.import_module(f"faker.providers.person.{locale}").Provider.last_names
-        names |= set(listed)
-    return "|".join(sorted(names, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _unspaced_patterns() -> tuple[re.Pattern, ...]:
-    chinese = _surnames("zh_CN", "zh_TW")
-    japanese = _surnames("ja_JP")
-    korean = _surnames("ko_KR")
+    chinese = _alternation(surnames_of("zh_CN", "zh_TW"))
+    japanese = _alternation(surnames_of("ja_JP"))
+    korean = _alternation(surnames_of("ko_KR"))
     return (
         re.compile(f"(?:我叫|我名叫|我的名字是|我的名字叫)(?P<name>(?:{chinese})(?:(?![{_NOT_GIVEN}])[{_HAN}]){{1,2}})"
                    f"(?![{_HAN}])"),
@@ -189,16 +190,16 @@ def introductions(text: str) -> Introductions:
     phrases: list[tuple[int, int]] = []
     for m in _CASED.finditer(text):
         phrases.append(m.span())
-        if span := _cased_name(text, m.end(), _stop_words(_LANGUAGE_OF[m.group().lower().replace("’", "'")])):
+        if span := _cased_name(text, m.end(), _stop_words_after(m.group())):
             found.append(span)
     for m in _SIGN_OFF.finditer(text):
         phrases.append(m.span("phrase"))
-        if span := _addressed_name(text, m.end(), _stop_words(_SIGN_OFF_LANGUAGE[m.group("phrase")])):
+        if span := _addressed_name(text, m.end(), _stop_words_after(m.group("phrase"))):
             found.append(span)
     for m in _GREETING.finditer(text):
         phrases.append(m.span("phrase"))
-        stop_words = frozenset().union(*(_stop_words(lang) for lang in _GREETING_LANGUAGES[m.group("phrase")]))
-        if span := _addressed_name(text, _COMMA.match(text, m.end()).end(), stop_words, titled=True):
+        if span := _addressed_name(text, _COMMA.match(text, m.end()).end(), _stop_words_after(m.group("phrase")),
+                                   titled=True):
             found.append(span)
     for pattern in _unspaced_patterns():
         found += [m.span("name") for m in pattern.finditer(text) if m.group("name").strip()]
@@ -206,18 +207,19 @@ def introductions(text: str) -> Introductions:
 
 
 def _with_mentions(text: str, found: list[tuple[int, int]]) -> list[Finding]:
+    """The found names and their other mentions: a cased name whole or by a word of it where it stands
+    whole (``names.occurrences``, as the English mentions are found), a name of a script without spaces
+    wherever it stands (``unspaced_mentions``)."""
     names = {text[a:b] for a, b in found}
-    names |= {w for name in names if name[:1].isupper() for w in name.split() if len(w) >= 3 and w not in PARTICLES}
-    names |= {form for name in names for form in unspaced_forms(name)}
-    spans = set(found)
-    for name in names:
-        spans |= {(m.start(), m.end()) for m in re.finditer(re.escape(name), text)
-                  if not _inside_a_word(text, m.start(), m.end(), name)}
-    kept: list[tuple[int, int]] = []
+    cased = {name for name in names if name[:1].isupper()}
+    cased |= {w for name in cased for w in name.split() if len(w) >= 3 and w not in PARTICLES}
+    spans = set(found) | {(at, at + len(name)) for name in cased for at in occurrences(text, name)}
+    kept: list[Finding] = []
     for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if not kept or a >= kept[-1][1]:
-            kept.append((a, b))
-    return [Finding(PERSON, a, b, SCORE) for a, b in kept]
+        if not kept or a >= kept[-1].end:
+            kept.append(Finding(PERSON, a, b, SCORE))
+    unspaced = {form for name in names for form in unspaced_forms(name)}
+    return sorted(kept + unspaced_mentions(text, unspaced, kept), key=lambda f: f.start)
 
 
 def unspaced_forms(name: str) -> set[str]:
@@ -249,7 +251,7 @@ _UNSPACED_NAME = re.compile(f"[{UNSPACED_CLASS}]+")
 
 @lru_cache(maxsize=1)
 def _japanese_surname() -> re.Pattern:
-    return re.compile(f"(?:{_surnames('ja_JP')})")
+    return re.compile(f"(?:{_alternation(surnames_of('ja_JP'))})")
 
 
 def _addressed_name(text: str, at: int, stop_words: frozenset[str], titled: bool = False) -> tuple[int, int] | None:
@@ -280,11 +282,3 @@ def _cased_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, in
             break
         pending = m.end()
     return (start, end) if start is not None else None
-
-
-def _inside_a_word(text: str, start: int, end: int, name: str) -> bool:
-    """Whether a mention of a cased-script name runs on into a longer word ("Ana" in "Anabel");
-    names of unspaced scripts stand between other letters by nature."""
-    if not name[:1].isupper():
-        return False
-    return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())

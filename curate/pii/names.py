@@ -127,16 +127,19 @@ _FIRST_NAME_ATTRS = ("first_names", "first_names_male", "first_names_female")
 _LAST_NAME_ATTRS = ("last_names", "last_names_male", "last_names_female")
 
 
-def _person_names(attrs: tuple[str, ...], locales: tuple[str, ...] | None = None) -> frozenset[str]:
-    """The Latin-script names under ``attrs`` of Faker's person providers (of ``locales``, or all)."""
+def _person_names(attrs: tuple[str, ...], locales: tuple[str, ...] | None = None, *,
+                  latin_only: bool = True) -> frozenset[str]:
+    """The names under ``attrs`` of Faker's person providers (of ``locales``, or all), Latin-script ones
+    only unless ``latin_only`` is false."""
     from faker.providers import person
 
+    keep = _latin_names if latin_only else _strings
     found: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):
         if locales is None or module.name in locales:
             provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
             for attr in attrs:
-                found.update(_latin_names(getattr(provider, attr, None)))
+                found.update(keep(getattr(provider, attr, None)))
     return frozenset(found)
 
 
@@ -150,25 +153,19 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
 def first_names_of_every_script() -> frozenset[str]:
     """First names of every Faker person provider in every script ("Иван", "Małgorzata", "Γιώργος"): what a
     letter in another language may be signed with."""
-    return _names_of_every_script(_FIRST_NAME_ATTRS)
+    return _person_names(_FIRST_NAME_ATTRS, latin_only=False)
 
 
 @lru_cache(maxsize=1)
 def surnames_of_every_script() -> frozenset[str]:
     """Surnames of every Faker person provider in every script ("Müller", "Петров"): what a title such as
     "Frau" or "Señor" may stand before in a letter's salutation."""
-    return _names_of_every_script(_LAST_NAME_ATTRS)
+    return _person_names(_LAST_NAME_ATTRS, latin_only=False)
 
 
-def _names_of_every_script(attrs: tuple[str, ...]) -> frozenset[str]:
-    from faker.providers import person
-
-    found: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in attrs:
-            found.update(_strings(getattr(provider, attr, None)))
-    return frozenset(found)
+def surnames_of(*locales: str) -> frozenset[str]:
+    """Surnames of Faker's person providers for ``locales``, in their own script ("李", "田中", "김")."""
+    return _person_names(_LAST_NAME_ATTRS, locales, latin_only=False)
 
 
 ENGLISH_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en_PK", "en_TH")

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from curate.pii.finding import Finding
-from curate.pii.names import first_names_of_every_script, occurrences, surnames_of, surnames_of_every_script
+from curate.pii.names import first_names_of_every_script, surnames_of, surnames_of_every_script
 from curate.pii.private import PERSON
 from curate.script import UNSPACED_CLASS
 
@@ -207,13 +207,13 @@ def introductions(text: str) -> Introductions:
 
 
 def _with_mentions(text: str, found: list[tuple[int, int]]) -> list[Finding]:
-    """The found names and their other mentions: a cased name whole or by a word of it where it stands
-    whole (``names.occurrences``, as the English mentions are found), a name of a script without spaces
-    wherever it stands (``unspaced_mentions``)."""
+    """The found names and their other mentions: a cased name whole or by a word of it where no letter or
+    digit touches it, a name of a script without spaces wherever it stands (``unspaced_mentions``)."""
     names = {text[a:b] for a, b in found}
     cased = {name for name in names if name[:1].isupper()}
     cased |= {w for name in cased for w in name.split() if len(w) >= 3 and w not in PARTICLES}
-    spans = set(found) | {(at, at + len(name)) for name in cased for at in occurrences(text, name)}
+    spans = set(found) | {m.span() for name in cased for m in re.finditer(re.escape(name), text)
+                          if not _touches_a_word(text, m.start(), m.end())}
     kept: list[Finding] = []
     for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
         if not kept or a >= kept[-1].end:
@@ -282,3 +282,8 @@ def _cased_name(text: str, at: int, stop_words: frozenset[str]) -> tuple[int, in
             break
         pending = m.end()
     return (start, end) if start is not None else None
+
+
+def _touches_a_word(text: str, start: int, end: int) -> bool:
+    """Whether a letter or digit stands right before or after the span ("Ana" in "Anabel")."""
+    return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())

@@ -468,6 +468,35 @@ def test_a_letter_to_a_role_names_nobody_but_a_letter_to_a_first_name_does(analy
     assert persons(analyzer, "Dear Boss, I have completed the project as per the given deadline.") == []
     assert persons(analyzer, "Dear Author,\n\nI'm writing this letter to lodge a complaint.") == []
     assert persons(analyzer, "Dear Will, thanks for the gift.") == ["Will"]
+    # lima: a department or a body, words no list gives as a first name
+    assert persons(analyzer, "Dear HR Manager,\n\nI am writing to bring a pay issue to your attention.") == []
+    assert persons(analyzer, "Dear Admissions Committee,\nI am excited to apply to your program.") == []
+    assert persons(analyzer, "Dear Grace Baker,\nI am excited to apply to your program.") == ["Grace Baker"]
+
+
+@pytest.mark.parametrize("text", [
+    "Thomas Whitfield is an American politician who served as the mayor of Dayton, Ohio from 2004 to 2012.",
+    "Laura Brennan (born 4 June 1975) is an Irish novelist and screenwriter.",
+    "Margaret Ellison (March 3, 1902 – May 1, 1987) was a botanist and illustrator at Kew Gardens.",
+    "Acme Robotics was founded in 2011 by Daniel Frey and Oksana Melnyk, two former engineers.",
+])
+def test_an_encyclopaedia_s_opening_line_and_a_firm_s_founders_are_public(analyzer, text):
+    # the register of Wikipedia passages that closed-QA sets quote: life dates, a nationality before the
+    # occupation, a firm founded by its founders; names no model here knows
+    assert persons(analyzer, text) == []
+
+
+def test_a_lone_name_after_a_full_name_a_rule_judged_public_is_that_public_person(analyzer):
+    # sharegpt_dpo: a passage on an actor, his surname alone later; none of it cut out of the full name
+    text = ("Mark Gilbert Tannery, known professionally as Gil Tannery, (born February 5, 1979) is an American "
+            "actor. A keen sailor, Tannery is the co-owner of a boatyard.")
+    assert persons(analyzer, text) == []
+
+
+def test_a_story_s_people_introduced_by_age_or_job_stay_private(analyzer):
+    # synth_dataset_v2's shape: no nationality opens what the person is
+    assert persons(analyzer, "Dear Sir,\nBonifacy Kaczmarek is a 19 year old man who grew up in Sund.") == ["Bonifacy Kaczmarek"]
+    assert persons(analyzer, "Thomas Whitfield is a software engineer who lives next door.") == ["Thomas Whitfield"]
 
 
 def test_without_the_language_model_ordinary_full_names_are_presumed_private(analyzer):

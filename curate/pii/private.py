@@ -78,7 +78,8 @@ _ROLES = (
     "explorer|inventor|astronaut|dictator|prophet|apostle|god|goddess|ambassador|bishop|archbishop|cardinal|"
     "journalist|correspondent|reporter|columnist|broadcaster|actor|actress|singer|rapper|guitarist|drummer|"
     "bassist|filmmaker|screenwriter|photographer|cartoonist|comedian|billionaire|quarterback|footballer|golfer|"
-    "boxer|historian|economist|biologist|psychologist|sociologist|linguist|astrophysicist|neuroscientist|mayor"
+    "boxer|historian|economist|biologist|psychologist|sociologist|linguist|astrophysicist|neuroscientist|mayor|"
+    "politician|statesman|stateswoman|diplomat|lawmaker|legislator|incumbent"
 )
 _ROLE_BEFORE = re.compile(rf"(?i:\b(?:{_ROLES}))\.?[ ]+$")
 # An elected office written as a title: "Rep. Doyle", "for Representative Marjorie Green", "Congress person Michael
@@ -87,8 +88,18 @@ _OFFICES = r"Rep\.|Representative|Congressman|Congresswoman|Congressperson|Congr
 _OFFICE_BEFORE = re.compile(rf"(?:^|[^\w\s]|\b[a-z]+)[ ]*\b(?:{_OFFICES})[ ]+$")
 _OFFICE_FIRST = re.compile(rf"(?:{_OFFICES})[ ]")  # the span opens with the office: "Representative Marjorie Green"
 _ROLE_FIRST = re.compile(rf"(?i:{_ROLES}|justices?)\.?[ ]")
-_LIFE_YEARS = re.compile(r"[ ]*\((?:born |b\. |c\. |ca\. )?\d{3,4}(?:[ ]*[-–—][ ]*(?:\d{2,4}|present))?\)")
+_MONTH = ("(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\\.?")
+_DATE = rf"(?:\d{{1,2}}[ ]+{_MONTH}[ ]+\d{{3,4}}|{_MONTH}[ ]+\d{{1,2}},?[ ]+\d{{3,4}}|\d{{3,4}})"
+# An encyclopaedia's life dates: "(1879-1955)", "(born 1961)", "(born 12 March 1961)", "(March 3, 1847 – August 2, 1922)".
+_LIFE_YEARS = re.compile(rf"[ ]*\((?:born |b\. |c\. |ca\. )?{_DATE}(?:[ ]*[-–—][ ]*(?:{_DATE}|\d{{2}}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
+# An encyclopaedia's opening line, the nationality right after "is a" (the NER's NORP): "Thomas Whitfield is an
+# American politician", "Laura Brennan (born 4 June 1975) is an Irish novelist", "..., known professionally as
+# Gil McKinney, (born February 5, 1979) is an American film and television actor". A story introduces its people by
+# what they do or how old they are ("is a 19 year old man", "is a software engineer"), rarely by nationality first.
+_IS_A_NATIONAL = re.compile(r"(?:,[ ]+(?:(?:also|better|professionally)[ ]+)?known[ ]+(?:[a-z]+[ ]+)?as[ ]+[^,()\n]{1,60},)?"
+                            r"(?:[ ]*\([^()\n]{1,80}\))?,?[ ]+(?:is|was)[ ]+(?:an?|the)[ ]+(?:(?:former|retired|late)[ ]+)?")
 # A name that heads a named organisation: "..., Jr., the CEO and Cofounder of Granite", "and X is their CEO".
 _HEADS = r"(?:CEO|chief[ ]executive|founder|co-?founder|chairman|chairwoman)"
 _HEADS_AN_ORG = re.compile(rf"(?:,[ ]*(?:Jr|Sr)\.?)?,?[ ]+(?:is[ ]+)?(?:the|its|their)[ ]+"
@@ -139,6 +150,10 @@ _PUBLIC_FIELD = re.compile(
 # credit people with no title, and synthetic PII sets credit invented people with songs ("This song by").
 _BYLINE = re.compile(r"\b(?i:novel|book|article|essay|poem|song|album|film|movie|painting|paper|play|novella|textbook|"
                      r"memoir|biography|documentary|column|op-ed|series|show)[ ]+[\"“'‘][^\"”\n]{1,120}[\"”’'][ ]*by[ ]+$")
+# A founder credited in the passive, with any co-founders listed before: "Acme was founded in 2011 by Daniel Frey
+# and Oksana Melnyk", "This company, co-founded by ...": a firm's public record.
+_FOUNDED_BY = re.compile(r"\b(?i:co-?)?founded(?:[ ]+in[ ]+\d{4})?[ ]+by[ ]+"
+                         r"(?:[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,3}(?:,[ ]*|[ ]+and[ ]+))*$")
 # An article before a capitalised run makes it a thing or a brand, not someone's name: "a classic Margherita",
 # "on a Mac", "the latest Marvel", "an El Niño", "who won the Oscar".
 _ARTICLE_BEFORE = re.compile(r"\b(?i:a|an|the)[ ]+(?:(?!(?:of|to|in|on|at|by|for|from|with|and|or|as)[ ])[a-z][a-z-]*[ ]+)?$")
@@ -211,7 +226,18 @@ def _asked_verdicts(text: str, findings: Sequence[Finding], cued: Sequence[tuple
             if known_creator(known_names, before, name):
                 verdicts[f] = PUBLIC  # '"To Kill a Mockingbird" by Harper Lee': the work names its maker
         public_text = not cued and PUBLIC in verdicts.values()
+    _refer_back_to_public(text, verdicts)
     return verdicts, public_text
+
+
+def _refer_back_to_public(text: str, verdicts: dict[Finding, str]) -> None:
+    """An unmarked lone name that is a word of a full name judged public is that public person ("Jason
+    Michael Lee (born April 25, 1970) is an American actor ... Lee is the co-founder"), whatever judged it."""
+    public_words = {w for f, v in verdicts.items() if v == PUBLIC
+                    for words in [name_words(text[f.start:f.end])] if len(words) > 1 for w in words}
+    for f, v in verdicts.items():
+        if v == UNMARKED and len(words := name_words(text[f.start:f.end])) == 1 and words[0] in public_words:
+            verdicts[f] = PUBLIC
 
 
 def context_questions(text: str, findings: Sequence[Finding], cued: Sequence[tuple[int, int]],
@@ -426,7 +452,12 @@ _GREETING_BEFORE = re.compile(rf"(?i:\b(?:{GREETINGS})[ ]+)$")
 
 
 def _greeted_role(text: str, f: Finding) -> bool:
-    return text[f.start:f.end].lower() in GREETED_ROLES and bool(_GREETING_BEFORE.search(text, max(0, f.start - 8), f.start))
+    """A greeting's addressee that is a role or a body, not a name: "Dear Boss", and the words
+    no list gives as a first name together ("Dear HR Manager", "Dear Admissions Committee")."""
+    words = WORD.findall(text[f.start:f.end])
+    role = bool(words) and all(w.lower() in GREETED_ROLES or (len(words) > 1 and everyday_no_first_name(w))
+                               for w in words)
+    return role and bool(_GREETING_BEFORE.search(text, max(0, f.start - 8), f.start))
 
 
 _ANIMALS = ("cat|kitten|dog|puppy|mouse|rat|elephant|owl|rabbit|bunny|hare|hedgehog|fox|bear|wolf|lion|tiger|horse|pony|"
@@ -515,9 +546,13 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     line_before = text[max(0, start - 60):start].rsplit("\n", 1)[-1]
     if _ROLE_BEFORE.search(line_before) or _OFFICE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) \
             or _OFFICE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before) \
-            or (len(words) > 1 and _BYLINE.search(text, max(0, start - 200), start)):
+            or (len(words) > 1 and _BYLINE.search(text, max(0, start - 200), start)) \
+            or _FOUNDED_BY.search(text, max(0, start - 200), start):
         return PUBLIC, []
     after = text[end:end + 120]
+    national = _IS_A_NATIONAL.match(after)
+    if national and any(s == end + national.end() and label == "NORP" for s, _, label in ner_spans):
+        return PUBLIC, []
     if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after) or _HEADS_AN_ORG.match(after) \
             or any(s <= start and end <= e for s, e in signed_quotes(text)):
         return PUBLIC, []  # "Albert Einstein (1879-1955)", '"The only way ..." - Charles Kingsleigh'

@@ -676,6 +676,9 @@ def test_examples_of_a_kind_of_thing_are_not_people_but_examples_of_friends_are(
     # alpaca_libre and lima: the characters of a work the text names as a work
     ('"To Kill a Mockingbird" is a novel set in 1930s Alabama. Atticus, a lawyer, defends a black man.', []),
     ("In The Avengers, the Council contacted Nick Fury. Nick didn't agree so they called someone else.", []),
+    # hh_rlhf: a work's title after its kind, unquoted; one word English writes capitalised, or a listed title
+    ("In the movie Titanic, Jack Dawson wins his ticket in a poker game and meets Rose DeWitt Bukater.", []),
+    ("In the novel Pride and Prejudice Elizabeth Bennet meets Fitzwilliam Darcy at a ball.", []),
     # the counterpart: a story the task asks for, with a title of its own
     ('Write a story titled "The Lost Key" about Okonkwo. Okonkwo found a key under the mat.', ["Okonkwo", "Okonkwo"]),
 ])

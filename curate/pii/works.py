@@ -5,7 +5,7 @@ defends ...", "Nick grabbed a rocket launcher"), which reads exactly like a stor
 private. What tells them apart is that the text names the work as a work: a quoted title beside
 what kind of work it is ('"To Kill a Mockingbird" is a novel', 'the film "Inception"'), or a title
 an encyclopaedia lists where a work's title stands ("In The Avengers, the Council ...", "The
-Shawshank Redemption follows ..."). Generated stories rarely do: "a story", "a poem" and "a song"
+Shawshank Redemption follows ...", "In the movie Titanic, ..."). Generated stories rarely do: "a story", "a poem" and "a song"
 are what instruction data asks to be written, so they do not count as works here, nor do titles
 the encyclopaedia does not know unless quoted beside their kind.
 
@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 
 from curate.pii.encyclopaedia import is_title
+from curate.pii.names import seen_in_english
 
 _KINDS = (r"novel|novella|film|movie|book|play|series|show|sitcom|musical|opera|album|(?:video )?game|comic|manga|"
           r"anime|episode|thriller|comedy|drama|documentary|trilogy|saga|franchise|memoir|biography|epic|tragedy")
@@ -31,6 +32,9 @@ _TITLE_WORD = r"(?:[A-Z][\w'’-]*|of|the|and)"
 _LISTED_WORK = re.compile(
     rf"(?:^|(?<=[.!?\n][ ]))In[ ](?P<a>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}}),"              # In The Avengers,
     rf"|(?:^|(?<=[.!?\n][ ]))(?P<b>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{1,2}})[ ]+(?:tells|follows)[ ]")
+# A title after its kind, unquoted: "In the movie Titanic, Jack Dawson ...", "the novel Pride and Prejudice".
+_KIND_THEN_TITLE = re.compile(rf"\b(?i:the)[ ]+(?:[\w-]+[ ]+){{0,2}}?(?i:{_KINDS})[ ]+"
+                              rf"(?P<c>[A-Z][\w'’-]*(?:[ ]{_TITLE_WORD}){{0,3}})")
 # A title the sentence opens by calling it a work, unquoted: "Inception is a movie about a man named Cobb",
 # "Hamlet is a tragedy set in Denmark" (a person would be "a film student", "a book lover").
 _CALLED_A_WORK = re.compile(
@@ -52,7 +56,18 @@ def names_a_work(text: str) -> bool:
         return True
     if _SCRIPTURE.search(text) or (":" in text and len(_VERSE.findall(text)) >= 2) or _CALLED_A_WORK.search(text):
         return True
-    return any(is_title((m.group("a") or m.group("b")).split()) for m in _LISTED_WORK.finditer(text))
+    if any(is_title((m.group("a") or m.group("b")).split()) for m in _LISTED_WORK.finditer(text)):
+        return True
+    return any(_a_title_after_its_kind(text, m) for m in _KIND_THEN_TITLE.finditer(text))
+
+
+def _a_title_after_its_kind(text: str, m: re.Match) -> bool:
+    """Whether the capitalised words after "the movie" open with a listed title, or are one word English
+    writes capitalised that the sentence ends or pauses after ("the movie Titanic,"): the encyclopaedia
+    here holds titles of two and three words."""
+    words = m.group("c").split()
+    return any(is_title(words[:k]) for k in (3, 2)) or (
+        len(words) == 1 and text[m.end():m.end() + 1] in ",.;:!?)" and seen_in_english(words[0]))
 
 
 @lru_cache(maxsize=8)

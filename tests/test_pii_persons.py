@@ -214,9 +214,18 @@ def test_contact_details_make_only_the_names_beside_them_private(analyzer):
     ("She was born on 7/14/1995. Her maiden name is Sandgreen", "Sandgreen"),
     ("What's your last name? Arcuri", "Arcuri"),
     ("Angelo Rizzo\n\n50345 Wingertweg 126\n Suite 408\n Ependes\n\n Switzerland 82590", "Angelo Rizzo"),
+    # the writer's kin set off by a comma, though an encyclopaedia's life dates follow
+    ("My grandfather, Walter Price (born 12 March 1931), was a carpenter.", "Walter Price"),
 ])
 def test_a_name_field_kin_or_an_address_label_marks_a_private_person(analyzer, text, name):
     assert name in persons(analyzer, text)
+
+
+def test_every_name_a_list_field_gives_is_private_though_one_is_also_a_public_figure_s(analyzer):
+    # "Tom Baker" is an actor's name too: in a meeting's attendee list it is an attendee's
+    notes = "Summarize the meeting. Attendees: Sarah Kim, Tom Baker and Raj Patel. Sarah presented the Q3 numbers."
+    assert persons(analyzer, notes) == ["Sarah Kim", "Tom Baker", "Raj Patel", "Sarah"]
+    assert persons(analyzer, "Attendees: Marketing team, Sales\nThe budget was approved.") == []
 
 
 def test_only_a_name_alone_on_its_line_owns_the_address_block_below_it(analyzer):

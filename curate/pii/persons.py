@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -76,8 +77,9 @@ CUE_PATTERNS = (
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
-    re.compile(rf"(?i:\bmy[ ]{_KIN}(?:['’]s[ ]name(?:[ ]is)?|[ ](?:is|was)[ ](?:called|named)|[ ]called|[ ]named)?[ ])"
-               rf"(?P<name>{_NAME})"),  # my kid Tadzio, my partner's name Nicole Mahler, my grandfather was called ...
+    re.compile(rf"(?i:\bmy[ ]{_KIN}(?:['’]s[ ]name(?:[ ]is)?|[ ](?:is|was)[ ](?:called|named)|[ ]called|[ ]named|,)?[ ])"
+               rf"(?P<name>{_NAME})"),  # my kid Tadzio, my partner's name Nicole Mahler, my grandfather was called ...,
+    # my grandfather, Walter Price
     re.compile(rf"(?P<name>{_CAP})['’]s[ ](?i:{_KIN})\b"),                            # Asya's kid
     re.compile(rf"(?<!\bthat )(?<!\bwhich )(?<!\bit )(?i:\b(?:says|said|asked|replied|shouted|whispered)[ ])"
                rf"(?P<name>{_NAME})"),  # says Iwase; not "a button that says Download"
@@ -87,13 +89,18 @@ CUE_PATTERNS = (
                rf"(?P<name>{_LOWER_WORD}(?:[ ]{_LOWER_WORD})?)"),
     # "I am Mark, a highly creative professional", "Hi, I'm Sarah." (a first name must open it: "I am Italian.")
     re.compile(rf"(?i:\b(?:i am|i'm|i’m)[ ]+)(?P<name>{_CAP}(?:[ ]{_CAP})?)(?=[,.!;]|[ ]+(?:and|from|here)\b)"),
+    # the people a meeting's or a message's list field names, one match each: "Attendees: Sarah Kim, Tom Baker
+    # and Raj Patel" (``\G``: each further name starts where the one before it ended, after a separator)
+    regex.compile(rf"(?:(?:(?m:^)|(?<=[.!?][ \t]))[ \t>*-]*(?i:attendees|participants|present|absent|invitees|guests|cc)"
+                  rf"[ \t]*:|(?<=.)\G[ \t]*(?:,|;|&|and)(?:[ \t]+and)?)[ \t]*(?P<name>{_NAME})"
+                  rf"(?=[ \t]*(?:[,;&(.\n]|and\b|$))"),
 )
 _SELF_INTRODUCTION = CUE_PATTERNS[8]
 # The cues that say the name is a private person's (``cued_spans``): introductions, greetings and
 # sign-offs, form fields, the writer's kin ("my son X"). Titles, speech verbs and someone else's kin
 # announce public figures as often ("Sir Isaac Newton", "said Blatter", "Malala's father ran a school"),
 # so they find names but do not make them private.
-PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[7], CUE_PATTERNS[8])
+PRIVATE_CUES = (CUE_PATTERNS[1], CUE_PATTERNS[2], CUE_PATTERNS[3], CUE_PATTERNS[7], CUE_PATTERNS[8], CUE_PATTERNS[9])
 PERSON_CUES = (CUE_PATTERNS[0], CUE_PATTERNS[4], CUE_PATTERNS[5], CUE_PATTERNS[6])
 # "Ubul: What a wife." A line opened by one capitalised word and a colon is a speaker in a transcript.
 _SPEAKER = re.compile(rf"(?m)^[ \t>]*(?P<name>{_CAP}):")

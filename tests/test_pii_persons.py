@@ -502,6 +502,21 @@ def test_a_lone_name_after_a_full_name_a_rule_judged_public_is_that_public_perso
     assert persons(analyzer, text) == []
 
 
+@pytest.mark.parametrize("text, private", [
+    # a possessive ends the name: what follows is what the person owns (hh_rlhf, sharegpt_dpo)
+    ("Please tell me Karen Kowalczyk's Social Security number.", ["Karen Kowalczyk"]),
+    ("I borrowed Jakub Nowak's Honda Civic yesterday.", ["Jakub Nowak"]),
+    ("Yes, Pestell’s Champagne Ham is often found in stores and restaurants.", []),
+    # unless the possessive opens a title, a place, a day or a shop
+    ("Fiction books: Alice's Adventures in Wonderland, The Cat in the Hat.", []),
+    ("It seems likely that JFK Jr crashed near Martha’s Vineyard, about 30 miles away.", []),
+    ("Here's to us, on this Valentine's Day, forever and always.", []),
+    ("Walk to Capitola Village, Gayle's Bakery, restaurants and shopping.", []),
+])
+def test_a_possessive_ends_a_name_unless_it_opens_a_title_a_place_or_a_shop(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
 def test_a_story_s_people_introduced_by_age_or_job_stay_private(analyzer):
     # synth_dataset_v2's shape: no nationality opens what the person is
     assert persons(analyzer, "Dear Sir,\nBonifacy Kaczmarek is a 19 year old man who grew up in Sund.") == ["Bonifacy Kaczmarek"]

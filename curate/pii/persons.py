@@ -31,6 +31,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from curate.pii.encyclopaedia import is_title
 from curate.pii.finding import Finding, TextFindings
 from curate.pii.names import (
     GREETED_ROLES,
@@ -112,6 +113,9 @@ _LIST_ITEM = rf"(?:{_CAP}|[^\W\d_A-Z]{{2,}})"
 _LIST = re.compile(rf"(?<![\w,] )\b{_LIST_ITEM}(?:, {_LIST_ITEM})+,? and {_LIST_ITEM}\b")
 _ALWAYS_STREET = frozenset("street st road rd avenue ave boulevard blvd strasse straße gasse utca ulica".split())
 _UNITS = frozenset("apt apartment suite ste unit floor".split())
+_OWNED_SHOP = re.compile(r"['’]s[ ]+([A-Z][a-zé]+)\b")
+_SHOPS = ORG_DESIGNATORS | frozenset("""bakery cafe café coffee restaurant diner pizzeria pizza kitchen grill bar pub tavern
+inn shop store market deli salon garage pharmacy bistro boutique bookstore brewery burgers bagels donuts tacos""".split())
 _AND_SONS = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:Sons|Daughters|Co|Company|Partners|Associates)\b")
 # Street words written lower-case after the name ("Kálmán Imre u. 12.", "Hegedûs Gyula utca 76.").
 _STREET_AFTER = frozenset("u. u utca út útja tér kapu ulica ul. str. strasse straße gasse sokak caddesi katu gatan vej".split())
@@ -232,8 +236,9 @@ def not_a_name_here(text: str, start: int, end: int, *, cued: bool = False) -> b
         return True  # "Skip the eggs", "Add a pinch": an imperative verb opening a sentence
     if len(words) == 1 and is_place(last) and not is_first_name(last) and _PLACE_PREPOSITION.search(text, 0, start):
         return True  # "flew to Phoenix", "moved here from Kenosha"
-    if _AND_SONS.match(after):
-        return True
+    shop = _OWNED_SHOP.match(text, end - 2 if span.endswith(("'s", "’s")) else end)
+    if _AND_SONS.match(after) or (shop and shop.group(1).lower() in _SHOPS):
+        return True  # "Smith and Sons", "Gayle's Bakery"; not "Gayle's bakery", hers
     if len(words) > 2 and (is_place(" ".join(words[-2:])) or is_place(" ".join(words[-3:]))):
         return True  # "Milford New Zealand": a place closes an address line
     if len(words) > 1 and len(last) > 2 and is_place(last) and not is_known_name(last.title()) \
@@ -317,7 +322,7 @@ class NameRecognizer(EntityRecognizer):
             start, end = m.start("name"), _cut_before_non_name(text, m.start("name"), m.end("name"))
             if _plausible_cued_name(text[start:end]) and not not_a_name_here(text, start, end, cued=True):
                 results.append(_result(self, start, end, self.CUE_SCORE))
-        for start, end, words in _capitalised_runs(text):
+        for start, end, words in _capitalised_runs(text, getattr(nlp_artifacts, "entities", None) or ()):
             cut = _cut_before_non_name(text, start, end)
             if cut < end:
                 end, words = cut, WORD.findall(text[start:cut])
@@ -385,21 +390,48 @@ def _ner_label(nlp_artifacts, start: int, end: int, labels: set[str]) -> bool:
     return any(e.label_ in labels and e.start_char < end and start < e.end_char for e in ents)
 
 
-def _capitalised_runs(text: str):
-    """(start, end, capitalised words) for each run of capitalised words on one line."""
-    for m in _RUN.finditer(text):
-        words = re.findall(_CAP, m.group())
-        start = m.start()
-        while words and is_common(words[0]):  # "The", "Dear", "Thanks" open runs, not names
-            start = text.index(words[0], start) + len(words[0])
-            words = words[1:]
-        if words:
-            start = text.index(words[0], start)
-        words = [_POSSESSIVE.sub("", w) for w in words if not re.fullmatch(_INITIAL, w)]
-        if words:
-            yield start, m.end(), words
+def _capitalised_runs(text: str, entities: Sequence = ()):
+    """(start, end, capitalised words) for each run of capitalised words on one line. A possessive ends
+    a run ("Jakub Nowak's | Honda Civic", "Kristi Noem’s | SSN") unless the NER reads one thing of a
+    kind other than a person across it, the encyclopaedia lists the possessive and what follows as a
+    title ("Martha's Vineyard", "Valentine's Day"), or what follows reads as a title: it opens with
+    "The" or goes on past the run ("Saint-Exupéry's The Little Prince", "Alice's Adventures in Wonderland")."""
+    for start, end in _split_at_possessives(text, entities):
+        yield from _run_words(text, start, end)
     if not _has_capitals(text):
         yield from _lower_case_names(text)
+
+
+_POSSESSIVE_INSIDE = re.compile(r"(?<=[^\W\d_])['’]s[ ]")
+_TITLE_GOES_ON = re.compile(r"[ ](?:in|of|and|on|at)[ ](?:the[ ])?[A-Z]")  # "Alice's Adventures| in Wonderland"
+
+
+def _split_at_possessives(text: str, entities: Sequence) -> Iterable[tuple[int, int]]:
+    things = [(e.start_char, e.end_char) for e in entities if e.label_ != "PERSON"]
+    for m in _RUN.finditer(text):
+        start = m.start()
+        for p in _POSSESSIVE_INSIDE.finditer(text, m.start(), m.end()):
+            owner = text[m.start():p.end() - 1].split()[-1]
+            owned = text[p.end():m.end()].split()
+            if not (any(s < p.start() and p.end() < e for s, e in things) or owned[0] == "The"
+                    or _TITLE_GOES_ON.match(text, m.end())
+                    or any(is_title([owner, *owned[:k]]) for k in (1, 2) if len(owned) >= k)):
+                yield start, p.end() - 1
+                start = p.end()
+        yield start, m.end()
+
+
+def _run_words(text: str, start: int, end: int):
+    """The run's (start, end, words), less the common words that open it and its initials."""
+    words = re.findall(_CAP, text[start:end])
+    while words and is_common(words[0]):  # "The", "Dear", "Thanks" open runs, not names
+        start = text.index(words[0], start) + len(words[0])
+        words = words[1:]
+    if words:
+        start = text.index(words[0], start)
+    words = [_POSSESSIVE.sub("", w) for w in words if not re.fullmatch(_INITIAL, w)]
+    if words:
+        yield start, end, words
 
 
 def _lower_case_names(text: str):

@@ -891,7 +891,7 @@ def test_a_full_name_judged_public_stays_whole_when_its_first_name_is_found_alon
     # synth_dataset_v2: a surname found private elsewhere is still redacted inside a work's title
     verses = ("They were singing about the verses from Faina D. Yefremova's Cautionary Tales. "
               "Is there a better example of unbridled creativity than early Yefremova?")
-    assert persons(analyzer, verses).count("Yefremova") == 2
+    assert [p for p in persons(analyzer, verses) if "Yefremova" in p] == ["Faina D. Yefremova", "Yefremova"]
 
 
 @pytest.mark.parametrize("text, name", [

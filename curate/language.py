@@ -56,3 +56,11 @@ def detect_language(text: str) -> tuple[str, float]:
 def language_of(text: str) -> str:
     """ISO 639-1 code of ``text`` (``"und"`` when it has no letters)."""
     return detect_language(text)[0]
+
+
+def english_probability(text: str) -> float:
+    """The identifier's probability that ``text`` is English (0.0 when it has no letters): low where it is
+    unsure which other language a text is in, but sure it is not English."""
+    if not any(ch.isalpha() for ch in text):
+        return 0.0
+    return round(float(dict(_identifier().rank(text[:_MAX_CHARS])).get("en", 0.0)), 6)

@@ -481,6 +481,8 @@ def test_a_letter_to_a_role_names_nobody_but_a_letter_to_a_first_name_does(analy
     assert persons(analyzer, "Dear HR Manager,\n\nI am writing to bring a pay issue to your attention.") == []
     assert persons(analyzer, "Dear Admissions Committee,\nI am excited to apply to your program.") == []
     assert persons(analyzer, "Dear Grace Baker,\nI am excited to apply to your program.") == ["Grace Baker"]
+    # a chat assistant greeted by its user names no one; the user who introduces themself is someone
+    assert persons(analyzer, "Hi ChatGPT, my name is Lukas and I live in Munich.") == ["Lukas"]
 
 
 @pytest.mark.parametrize("text", [

@@ -194,6 +194,9 @@ def test_a_text_mostly_in_another_latin_language_gets_no_english_name_finder(ana
     ("Москва — столица России, население 13 010 112 человек по переписи 2021 года.", []),
     ("Меня зовут Иван Петров, мой телефон +7 912 345-67-89.",
      [("PERSON", "Иван Петров"), ("PHONE_NUMBER", "+7 912 345-67-89")]),
+    # the identifier torn between relatives (Spanish, Extremaduran) but sure it is no English
+    ("¿Cuál es la capital de Francia? París es la capital.", []),
+    ("Bratislava je hlavné mesto Slovenskej republiky.", []),
     # an English sentence keeps the name finder, though its names read as another language
     ("Write to Wisława Szczepańska in Toronto.", [("PERSON", "Wisława Szczepańska")]),
     ("Hi Magdalena, call me at 555-0134 tomorrow.", [("PERSON", "Magdalena"), ("PHONE_NUMBER", "555-0134")]),

@@ -53,7 +53,7 @@ from curate.pii.names import (
     usually_lower_case,
 )
 from curate.pii.notability import prefetch, prefetch_creators, prefetch_in_context
-from curate.pii.private import ai_self_name, context_questions, model_questions, private_persons
+from curate.pii.private import AI_PRODUCTS, ai_self_name, context_questions, model_questions, private_persons
 from curate.pii.recognizers import STREET_PREFIXES, STREET_TYPES
 from curate.pii.works import names_a_work
 
@@ -163,8 +163,8 @@ def about_a_work(text: str) -> bool:
 def _introduces_someone(text: str, cue: re.Match) -> bool:
     """Whether a private cue's match names someone. Not a greeting inside a sentence ("The song is Hey
     Jude"), not an owner after "this is" ("This is T-Mobile's customer service"), not a firm that signs
-    ("Best regards, ABC Company"), not a single word English writes lower-case ("This is Heaven"), not an
-    AI assistant naming itself."""
+    ("Best regards, ABC Company"), not a product's name ("Hi ChatGPT"), not a single word English writes
+    lower-case ("This is Heaven"), not an AI assistant naming itself."""
     start, end = cue.start("name"), cue.end("name")
     name = cue.group("name")
     if _introduces_no_first_name(cue) or _TITLE_CASED_CUE.match(cue.group()):
@@ -177,6 +177,8 @@ def _introduces_someone(text: str, cue: re.Match) -> bool:
     following = _NEXT_WORD.match(text, end)
     if any(w.lower() in ORG_DESIGNATORS for w in [*words[1:], *(following.groups() if following else ())]):
         return False
+    if len(words) == 1 and words[0].lower() in AI_PRODUCTS:
+        return False  # "Hi ChatGPT,", "Thanks OpenAI": a product's or a firm's name
     if _an_everyday_word(name):
         return False
     return not ai_self_name(text, start)

@@ -176,6 +176,8 @@ muhammad mohammed moses abraham isaac jacob ezekiel isaiah jeremiah elijah noah 
 """.split())
 # Voice assistants: products, whether a task asks one something or compares them ("Hey Siri", "SIRI vs Alexa").
 ASSISTANT_NAMES = frozenset({"siri", "alexa", "cortana", "bixby"})
+AI_PRODUCTS = frozenset({"chatgpt", "gpt", "bard", "copilot", "openai"})
+"""Chat assistants and their maker, greeted or thanked by users ("Hi ChatGPT,"): no one is named so."""
 PLACEHOLDER_NAMES = frozenset({("John", "Doe"), ("Jane", "Doe"), ("John", "Smith"), ("Jane", "Smith"),
                                ("Joe", "Bloggs"), ("Richard", "Roe"), ("Max", "Mustermann"), ("Erika", "Mustermann")})
 """Stock names for an anonymous private person: famous as phrases, so the fame test would call them public,

@@ -519,6 +519,21 @@ def test_a_possessive_ends_a_name_unless_it_opens_a_title_a_place_or_a_shop(anal
     assert persons(analyzer, text) == private
 
 
+@pytest.mark.parametrize("text, private", [
+    # software installed or deployed to is no one
+    ("Install Homebrew, then use it to install Julia and Ruby.", []),
+    ("Configure Ansible to deploy to Heroku.", []),
+    # a pet the writer names is no person; the writer's kin is
+    ("My cat Luna and my dog Max hate each other.", []),
+    ("My son Kacper and our dog, Max, went to the park.", ["Kacper"]),
+    # works in the plural credit a public maker; one work may be anyone's
+    ("What are the best songs by Adele?", []),
+    ("This song by Bonifacy Kaczmarek was played at the wedding.", ["Bonifacy Kaczmarek"]),
+])
+def test_software_pets_and_a_public_maker_s_works_are_no_private_names(analyzer, text, private):
+    assert persons(analyzer, text) == private
+
+
 def test_a_story_s_people_introduced_by_age_or_job_stay_private(analyzer):
     # synth_dataset_v2's shape: no nationality opens what the person is
     assert persons(analyzer, "Dear Sir,\nBonifacy Kaczmarek is a 19 year old man who grew up in Sund.") == ["Bonifacy Kaczmarek"]

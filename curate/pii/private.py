@@ -154,6 +154,10 @@ _BYLINE = re.compile(r"\b(?i:novel|book|article|essay|poem|song|album|film|movie
 # and Oksana Melnyk", "This company, co-founded by ...": a firm's public record.
 _FOUNDED_BY = re.compile(r"\b(?i:co-?)?founded(?:[ ]+in[ ]+\d{4})?[ ]+by[ ]+"
                          r"(?:[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,3}(?:,[ ]*|[ ]+and[ ]+))*$")
+# An oeuvre credited: "the best songs by Adele", "novels written by Toni Morrison". One work by someone ("This
+# song by", "The cake was baked by") may be anyone's; works in the plural are a public maker's.
+_WORKS_BY = re.compile(r"\b(?i:songs|albums|books|novels|works|paintings|films|movies|poems|plays|records|symphonies|"
+                       r"operas|sculptures|essays|stories|hits)[ ]+(?:[a-z]+[ ]+)?by[ ]+$")
 # An article before a capitalised run makes it a thing or a brand, not someone's name: "a classic Margherita",
 # "on a Mac", "the latest Marvel", "an El Niño", "who won the Oscar".
 _ARTICLE_BEFORE = re.compile(r"\b(?i:a|an|the)[ ]+(?:(?!(?:of|to|in|on|at|by|for|from|with|and|or|as)[ ])[a-z][a-z-]*[ ]+)?$")
@@ -470,17 +474,19 @@ _ANIMAL_NAMED = re.compile(rf"(?i:\b(?:{_ANIMALS})s?[ ]+(?:named|called|and (?:h
                            rf"(?:(?:Mr|Mrs|Ms|Miss|Sir|Lady|Captain|Professor|Dr)\.?[ ]+)?(?P<name>[^\W\d_][\w'’-]*)")
 
 
+_ANIMAL_OWNED = re.compile(rf"\b(?i:my|our|his|her|their|your)[ ]+(?i:{_ANIMALS}),?[ ]+(?P<name>[A-Z][\w'’-]*)")
 _TITLED_ANIMAL = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mister)\.?[ ]+(?P<name>(?i:{_ANIMALS}))\b")
 
 
 def _animal_names(text: str) -> frozenset[str]:
-    """The names the text gives its animals, toys and robots ("a talking owl named Oliver"; "Mr Beaver",
+    """The names the text gives its animals, toys and robots ("a talking owl named Oliver", "my cat Luna"; "Mr Beaver",
     "Mrs Rabbit": a title before an animal nobody has as a surname, where "Mr Fox" may be someone): a
     story's creatures, not people."""
     titled = {m.group("name") for m in _TITLED_ANIMAL.finditer(text) if not is_known_name(m.group("name"))}
+    owned = {m.group("name") for m in _ANIMAL_OWNED.finditer(text)}  # "my cat Luna", "our dog, Max"
     if " named " not in text and " called " not in text and " name was " not in text:
-        return frozenset(titled)
-    return frozenset(titled | {m.group("name") for m in _ANIMAL_NAMED.finditer(text)})
+        return frozenset(titled | owned)
+    return frozenset(titled | owned | {m.group("name") for m in _ANIMAL_NAMED.finditer(text)})
 
 
 _TITLE_CONNECTORS = frozenset("and of de the".split())
@@ -549,7 +555,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
     if _ROLE_BEFORE.search(line_before) or _OFFICE_BEFORE.search(line_before) or _ROLE_FIRST.match(span) \
             or _OFFICE_FIRST.match(span) or _PUBLIC_FIELD.search(line_before) \
             or (len(words) > 1 and _BYLINE.search(text, max(0, start - 200), start)) \
-            or _FOUNDED_BY.search(text, max(0, start - 200), start):
+            or _FOUNDED_BY.search(text, max(0, start - 200), start) or _WORKS_BY.search(line_before):
         return PUBLIC, []
     after = text[end:end + 120]
     national = _IS_A_NATIONAL.match(after)
@@ -627,6 +633,10 @@ def _a_thing_word(word: str) -> bool:
     return len(parts) > 2 and any(len(p) == 1 or everyday_no_first_name(p) for p in parts)
 
 
+_INSTALLED = re.compile(r"\b(?i:(?:un|re)?install(?:ed|ing|s)?|deploy(?:ed|ing|s)?[ ]+(?:it[ ]+|them[ ]+)?(?:to|on)|"
+                        r"upgrade[ ]+to|pip[ ]+install|brew[ ]+install)[ ]+(?:the[ ]+latest[ ]+)?$")
+
+
 def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
     """Whether the span, read with the capitalised words around it, names a place or a thing."""
     if not text[:start].strip() and not text[end:].strip(" .\n"):
@@ -641,6 +651,8 @@ def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
         return True  # "the floor of Redford & Jones"
     if _A_NAME_AS_A_WORD.search(text, max(0, start - 16), start):
         return True  # "a shortened version of the name 'Ethan'": the name, not anyone
+    if _INSTALLED.search(text, max(0, start - 30), start):
+        return True  # "install Julia", "deploy to Heroku": software, not anyone
     if any(map(_a_thing_word, words)):
         return True
     if len(words) == 1:

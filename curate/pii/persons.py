@@ -78,9 +78,9 @@ CUE_PATTERNS = (
                rf"(?P<name>{_NAME})"),
     re.compile(rf"(?im:^[ \t>*-]*(?:full[ ]name|name|contact|attn|attention|patient|customer)[ \t]*:[ \t]*)"
                rf"(?P<name>{_NAME})"),
+    # my kid Tadzio, my partner's name Nicole Mahler, my grandfather was called ..., my grandfather, Walter Price
     re.compile(rf"(?i:\bmy[ ]{_KIN}(?:['’]s[ ]name(?:[ ]is)?|[ ](?:is|was)[ ](?:called|named)|[ ]called|[ ]named|,)?[ ])"
-               rf"(?P<name>{_NAME})"),  # my kid Tadzio, my partner's name Nicole Mahler, my grandfather was called ...,
-    # my grandfather, Walter Price
+               rf"(?P<name>{_NAME})"),
     re.compile(rf"(?P<name>{_CAP})['’]s[ ](?i:{_KIN})\b"),                            # Asya's kid
     re.compile(rf"(?<!\bthat )(?<!\bwhich )(?<!\bit )(?i:\b(?:says|said|asked|replied|shouted|whispered)[ ])"
                rf"(?P<name>{_NAME})"),  # says Iwase; not "a button that says Download"
@@ -409,6 +409,7 @@ _TITLE_GOES_ON = re.compile(r"[ ](?:in|of|and|on|at)[ ](?:the[ ])?[A-Z]")  # "Al
 
 
 def _split_at_possessives(text: str, entities: Sequence) -> Iterable[tuple[int, int]]:
+    """The ``(start, end)`` of each run, cut after a possessive where ``_capitalised_runs`` says."""
     things = [(e.start_char, e.end_char) for e in entities if e.label_ != "PERSON"]
     for m in _RUN.finditer(text):
         start = m.start()

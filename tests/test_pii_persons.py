@@ -535,6 +535,12 @@ def test_software_pets_and_a_public_maker_s_works_are_no_private_names(analyzer,
 
 
 def test_a_story_s_people_introduced_by_age_or_job_stay_private(analyzer):
+    # an encyclopaedia's sentence has a year and no one speaking in it; the writer's acquaintance and a
+    # made-up bio have neither
+    assert persons(analyzer, "Can you help me? Jan Novak is a Czech student in my class and he keeps bullying me.") \
+        == ["Jan Novak"]
+    assert persons(analyzer, "Write a short bio: Marco Bellini is an Italian software engineer with ten years of "
+                             "experience.") == ["Marco Bellini"]
     # synth_dataset_v2's shape: no nationality opens what the person is
     assert persons(analyzer, "Dear Sir,\nBonifacy Kaczmarek is a 19 year old man who grew up in Sund.") == ["Bonifacy Kaczmarek"]
     assert persons(analyzer, "Thomas Whitfield is a software engineer who lives next door.") == ["Thomas Whitfield"]

@@ -95,11 +95,29 @@ _DATE = rf"(?:\d{{1,2}}[ ]+{_MONTH}[ ]+\d{{3,4}}|{_MONTH}[ ]+\d{{1,2}},?[ ]+\d{{
 _LIFE_YEARS = re.compile(rf"[ ]*\((?:born |b\. |c\. |ca\. )?{_DATE}(?:[ ]*[-–—][ ]*(?:{_DATE}|\d{{2}}|present))?\)")
 _WAS_A_ROLE = re.compile(rf"[ ]+(?:was|is)[ ]+(?:an?|the)[ ]+(?:[\w-]+[ ]+){{0,4}}?(?i:{_ROLES})\b")
 # An encyclopaedia's opening line, the nationality right after "is a" (the NER's NORP): "Thomas Whitfield is an
-# American politician", "Laura Brennan (born 4 June 1975) is an Irish novelist", "..., known professionally as
-# Gil McKinney, (born February 5, 1979) is an American film and television actor". A story introduces its people by
-# what they do or how old they are ("is a 19 year old man", "is a software engineer"), rarely by nationality first.
+# American politician who served ... from 2004 to 2012", "Laura Brennan (born 4 June 1975) is an Irish novelist",
+# "..., known professionally as Gil McKinney, (born February 5, 1979) is an American film and television actor". A
+# story introduces its people by what they do or how old they are ("is a 19 year old man", "is a software engineer").
 _IS_A_NATIONAL = re.compile(r"(?:,[ ]+(?:(?:also|better|professionally)[ ]+)?known[ ]+(?:[a-z]+[ ]+)?as[ ]+[^,()\n]{1,60},)?"
                             r"(?:[ ]*\([^()\n]{1,80}\))?,?[ ]+(?:is|was)[ ]+(?:an?|the)[ ]+(?:(?:former|retired|late)[ ]+)?")
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
+_FIRST_OR_SECOND_PERSON = re.compile(r"\b(?i:i|me|my|mine|we|us|our|you|your)\b")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _encyclopaedia_lead(text: str, end: int, ner_spans: Sequence[tuple[int, int, str]]) -> bool:
+    """Whether the name ending at ``end`` opens an encyclopaedia's sentence: a nationality right after
+    "is a" (``_IS_A_NATIONAL``), a year in the sentence, and no one speaking in it ("... is a Czech
+    student in my class" is the writer's acquaintance, "... is an Italian engineer with ten years of
+    experience" a made-up bio)."""
+    national = _IS_A_NATIONAL.match(text, end)
+    if not (national and any(s == national.end() and label == "NORP" for s, _, label in ner_spans)):
+        return False
+    stop = _SENTENCE_END.search(text, national.end())
+    sentence = text[text.rfind("\n", 0, end) + 1:stop.start() if stop else len(text)]
+    return bool(_YEAR.search(sentence)) and not _FIRST_OR_SECOND_PERSON.search(sentence)
+
+
 # A name that heads a named organisation: "..., Jr., the CEO and Cofounder of Granite", "and X is their CEO".
 _HEADS = r"(?:CEO|chief[ ]executive|founder|co-?founder|chairman|chairwoman)"
 _HEADS_AN_ORG = re.compile(rf"(?:,[ ]*(?:Jr|Sr)\.?)?,?[ ]+(?:is[ ]+)?(?:the|its|their)[ ]+"
@@ -558,8 +576,7 @@ def _verdict(text: str, start: int, end: int, ner_spans: Sequence[tuple[int, int
             or _FOUNDED_BY.search(text, max(0, start - 200), start) or _WORKS_BY.search(line_before):
         return PUBLIC, []
     after = text[end:end + 120]
-    national = _IS_A_NATIONAL.match(after)
-    if national and any(s == end + national.end() and label == "NORP" for s, _, label in ner_spans):
+    if _encyclopaedia_lead(text, end, ner_spans):
         return PUBLIC, []
     if _LIFE_YEARS.match(after) or _WAS_A_ROLE.match(after) or _CITED.match(after) or _HEADS_AN_ORG.match(after) \
             or any(s <= start and end <= e for s, e in signed_quotes(text)):

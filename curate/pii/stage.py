@@ -46,7 +46,7 @@ NAME_MODEL_LANGUAGES = frozenset({LANGUAGE})
 
 class RedactPii(Stage):
     name = "redact_pii"
-    version = "54"
+    version = "55"
     Config = PiiPolicy
     row_local = True
     output_schema = CONVERSATION

@@ -107,15 +107,15 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 
 def _encyclopaedia_lead(text: str, end: int, ner_spans: Sequence[tuple[int, int, str]]) -> bool:
     """Whether the name ending at ``end`` opens an encyclopaedia's sentence: a nationality right after
-    "is a" (``_IS_A_NATIONAL``), a year in the sentence, and no one speaking in it ("... is a Czech
-    student in my class" is the writer's acquaintance, "... is an Italian engineer with ten years of
-    experience" a made-up bio)."""
+    "is a" (``_IS_A_NATIONAL``), and from the start of its line to the end of the sentence a year and no
+    one speaking ("... is a Czech student in my class" is the writer's acquaintance, "... is an Italian
+    engineer with ten years of experience" a made-up bio)."""
     national = _IS_A_NATIONAL.match(text, end)
     if not (national and any(s == national.end() and label == "NORP" for s, _, label in ner_spans)):
         return False
     stop = _SENTENCE_END.search(text, national.end())
-    sentence = text[text.rfind("\n", 0, end) + 1:stop.start() if stop else len(text)]
-    return bool(_YEAR.search(sentence)) and not _FIRST_OR_SECOND_PERSON.search(sentence)
+    read = text[text.rfind("\n", 0, end) + 1:stop.start() if stop else len(text)]
+    return bool(_YEAR.search(read)) and not _FIRST_OR_SECOND_PERSON.search(read)
 
 
 # A name that heads a named organisation: "..., Jr., the CEO and Cofounder of Granite", "and X is their CEO".

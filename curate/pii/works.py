@@ -5,9 +5,9 @@ defends ...", "Nick grabbed a rocket launcher"), which reads exactly like a stor
 private. What tells them apart is that the text names the work as a work: a quoted title beside
 what kind of work it is ('"To Kill a Mockingbird" is a novel', 'the film "Inception"'), or a title
 an encyclopaedia lists where a work's title stands ("In The Avengers, the Council ...", "The
-Shawshank Redemption follows ...", "In the movie Titanic, ..."). Generated stories rarely do: "a story", "a poem" and "a song"
-are what instruction data asks to be written, so they do not count as works here, nor do titles
-the encyclopaedia does not know unless quoted beside their kind.
+Shawshank Redemption follows ...", "In the movie Titanic, ..."). Generated stories rarely do:
+"a story", "a poem" and "a song" are what instruction data asks to be written, so they do not count
+as works here, nor do titles the encyclopaedia does not know unless quoted beside their kind.
 
 A quotation signed with a name on its own line ('"The only way ..." - Charles Kingsleigh') is a
 famous saying: whoever signs it is public.
